@@ -1,0 +1,5 @@
+import sys
+
+from kairos_ci.cli import main
+
+sys.exit(main())

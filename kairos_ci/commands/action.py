@@ -1,0 +1,103 @@
+"""``kairos-ci action``: the entrypoint ``action.yml`` runs inside a workflow.
+
+It reads the action inputs and the event from the context, picks the command
+(``auto`` follows the event), and always leaves a job summary and outputs behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kairos_ci import __version__, context
+from kairos_ci.config.load import find_config, load_config, parse_config
+from kairos_ci.config.records import Config
+from kairos_ci.errors import ConfigError, UsageError
+from kairos_ci.report.runner import Runner
+from kairos_ci.report.summary import RunReport, Skip, render
+
+COMMAND_FOR_EVENT = {
+    "schedule": "nightly",
+    "workflow_dispatch": "nightly",
+    "pull_request": "review",
+    "workflow_run": "fix-tests",
+    "issue_comment": "chat",
+}
+COMMANDS = ("auto", "validate", *sorted(set(COMMAND_FOR_EVENT.values())))
+NOT_YET = f"not available in kairos-ci {__version__}; this run only validated the config"
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "action",
+        help="run as the GitHub Action step (reads KAIROS_* inputs and GITHUB_* context)",
+    )
+    parser.add_argument(
+        "--repo", type=Path, help="repository root (default: GITHUB_WORKSPACE or .)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = context.from_environ()
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    for secret in ctx.secrets():
+        runner.mask(secret.reveal())
+    repo: Path = args.repo or ctx.workspace or Path()
+    command = _command(ctx.inputs.command, ctx.event_name)
+    facts = (
+        ("event", ctx.event_name or "(none)"),
+        ("command", command),
+        ("dry run", "yes" if ctx.inputs.dry_run else "no"),
+        ("kairos-ci", __version__),
+    )
+    try:
+        config, config_note = _config(repo, ctx.inputs.config)
+    except ConfigError as err:
+        for problem in err.problems:
+            runner.annotate(
+                "error",
+                problem.message,
+                file=problem.source,
+                line=problem.line,
+                title=f"kairos config: {problem.key_path}",
+            )
+        report = RunReport("kairos-ci", facts, problems=tuple(str(p) for p in err.problems))
+        _finish(runner, report)
+        return 1
+    done = (f"config: {config_note}",)
+    skipped = () if command == "validate" else (Skip(command, NOT_YET),)
+    report = RunReport("kairos-ci", (*facts, ("config", config.source)), done, skipped)
+    _finish(runner, report)
+    return 0
+
+
+def _command(requested: str, event_name: str | None) -> str:
+    if requested not in COMMANDS:
+        raise UsageError(f"unknown command {requested!r}; expected one of {', '.join(COMMANDS)}")
+    if requested != "auto":
+        return requested
+    if event_name not in COMMAND_FOR_EVENT:
+        raise UsageError(f"command 'auto' does not know the event {event_name!r}; set `command`")
+    return COMMAND_FOR_EVENT[event_name]
+
+
+def _config(repo: Path, requested: str | None) -> tuple[Config, str]:
+    if requested:
+        config = load_config(repo / requested)
+        return config, f"{requested} is valid"
+    found = find_config(repo)
+    if found is None:
+        return parse_config(b"version: 1\n", "(built-in defaults)"), "none found, using defaults"
+    return load_config(found), f"{found.relative_to(repo)} is valid"
+
+
+def _finish(runner: Runner, report: RunReport) -> None:
+    runner.write_summary(render(report))
+    runner.set_output("summary", report.one_line())
+    runner.set_output("bundle", "")
+    runner.set_output("pr-urls", json.dumps([]))
+    print(report.one_line())

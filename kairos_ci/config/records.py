@@ -1,0 +1,168 @@
+"""The typed, frozen configuration every later stage receives."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class Level(enum.IntEnum):
+    """Autonomy levels, ordered so that ``min()`` is the safer one."""
+
+    OBSERVE = 0
+    SUGGEST = 1
+    APPROVE = 2
+    AUTO = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Level:
+        return cls[name.upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class TaskKind(enum.StrEnum):
+    FIX_LINT = "fix_lint"
+    FIX_TESTS = "fix_tests"
+    UPDATE_DEPS = "update_deps"
+    REVIEW = "review"
+    REPORT_FLAKY = "report_flaky"
+    PLAN = "plan"
+
+
+# Paths kairos never changes, whatever the config says. Users may add to these,
+# never remove them (SECURITY.md R7).
+BUILTIN_PROTECTED_PATHS: tuple[str, ...] = (
+    ".github/**",
+    "**/action.yml",
+    "**/action.yaml",
+    "CODEOWNERS",
+    "**/CODEOWNERS",
+    ".kairos.yml",
+    ".kairos.yaml",
+    ".git/**",
+    "**/.gitattributes",
+    "**/.gitmodules",
+    ".pre-commit-config.yaml",
+    "**/AGENTS.md",
+    "**/CLAUDE.md",
+    ".claude/**",
+    ".gemini/**",
+    ".mcp.json",
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command line from the config: ``argv`` is what runs, without a shell."""
+
+    text: str
+    argv: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestsConfig:
+    run: Command | None
+    junit: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinterConfig:
+    name: str
+    run: Command
+    format: str
+    report: str | None
+    fix: Command | None
+
+
+@dataclass(frozen=True)
+class AutonomyConfig:
+    default: Level
+    per_kind: Mapping[TaskKind, Level]
+
+    def level_for(self, kind: TaskKind) -> Level:
+        return self.per_kind.get(kind, self.default)
+
+
+@dataclass(frozen=True)
+class RuleWhen:
+    kinds: tuple[TaskKind, ...] = ()
+    paths: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleThen:
+    autonomy: Level | None = None
+    notify: tuple[str, ...] = ()
+    skip: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    index: int
+    when: RuleWhen
+    then: RuleThen
+
+
+@dataclass(frozen=True)
+class Models:
+    triage: str
+    work: str
+    plan: str
+
+
+@dataclass(frozen=True)
+class Price:
+    """US dollars per million tokens."""
+
+    input: float
+    output: float
+    cache_write: float | None = None
+    cache_read: float | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    per_run_usd: float
+    per_day_usd: float
+    per_month_usd: float
+    prices: Mapping[str, Price]
+
+
+@dataclass(frozen=True)
+class MemoryConfig:
+    branch: str
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    enabled: bool
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_open_prs: int
+    max_new_prs_per_run: int
+    max_review_comments: int
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str
+    version: int
+    tests: TestsConfig
+    linters: tuple[LinterConfig, ...]
+    autonomy: AutonomyConfig
+    rules: tuple[Rule, ...]
+    protected_paths: tuple[str, ...]  # built-in first, then the configured ones
+    models: Models
+    budget: Budget
+    memory: MemoryConfig
+    dashboard: DashboardConfig
+    limits: Limits

@@ -1,0 +1,115 @@
+"""The run's context: the only module that reads the process environment.
+
+Everything the run needs from ``GITHUB_*``, ``RUNNER_*``, ``ANTHROPIC_*`` and the
+action's ``KAIROS_*`` inputs is read here once, into a frozen value.
+Secrets are wrapped so that printing the context cannot reveal them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential. ``str`` and ``repr`` never show it; ``reveal`` does, on purpose."""
+
+    _value: str
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class ActionInputs:
+    """The action's inputs, as ``action.yml`` maps them to ``KAIROS_*`` variables."""
+
+    command: str
+    config: str | None
+    dry_run: bool
+    log_level: str
+
+
+@dataclass(frozen=True)
+class Context:
+    in_actions: bool
+    event_name: str | None
+    event_path: Path | None
+    repository: str | None
+    sha: str | None
+    ref: str | None
+    workspace: Path | None
+    run_id: str | None
+    run_attempt: str | None
+    actor: str | None
+    api_url: str
+    server_url: str
+    runner_temp: Path | None
+    output_file: Path | None
+    summary_file: Path | None
+    debug: bool
+    github_token: Secret | None
+    anthropic_api_key: Secret | None
+    anthropic_base_url: str | None
+    inputs: ActionInputs
+
+    def secrets(self) -> tuple[Secret, ...]:
+        return tuple(s for s in (self.github_token, self.anthropic_api_key) if s is not None)
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> Context:
+    """Read the context from ``environ`` (default: this process's environment)."""
+    env = os.environ if environ is None else environ
+
+    def text(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    def path(name: str) -> Path | None:
+        value = text(name)
+        return Path(value) if value else None
+
+    def secret(*names: str) -> Secret | None:
+        for name in names:
+            value = env.get(name, "")
+            if value.strip():
+                return Secret(value.strip())
+        return None
+
+    return Context(
+        in_actions=env.get("GITHUB_ACTIONS") == "true",
+        event_name=text("GITHUB_EVENT_NAME"),
+        event_path=path("GITHUB_EVENT_PATH"),
+        repository=text("GITHUB_REPOSITORY"),
+        sha=text("GITHUB_SHA"),
+        ref=text("GITHUB_REF"),
+        workspace=path("GITHUB_WORKSPACE"),
+        run_id=text("GITHUB_RUN_ID"),
+        run_attempt=text("GITHUB_RUN_ATTEMPT"),
+        actor=text("GITHUB_ACTOR"),
+        api_url=(text("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        server_url=(text("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
+        runner_temp=path("RUNNER_TEMP"),
+        output_file=path("GITHUB_OUTPUT"),
+        summary_file=path("GITHUB_STEP_SUMMARY"),
+        debug=env.get("RUNNER_DEBUG") == "1",
+        github_token=secret("GITHUB_TOKEN", "GH_TOKEN"),
+        anthropic_api_key=secret("ANTHROPIC_API_KEY"),
+        anthropic_base_url=text("ANTHROPIC_BASE_URL"),
+        inputs=ActionInputs(
+            command=(text("KAIROS_COMMAND") or "auto").lower(),
+            config=text("KAIROS_CONFIG"),
+            dry_run=(text("KAIROS_DRY_RUN") or "false").lower() in ("true", "1", "yes"),
+            log_level=(text("KAIROS_LOG_LEVEL") or "info").lower(),
+        ),
+    )
