@@ -67,6 +67,17 @@ class Context:
         return tuple(s for s in (self.github_token, self.anthropic_api_key) if s is not None)
 
 
+# What a child tool (git, a linter, the test command) inherits from us: enough to
+# find programs and a home, never a token or key.
+_TOOL_VARIABLES = ("PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT", "VIRTUAL_ENV")
+
+
+def tool_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment subset that child processes may see."""
+    env = os.environ if environ is None else environ
+    return {name: env[name] for name in _TOOL_VARIABLES if name in env}
+
+
 def from_environ(environ: Mapping[str, str] | None = None) -> Context:
     """Read the context from ``environ`` (default: this process's environment)."""
     env = os.environ if environ is None else environ

@@ -1,0 +1,1 @@
+"""The dashboard issue: rendering and reading back its checkboxes (pure)."""

@@ -1,0 +1,1 @@
+"""Unified diffs: parsing and mapping findings onto changed lines (pure)."""

@@ -1,0 +1,1 @@
+"""The forge port (GitHub as kairos sees it) and its PyGithub adapter."""

@@ -1,0 +1,84 @@
+"""Running git: one small wrapper so every call has the same safety rails.
+
+Commands are argv lists, never shell strings. Credentials travel through
+``GIT_CONFIG_*`` environment variables of the one command that needs them, so
+they never land in ``.git/config`` or in a process listing, and git's own
+prompts are disabled so a missing credential fails instead of hanging.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kairos_ci.context import tool_environment
+from kairos_ci.errors import GitError
+
+# A fixed identity and environment: the user's global git config must not change
+# what kairos writes (hooks, signing, editors, credential helpers).
+_BASE_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "kairos-ci",
+    "GIT_AUTHOR_EMAIL": "kairos-ci@users.noreply.github.com",
+    "GIT_COMMITTER_NAME": "kairos-ci",
+    "GIT_COMMITTER_EMAIL": "kairos-ci@users.noreply.github.com",
+    "LC_ALL": "C",
+}
+
+
+@dataclass(frozen=True)
+class Git:
+    """git in one repository. ``config`` is per-command configuration (e.g. an auth header)."""
+
+    repo: Path
+    config: Mapping[str, str] = field(default_factory=dict)
+    timeout_s: float = 300.0
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        check: bool = True,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[bytes]:
+        argv = ["git", *args]
+        try:
+            result = subprocess.run(
+                argv,
+                cwd=self.repo,
+                input=input,
+                capture_output=True,
+                env=self._env(extra_env or {}),
+                timeout=self.timeout_s,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} timed out after {self.timeout_s:.0f}s") from None
+        except OSError as err:
+            raise GitError(f"cannot run git: {err.strerror}") from None
+        if check and result.returncode != 0:
+            raise GitError(_failure(args, result))
+        return result
+
+    def text(self, *args: str, input: bytes | None = None) -> str:
+        """Run and return stdout as text, stripped of the final newline."""
+        return self.run(*args, input=input).stdout.decode("utf-8", "replace").rstrip("\n")
+
+    def _env(self, extra: Mapping[str, str]) -> dict[str, str]:
+        env = dict(tool_environment())
+        env.update(_BASE_ENV)
+        env["GIT_CONFIG_COUNT"] = str(len(self.config))
+        for index, (key, value) in enumerate(self.config.items()):
+            env[f"GIT_CONFIG_KEY_{index}"] = key
+            env[f"GIT_CONFIG_VALUE_{index}"] = value
+        env.update(extra)
+        return env
+
+
+def _failure(args: Sequence[str], result: subprocess.CompletedProcess[bytes]) -> str:
+    stderr = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = stderr[-1] if stderr else f"exit status {result.returncode}"
+    return f"git {args[0]} failed: {last}"

@@ -1,0 +1,1 @@
+"""Project memory on a dedicated git branch."""

@@ -1,0 +1,1 @@
+"""Loopback emulators of GitHub and the Anthropic API, for tests and `kairos-ci demo`."""

@@ -1,0 +1,1 @@
+"""Evidence: test and lint report parsers producing neutral records."""

@@ -1,0 +1,1 @@
+"""Test verdicts over history: healthy, flaky, broken, new (pure)."""
