@@ -35,9 +35,8 @@ def register(sub: Any) -> None:
         "action",
         help="run as the GitHub Action step (reads KAIROS_* inputs and GITHUB_* context)",
     )
-    parser.add_argument(
-        "--repo", type=Path, help="repository root (default: GITHUB_WORKSPACE or .)"
-    )
+    # The runner has already entered the `working-directory` input, so "." is the repository.
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
     parser.set_defaults(handler=run)
 
 
@@ -46,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
-    repo: Path = args.repo or ctx.workspace or Path()
+    repo: Path = args.repo
     command = _command(ctx.inputs.command, ctx.event_name)
     facts = (
         ("event", ctx.event_name or "(none)"),

@@ -53,7 +53,10 @@ def load_yaml(text: str, source: str) -> YamlDocument:
     """Parse one YAML document; raise ``YamlRejected`` with a located problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _rejected(source, None, f"file is larger than {MAX_BYTES // 1024} KiB")
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # its reader rejects control characters here already
+    except yaml.YAMLError as err:
+        raise _rejected(source, None, "not YAML text: " + " ".join(str(err).split())) from None
     try:
         node = loader.get_single_node()
         if node is None:
