@@ -1,0 +1,114 @@
+"""Inputs and outputs of policy decisions."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from kairos_ci.config.records import Level, TaskKind
+
+
+class Trigger(enum.StrEnum):
+    SCHEDULE = "schedule"
+    WORKFLOW_DISPATCH = "workflow_dispatch"
+    PUSH = "push"
+    PULL_REQUEST = "pull_request"
+    PULL_REQUEST_TARGET = "pull_request_target"
+    WORKFLOW_RUN = "workflow_run"
+    ISSUE_COMMENT = "issue_comment"
+
+
+class Permission(enum.StrEnum):
+    """A user's repository permission, as the collaborator-permission API reports it."""
+
+    ADMIN = "admin"
+    MAINTAIN = "maintain"
+    WRITE = "write"
+    TRIAGE = "triage"
+    READ = "read"
+    NONE = "none"
+
+    @property
+    def can_write(self) -> bool:
+        return self in (Permission.ADMIN, Permission.MAINTAIN, Permission.WRITE)
+
+
+class BudgetState(enum.StrEnum):
+    OK = "ok"
+    NEAR = "near"  # close enough to a cap that new model work should narrow
+    EXHAUSTED = "exhausted"
+
+
+@dataclass(frozen=True)
+class Actor:
+    login: str
+    permission: Permission  # from the API, never from author_association
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What policy needs to know about this run; built by the run from trusted sources."""
+
+    trigger: Trigger
+    actor: Actor | None  # None for scheduled runs: no human asked for them
+    from_fork: bool = False
+    budget: BudgetState = BudgetState.OK
+    injection_signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a piece of work touches, for matching config rules."""
+
+    kind: TaskKind
+    paths: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    matched: tuple[int, ...] = ()
+    cap: Level | None = None
+    notify: tuple[str, ...] = ()
+    skip: bool = False
+
+
+@dataclass(frozen=True)
+class Cap:
+    level: Level
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The effective autonomy for one task, with every limit that applied."""
+
+    kind: TaskKind
+    level: Level
+    caps: tuple[Cap, ...]
+    skip: bool = False
+    notify: tuple[str, ...] = ()
+
+    def why(self) -> str:
+        binding = [c.reason for c in self.caps if c.level == self.level]
+        if self.skip:
+            return "skipped by a config rule"
+        return f"{self.level}: " + "; ".join(binding)
+
+
+@dataclass(frozen=True)
+class PathChange:
+    """One path a patch changes. ``old_path`` is set for renames and copies."""
+
+    path: str
+    old_path: str | None = None
+    symlink_target: str | None = None  # set when the new file is a symlink
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str
+    reason: str
