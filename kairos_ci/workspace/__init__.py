@@ -1,0 +1,1 @@
+"""Where work happens: scratch checkouts, and running the project's own commands."""
