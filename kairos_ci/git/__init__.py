@@ -16,15 +16,19 @@ from pathlib import Path
 from kairos_ci.context import tool_environment
 from kairos_ci.errors import GitError
 
+# The identity kairos commits as; memory trusts only commits made by it (SECURITY MEM-02).
+IDENTITY_NAME = "kairos-ci"
+IDENTITY_EMAIL = "kairos-ci@users.noreply.github.com"
+
 # A fixed identity and environment: the user's global git config must not change
 # what kairos writes (hooks, signing, editors, credential helpers).
 _BASE_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "kairos-ci",
-    "GIT_AUTHOR_EMAIL": "kairos-ci@users.noreply.github.com",
-    "GIT_COMMITTER_NAME": "kairos-ci",
-    "GIT_COMMITTER_EMAIL": "kairos-ci@users.noreply.github.com",
+    "GIT_AUTHOR_NAME": IDENTITY_NAME,
+    "GIT_AUTHOR_EMAIL": IDENTITY_EMAIL,
+    "GIT_COMMITTER_NAME": IDENTITY_NAME,
+    "GIT_COMMITTER_EMAIL": IDENTITY_EMAIL,
     "LC_ALL": "C",
 }
 
