@@ -1,0 +1,1 @@
+"""`kairos-ci demo`: the whole product, offline, against a bundled sample project."""

@@ -1,0 +1,3 @@
+from calc.stats import mean, median, mode
+
+__all__ = ["mean", "median", "mode"]
