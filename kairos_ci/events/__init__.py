@@ -1,0 +1,1 @@
+"""GitHub event payloads, parsed at the boundary into small frozen records."""
