@@ -76,27 +76,32 @@ class _Fields:
             raise TypeError(f"{self._path}.{key} is not an object")
         return _Fields(value, f"{self._path}.{key}")
 
-    def str(self, key: str) -> str:
-        return _typed(self._raw(key), str, f"{self._path}.{key}")
+    def text(self, key: str) -> str:
+        value: str = _typed(self._raw(key), str, f"{self._path}.{key}")
+        return value
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_text(self, key: str) -> str | None:
         value = self._data.get(key)
-        return None if value is None else _typed(value, str, f"{self._path}.{key}")
+        return None if value is None else self.text(key)
 
-    def int(self, key: str) -> int:
+    def whole(self, key: str) -> int:
         value = self._raw(key)
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{self._path}.{key} is not a whole number")
+        number: int = value
+        return number
+
+    def flag(self, key: str) -> bool:
+        value: bool = _typed(self._data.get(key, False), bool, f"{self._path}.{key}")
         return value
 
-    def bool(self, key: str) -> bool:
-        return _typed(self._data.get(key, False), bool, f"{self._path}.{key}")
-
     def mapping(self, key: str) -> Mapping[str, Any]:
-        return _typed(self._data.get(key) or {}, dict, f"{self._path}.{key}")
+        value: Mapping[str, Any] = _typed(self._data.get(key) or {}, dict, f"{self._path}.{key}")
+        return value
 
-    def list(self, key: str) -> list[Any]:
-        return _typed(self._data.get(key) or [], list, f"{self._path}.{key}")
+    def array(self, key: str) -> list[Any]:
+        value: list[Any] = _typed(self._data.get(key) or [], list, f"{self._path}.{key}")
+        return value
 
 
 def _typed(value: Any, kind: type, path: str) -> Any:
@@ -106,11 +111,11 @@ def _typed(value: Any, kind: type, path: str) -> Any:
 
 
 def _user(fields: _Fields) -> User:
-    return User(login=fields.str("login"), is_bot=fields.opt_str("type") == "Bot")
+    return User(login=fields.text("login"), is_bot=fields.opt_text("type") == "Bot")
 
 
 def _repository(fields: _Fields) -> Repository:
-    return Repository(fields.str("full_name"), fields.opt_str("default_branch"))
+    return Repository(fields.text("full_name"), fields.opt_text("default_branch"))
 
 
 def _optional_repository(fields: _Fields) -> Repository | None:
@@ -118,51 +123,51 @@ def _optional_repository(fields: _Fields) -> Repository | None:
 
 
 def _schedule(f: _Fields) -> ScheduledTick:
-    return ScheduledTick(f.str("schedule"), _optional_repository(f))
+    return ScheduledTick(f.text("schedule"), _optional_repository(f))
 
 
 def _dispatch(f: _Fields) -> ManualDispatch:
     inputs = {key: str(value) for key, value in f.mapping("inputs").items()}
     return ManualDispatch(
-        f.str("ref"), _user(f.obj("sender")), MappingProxyType(inputs), _optional_repository(f)
+        f.text("ref"), _user(f.obj("sender")), MappingProxyType(inputs), _optional_repository(f)
     )
 
 
 def _pull_request(f: _Fields) -> PullRequestChanged:
     pr = f.obj("pull_request")
     head, base = pr.obj("head"), pr.obj("base")
-    head_repo = head.obj("repo").str("full_name") if head.has("repo") else None
+    head_repo = head.obj("repo").text("full_name") if head.has("repo") else None
     return PullRequestChanged(
-        action=f.str("action"),
-        number=pr.int("number"),
-        title=pr.str("title"),
-        body=pr.opt_str("body") or "",
-        draft=pr.bool("draft"),
+        action=f.text("action"),
+        number=pr.whole("number"),
+        title=pr.text("title"),
+        body=pr.opt_text("body") or "",
+        draft=pr.flag("draft"),
         author=_user(pr.obj("user")),
         sender=_user(f.obj("sender")),
-        head_sha=head.str("sha"),
-        head_ref=head.str("ref"),
+        head_sha=head.text("sha"),
+        head_ref=head.text("ref"),
         head_repo=head_repo,
-        base_sha=base.str("sha"),
-        base_ref=base.str("ref"),
-        labels=tuple(label["name"] for label in pr.list("labels")),
+        base_sha=base.text("sha"),
+        base_ref=base.text("ref"),
+        labels=tuple(label["name"] for label in pr.array("labels")),
         repository=_repository(f.obj("repository")),
     )
 
 
 def _workflow_run(f: _Fields) -> WorkflowRunCompleted:
     run = f.obj("workflow_run")
-    head_repo = run.obj("head_repository").str("full_name") if run.has("head_repository") else None
+    head_repo = run.obj("head_repository").text("full_name") if run.has("head_repository") else None
     return WorkflowRunCompleted(
-        action=f.str("action"),
-        run_id=run.int("id"),
-        name=run.opt_str("name") or "",
-        conclusion=run.opt_str("conclusion"),
-        head_sha=run.str("head_sha"),
-        head_branch=run.opt_str("head_branch"),
+        action=f.text("action"),
+        run_id=run.whole("id"),
+        name=run.opt_text("name") or "",
+        conclusion=run.opt_text("conclusion"),
+        head_sha=run.text("head_sha"),
+        head_branch=run.opt_text("head_branch"),
         head_repo=head_repo,
-        triggering_event=run.str("event"),
-        pull_numbers=tuple(int(pr["number"]) for pr in run.list("pull_requests")),
+        triggering_event=run.text("event"),
+        pull_numbers=tuple(int(pr["number"]) for pr in run.array("pull_requests")),
         actor=_user(run.obj("actor") if run.has("actor") else f.obj("sender")),
         repository=_repository(f.obj("repository")),
     )
@@ -171,22 +176,22 @@ def _workflow_run(f: _Fields) -> WorkflowRunCompleted:
 def _issue_comment(f: _Fields) -> IssueCommentCreated:
     issue, comment = f.obj("issue"), f.obj("comment")
     return IssueCommentCreated(
-        action=f.str("action"),
-        issue_number=issue.int("number"),
+        action=f.text("action"),
+        issue_number=issue.whole("number"),
         on_pull_request=issue.has("pull_request"),
-        comment_id=comment.int("id"),
-        body=comment.opt_str("body") or "",
+        comment_id=comment.whole("id"),
+        body=comment.opt_text("body") or "",
         author=_user(comment.obj("user")),
-        author_association=comment.opt_str("author_association") or "NONE",
+        author_association=comment.opt_text("author_association") or "NONE",
         repository=_repository(f.obj("repository")),
     )
 
 
 def _push(f: _Fields) -> PushedCommits:
     return PushedCommits(
-        f.str("ref"),
-        f.str("before"),
-        f.str("after"),
+        f.text("ref"),
+        f.text("before"),
+        f.text("after"),
         _user(f.obj("sender")),
         _repository(f.obj("repository")),
     )
