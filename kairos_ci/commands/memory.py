@@ -1,0 +1,122 @@
+"""``kairos-ci memory show|verify|compact``: look at and tend the memory branch.
+
+``show`` and ``verify`` read the remote-tracking branch when the clone has one
+(no network), and fetch the branch from the remote otherwise (or with --fetch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kairos_ci.memory.store import Loaded, MemoryStore
+
+DEFAULT_BRANCH = "kairos/memory"
+_ACTIONS = {
+    "show": "print what memory holds (Markdown, or JSON with --json)",
+    "verify": "check every file on the branch; exit 0 when valid, 1 when not",
+    "compact": "fold all journals into the snapshot now",
+}
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "memory",
+        help="show, verify or compact the memory branch",
+        description="Look at and tend kairos's memory branch.",
+    )
+    actions = parser.add_subparsers(dest="memory_action", metavar="ACTION", required=True)
+    for name, help_text in _ACTIONS.items():
+        action = actions.add_parser(name, help=help_text, description=help_text)
+        action.add_argument("--repo", type=Path, default=Path(), help="repository (default: .)")
+        action.add_argument(
+            "--branch", help=f"memory branch (default: memory.branch or {DEFAULT_BRANCH})"
+        )
+        action.add_argument("--remote", default="origin", help="remote name or URL (origin)")
+        if name != "compact":
+            action.add_argument(
+                "--fetch", action="store_true", help="fetch even if a tracking branch exists"
+            )
+        if name == "show":
+            action.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here: `kairos-ci --help` must not load jsonschema.
+    from kairos_ci import context
+    from kairos_ci.memory.store import MemoryStore
+
+    ctx = context.from_environ()
+    store = MemoryStore(
+        repo=args.repo,
+        branch=args.branch or _configured_branch(args.repo),
+        remote=args.remote,
+        token=ctx.github_token,
+        server_url=ctx.server_url,
+    )
+    if args.memory_action == "compact":
+        result = store.compact()
+        done = f"compacted at {result.commit}" if result.changed else "nothing to compact"
+        print(f"memory {store.branch}: {done}")
+        return 0
+    ref = None if args.fetch else store.tracking_ref()
+    if args.memory_action == "verify":
+        return _verify(store, ref)
+    loaded = store.load_ref(ref) if ref else store.load()
+    if args.json:
+        print(json.dumps(_view(loaded, store.branch), indent=2, sort_keys=True))
+    else:
+        _print_markdown(loaded, store.branch, ref)
+    return 0
+
+
+def _configured_branch(repo: Path) -> str:
+    from kairos_ci.config.load import find_config, load_config
+
+    path = find_config(repo)
+    return load_config(path).memory.branch if path else DEFAULT_BRANCH
+
+
+def _verify(store: MemoryStore, ref: str | None) -> int:
+    verification = store.verify(ref)
+    where = ref or f"{store.remote} {store.branch}"
+    if verification.ok:
+        print(f"memory {where} at {verification.commit}: valid")
+        return 0
+    print(f"memory {where}: not valid")
+    for problem in verification.problems:
+        print(f"  {problem}")
+    return 1
+
+
+def _print_markdown(loaded: Loaded, branch: str, ref: str | None) -> None:
+    from kairos_ci.memory.summary import render
+
+    if loaded.commit is None:
+        print(f"no memory yet: branch {branch} does not exist (the first save creates it)")
+        return
+    print(f"<!-- {ref or branch} at {loaded.commit} -->")
+    print(render(loaded.memory, loaded.notes), end="")
+
+
+def _view(loaded: Loaded, branch: str) -> dict[str, Any]:
+    """The JSON for ``show --json``: records as plain objects, enums as their strings."""
+    from kairos_ci.memory.records import SCHEMA_VERSION
+
+    memory = dataclasses.asdict(loaded.memory)
+    view: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "branch": branch,
+        "commit": loaded.commit,
+        "notes": list(loaded.notes),
+        "journals": list(loaded.journals),
+        "recent_runs": memory.pop("runs"),
+    }
+    memory.pop("applied")
+    view.update(memory)
+    return view

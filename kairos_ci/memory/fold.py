@@ -1,0 +1,206 @@
+"""The pure fold: snapshot + journals -> snapshot, bounded, idempotent by journal name.
+
+A journal whose name is already in ``Memory.applied`` changes nothing, so a
+compare-and-swap retry (or a re-saved journal) can simply be applied again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from kairos_ci.memory.records import (
+    ByModel,
+    CoFailureSample,
+    Journal,
+    Limits,
+    Memory,
+    PathStats,
+    Spend,
+    SpendLedger,
+    Task,
+    TaskState,
+    TestRecord,
+    VerdictRecord,
+    Work,
+    WorkState,
+)
+from kairos_ci.verdicts.records import HistoryEntry
+
+T = TypeVar("T")
+_TASK_RANK = {TaskState.QUEUED: 0, TaskState.RUNNING: 1, TaskState.DONE: 2, TaskState.DROPPED: 2}
+
+
+def fold(memory: Memory, journals: Iterable[tuple[str, Journal]], limits: Limits) -> Memory:
+    """Apply journals in name order (their names start with the run's time)."""
+    applied = set(memory.applied)
+    fresh = sorted((item for item in journals if item[0] not in applied), key=_name)
+    if not fresh:
+        return memory
+    draft = _Draft(memory)
+    for name, journal in fresh:
+        if name not in draft.applied:
+            draft.apply(name, journal, limits)
+    return draft.finish(limits)
+
+
+def _name(item: tuple[str, Journal]) -> str:
+    return item[0]
+
+
+class _Draft:
+    """Mutable working copy for one fold; copies a collection only when it is touched."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+        self.applied = dict.fromkeys(memory.applied)
+        self.run_count = memory.run_count
+        self.runs = {run.run_id: run for run in memory.runs}
+        self.histories: dict[str, list[HistoryEntry]] = {}
+        self.verdicts: dict[str, VerdictRecord] = {}
+        self.cofailures: dict[str, tuple[int, dict[str, int]]] = {}
+        self.posted = dict(memory.posted)
+        self.work = dict(memory.work)
+        self.rejections = dict(memory.rejections)
+        self.decisions = list(memory.decisions)
+        self.spend: dict[str, dict[str, dict[str, Spend]]] = {
+            name: {key: dict(by) for key, by in getattr(memory.spend, name).items()}
+            for name in ("runs", "days", "months")
+        }
+        self.facts = dict(memory.facts)
+        self.tasks = dict(memory.tasks)
+
+    def apply(self, name: str, journal: Journal, limits: Limits) -> None:
+        self.applied[name] = None
+        run = journal.run
+        if self.runs.pop(run.run_id, None) is None:
+            self.run_count += 1  # a run that saves twice is still one run
+        self.runs[run.run_id] = run
+        for test_id, entries in journal.results.items():
+            self._history(test_id).extend(entries)
+        for test_id, verdict in journal.verdicts.items():
+            self.verdicts[test_id] = verdict
+        if journal.cofailure is not None:
+            self._count_cofailures(journal.cofailure, limits)
+        self.posted.update(journal.posted)
+        for work in journal.work:
+            self._newer(self.work, work.branch, work, lambda w: w.updated_at)
+        self.rejections.update((r.key, r) for r in journal.rejections)
+        self.decisions.extend(journal.decisions)
+        self._add_spend(run.run_id, run.at, journal.spend)
+        for fact in journal.facts:
+            self._newer(self.facts, fact.key, fact, lambda f: f.at)
+        for task in journal.tasks:
+            self._newer(self.tasks, task.task_id, task, _task_order)
+
+    def finish(self, limits: Limits) -> Memory:
+        return Memory(
+            run_count=self.run_count,
+            runs=tuple(self.runs.values())[-limits.runs :],
+            tests=self._tests(limits),
+            cofailures=self._cofailure_stats(limits),
+            posted=_newest(self.posted, limits.posted, lambda p: p.at),
+            work=_newest(self.work, limits.work, _work_order),
+            rejections=_newest(self.rejections, limits.rejections, lambda r: r.at),
+            decisions=tuple(self.decisions[-limits.decisions :]),
+            spend=SpendLedger(
+                runs=_last(self.spend["runs"], limits.spend_runs),
+                days=_newest_keys(self.spend["days"], limits.spend_days),
+                months=_newest_keys(self.spend["months"], limits.spend_months),
+            ),
+            facts=_newest(self.facts, limits.facts, lambda f: f.at),
+            tasks=_newest(self.tasks, limits.tasks, _task_keep),
+            leases=self.memory.leases,
+            applied=tuple(sorted(self.applied))[-limits.applied :],
+        )
+
+    def _history(self, test_id: str) -> list[HistoryEntry]:
+        if test_id not in self.histories:
+            old = self.memory.tests.get(test_id)
+            self.histories[test_id] = list(old.history) if old else []
+        return self.histories[test_id]
+
+    def _count_cofailures(self, sample: CoFailureSample, limits: Limits) -> None:
+        if len(sample.changed) > limits.cofailure_sample_paths:
+            return
+        if len(sample.failing) > limits.cofailure_sample_tests:
+            return
+        for path in set(sample.changed):
+            if path not in self.cofailures:
+                old = self.memory.cofailures.get(path)
+                self.cofailures[path] = (old.changes, dict(old.failures)) if old else (0, {})
+            changes, failures = self.cofailures[path]
+            for test_id in set(sample.failing):
+                failures[test_id] = failures.get(test_id, 0) + 1
+            self.cofailures[path] = (changes + 1, failures)
+
+    def _add_spend(self, run_id: str, at: str, spend: ByModel) -> None:
+        if not spend:
+            return
+        for name, key in (("runs", run_id), ("days", at[:10]), ("months", at[:7])):
+            by_model = self.spend[name].setdefault(key, {})
+            for model, amount in spend.items():
+                by_model[model] = by_model.get(model, Spend()) + amount
+
+    @staticmethod
+    def _newer(table: dict[str, T], key: str, value: T, order: Callable[[T], Any]) -> None:
+        old = table.get(key)
+        if old is None or order(value) >= order(old):
+            table[key] = value
+
+    def _tests(self, limits: Limits) -> dict[str, TestRecord]:
+        tests = dict(self.memory.tests)
+        for test_id in self.histories.keys() | self.verdicts.keys():
+            record = tests.get(test_id, TestRecord())
+            if test_id in self.histories:
+                history = tuple(self.histories[test_id][-limits.history_per_test :])
+                record = replace(record, history=history)
+            if test_id in self.verdicts:
+                judged = self.verdicts[test_id]
+                evidence = judged.evidence[-limits.evidence :]
+                record = replace(record, verdict=judged.verdict, evidence=evidence)
+            tests[test_id] = record
+        return _newest(tests, limits.tests, _last_seen)
+
+    def _cofailure_stats(self, limits: Limits) -> dict[str, PathStats]:
+        stats = dict(self.memory.cofailures)
+        for path, (changes, failures) in self.cofailures.items():
+            top = _newest(failures, limits.cofailure_tests_per_path, lambda count: count)
+            stats[path] = PathStats(changes, top)
+        # Frequently changed paths carry the signal; rarely changed ones go first.
+        return _newest(stats, limits.cofailure_paths, lambda s: s.changes)
+
+
+def _task_order(task: Task) -> tuple[str, int]:
+    return (task.at, _TASK_RANK[task.state])
+
+
+def _task_keep(task: Task) -> tuple[bool, str]:
+    """Queued and running tasks are kept before finished ones."""
+    return (_TASK_RANK[task.state] < 2, task.at)
+
+
+def _work_order(work: Work) -> tuple[bool, str]:
+    return (work.state is WorkState.OPEN, work.updated_at)
+
+
+def _last_seen(record: TestRecord) -> str:
+    return record.history[-1].at if record.history else ""
+
+
+def _newest(table: Mapping[str, T], limit: int, order: Callable[[T], Any]) -> dict[str, T]:
+    """At most ``limit`` entries: the highest by ``order`` (ties broken by key)."""
+    if len(table) <= limit:
+        return dict(table)
+    ranked = sorted(table.items(), key=lambda item: (order(item[1]), item[0]), reverse=True)
+    return dict(ranked[:limit])
+
+
+def _last(table: Mapping[str, T], limit: int) -> dict[str, T]:
+    """The ``limit`` most recently inserted entries."""
+    return dict(list(table.items())[-limit:])
+
+
+def _newest_keys(table: Mapping[str, T], limit: int) -> dict[str, T]:
+    return {key: table[key] for key in sorted(table)[-limit:]}

@@ -1,0 +1,176 @@
+"""Git plumbing for the memory branch, run in a private scratch repository.
+
+Memory never touches the user's repository: every fetch, object write and push
+happens in a throwaway bare repository next to it. A run killed at any moment
+therefore leaves no lock file, ref or shallow marker behind in the user's clone,
+and the user's ``.git/config`` (with any persisted credentials) is never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kairos_ci.errors import GitError, MemoryError_
+from kairos_ci.git import Git
+
+TIP_REF = "refs/kairos/tip"
+_MISSING_BRANCH = "couldn't find remote ref"
+# Rejections that mean "someone else pushed first": refetch and try again.
+_RACE_REASONS = (
+    "fetch first",
+    "non-fast-forward",
+    "stale info",
+    "cannot lock ref",
+    "failed to update ref",
+    "incorrect old value",
+    "already exists",
+)
+_SCP_LIKE = re.compile(r"^[^/]+:")
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    blob: str
+    size: int
+
+
+@dataclass(frozen=True)
+class PushResult:
+    accepted: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One remote branch seen from a scratch repository."""
+
+    local: Git  # object reads and writes: never needs a credential
+    network: Git  # fetch and push: carries the per-command auth header, if any
+    url: str
+    name: str
+
+    def fetch(self) -> str | None:
+        """Fetch only the tip commit (depth 1: history length never matters); None if absent."""
+        result = self.network.run(
+            "fetch", "--depth=1", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
+            "--no-recurse-submodules", "--quiet", self.url,
+            f"+refs/heads/{self.name}:{TIP_REF}",
+            check=False,
+        )  # fmt: skip
+        if result.returncode == 0:
+            return self.local.text("rev-parse", "--verify", f"{TIP_REF}^{{commit}}")
+        if _MISSING_BRANCH in result.stderr.decode("utf-8", "replace"):
+            return None
+        raise GitError(f"cannot fetch memory branch {self.name!r}: {_last_line(result.stderr)}")
+
+    def push(self, commit: str) -> PushResult:
+        """Push without force: the remote accepts only a fast-forward of what we fetched."""
+        result = self.network.run(
+            "push", "--porcelain", "--no-verify", "--no-recurse-submodules",
+            self.url, f"{commit}:refs/heads/{self.name}",
+            check=False,
+        )  # fmt: skip
+        lines = result.stdout.decode("utf-8", "replace").splitlines()
+        status = next((line for line in lines if line.count("\t") >= 2), None)
+        if result.returncode == 0 and status is not None and status[0] in " *=":
+            return PushResult(accepted=True)
+        if status is not None and status.startswith("!"):
+            reason = status.split("\t", 2)[2]
+            if any(race in reason for race in _RACE_REASONS):
+                return PushResult(accepted=False, reason=reason)
+            raise MemoryError_(f"the remote refused the memory branch update: {reason}")
+        raise GitError(f"cannot push memory branch {self.name!r}: {_last_line(result.stderr)}")
+
+
+def init_scratch(path: Path) -> Git:
+    """A bare repository without templates (no sample hooks to copy)."""
+    Git(path).run("init", "--quiet", "--bare", "--template=", str(path))
+    return Git(path)
+
+
+def list_tree(git: Git, commit: str) -> tuple[str, tuple[TreeEntry, ...]]:
+    """The commit's tree id and every file in it, with sizes (read before any blob)."""
+    tree = git.text("rev-parse", "--verify", f"{commit}^{{tree}}")
+    out = git.run("ls-tree", "-r", "-l", "-z", "--full-tree", tree).stdout
+    entries = []
+    for record in out.decode("utf-8", "replace").split("\0"):
+        if not record:
+            continue
+        meta, path = record.split("\t", 1)
+        _mode, kind, blob, size = meta.split()
+        if kind == "blob":
+            entries.append(TreeEntry(path, blob, int(size)))
+    return tree, tuple(entries)
+
+
+def read_blobs(git: Git, blobs: Sequence[str]) -> list[bytes]:
+    """Contents of many blobs through one ``cat-file --batch``."""
+    if not blobs:
+        return []
+    out = git.run("cat-file", "--batch", input="".join(f"{b}\n" for b in blobs).encode()).stdout
+    contents, offset = [], 0
+    for blob in blobs:
+        header_end = out.index(b"\n", offset)
+        header = out[offset:header_end].split()
+        if len(header) != 3:
+            raise GitError(f"git cat-file: object {blob} is missing")
+        size = int(header[2])
+        start = header_end + 1
+        contents.append(out[start : start + size])
+        offset = start + size + 1
+    return contents
+
+
+def write_blob(git: Git, data: bytes) -> str:
+    return git.text("hash-object", "-w", "--stdin", input=data)
+
+
+def write_tree(git: Git, files: Mapping[str, str]) -> str:
+    """A tree from ``path -> blob``; paths are ``name`` or ``dir/name`` (one level)."""
+    dirs: dict[str, dict[str, str]] = {}
+    top: dict[str, str] = {}
+    for path, blob in files.items():
+        folder, _, name = path.rpartition("/")
+        if folder:
+            dirs.setdefault(folder, {})[name] = blob
+        else:
+            top[name] = blob
+    lines = [f"100644 blob {blob}\t{name}" for name, blob in top.items()]
+    for folder, children in dirs.items():
+        lines.append(f"040000 tree {write_tree(git, children)}\t{folder}")
+    return git.text("mktree", input=("\n".join(lines) + "\n").encode() if lines else b"")
+
+
+def commit_tree(git: Git, tree: str, parent: str | None, message: str) -> str:
+    parents = ("-p", parent) if parent else ()
+    return git.text("commit-tree", tree, *parents, "-m", message)
+
+
+def committer(git: Git, commit: str) -> str:
+    """``Name <email>`` of whoever committed ``commit``."""
+    for line in git.text("cat-file", "commit", commit).splitlines():
+        if line.startswith("committer "):
+            return line.removeprefix("committer ").rsplit(" ", 2)[0]
+        if not line:
+            break
+    return ""
+
+
+def remote_url(repo: Path, remote: str) -> str:
+    """A remote's URL; a URL or path is returned as is (paths made absolute)."""
+    if "/" not in remote and ":" not in remote and "\\" not in remote:
+        url = Git(repo).text("remote", "get-url", remote)
+    else:
+        url = remote
+    if "://" in url or _SCP_LIKE.match(url):
+        return url
+    return str((repo / url).resolve())
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else "no error message"

@@ -1,0 +1,238 @@
+"""What memory holds: frozen records for the snapshot, one run's journal and leases.
+
+Times are ISO 8601 UTC strings ("2026-11-27T03:00:00Z"), as in ``HistoryEntry``.
+Every collection is bounded by ``Limits`` when journals are folded in.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from kairos_ci.verdicts.records import HistoryEntry, Verdict
+
+SCHEMA_VERSION = 1
+
+
+class RunOutcome(enum.StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    PARTIAL = "partial"  # some work done, some skipped for a reason the user must fix
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+class WorkState(enum.StrEnum):
+    OPEN = "open"
+    MERGED = "merged"
+    CLOSED = "closed"
+
+
+class TaskState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: str
+    event: str
+    sha: str
+    at: str
+    outcome: RunOutcome
+
+
+@dataclass(frozen=True)
+class TestRecord:
+    """One test: its recent outcomes (oldest first) and the verdict judged from them."""
+
+    history: tuple[HistoryEntry, ...] = ()
+    verdict: Verdict = Verdict.NEW
+    evidence: tuple[str, ...] = ()  # run ids behind the verdict
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    verdict: Verdict
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PathStats:
+    """How often a path changed, and how often each test failed in those runs."""
+
+    changes: int
+    failures: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class CoFailureSample:
+    """One run's evidence: the paths it changed and the tests that failed."""
+
+    changed: tuple[str, ...]
+    failing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Something kairos wrote on GitHub, keyed by its fingerprint."""
+
+    kind: str  # e.g. "review", "comment", "issue", "pr"
+    target: str  # e.g. "pr#12", "issue#3"
+    url: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Work:
+    """A branch (and maybe PR) kairos owns, keyed by branch."""
+
+    branch: str
+    pr: int | None
+    state: WorkState
+    patch_hash: str
+    kind: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A human said no to a fingerprint or patch hash: never propose it again."""
+
+    key: str
+    by: str
+    at: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    run_id: str
+    at: str
+    action: str
+    target: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Spend:
+    usd: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def __add__(self, other: Spend) -> Spend:
+        return Spend(
+            round(self.usd + other.usd, 6),
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+        )
+
+
+ByModel = Mapping[str, Spend]
+
+
+@dataclass(frozen=True)
+class SpendLedger:
+    """Spend by model, per run id, per day ("2026-11-27") and per month ("2026-11")."""
+
+    runs: Mapping[str, ByModel] = field(default_factory=dict)
+    days: Mapping[str, ByModel] = field(default_factory=dict)
+    months: Mapping[str, ByModel] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something learned about the project, with where it came from (never an instruction)."""
+
+    key: str
+    value: str
+    source: str
+    run_id: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: str
+    kind: str
+    target: str
+    state: TaskState
+    why: str
+    at: str  # last change: the newest change wins when journals disagree
+
+
+@dataclass(frozen=True)
+class Lease:
+    name: str
+    owner: str  # run id
+    acquired_at: str
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class Journal:
+    """What one run learned; written once as an immutable file, folded in later."""
+
+    run: RunRecord
+    results: Mapping[str, tuple[HistoryEntry, ...]] = field(default_factory=dict)
+    verdicts: Mapping[str, VerdictRecord] = field(default_factory=dict)
+    cofailure: CoFailureSample | None = None
+    posted: Mapping[str, Posted] = field(default_factory=dict)
+    work: tuple[Work, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    spend: ByModel = field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
+    tasks: tuple[Task, ...] = ()
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Everything remembered: the snapshot with journals folded in, plus live leases."""
+
+    run_count: int = 0
+    runs: tuple[RunRecord, ...] = ()  # most recent, oldest first
+    tests: Mapping[str, TestRecord] = field(default_factory=dict)
+    cofailures: Mapping[str, PathStats] = field(default_factory=dict)
+    posted: Mapping[str, Posted] = field(default_factory=dict)
+    work: Mapping[str, Work] = field(default_factory=dict)
+    rejections: Mapping[str, Rejection] = field(default_factory=dict)
+    decisions: tuple[Decision, ...] = ()
+    spend: SpendLedger = field(default_factory=SpendLedger)
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    tasks: Mapping[str, Task] = field(default_factory=dict)
+    leases: Mapping[str, Lease] = field(default_factory=dict)
+    applied: tuple[str, ...] = ()  # names of journals folded in: applying one twice is a no-op
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on every collection, and when journals are compacted into the snapshot."""
+
+    runs: int = 200
+    history_per_test: int = 50
+    tests: int = 20_000
+    evidence: int = 10
+    cofailure_paths: int = 2_000
+    cofailure_tests_per_path: int = 50
+    # A run that changed or broke more than this says nothing about which path breaks what.
+    cofailure_sample_paths: int = 200
+    cofailure_sample_tests: int = 100
+    posted: int = 5_000
+    work: int = 500
+    rejections: int = 2_000
+    decisions: int = 500
+    spend_runs: int = 200
+    spend_days: int = 62
+    spend_months: int = 24
+    facts: int = 500
+    tasks: int = 500
+    leases: int = 200
+    applied: int = 1_000
+    max_journals: int = 16  # more than this in the tip: compact down to ``compact_to``
+    compact_to: int = 4
+    journal_age: timedelta = timedelta(days=7)  # older journals are compacted on save

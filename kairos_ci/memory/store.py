@@ -1,0 +1,237 @@
+"""The memory store: load, save, compact and verify memory on a branch of ``origin``.
+
+Every write is compare-and-swap: build a commit on the fetched tip and push it
+without force. If another run pushed first, the push is rejected; we refetch,
+rebuild on the new tip and try again with jittered backoff. A run killed at any
+moment leaves the branch at some complete commit, because only a push moves it.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kairos_ci.context import Secret
+from kairos_ci.errors import MemoryConflict, MemoryCorrupt, MemoryError_, MemoryTooNew
+from kairos_ci.git import Git
+from kairos_ci.memory import codec
+from kairos_ci.memory.clock import Clock, utc_now
+from kairos_ci.memory.documents import Checker, checker, parse, validate
+from kairos_ci.memory.fold import fold
+from kairos_ci.memory.names import JOURNAL_DIR, journal_name, journal_time
+from kairos_ci.memory.plumbing import (
+    Branch,
+    commit_tree,
+    init_scratch,
+    remote_url,
+    write_blob,
+    write_tree,
+)
+from kairos_ci.memory.records import Journal, Lease, Limits, Memory
+from kairos_ci.memory.summary import render
+from kairos_ci.memory.tip import LEASES, SNAPSHOT, SUMMARY, JournalFile, Tip, read_tip
+
+DEFAULT_BRANCH = "kairos/memory"
+_BACKOFF_BASE_S = 0.05
+_BACKOFF_CAP_S = 2.0
+
+
+@dataclass(frozen=True)
+class Loaded:
+    memory: Memory
+    commit: str | None  # the tip read; None when the branch does not exist yet
+    journals: tuple[str, ...]  # journals not yet compacted into the snapshot
+    notes: tuple[str, ...]  # what was unreadable and left out: show these in the summary
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    commit: str | None  # the branch tip afterwards
+    changed: bool  # False: nothing would change, so nothing was pushed
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Verification:
+    commit: str | None
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What one compare-and-swap attempt changes; built afresh on every attempt's tip."""
+
+    message: str
+    journal: JournalFile | None = None
+    journal_bytes: bytes = b""
+    leases: Mapping[str, Lease] | None = None  # replaces leases.json when set
+    compact_all: bool = False
+
+
+Change = Callable[[Tip], Edit | None]
+
+
+@dataclass(frozen=True)
+class MemoryStore:
+    """Memory on ``branch`` of ``remote`` (a remote name of ``repo``, or a URL)."""
+
+    repo: Path
+    branch: str = DEFAULT_BRANCH
+    remote: str = "origin"
+    token: Secret | None = None  # sent as a per-command HTTP header, never stored
+    server_url: str = "https://github.com"  # the token is sent to this host only
+    limits: Limits = field(default_factory=Limits)
+    clock: Clock = utc_now
+    max_attempts: int = 10
+    scratch_dir: Path | None = None  # where private scratch repositories go (default: temp)
+
+    def load(self) -> Loaded:
+        """Fetch the tip and read it; unreadable parts become ``notes``, never an error."""
+        with self._scratch() as branch:
+            return _loaded(read_tip(branch.local, branch.fetch(), checker(), self.limits))
+
+    def load_ref(self, ref: str) -> Loaded:
+        """Read a ref already in ``repo`` (e.g. a remote-tracking branch): no network."""
+        git = Git(self.repo)
+        result = git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        commit = result.stdout.decode().strip() or None
+        return _loaded(read_tip(git, commit, checker(), self.limits))
+
+    def tracking_ref(self) -> str | None:
+        """``refs/remotes/<remote>/<branch>`` when ``repo`` has it."""
+        if "/" in self.remote or ":" in self.remote:
+            return None
+        ref = f"refs/remotes/{self.remote}/{self.branch}"
+        result = Git(self.repo).run("rev-parse", "--verify", "--quiet", ref, check=False)
+        return ref if result.returncode == 0 else None
+
+    def verify(self, ref: str | None = None) -> Verification:
+        """Whether the tip (or ``ref`` in ``repo``) is fully valid; lists every problem."""
+        try:
+            loaded = self.load() if ref is None else self.load_ref(ref)
+        except MemoryTooNew as err:
+            return Verification(None, (str(err),))
+        if loaded.commit is None:
+            missing = f"no memory branch {self.branch!r} yet (the first save creates it)"
+            return Verification(None, (missing,))
+        return Verification(loaded.commit, loaded.notes)
+
+    def save(self, journal: Journal) -> SaveResult:
+        """Append one run's journal. Saving the same journal again changes nothing."""
+        check = checker()
+        raw = codec.dumps(codec.journal_doc(journal))
+        try:
+            parse(raw, "journal", "new journal", check)
+            name = journal_name(journal.run.at, journal.run.run_id, raw)
+        except (MemoryCorrupt, ValueError) as err:
+            raise MemoryError_(f"journal of run {journal.run.run_id!r} is invalid: {err}") from None
+
+        def change(tip: Tip) -> Edit | None:
+            if name in tip.memory.applied or any(j.name == name for j in tip.journals):
+                return None
+            new = JournalFile(name, "", journal)
+            return Edit(f"memory: run {journal.run.run_id}", journal=new, journal_bytes=raw)
+
+        return self.transact(change)
+
+    def compact(self) -> SaveResult:
+        """Fold every journal into the snapshot now."""
+        return self.transact(lambda tip: Edit("memory: compact", compact_all=True))
+
+    def transact(self, change: Change) -> SaveResult:
+        """Apply ``change`` to the tip by compare-and-swap; ``change`` may run many times."""
+        check = checker()
+        with self._scratch() as branch:
+            for attempt in range(1, self.max_attempts + 1):
+                tip = read_tip(branch.local, branch.fetch(), check, self.limits)
+                edit = change(tip)
+                tree = None if edit is None else self._build(branch.local, tip, edit, check)
+                if edit is None or tree == tip.tree:
+                    return SaveResult(tip.commit, changed=False, attempts=attempt)
+                commit = commit_tree(branch.local, tree or "", tip.commit, edit.message)
+                if branch.push(commit).accepted:
+                    return SaveResult(commit, changed=True, attempts=attempt)
+                _backoff(attempt)
+        raise MemoryConflict(
+            f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
+        )
+
+    def _build(self, git: Git, tip: Tip, edit: Edit, check: Checker) -> str:
+        journals = {j.name: j for j in tip.journals}
+        if edit.journal is not None:
+            blob = write_blob(git, edit.journal_bytes)
+            journals[edit.journal.name] = replace(edit.journal, blob=blob)
+        folding = sorted(journals) if edit.compact_all else self._to_compact(sorted(journals))
+        snapshot, snapshot_blob = tip.snapshot, tip.snapshot_blob
+        if folding or snapshot_blob is None:
+            snapshot = fold(snapshot, [(n, journals.pop(n).journal) for n in folding], self.limits)
+            snapshot_blob = write_blob(git, _checked(codec.snapshot_doc(snapshot), SNAPSHOT, check))
+        leases = tip.leases if edit.leases is None else edit.leases
+        leases_blob = tip.leases_blob if edit.leases is None else None
+        if leases_blob is None:
+            leases_blob = write_blob(git, _checked(codec.leases_doc(leases), LEASES, check))
+        remaining = [(name, j.journal) for name, j in journals.items()]
+        memory = replace(fold(snapshot, remaining, self.limits), leases=leases)
+        files = {
+            SNAPSHOT: snapshot_blob,
+            LEASES: leases_blob,
+            SUMMARY: write_blob(git, render(memory, tip.notes).encode("utf-8")),
+        }
+        files.update({f"{JOURNAL_DIR}/{name}": j.blob for name, j in journals.items()})
+        return write_tree(git, files)
+
+    def _to_compact(self, names: list[str]) -> list[str]:
+        """Old journals, and the oldest ones when there are too many (keeps the tip bounded)."""
+        cutoff = self.clock() - self.limits.journal_age
+        old = [name for name in names if journal_time(name) < cutoff]
+        young = [name for name in names if journal_time(name) >= cutoff]
+        if len(young) > self.limits.max_journals:
+            old += young[: len(young) - self.limits.compact_to]
+        return old
+
+    @contextmanager
+    def _scratch(self) -> Iterator[Branch]:
+        url = remote_url(self.repo, self.remote)
+        prefix = "kairos-memory-"
+        with tempfile.TemporaryDirectory(prefix=prefix, dir=self.scratch_dir) as path:
+            local = init_scratch(Path(path))
+            yield Branch(local, replace(local, config=self._auth(url)), url, self.branch)
+
+    def _auth(self, url: str) -> dict[str, str]:
+        """GitHub's token as a basic-auth header in per-command config: not argv, not a file.
+
+        Only for HTTPS to ``server_url``'s host: an origin elsewhere must not get the token.
+        """
+        server = urlsplit(self.server_url)
+        target = urlsplit(url)
+        if self.token is None or target.scheme != "https" or target.hostname != server.hostname:
+            return {}
+        pair = base64.b64encode(f"x-access-token:{self.token.reveal()}".encode()).decode()
+        return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}
+
+
+def _loaded(tip: Tip) -> Loaded:
+    return Loaded(tip.memory, tip.commit, tuple(j.name for j in tip.journals), tip.notes)
+
+
+def _checked(doc: codec.Doc, where: str, check: Checker) -> bytes:
+    """What we write is validated like what we read: a bug must not reach the branch."""
+    validate(doc, f"new {where}", check)
+    return codec.dumps(doc)
+
+
+def _backoff(attempt: int) -> None:
+    """Full jitter, so racing writers spread out instead of colliding again."""
+    ceiling = min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)
+    time.sleep(random.SystemRandom().uniform(0, ceiling))

@@ -1,0 +1,128 @@
+"""Read the branch tip: the only commit memory ever reads (history is never walked).
+
+A broken file is reported in ``notes`` and left out while the others still count;
+an untrusted tip is ignored wholesale. A file from a newer kairos raises
+``MemoryTooNew`` so that nothing overwrites it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from kairos_ci.errors import MemoryCorrupt
+from kairos_ci.git import IDENTITY_EMAIL, IDENTITY_NAME, Git
+from kairos_ci.memory import codec
+from kairos_ci.memory.documents import Checker, parse
+from kairos_ci.memory.fold import fold
+from kairos_ci.memory.names import JOURNAL_DIR, JOURNAL_NAME, journal_time
+from kairos_ci.memory.plumbing import TreeEntry, committer, list_tree, read_blobs
+from kairos_ci.memory.records import Journal, Lease, Limits, Memory
+
+SNAPSHOT = "snapshot.json"
+LEASES = "leases.json"
+SUMMARY = "MEMORY.md"
+MAX_BYTES = {SNAPSHOT: 64 << 20, LEASES: 1 << 20, JOURNAL_DIR: 8 << 20}
+# A tip written by kairos never has more than Limits.max_journals journals.
+MAX_JOURNALS = 256
+_TRUSTED = f"{IDENTITY_NAME} <{IDENTITY_EMAIL}>"
+
+
+@dataclass(frozen=True)
+class JournalFile:
+    name: str
+    blob: str
+    journal: Journal
+
+
+@dataclass(frozen=True)
+class Tip:
+    """What the tip holds. ``memory`` is what a run uses: snapshot + journals + leases."""
+
+    commit: str | None = None
+    tree: str | None = None
+    snapshot: Memory = field(default_factory=Memory)
+    snapshot_blob: str | None = None  # set when the stored snapshot is valid and reusable
+    journals: tuple[JournalFile, ...] = ()
+    leases: Mapping[str, Lease] = field(default_factory=dict)
+    leases_blob: str | None = None
+    notes: tuple[str, ...] = ()
+    memory: Memory = field(default_factory=Memory)
+
+
+def read_tip(git: Git, commit: str | None, check: Checker, limits: Limits) -> Tip:
+    if commit is None:
+        return Tip()
+    who = committer(git, commit)
+    if who != _TRUSTED:
+        note = (
+            f"memory commit {commit[:12]} was made by {who or 'an unknown committer'}, "
+            "not by kairos-ci: ignored it and started from fresh memory"
+        )
+        return Tip(commit=commit, notes=(note,))
+    tree, entries = list_tree(git, commit)
+    notes: list[str] = []
+    wanted = _wanted(entries, notes)
+    contents = dict(zip(wanted, read_blobs(git, [e.blob for e in wanted]), strict=True))
+    tip = Tip(commit=commit, tree=tree)
+    journals = []
+    for entry, raw in contents.items():
+        try:
+            tip, journal = _read(tip, entry, raw, check)
+        except MemoryCorrupt as err:
+            fresh = "started from a fresh snapshot" if entry.path == SNAPSHOT else "left it out"
+            notes.append(f"{err}: {fresh}")
+            continue
+        if journal is not None:
+            journals.append(journal)
+    if not any(entry.path == SNAPSHOT for entry in entries):
+        notes.append(f"{SNAPSHOT} is missing: started from a fresh snapshot")
+    journals.sort(key=lambda j: j.name)
+    folded = fold(tip.snapshot, [(j.name, j.journal) for j in journals], limits)
+    memory = replace(folded, leases=tip.leases)
+    return replace(tip, journals=tuple(journals), notes=tuple(notes), memory=memory)
+
+
+def _wanted(entries: tuple[TreeEntry, ...], notes: list[str]) -> list[TreeEntry]:
+    """The files worth reading, size-checked; everything else becomes a note."""
+    wanted, journals = [], []
+    for entry in entries:
+        folder, _, name = entry.path.rpartition("/")
+        kind = JOURNAL_DIR if folder == JOURNAL_DIR else entry.path
+        if entry.path == SUMMARY:
+            continue
+        if kind not in MAX_BYTES or (kind == JOURNAL_DIR and not _journal_name(name)):
+            notes.append(f"unexpected file {entry.path!r} on the memory branch: ignored")
+        elif entry.size > MAX_BYTES[kind]:
+            notes.append(f"{entry.path}: {entry.size} bytes is over the {MAX_BYTES[kind]} cap")
+        elif kind == JOURNAL_DIR:
+            journals.append(entry)
+        else:
+            wanted.append(entry)
+    journals.sort(key=lambda e: e.path)
+    if len(journals) > MAX_JOURNALS:
+        notes.append(f"{len(journals)} journals on the branch: read the newest {MAX_JOURNALS}")
+        journals = journals[-MAX_JOURNALS:]
+    return wanted + journals
+
+
+def _journal_name(name: str) -> bool:
+    if not JOURNAL_NAME.match(name):
+        return False
+    try:
+        journal_time(name)
+    except ValueError:  # the pattern allows month 13; the calendar does not
+        return False
+    return True
+
+
+def _read(tip: Tip, entry: TreeEntry, raw: bytes, check: Checker) -> tuple[Tip, JournalFile | None]:
+    if entry.path == SNAPSHOT:
+        snapshot = codec.decode_snapshot(parse(raw, "snapshot", SNAPSHOT, check), SNAPSHOT)
+        return replace(tip, snapshot=snapshot, snapshot_blob=entry.blob), None
+    if entry.path == LEASES:
+        leases = codec.decode_leases(parse(raw, "leases", LEASES, check))
+        return replace(tip, leases=leases, leases_blob=entry.blob), None
+    name = entry.path.rpartition("/")[2]
+    journal = codec.decode_journal(parse(raw, "journal", entry.path, check), entry.path)
+    return tip, JournalFile(name, entry.blob, journal)
