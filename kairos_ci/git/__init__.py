@@ -38,7 +38,7 @@ class Git:
     """git in one repository. ``config`` is per-command configuration (e.g. an auth header)."""
 
     repo: Path
-    config: Mapping[str, str] = field(default_factory=dict)
+    config: Mapping[str, str] = field(default_factory=dict, repr=False)  # may hold a credential
     timeout_s: float = 300.0
 
     def run(
