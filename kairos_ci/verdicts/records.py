@@ -5,15 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+# One enum for parsed results and for history: defined in signals (the lower layer).
+from kairos_ci.signals.records import Outcome
 
-class Outcome(enum.StrEnum):
-    """A test's result in one run. ``flaky``: failed, then passed on a retry in the same run."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    ERRORED = "errored"
-    SKIPPED = "skipped"
-    FLAKY = "flaky"
+__all__ = ["HistoryEntry", "Outcome", "Verdict"]
 
 
 class Verdict(enum.StrEnum):

@@ -1,0 +1,81 @@
+"""Checkstyle XML (also written by ESLint, golangci-lint, hadolint, phpcs, scalastyle...).
+
+``<checkstyle><file name=...><error line= column= severity= message= source=/></file>``;
+``source`` is the rule (Checkstyle's check class, golangci-lint's linter name).
+Line 0 means "the whole file" and becomes no line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kairos_ci.errors import InputTooLarge
+from kairos_ci.signals import xmlstream
+from kairos_ci.signals.findings import finding, severity_word
+from kairos_ci.signals.records import Limits, Record
+
+
+class CheckstyleHandler:
+    def __init__(self, display: str, root: str | None, limits: Limits, tool: str) -> None:
+        self._file = display
+        self._root = root
+        self._limits = limits
+        self._tool = tool
+        self._depth = xmlstream.Depth(limits.max_depth)
+        self._path: str | None = None
+        self._count = 0
+        self._out: list[Record] = []
+        self.listen: xmlstream.Listen = xmlstream.ignore_text
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self._depth.enter()
+        tag = xmlstream.local(tag)
+        if tag == "file":
+            self._path = attrs.get("name") or None
+        elif tag == "error" and self._depth.depth == 3:
+            self._count += 1
+            if self._count > self._limits.max_findings:
+                raise InputTooLarge(
+                    f"stopped after {self._limits.max_findings:,} findings (the cap)"
+                )
+            self._out.append(
+                finding(
+                    file=self._file,
+                    tool=self._tool,
+                    rule=attrs.get("source"),
+                    severity=severity_word(attrs.get("severity")),
+                    path=self._path,
+                    root=self._root,
+                    start_line=attrs.get("line"),
+                    start_column=attrs.get("column"),
+                    message=attrs.get("message", ""),
+                    max_message=self._limits.max_message_chars,
+                )
+            )
+
+    def end(self, tag: str) -> None:
+        self._depth.leave()
+        if xmlstream.local(tag) == "file":
+            self._path = None
+
+    def data(self, text: str) -> None:
+        return None
+
+    def drain(self) -> list[Record]:
+        out, self._out = self._out, []
+        return out
+
+    def finish(self) -> list[Record]:
+        return self.drain()
+
+
+def read(
+    path: Path, display: str, root: str | None, limits: Limits, tool: str = "checkstyle"
+) -> Iterator[Record]:
+    """Findings from a checkstyle XML file; raises ``InputError`` if it is not one."""
+
+    def pick(tag: str) -> xmlstream.Handler | None:
+        return CheckstyleHandler(display, root, limits, tool) if tag == "checkstyle" else None
+
+    return xmlstream.stream(path, pick, limits)

@@ -1,0 +1,153 @@
+"""Reading report files into records, one file at a time, never raising for a bad file.
+
+``parse_report`` is the entry point: it detects the format by content when asked
+(``auto``), streams XML, and turns every problem with the file into an ``ErrorRecord``
+so that the other files of a run still count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kairos_ci.errors import InputError
+from kairos_ci.signals import checkstyle, jsondoc, junit, linters, sarif, source, xmlstream
+from kairos_ci.signals.records import ErrorRecord, Limits, Record, ReportFormat
+
+_XML_FORMATS = (ReportFormat.JUNIT, ReportFormat.CHECKSTYLE)
+_FOREIGN_XML = {
+    "test-run": "NUnit 3 XML",
+    "test-results": "NUnit 2 XML",
+    "test-suite": "NUnit XML",
+    "assemblies": "xUnit.net XML",
+    "assembly": "xUnit.net XML",
+    "TestRun": "Visual Studio TRX",
+    "failsafe-summary": "a Maven Failsafe summary (not a test report)",
+    "pmd": "PMD XML",
+    "BugCollection": "SpotBugs XML",
+    "html": "HTML",
+}
+
+
+def parse_report(
+    path: Path | str,
+    fmt: ReportFormat | str = ReportFormat.AUTO,
+    *,
+    display: str | None = None,
+    root: Path | str | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Record]:
+    """Records from one report; problems become an ``ErrorRecord``, never an exception.
+
+    ``display`` names the file in records (default: ``path`` as given); ``root`` is the
+    checkout as the report's producer saw it, for repository-relative paths. Records
+    read before a file turns out to be truncated are kept, followed by its error record.
+    """
+    shown = display if display is not None else str(path)
+    try:
+        yield from _records(Path(path), ReportFormat(fmt), shown, _root(root), limits or Limits())
+    except InputError as err:
+        yield ErrorRecord(shown, str(err))
+
+
+def parse_reports(
+    paths: Iterable[Path | str],
+    fmt: ReportFormat | str = ReportFormat.AUTO,
+    *,
+    root: Path | str | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Record]:
+    for path in paths:
+        yield from parse_report(path, fmt, root=root, limits=limits)
+
+
+def _root(root: Path | str | None) -> str | None:
+    return Path(root).resolve().as_posix() if root is not None else None
+
+
+def _records(
+    path: Path, fmt: ReportFormat, display: str, root: str | None, limits: Limits
+) -> Iterator[Record]:
+    kind = _sniff(path, limits)
+    if fmt in _XML_FORMATS or (fmt is ReportFormat.AUTO and kind == "xml"):
+        if kind != "xml":
+            raise InputError(f"expected {fmt.value} XML, but the file is not XML")
+        yield from _xml(path, fmt, display, root, limits)
+        return
+    if kind != "json":
+        raise InputError(f"expected {fmt.value} JSON, but the file is {kind or 'not JSON'}")
+    yield from _json(jsondoc.load(path, limits), fmt, display, root, limits)
+
+
+def _sniff(path: Path, limits: Limits) -> str | None:
+    """``xml`` or ``json`` from the first non-blank character (after any BOM)."""
+    head = b""
+    for chunk in source.chunks(path, limits):
+        head = chunk[:4096]
+        break
+    if not head:
+        raise InputError("empty file")
+    try:
+        start = source.decode(head).lstrip()[:1]
+    except InputError:  # a character cut at 4 KiB, or bad bytes: the first byte decides
+        start = head.lstrip()[:1].decode("ascii", "replace")
+    if start == "<":
+        return "xml"
+    if start in ("{", "["):
+        return "json"
+    raise InputError("not a report: it is neither XML nor JSON")
+
+
+def _xml(
+    path: Path, fmt: ReportFormat, display: str, root: str | None, limits: Limits
+) -> Iterator[Record]:
+    def pick(tag: str) -> xmlstream.Handler | None:
+        if tag in junit.ROOTS and fmt in (ReportFormat.AUTO, ReportFormat.JUNIT):
+            return junit.JUnitHandler(display, root, limits)
+        if tag == "checkstyle" and fmt in (ReportFormat.AUTO, ReportFormat.CHECKSTYLE):
+            return checkstyle.CheckstyleHandler(display, root, limits, "checkstyle")
+        raise InputError(_foreign_xml(tag, fmt))
+
+    yield from xmlstream.stream(path, pick, limits)
+
+
+def _foreign_xml(tag: str, fmt: ReportFormat) -> str:
+    known = _FOREIGN_XML.get(tag)
+    what = f"{known} (root <{tag}>)" if known else f"XML with root <{tag}>"
+    wanted = "JUnit or checkstyle XML" if fmt is ReportFormat.AUTO else f"{fmt.value} XML"
+    return f"{what} is not {wanted}, which is what kairos reads"
+
+
+def _json(
+    doc: Any, fmt: ReportFormat, display: str, root: str | None, limits: Limits
+) -> Iterator[Record]:
+    kind = fmt.value
+    if fmt is ReportFormat.AUTO:
+        if sarif.is_sarif(doc):
+            kind = "sarif"
+        elif doc == []:
+            return  # a linter that found nothing: any of the array formats
+        else:
+            kind = linters.kind_of(doc) or ""
+    elif kind != "sarif" and doc != [] and linters.kind_of(doc) != kind:
+        raise InputError(f"not {kind} JSON output ({_shape(doc)})")
+    if kind == "sarif":
+        yield from sarif.read(doc, display, root, limits)
+    elif kind == "ruff":
+        yield from linters.ruff(doc, display, root, limits)
+    elif kind == "eslint":
+        yield from linters.eslint(doc, display, root, limits)
+    elif kind == "pylint":
+        yield from linters.pylint(doc, display, root, limits)
+    else:
+        raise InputError(f"JSON that is not SARIF, ruff, ESLint or pylint output ({_shape(doc)})")
+
+
+def _shape(doc: Any) -> str:
+    if isinstance(doc, dict):
+        keys = ", ".join(sorted(str(key) for key in doc)[:6])
+        return f"an object with keys {keys}" if keys else "an empty object"
+    if isinstance(doc, list):
+        return f"an array of {len(doc)} items"
+    return f"a {type(doc).__name__}"
