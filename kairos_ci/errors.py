@@ -20,6 +20,9 @@ broadly, once, and turns it into one human line and an exit code.
     │   ├── NotFound
     │   └── RateLimited         primary or secondary limit, with a wait
     ├── ModelError              the LLM could not be used              exit 1
+    │   ├── ModelUnavailable    still failing after the SDK's retries: skip, try next run
+    │   ├── ModelAuthFailed     key rejected, no permission or no credit: the user must act
+    │   ├── ModelRefused        the API rejected the request as sent (a kairos bug or bad model)
     │   └── BudgetExceeded      a spend cap would be crossed
     └── PolicyViolation         something tried to cross a policy line exit 1
 """
@@ -116,6 +119,18 @@ class RateLimited(ForgeError):
 
 
 class ModelError(KairosError):
+    pass
+
+
+class ModelUnavailable(ModelError):
+    pass
+
+
+class ModelAuthFailed(ModelError):
+    pass
+
+
+class ModelRefused(ModelError):
     pass
 
 

@@ -1,0 +1,144 @@
+"""What crosses the ``Llm`` port, and what one agent attempt produces."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+
+class Tier(enum.StrEnum):
+    """Which configured model a request is for (config ``models``)."""
+
+    TRIAGE = "triage"
+    WORK = "work"
+    PLAN = "plan"
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    input: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    tool_use_id: str
+    content: str
+    is_error: bool = False
+
+
+Block = Text | ToolCall | ToolResult
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    input_schema: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LlmRequest:
+    """One model call. ``system`` and ``tools`` are the stable, cached prefix."""
+
+    model: str
+    system: str
+    turns: tuple[Turn, ...]
+    max_tokens: int
+    tools: tuple[ToolSpec, ...] = ()
+    tool_choice: Literal["auto", "any"] = "auto"
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int = 0  # not served from or written to the cache
+    output_tokens: int = 0
+    cache_write_tokens: int = 0
+    cache_read_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+        )
+
+    @property
+    def total_input(self) -> int:
+        return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens
+
+
+@dataclass(frozen=True)
+class LlmReply:
+    model: str  # the model that answered (may be a dated id)
+    blocks: tuple[Text | ToolCall, ...]
+    stop_reason: str
+    usage: Usage
+    request_id: str | None = None
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, ToolCall))
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One model call's usage, priced."""
+
+    model: str
+    usage: Usage
+    usd: float
+    priced_as: str  # the price-table entry used (or a fallback, named)
+
+
+@dataclass(frozen=True)
+class FailingTest:
+    """A test to fix, as ``kairos-ci parse`` reports it (its text is untrusted)."""
+
+    id: str
+    path: str | None = None
+    message: str | None = None
+    details: str | None = None
+
+
+@dataclass(frozen=True)
+class UntrustedText:
+    """Text from outside (PR or issue body, a log): only ever shown to the model as data."""
+
+    source: str  # a fixed label chosen by kairos, never taken from the text itself
+    text: str
+
+
+@dataclass(frozen=True)
+class Denial:
+    """A tool call the policy refused."""
+
+    tool: str
+    target: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AgentLimits:
+    max_turns: int = 30
+    max_tokens_per_turn: int = 4096
+    max_total_tokens: int = 600_000  # input (all kinds) plus output, over the whole loop
+    wall_time_s: float = 900.0
+    test_timeout_s: float = 600.0
+    max_test_runs: int = 12
+    tool_output_chars: int = 20_000
