@@ -123,13 +123,10 @@ class JUnitHandler:
 
     def data(self, text: str) -> None:
         capture = self._capture
-        if (
-            capture is not None
-            and not self._muted
-            and capture.size < self._limits.max_details_chars
-        ):
-            capture.text.append(text)
-            capture.size += len(text)
+        if capture is not None and not self._muted:
+            if capture.size < self._limits.max_details_chars:
+                capture.text.append(text)
+            capture.size += len(text)  # counted beyond the cap, to say how much was cut
 
     def drain(self) -> list[Record]:
         out, self._out = self._out, []
@@ -197,7 +194,7 @@ class JUnitHandler:
             results, attrs.get("status"), attrs.get("time"), limits.max_message_chars
         )
         location = case.location or (None, None)
-        details = clip(case.details, limits.max_details_chars)
+        details = clip(case.details, limits.max_details_chars, case.details_size)
         outcome = outcome_of(case.attempts)
         return TestResult(
             file=self._file,

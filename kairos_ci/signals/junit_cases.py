@@ -61,7 +61,8 @@ class RawResult:
 @dataclass(frozen=True, slots=True)
 class CaseOutcome:
     attempts: tuple[Attempt, ...]
-    details: str | None  # text of the attempt that decided the outcome
+    details: str | None  # text of the attempt that decided the outcome (a capped prefix)
+    details_size: int  # its full length in the report
     location: tuple[str, str | None] | None  # (file, line) a result element pointed at
 
 
@@ -93,6 +94,7 @@ def attempts_of(
     return CaseOutcome(
         attempts=(*interim, main, *after),
         details=_text(deciding),
+        details_size=deciding.size if deciding is not None else 0,
         location=(located.file, located.line) if located and located.file else None,
     )
 

@@ -62,13 +62,17 @@ def whole(raw: object, *, minimum: int = 0) -> int | None:
     return value if value >= minimum else None
 
 
-def clip(text: str | None, limit: int) -> str | None:
-    """``text`` cut to ``limit`` characters, saying so; None stays None, blank becomes None."""
+def clip(text: str | None, limit: int, total: int | None = None) -> str | None:
+    """``text`` cut to ``limit`` characters, saying so; None stays None, blank becomes None.
+
+    ``total`` is the real length when ``text`` is already a capped prefix of it.
+    """
     if text is None:
         return None
     text = text.strip()
     if not text:
         return None
-    if len(text) <= limit:
+    size = max(total or 0, len(text))
+    if size <= limit:
         return text
-    return text[:limit] + f"… [cut at {limit} of {len(text)} characters]"
+    return text[:limit] + f"… [cut at {limit:,} of {size:,} characters]"

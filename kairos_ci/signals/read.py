@@ -63,7 +63,14 @@ def parse_reports(
 
 
 def _root(root: Path | str | None) -> str | None:
-    return Path(root).resolve().as_posix() if root is not None else None
+    """The checkout as a POSIX-style string; a Windows path (from a Windows-built report)
+    is kept as written, a relative one is resolved against the working directory."""
+    if root is None:
+        return None
+    text = str(root).replace("\\", "/")
+    if text.startswith("/") or (len(text) > 2 and text[1] == ":" and text[2] == "/"):
+        return text
+    return Path(text).resolve().as_posix()
 
 
 def _records(
@@ -88,10 +95,7 @@ def _sniff(path: Path, limits: Limits) -> str | None:
         break
     if not head:
         raise InputError("empty file")
-    try:
-        start = source.decode(head).lstrip()[:1]
-    except InputError:  # a character cut at 4 KiB, or bad bytes: the first byte decides
-        start = head.lstrip()[:1].decode("ascii", "replace")
+    start = source.decode(head, lenient=True).lstrip()[:1]
     if start == "<":
         return "xml"
     if start in ("{", "["):

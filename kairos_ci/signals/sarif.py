@@ -55,9 +55,8 @@ def _run(run: dict[str, Any], display: str, root: str | None, limits: Limits) ->
     name = text(driver.get("name")) or text(tool.get("name")) or "sarif"
     rules = _rules(driver, run)
     indexed = [obj(rule) for rule in arr(driver.get("rules"))]
-    for raw in arr(run.get("results")):
-        result = obj(raw)
-        if _dropped(result):
+    for result in arr(run.get("results")):
+        if not isinstance(result, dict) or _dropped(result):
             continue
         rule_id, rule = _rule(result, rules, indexed)
         where = locate(result, run)

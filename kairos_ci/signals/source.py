@@ -61,20 +61,24 @@ def read_all(path: Path, limits: Limits) -> bytes:
     return b"".join(chunks(path, limits))
 
 
-def decode(data: bytes) -> str:
-    """Text from bytes: the BOM decides (UTF-8, UTF-16 LE/BE, UTF-32), else strict UTF-8."""
+def decode(data: bytes, *, lenient: bool = False) -> str:
+    """Text from bytes: the BOM decides (UTF-8, UTF-16 LE/BE, UTF-32), else strict UTF-8.
+
+    ``lenient`` replaces bad bytes instead of failing: for sniffing a file's first bytes,
+    where a character may be cut in half.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode(data[len(bom) :], encoding)
+            return _decode(data[len(bom) :], encoding, lenient)
     if len(data) >= 2 and data[0] != 0 and data[1] == 0:
-        return _decode(data, "utf-16-le")  # UTF-16 without a BOM: "[\0{\0..."
+        return _decode(data, "utf-16-le", lenient)  # UTF-16 without a BOM: "[\0{\0..."
     if len(data) >= 2 and data[0] == 0 and data[1] != 0:
-        return _decode(data, "utf-16-be")
-    return _decode(data, "utf-8")
+        return _decode(data, "utf-16-be", lenient)
+    return _decode(data, "utf-8", lenient)
 
 
-def _decode(data: bytes, encoding: str) -> str:
+def _decode(data: bytes, encoding: str, lenient: bool) -> str:
     try:
-        return data.decode(encoding)
+        return data.decode(encoding, "replace" if lenient else "strict")
     except UnicodeDecodeError as err:
         raise InputError(f"not valid {encoding.upper()} at byte {err.start}") from None
