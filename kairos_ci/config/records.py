@@ -150,6 +150,7 @@ class Limits:
     max_open_prs: int
     max_new_prs_per_run: int
     max_review_comments: int
+    command_timeout_minutes: int
 
 
 @dataclass(frozen=True)

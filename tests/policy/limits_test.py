@@ -3,7 +3,9 @@ from __future__ import annotations
 from kairos_ci.config.records import Limits
 from kairos_ci.policy.limits import pr_slots
 
-LIMITS = Limits(max_open_prs=5, max_new_prs_per_run=2, max_review_comments=20)
+LIMITS = Limits(
+    max_open_prs=5, max_new_prs_per_run=2, max_review_comments=20, command_timeout_minutes=20
+)
 
 
 def test_per_run_limit_binds_when_few_are_open() -> None:

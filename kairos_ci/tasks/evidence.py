@@ -1,0 +1,141 @@
+"""Evidence: run the project's tests and linters in a checkout and read their reports.
+
+Every report file is read on its own: a broken one becomes an error record and the
+others still count. A command that cannot run, or runs out of time, is evidence too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kairos_ci.config.records import Config, LinterConfig
+from kairos_ci.signals.read import parse_report
+from kairos_ci.signals.records import ErrorRecord, Finding, ReportFormat, TestResult
+from kairos_ci.workspace.commands import CommandResult, run_command
+
+
+@dataclass(frozen=True)
+class LintEvidence:
+    linter: str
+    findings: tuple[Finding, ...]
+    command: CommandResult | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    tests: tuple[TestResult, ...]
+    test_command: CommandResult | None
+    lint: tuple[LintEvidence, ...]
+    errors: tuple[ErrorRecord, ...]  # reports that could not be read, and why
+
+    def failing(self) -> tuple[TestResult, ...]:
+        return tuple(t for t in self.tests if t.outcome in ("failed", "errored"))
+
+    def findings_of(self, linter: str) -> tuple[Finding, ...]:
+        return next((lint.findings for lint in self.lint if lint.linter == linter), ())
+
+
+@dataclass(frozen=True)
+class Runner:
+    """How commands run here: the environment they see and how long they may take."""
+
+    env: Mapping[str, str]
+    timeout_s: float
+
+
+def gather(checkout: Path, config: Config, runner: Runner, *, run_commands: bool) -> Evidence:
+    """Run (or, when ``run_commands`` is false, only read) the configured tests and linters."""
+    tests, test_command, errors = run_tests(checkout, config, runner, run_commands=run_commands)
+    lint = []
+    for linter in config.linters:
+        evidence, lint_errors = run_linter(checkout, linter, runner, run_command_=run_commands)
+        lint.append(evidence)
+        errors += lint_errors
+    return Evidence(tests, test_command, tuple(lint), errors)
+
+
+def run_tests(
+    checkout: Path, config: Config, runner: Runner, *, run_commands: bool
+) -> tuple[tuple[TestResult, ...], CommandResult | None, tuple[ErrorRecord, ...]]:
+    command = None
+    if run_commands and config.tests.run is not None:
+        _clear(checkout, config.tests.junit)  # stale reports must not pass for fresh ones
+        command = run_command(config.tests.run.argv, checkout, runner.env, runner.timeout_s)
+    reports = sorted(_glob(checkout, config.tests.junit))
+    tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout))
+    if command is not None and not reports:
+        errors.append(
+            ErrorRecord(config.tests.run.text if config.tests.run else "", _no_report(command))
+        )
+    return tuple(t for t in tests if isinstance(t, TestResult)), command, tuple(errors)
+
+
+def run_linter(
+    checkout: Path, linter: LinterConfig, runner: Runner, *, run_command_: bool
+) -> tuple[LintEvidence, tuple[ErrorRecord, ...]]:
+    fmt = ReportFormat(linter.format)
+    if not run_command_:
+        paths = sorted(_glob(checkout, (linter.report,))) if linter.report else []
+        found, errors = _split(_read(paths, fmt, checkout))
+        return LintEvidence(linter.name, _findings(found), None), tuple(errors)
+    if linter.report:
+        _clear(checkout, (linter.report,))
+    command = run_command(linter.run.argv, checkout, runner.env, runner.timeout_s)
+    if command.exit_code is None:
+        why = command.error or f"timed out after {runner.timeout_s:.0f}s"
+        return LintEvidence(linter.name, (), command), (ErrorRecord(linter.name, why),)
+    if linter.report:
+        found, errors = _split(_read(sorted(_glob(checkout, (linter.report,))), fmt, checkout))
+    else:
+        found, errors = _split(_read_text(command.stdout, fmt, checkout, linter.name))
+    return LintEvidence(linter.name, _findings(found), command), tuple(errors)
+
+
+def _read(paths: Iterable[Path], fmt: ReportFormat, root: Path) -> list[object]:
+    records: list[object] = []
+    for path in paths:
+        records.extend(parse_report(path, fmt, display=str(path.relative_to(root)), root=root))
+    return records
+
+
+def _read_text(text: str, fmt: ReportFormat, root: Path, name: str) -> list[object]:
+    with tempfile.NamedTemporaryFile("w", suffix=".report", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        return list(parse_report(handle.name, fmt, display=f"{name} output", root=root))
+
+
+def _split(records: list[object]) -> tuple[list[object], list[ErrorRecord]]:
+    errors = [r for r in records if isinstance(r, ErrorRecord)]
+    return [r for r in records if not isinstance(r, ErrorRecord)], errors
+
+
+def _findings(records: list[object]) -> tuple[Finding, ...]:
+    return tuple(r for r in records if isinstance(r, Finding))
+
+
+def _glob(root: Path, patterns: Iterable[str]) -> set[Path]:
+    found: set[Path] = set()
+    for pattern in patterns:
+        # Globs are repository-relative; a leading slash means the repository root.
+        matches = root.glob(pattern.lstrip("/"))
+        found.update(p for p in matches if p.is_file() and _inside(root, p))
+    return found
+
+
+def _inside(root: Path, path: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _clear(root: Path, patterns: Iterable[str]) -> None:
+    for path in _glob(root, patterns):
+        path.unlink()
+
+
+def _no_report(command: CommandResult) -> str:
+    if command.exit_code is None:
+        return command.error or "the test command timed out before writing a report"
+    return f"the test command exited {command.exit_code} and wrote no JUnit report"

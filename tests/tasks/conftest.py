@@ -1,0 +1,30 @@
+"""A copy of the demo's sample project, and an environment that finds pytest and ruff."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from kairos_ci.context import tool_environment
+from kairos_ci.tasks.evidence import Runner
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    source = resources.files("kairos_ci") / "demo" / "sample"
+    target = tmp_path / "sample"
+    with resources.as_file(source) as path:
+        shutil.copytree(path, target)
+    return target
+
+
+@pytest.fixture
+def runner() -> Runner:
+    env = tool_environment()
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return Runner(env={**env, "KAIROS_RUN_ID": "night-1"}, timeout_s=120)
