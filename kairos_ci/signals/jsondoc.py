@@ -22,6 +22,14 @@ def load(path: Path, limits: Limits) -> Any:
     text = source.decode(source.read_all(path, limits))
     if not text.strip():
         raise InputError("empty file")
+    # Every array or object costs ~60 bytes or more once parsed, so "[],[],..." inflates
+    # twentyfold. Counting brackets (strings included: an overestimate) is cheap and says
+    # how big the parsed document could get before it is built.
+    nodes = text.count("[") + text.count("{")
+    if nodes > limits.max_json_nodes:
+        raise InputTooLarge(
+            f"{nodes:,} JSON arrays and objects is over the {limits.max_json_nodes:,} cap"
+        )
     try:
         return _loads(text)
     except json.JSONDecodeError as err:

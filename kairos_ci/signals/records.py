@@ -144,7 +144,8 @@ class Limits:
     """Caps that keep a hostile or runaway report from exhausting memory or time."""
 
     max_bytes: int = 100 * MiB  # checked before reading, and again while streaming
-    max_depth: int = 256  # element or JSON nesting
+    max_depth: int = 256  # XML element nesting (JSON: the interpreter's recursion limit)
+    max_json_nodes: int = 2_000_000  # arrays + objects: "[],[],..." is small on disk, not in RAM
     max_tests: int = 1_000_000  # testcase elements per file; the rest is reported as cut
     max_findings: int = 1_000_000
     max_pending: int = 20_000  # testcases held per suite while merging repeated ones
