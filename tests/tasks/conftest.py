@@ -28,3 +28,26 @@ def runner() -> Runner:
     env = tool_environment()
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return Runner(env={**env, "KAIROS_RUN_ID": "night-1"}, timeout_s=120)
+
+
+@pytest.fixture
+def sample_repo(sample: Path) -> Path:
+    """The sample as a git repository with one commit on main."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
+            cwd=sample,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q", "-b", "main")
+    (sample / ".github").mkdir()
+    (sample / ".github" / "kairos.yml").write_text((sample / "kairos.yml").read_text())
+    (sample / "kairos.yml").unlink()
+    (sample / ".gitignore").write_text("reports/\n__pycache__/\n")
+    git("add", "-A")
+    git("commit", "-qm", "sample")
+    return sample

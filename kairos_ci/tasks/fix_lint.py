@@ -1,0 +1,87 @@
+"""Task ``fix_lint``: the linter's own fix command, verified before anyone sees it.
+
+The fix runs in a scratch checkout of the default branch. It counts only if the
+linter's findings go down, no test that passed on the base fails, and no protected
+path is touched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kairos_ci.config.records import Config, LinterConfig
+from kairos_ci.policy import protected
+from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.records import Check, ProposedChange, Skipped
+from kairos_ci.workspace.commands import run_command
+from kairos_ci.workspace.scratch import Scratch, changed_paths, scratch_checkout, symlinks_at
+
+
+def fix_lint(
+    repo: Path, base_sha: str, linter: LinterConfig, config: Config, runner: Runner, base: Evidence
+) -> ProposedChange | Skipped:
+    task = f"fix_lint ({linter.name})"
+    before = base.findings_of(linter.name)
+    if linter.fix is None:
+        return Skipped(task, f"linters.{linter.name} has no `fix` command")
+    if not before:
+        return Skipped(task, f"{linter.name} reports no findings")
+    with scratch_checkout(repo, base_sha) as scratch:
+        ran = run_command(linter.fix.argv, scratch.path, runner.env, runner.timeout_s)
+        if ran.exit_code is None:
+            return Skipped(
+                task, ran.error or f"the fix command timed out after {runner.timeout_s:.0f}s"
+            )
+        changes = changed_paths(scratch)
+        if not changes:
+            return Skipped(task, f"`{linter.fix.text}` changed nothing")
+        after = gather(scratch.path, config, runner, run_commands=True)
+        checks = _verify(repo, scratch, config, linter, base, after)
+        return ProposedChange(
+            kind="fix_lint",
+            branch=f"kairos/fix-lint/{linter.name}",
+            title=f"Fix {len(before) - len(after.findings_of(linter.name))} {linter.name} findings",
+            base_sha=base_sha,
+            patch=scratch.git.text("diff", "--cached", "--binary", base_sha) + "\n",
+            files=tuple(sorted(c.path for c in changes)),
+            checks=checks,
+            summary=f"Ran `{linter.fix.text}` on {base_sha[:12]}.",
+        )
+
+
+def _verify(
+    repo: Path,
+    scratch: Scratch,
+    config: Config,
+    linter: LinterConfig,
+    base: Evidence,
+    after: Evidence,
+) -> tuple[Check, ...]:
+    before_n, after_n = len(base.findings_of(linter.name)), len(after.findings_of(linter.name))
+    violations = protected.violations(
+        changed_paths(scratch), config.protected_paths, symlinks_at(repo, scratch.base_sha)
+    )
+    return (
+        Check("findings go down", after_n < before_n, f"{linter.name}: {before_n} -> {after_n}"),
+        tests_no_worse(base, after),
+        Check(
+            "no protected path touched",
+            not violations,
+            "; ".join(v.reason for v in violations) or "none touched",
+        ),
+    )
+
+
+def tests_no_worse(base: Evidence, after: Evidence) -> Check:
+    """No test that passed on the base fails now (flaky passes count as passes)."""
+    if base.test_command is None and not base.tests:
+        return Check("tests no worse", True, "no tests are configured")
+    passed = {t.id for t in base.tests if t.outcome in ("passed", "flaky")}
+    broken = sorted(t.id for t in after.failing() if t.id in passed)
+    missing = sorted(passed - {t.id for t in after.tests})
+    detail = f"{len(base.failing())} failing before, {len(after.failing())} after"
+    if broken:
+        detail += "; newly failing: " + ", ".join(broken[:5])
+    if missing:
+        detail += "; no longer reported: " + ", ".join(missing[:5])
+    return Check("tests no worse", not broken and not missing, detail)

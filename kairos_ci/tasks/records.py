@@ -1,0 +1,44 @@
+"""What tasks produce: proposed changes with their verification, and skips with reasons."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Skipped:
+    task: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification step and whether it passed, for the PR body and the summary."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ProposedChange:
+    """A verified (or refused) patch on top of ``base_sha``, to publish on ``branch``."""
+
+    kind: str  # task kind, e.g. "fix_lint"
+    branch: str
+    title: str
+    base_sha: str
+    patch: str  # `git diff --binary` against base_sha
+    files: tuple[str, ...]
+    checks: tuple[Check, ...]
+    summary: str  # what was done, for humans
+
+    @property
+    def verified(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def patch_hash(self) -> str:
+        """Identity of the change itself: the same fix on another night hashes the same."""
+        return hashlib.sha256(self.patch.encode("utf-8", "surrogateescape")).hexdigest()[:16]
