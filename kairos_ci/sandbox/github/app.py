@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from kairos_ci.sandbox.github import routes
 from kairos_ci.sandbox.github.calls import NO_BODY, Call, HttpError, Reply
@@ -99,7 +99,8 @@ class Api:
         if found is None:
             self._violate("request", request, None, None, ["no such route in the sandbox"])
             return None, _error(404, "Not Found")
-        route, params = found
+        route, raw = found
+        params = {name: unquote(value) for name, value in raw.items()}
         operation = self.contract.find(request.method, route.template) if self.contract else None
         body = self._body(request)
         if isinstance(body, Reply):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import unquote
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply, validation_failed
 from kairos_ci.sandbox.github.records import Issue, IssueComment, Label, Permission
@@ -184,7 +183,7 @@ def create_label(call: Call) -> Reply:
 def get_label(call: Call) -> Reply:
     repo = call.the_repo()
     call.require(Permission.READ)
-    label = repo.label(unquote(call.params["name"]))
+    label = repo.label(call.params["name"])
     if label is None:
         raise HttpError(404, "Not Found")
     return Reply(200, call.shapes.label(f"{call.shapes.base}/repos/{repo.full_name}", label))
@@ -193,7 +192,7 @@ def get_label(call: Call) -> Reply:
 def update_label(call: Call) -> Reply:
     repo = call.the_repo()
     call.require(Permission.WRITE)
-    old = repo.label(unquote(call.params["name"]))
+    old = repo.label(call.params["name"])
     if old is None:
         raise HttpError(404, "Not Found")
     body = call.json_object()

@@ -95,7 +95,11 @@ class PullShapes:
             "title": issue.title,
             "user": self.s.user(issue.user),
             "body": issue.body,
-            "labels": self.issue(issue)["labels"],
+            # The pull-request schemas want a string description where labels allow null.
+            "labels": [
+                {**label, "description": label["description"] or ""}
+                for label in self.issue(issue)["labels"]
+            ],
             "milestone": None,
             "active_lock_reason": None,
             "created_at": issue.created_at,

@@ -120,4 +120,3 @@ def rate_limit(call: Call) -> Reply:
         "used": store.used.get(call.user.login, 0),
     }
     return Reply(200, {"resources": {"core": core}, "rate": core})
-

@@ -8,9 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from github import Auth, Github
 
+from kairos_ci.forge.github import GitHubSettings, connect
+from kairos_ci.forge.pacing import Pacing
+from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
 from kairos_ci.sandbox.github.records import Seed
 from kairos_ci.sandbox.github.seed import parse_seed
@@ -124,3 +128,34 @@ def client(sandbox: GitHubSandbox, token: str = KAIROS_TOKEN) -> Github:
         seconds_between_writes=None,
         lazy=True,
     )
+
+
+def forge_for(
+    sandbox: GitHubSandbox,
+    world: World,
+    token: str = KAIROS_TOKEN,
+    sleeps: list[float] | None = None,
+    **pacing: Any,
+) -> Forge:
+    """The real adapter (PyGithub) against the sandbox, with no spacing between requests
+    and waits that are recorded instead of slept."""
+    waits = sleeps if sleeps is not None else []
+    return connect(
+        sandbox.base_url,
+        token,
+        world.full_name,
+        settings=GitHubSettings(
+            timeout_s=5, seconds_between_requests=None, seconds_between_writes=None
+        ),
+        pacing=Pacing(sleep=waits.append, **pacing),
+    )
+
+
+def requests_made(sandbox: GitHubSandbox) -> list[tuple[str, str]]:
+    """(method, path) of every API request so far, in order."""
+    with sandbox.store.lock:
+        return [(r.method, r.path) for r in sandbox.store.requests]
+
+
+def writes_made(sandbox: GitHubSandbox) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in requests_made(sandbox) if m != "GET"]
