@@ -8,6 +8,7 @@ Where we knowingly count differently, the test says so and why.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -253,3 +254,36 @@ def test_failsafe_summary_is_not_a_test_report(shared_dir: Path) -> None:
     )
     [error] = read(path)
     assert "Failsafe summary" in error.message
+
+
+DORNY_OUTPUTS = {
+    "jest-react-component-test-results.md": "external/jest/jest-react-component-test-results.xml",
+    "junit-complete.md": "external/java/junit4-complete.xml",
+    "phpunit-junit-basic-results.md": "external/phpunit/junit-basic.xml",
+    "phpunit-test-results.md": "phpunit/phpunit.xml",
+    "python-xunit-pytest.md": "python-xunit-pytest.xml",
+    "swift-xunit.md": "swift-xunit.xml",
+    "tester-bootstrap-test-results.md": "nette-tester/BootstrapFormRenderer-report.xml",
+}
+
+
+@pytest.mark.parametrize("output", sorted(DORNY_OUTPUTS))
+def test_dorny_rendered_counts(shared_dir: Path, output: str) -> None:
+    base = shared_dir / "corpus/junit/dorny-test-reporter"
+    text = (base / "__outputs__" / output).read_text("utf-8")
+    found = re.search(
+        r"\*\*(\d+)\*\* tests were completed in .*? with \*\*(\d+)\*\* passed, "
+        r"\*\*(\d+)\*\* failed and \*\*(\d+)\*\* skipped",
+        text,
+    )
+    assert found is not None
+    total, passed, failed, skipped = (int(n) for n in found.groups())
+    tests = results_of(read(base / "fixtures" / DORNY_OUTPUTS[output]))
+    by_outcome = Counter(t.outcome for t in tests)
+    # dorny reports failures and errors together as "failed".
+    assert (len(tests), by_outcome[Outcome.PASSED], by_outcome[Outcome.SKIPPED]) == (
+        total,
+        passed,
+        skipped,
+    )
+    assert by_outcome[Outcome.FAILED] + by_outcome[Outcome.ERRORED] == failed
