@@ -38,6 +38,7 @@ from kairos_ci.config.records import (
 )
 from kairos_ci.config.yaml_source import YamlDocument, YamlRejected, load_yaml
 from kairos_ci.errors import ConfigError, ConfigProblem, UsageError
+from kairos_ci.git import Git
 
 CONFIG_CANDIDATES = (".github/kairos.yml", ".github/kairos.yaml", ".kairos.yml", ".kairos.yaml")
 
@@ -51,6 +52,21 @@ def find_config(repo: Path) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def load_config_at(repo: Path, rev: str) -> Config:
+    """The config as committed at ``rev`` (the default branch, or a PR's base).
+
+    Reading from a commit, not the working tree, is what keeps a pull request from
+    changing the rules it is judged by. No config file means the defaults.
+    """
+    git = Git(repo)
+    for candidate in CONFIG_CANDIDATES:
+        shown = git.run("show", "--end-of-options", f"{rev}:{candidate}", check=False)
+        if shown.returncode == 0:
+            return parse_config(shown.stdout, f"{candidate}@{rev[:12]}")
+    git.text("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}")  # a bad rev raises
+    return parse_config(b"version: 1\n", "(built-in defaults)")
 
 
 def load_config(path: Path) -> Config:

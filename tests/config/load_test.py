@@ -221,3 +221,35 @@ def test_merge_keys_and_small_anchors_still_work() -> None:
 
 def test_utf8_bom_is_accepted() -> None:
     assert parse_config(b"\xef\xbb\xbfversion: 1\n", "x").version == 1
+
+
+def test_config_is_read_from_a_commit_not_the_working_tree(tmp_path: Path) -> None:
+    import subprocess
+
+    from kairos_ci.config.load import load_config_at
+    from kairos_ci.errors import GitError
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "kairos.yml").write_text("version: 1\nautonomy: {default: observe}\n")
+    git("add", "-A")
+    git("commit", "-qm", "config")
+    base = git("rev-parse", "HEAD")
+    (tmp_path / ".github" / "kairos.yml").write_text("version: 1\nautonomy: {default: auto}\n")
+    config = load_config_at(tmp_path, base)
+    assert config.autonomy.default is Level.OBSERVE
+    assert config.source == f".github/kairos.yml@{base[:12]}"
+    git("rm", "-q", ".github/kairos.yml")
+    git("commit", "-qm", "no config")
+    assert load_config_at(tmp_path, "HEAD").source == "(built-in defaults)"
+    with pytest.raises(GitError):
+        load_config_at(tmp_path, "no-such-rev")
