@@ -248,7 +248,7 @@ def test_config_is_read_from_a_commit_not_the_working_tree(tmp_path: Path) -> No
     config = load_config_at(tmp_path, base)
     assert config.autonomy.default is Level.OBSERVE
     assert config.source == f".github/kairos.yml@{base[:12]}"
-    git("rm", "-q", ".github/kairos.yml")
+    git("rm", "-qf", ".github/kairos.yml")
     git("commit", "-qm", "no config")
     assert load_config_at(tmp_path, "HEAD").source == "(built-in defaults)"
     with pytest.raises(GitError):
