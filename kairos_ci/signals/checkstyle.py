@@ -78,4 +78,4 @@ def read(
     def pick(tag: str) -> xmlstream.Handler | None:
         return CheckstyleHandler(display, root, limits, tool) if tag == "checkstyle" else None
 
-    return xmlstream.stream(path, pick, limits)
+    return (record for batch in xmlstream.stream(path, pick, limits) for record in batch)

@@ -7,7 +7,8 @@
 - Suite counters are reported (as ``SuiteTotals``) only for suites that list no testcases.
 - A root ``<testcase>`` (no suite at all) is accepted.
 
-The hot path (a passing testcase) is kept short on purpose: see bench/parse_junit.py.
+The event handlers only collect; ``junit_build`` turns batches into records. The hot path
+(a passing testcase) is kept short on purpose: see bench/parse_junit.py.
 """
 
 from __future__ import annotations
@@ -18,41 +19,22 @@ from pathlib import Path
 
 from kairos_ci.errors import InputTooLarge
 from kairos_ci.signals import xmlstream
-from kairos_ci.signals.junit_cases import (
-    RESULT_TAGS,
-    RawResult,
-    attempts_of,
-    deciding_message,
-    outcome_of,
-    total_duration,
-)
-from kairos_ci.signals.numbers import clip, seconds, whole
-from kairos_ci.signals.paths import normalize
-from kairos_ci.signals.records import (
-    Attempt,
-    Limits,
-    Outcome,
-    Record,
-    SuiteTotals,
-    TestResult,
-)
+from kairos_ci.signals.junit_build import CaseBuilder, RawCase
+from kairos_ci.signals.junit_cases import RESULT_TAGS, RawResult
+from kairos_ci.signals.numbers import whole
+from kairos_ci.signals.records import Limits, Record, SuiteTotals, TestResult
 
 ROOTS = frozenset({"testsuites", "testsuite", "testcase"})
-_PASSED = Outcome.PASSED
-
-
-def _new_result(fields: tuple[object, ...]) -> TestResult:
-    # The NamedTuple's own __new__ is a Python function; this skips it on the hot path.
-    return tuple.__new__(TestResult, fields)
+_BATCH = 512  # raw testcases held before they are turned into records
 
 
 @dataclass(slots=True)
 class _Suite:
     path: tuple[str, ...]  # names from the outermost suite down to this one
-    leaf: str  # this suite's own name
     attrs: dict[str, str]
     cases: int = 0
     child_totals: bool = False
+    batch: list[RawCase] = field(default_factory=list)
     pending: dict[str, TestResult] = field(default_factory=dict)
 
 
@@ -61,41 +43,41 @@ class JUnitHandler:
 
     def __init__(self, display: str, root: str | None, limits: Limits) -> None:
         self._file = display
-        self._root = root
         self._limits = limits
+        self._builder = CaseBuilder(display, root, limits)
         self._depth = 0
-        self._suites = [_Suite((), "", {})]  # a frame for testcases outside any testsuite
+        self._max_depth = limits.max_depth
+        self._max_tests = limits.max_tests
+        self._suites = [_Suite((), {})]  # a frame for testcases outside any testsuite
+        self._batch = self._suites[0].batch  # the innermost suite's, where testcases go
         self._case: dict[str, str] | None = None
         self._results: list[RawResult] | None = None
         self._capture: RawResult | None = None
         self._muted = 0  # elements open inside a captured result (system-out in a rerun)
         self._seen = 0
-        self._paths: dict[str, str | None] = {}
-        self._passes: dict[str | None, Attempt] = {}
-        self._max_depth = limits.max_depth
-        self._max_pending = limits.max_pending
         self._out: list[Record] = []
         self.listen: xmlstream.Listen = xmlstream.ignore_text
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        self._depth += 1
-        if self._depth > self._max_depth:
+        depth = self._depth = self._depth + 1
+        if depth > self._max_depth:
             raise InputTooLarge(f"elements nested deeper than {self._max_depth}")
         if self._capture is not None:
             if self._muted or xmlstream.local(tag) != "stackTrace":
                 self._muted += 1
-            return
-        if tag == "testcase" or xmlstream.local(tag) == "testcase":
-            self._seen += 1
-            if self._seen > self._limits.max_tests:
+        elif tag == "testcase" or xmlstream.local(tag) == "testcase":
+            seen = self._seen = self._seen + 1
+            if seen > self._max_tests:
                 self._stop()
             self._case = attrs
             self._results = None
-            return
-        tag = xmlstream.local(tag)
+        else:
+            self._start_other(xmlstream.local(tag), attrs)
+
+    def _start_other(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "testsuite":
-            name = attrs.get("name", "")
-            self._suites.append(_Suite((*self._suites[-1].path, name), name, attrs))
+            self._suites.append(_Suite((*self._suites[-1].path, attrs.get("name", "")), attrs))
+            self._batch = self._suites[-1].batch
         elif self._case is not None and tag in RESULT_TAGS:
             get = attrs.get
             capture = RawResult(
@@ -116,10 +98,14 @@ class JUnitHandler:
                 self._capture = None
                 self.listen(False)
         elif self._case is not None and (tag == "testcase" or xmlstream.local(tag) == "testcase"):
-            self._add(self._case, self._results)
+            batch = self._batch
+            batch.append(self._case if self._results is None else (self._case, self._results))
             self._case = None
+            if len(batch) >= _BATCH:
+                self._build(self._suites[-1])
         elif xmlstream.local(tag) == "testsuite" and len(self._suites) > 1:
             self._close_suite(self._suites.pop())
+            self._batch = self._suites[-1].batch
 
     def data(self, text: str) -> None:
         capture = self._capture
@@ -144,82 +130,18 @@ class JUnitHandler:
             "the rest of the file was not read"
         )
 
-    def _add(self, attrs: dict[str, str], results: list[RawResult] | None) -> None:
-        suite = self._suites[-1]
-        suite.cases += 1
-        name = attrs.get("name", "")
-        classname = attrs.get("classname") or attrs.get("class") or None
-        owner = classname or suite.leaf
-        shown = name or f"#{self._seen}"  # a nameless testcase is never merged
-        key = f"{owner}::{shown}" if owner else shown
-        if results is None and "status" not in attrs:
-            attempt = self._pass(attrs.get("time"))
-            raw_path = attrs.get("file")
-            result = _new_result((
-                self._file, key, suite.path, classname, name,
-                self._path(raw_path) if raw_path else None, _line(attrs.get("line")),
-                _PASSED, (attempt,), attempt.duration_s, None, None,
-            ))  # fmt: skip
-        else:
-            result = self._judged(key, suite.path, classname, name, attrs, results or [])
-        pending = suite.pending
-        previous = pending.get(key)
-        if previous is not None:
-            pending[key] = _merge(previous, result)
-            return
-        if len(pending) >= self._max_pending:
-            self._flush(suite)  # bounded memory: later repeats of these become new records
-        suite.pending[key] = result
+    def _build(self, suite: _Suite) -> None:
+        suite.cases += len(suite.batch)
+        self._builder.build(suite.path, suite.batch, suite.pending, lambda: self._spill(suite))
+        suite.batch.clear()  # in place: ``self._batch`` may be this very list
 
-    def _pass(self, time: str | None) -> Attempt:
-        """A passing attempt; shared between tests with the same ``time`` text (immutable)."""
-        attempt = self._passes.get(time)
-        if attempt is None:
-            attempt = Attempt(_PASSED, seconds(time), None)
-            if len(self._passes) < 4096:
-                self._passes[time] = attempt
-        return attempt
+    def _spill(self, suite: _Suite) -> None:
+        self._out.extend(suite.pending.values())
+        suite.pending.clear()  # in place: the builder holds this very dict
 
-    def _judged(
-        self,
-        key: str,
-        suite: tuple[str, ...],
-        classname: str | None,
-        name: str,
-        attrs: dict[str, str],
-        results: list[RawResult],
-    ) -> TestResult:
-        limits = self._limits
-        case = attempts_of(
-            results, attrs.get("status"), attrs.get("time"), limits.max_message_chars
-        )
-        location = case.location or (None, None)
-        details = clip(case.details, limits.max_details_chars, case.details_size)
-        outcome = outcome_of(case.attempts)
-        return TestResult(
-            file=self._file,
-            id=key,
-            suite=suite,
-            classname=classname,
-            name=name,
-            path=self._path(attrs.get("file") or location[0]),
-            line=_line(attrs.get("line") or location[1]),
-            outcome=outcome,
-            attempts=case.attempts,
-            duration_s=total_duration(case.attempts),
-            message=deciding_message(case.attempts, outcome),
-            details=details,
-        )
-
-    def _path(self, raw: str | None) -> str | None:
-        if not raw:
-            return None
-        known = self._paths.get(raw, "")
-        if known == "":
-            known = normalize(raw, self._root) or None
-            if len(self._paths) < 10_000:
-                self._paths[raw] = known
-        return known
+    def _flush(self, suite: _Suite) -> None:
+        self._build(suite)
+        self._spill(suite)
 
     def _close_suite(self, suite: _Suite) -> None:
         self._flush(suite)
@@ -232,36 +154,6 @@ class JUnitHandler:
         elif suite.child_totals:
             parent.child_totals = True
         parent.cases += suite.cases
-
-    def _flush(self, suite: _Suite) -> None:
-        if suite.pending:
-            self._out.extend(suite.pending.values())
-            suite.pending = {}
-
-
-def _line(raw: str | None) -> int | None:
-    if not raw:
-        return None
-    try:
-        line = int(raw)
-    except ValueError:
-        return None
-    return line if 0 < line < 1 << 31 else None
-
-
-def _merge(first: TestResult, then: TestResult) -> TestResult:
-    """Two testcase elements of the same test: their attempts, in document order."""
-    attempts = first.attempts + then.attempts
-    outcome = outcome_of(attempts)
-    return first._replace(
-        path=first.path or then.path,
-        line=first.line or then.line,
-        outcome=outcome,
-        attempts=attempts,
-        duration_s=total_duration(attempts),
-        message=deciding_message(attempts, outcome),
-        details=then.details or first.details,
-    )
 
 
 def _totals(file: str, suite: _Suite) -> SuiteTotals | None:
@@ -288,4 +180,4 @@ def read(path: Path, display: str, root: str | None, limits: Limits) -> Iterator
     def pick(tag: str) -> xmlstream.Handler | None:
         return JUnitHandler(display, root, limits) if tag in ROOTS else None
 
-    return xmlstream.stream(path, pick, limits)
+    return (record for batch in xmlstream.stream(path, pick, limits) for record in batch)

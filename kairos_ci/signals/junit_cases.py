@@ -12,6 +12,7 @@ Dialects covered here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kairos_ci.signals.numbers import clip, seconds
 from kairos_ci.signals.records import Attempt, Outcome
@@ -58,8 +59,7 @@ class RawResult:
     size: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class CaseOutcome:
+class CaseOutcome(NamedTuple):  # built once per failing testcase: kept cheap
     attempts: tuple[Attempt, ...]
     details: str | None  # text of the attempt that decided the outcome (a capped prefix)
     details_size: int  # its full length in the report
@@ -70,6 +70,14 @@ def attempts_of(
     results: list[RawResult], status: str | None, time: str | None, limits_msg: int
 ) -> CaseOutcome:
     """The attempts one ``<testcase>`` element records, in the order they ran."""
+    if len(results) == 1 and results[0].tag in _FINAL:  # one plain result: the usual case
+        only = results[0]
+        outcome = _FINAL[only.tag]
+        attempt = Attempt(outcome, seconds(time), _message(only, limits_msg))
+        location = (only.file, only.line) if only.file else None
+        if outcome is Outcome.SKIPPED:
+            return CaseOutcome((attempt,), None, 0, location)
+        return CaseOutcome((attempt,), _text(only), only.size, location)
     final: RawResult | None = None
     flaky: list[RawResult] = []
     reruns: list[RawResult] = []
@@ -92,10 +100,10 @@ def attempts_of(
         deciding = reruns[-1]
     located = next((r for r in results if r.file), None)
     return CaseOutcome(
-        attempts=(*interim, main, *after),
-        details=_text(deciding),
-        details_size=deciding.size if deciding is not None else 0,
-        location=(located.file, located.line) if located and located.file else None,
+        (*interim, main, *after),
+        _text(deciding),
+        deciding.size if deciding is not None else 0,
+        (located.file, located.line) if located and located.file else None,
     )
 
 
@@ -110,7 +118,10 @@ def _final_outcome(final: RawResult | None, status: str | None) -> Outcome:
 def _message(result: RawResult | None, limit: int) -> str | None:
     if result is None:
         return None
-    message = clip(result.message, limit)
+    raw = result.message
+    if raw and len(raw) <= limit and raw[0] > " " and raw[-1] > " ":
+        return raw  # already clean and short: the usual case
+    message = clip(raw, limit)
     if message is None:
         first = next((line for line in "".join(result.text).splitlines() if line.strip()), None)
         message = clip(first, limit)

@@ -7,7 +7,7 @@ so that the other files of a run still count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,11 @@ def parse_report(
     """
     shown = display if display is not None else str(path)
     try:
-        yield from _records(Path(path), ReportFormat(fmt), shown, _root(root), limits or Limits())
+        # Batches inside, records outside: one generator hop per record, not four.
+        for batch in _records(
+            Path(path), ReportFormat(fmt), shown, _root(root), limits or Limits()
+        ):
+            yield from batch
     except InputError as err:
         yield ErrorRecord(shown, str(err))
 
@@ -75,7 +79,7 @@ def _root(root: Path | str | None) -> str | None:
 
 def _records(
     path: Path, fmt: ReportFormat, display: str, root: str | None, limits: Limits
-) -> Iterator[Record]:
+) -> Iterator[Sequence[Record]]:
     kind = _sniff(path, limits)
     if fmt in _XML_FORMATS or (fmt is ReportFormat.AUTO and kind == "xml"):
         if kind != "xml":
@@ -84,7 +88,8 @@ def _records(
         return
     if kind != "json":
         raise InputError(f"expected {fmt.value} JSON, but the file is {kind or 'not JSON'}")
-    yield from _json(jsondoc.load(path, limits), fmt, display, root, limits)
+    for record in _json(jsondoc.load(path, limits), fmt, display, root, limits):
+        yield (record,)
 
 
 def _sniff(path: Path, limits: Limits) -> str | None:
@@ -105,7 +110,7 @@ def _sniff(path: Path, limits: Limits) -> str | None:
 
 def _xml(
     path: Path, fmt: ReportFormat, display: str, root: str | None, limits: Limits
-) -> Iterator[Record]:
+) -> Iterator[list[Record]]:
     def pick(tag: str) -> xmlstream.Handler | None:
         if tag in junit.ROOTS and fmt in (ReportFormat.AUTO, ReportFormat.JUNIT):
             return junit.JUnitHandler(display, root, limits)

@@ -100,8 +100,8 @@ def _hardened(pick: HandlerFactory, chosen: list[Handler]) -> tuple[DefusedXMLPa
     return parser, expat
 
 
-def stream(path: Path, pick: HandlerFactory, limits: Limits) -> Iterator[Record]:
-    """Records from an XML report, yielded as the file is read.
+def stream(path: Path, pick: HandlerFactory, limits: Limits) -> Iterator[list[Record]]:
+    """Records from an XML report in batches (one per chunk read), as the file is read.
 
     Raises ``InputError`` (with the line where it applies) for anything that is not a
     well-formed, DTD-free document with a root ``pick`` accepts. Records finished before
@@ -116,7 +116,7 @@ def stream(path: Path, pick: HandlerFactory, limits: Limits) -> Iterator[Record]
             size += len(chunk)
             parser.feed(chunk)
             if chosen:
-                yield from chosen[0].drain()
+                yield chosen[0].drain()
         if size == 0:
             raise InputError("empty file")
         parser.close()
@@ -128,10 +128,10 @@ def stream(path: Path, pick: HandlerFactory, limits: Limits) -> Iterator[Record]
         failure = err
     if not chosen:
         raise failure or InputError("no root element")
-    yield from chosen[0].drain()
+    yield chosen[0].drain()
     if failure is not None:
         raise failure
-    yield from chosen[0].finish()
+    yield chosen[0].finish()
 
 
 def _refusal(err: Exception, line: int) -> str:
