@@ -67,9 +67,12 @@ class Git:
             raise GitError(_failure(args, result))
         return result
 
-    def text(self, *args: str, input: bytes | None = None) -> str:
+    def text(
+        self, *args: str, input: bytes | None = None, extra_env: Mapping[str, str] | None = None
+    ) -> str:
         """Run and return stdout as text, stripped of the final newline."""
-        return self.run(*args, input=input).stdout.decode("utf-8", "replace").rstrip("\n")
+        done = self.run(*args, input=input, extra_env=extra_env)
+        return done.stdout.decode("utf-8", "replace").rstrip("\n")
 
     def _env(self, extra: Mapping[str, str]) -> dict[str, str]:
         env = dict(tool_environment())

@@ -19,7 +19,9 @@ from kairos_ci.sandbox.github.seed import parse_run
 from kairos_ci.sandbox.github.shapes import Shapes
 from kairos_ci.sandbox.github.store import FaultPlan, RepoState, Store
 
-_FAULT_KINDS = frozenset({"5xx", "ambiguous", "secondary", "secondary_429", "primary", "slow"})
+_FAULT_KINDS = frozenset(
+    {"5xx", "ambiguous", "secondary", "secondary_429", "primary", "slow", "mixed"}
+)
 
 
 class Control:
@@ -32,7 +34,8 @@ class Control:
         try:
             with self.store.lock:
                 if key == ("GET", "/_sandbox/state"):
-                    return _json(200, self.state())
+                    only = request.query.get("repo", [None])[-1]
+                    return _json(200, self.state(only))
                 if key == ("GET", "/_sandbox/health"):
                     return _json(200, {"ok": True})
                 if key == ("POST", "/_sandbox/faults"):
@@ -53,8 +56,13 @@ class Control:
             return _json(400, {"message": str(err)})
         return _json(404, {"message": "Not Found"})
 
-    def state(self) -> JsonObject:
-        repos = {repo.full_name: self._repo_state(repo) for repo in self.store.all_repos()}
+    def state(self, only: str | None = None) -> JsonObject:
+        """Everything held, or only repository ``only`` (OWNER/NAME) and its requests."""
+        repos = {
+            repo.full_name: self._repo_state(repo)
+            for repo in self.store.all_repos()
+            if only is None or repo.full_name.lower() == only.lower()
+        }
         return {
             "repos": repos,
             "requests": [asdict(r) for r in self.store.requests],
@@ -90,6 +98,9 @@ class Control:
                 raise InputError(f"rules[{index}]: unknown fields {sorted(unknown)}")
             fields = dict(item)
             fields["methods"] = tuple(fields.get("methods", ()))
+            fields["kinds"] = tuple(fields.get("kinds", ()))
+            if set(fields["kinds"]) - _FAULT_KINDS or "mixed" in fields["kinds"]:
+                raise InputError(f"rules[{index}]: kinds must be plain fault kinds")
             rules.append(FaultRule(**fields))
         self.store.faults = FaultPlan(tuple(rules), int(data.get("seed", 0)))
         return {"rules": len(rules)}

@@ -190,7 +190,8 @@ class FaultRule:
     kinds: ``5xx`` (fail before acting), ``ambiguous`` (act, then answer 502: the
     write landed but the client cannot know), ``secondary`` (403 secondary rate limit
     with ``Retry-After``), ``secondary_429``, ``primary`` (403, remaining 0, reset
-    soon), ``slow`` (answer normally after ``delay_s``).
+    soon), ``slow`` (answer normally after ``delay_s``), ``mixed`` (one of ``kinds``,
+    drawn per fault).
     """
 
     kind: str
@@ -201,6 +202,7 @@ class FaultRule:
     status: int = 502
     retry_after: int = 1
     delay_s: float = 0.0
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,10 @@ class GitHubSandbox:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def state(self) -> dict[str, Any]:
+    def state(self, repo: str | None = None) -> dict[str, Any]:
+        """What ``GET /_sandbox/state`` returns (``repo``: only that OWNER/NAME)."""
         with self.store.lock:
-            result: dict[str, Any] = json.loads(json.dumps(self.control.state()))
+            result: dict[str, Any] = json.loads(json.dumps(self.control.state(repo)))
             return result
 
     def violations(self) -> list[dict[str, Any]]:
@@ -170,6 +171,9 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "GitHub.com-sandbox"
+    # Headers and body go out in separate writes; with Nagle's algorithm and delayed
+    # ACKs every keep-alive request would wait ~40 ms.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._handle()

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from kairos_ci.sandbox.github.gitview import GitView
@@ -58,10 +59,15 @@ class FaultPlan:
                 if left <= 0:
                     continue
                 self._left[index] = left - 1
-                return rule
+                return self._concrete(rule)
             if self._random.random() < rule.probability:
-                return rule
+                return self._concrete(rule)
         return None
+
+    def _concrete(self, rule: FaultRule) -> FaultRule:
+        if rule.kind != "mixed":
+            return rule
+        return replace(rule, kind=self._random.choice(rule.kinds or ("5xx",)))
 
 
 def iso(epoch: float) -> str:

@@ -1,0 +1,164 @@
+"""Applying a bundle: each write through the forge (or git, for branches), each with
+an outcome. One failed write never stops the others; a rerun changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kairos_ci.bundle import policy
+from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Kind, Outcome, Status, Write
+from kairos_ci.config.records import Config
+from kairos_ci.errors import KairosError
+from kairos_ci.forge.branches import Branches, HumanCommits
+from kairos_ci.forge.port import Forge
+from kairos_ci.forge.records import (
+    Change,
+    CommentSpec,
+    DashboardSpec,
+    Ensured,
+    InlineComment,
+    LabelSpec,
+    PullRequestSpec,
+    ReviewSpec,
+)
+from kairos_ci.forge.review import with_outside
+from kairos_ci.workspace.scratch import symlinks_at
+
+
+@dataclass(frozen=True)
+class ApplySettings:
+    config: Config | None = None
+    budget: policy.ChangeBudget = field(default_factory=policy.ChangeBudget)
+    dry_run: bool = False
+
+
+def apply(
+    bundle: Bundle,
+    forge: Forge | None,
+    branches: Branches | None,
+    settings: ApplySettings | None = None,
+) -> ApplyResult:
+    """Apply every write policy allows, in a safe order. ``forge`` may be None in a dry run."""
+    settings = settings or ApplySettings()
+    refused = policy.refusals(bundle, settings.config, settings.budget)
+    ordered = sorted(enumerate(bundle.writes), key=lambda pair: ORDER.index(pair[1].kind))
+    outcomes: dict[int, Outcome] = {}
+    for index, write in ordered:
+        if index in refused:
+            outcomes[index] = Outcome(write, Status.SKIPPED, refused[index])
+            continue
+        try:
+            outcomes[index] = _apply_one(write, forge, branches, settings)
+        except KairosError as err:
+            outcomes[index] = Outcome(write, Status.FAILED, str(err))
+    return ApplyResult(tuple(outcomes[i] for i in range(len(bundle.writes))))
+
+
+def _apply_one(
+    write: Write, forge: Forge | None, branches: Branches | None, settings: ApplySettings
+) -> Outcome:
+    if write.kind is Kind.PULL_REQUEST:
+        return _pull_request(write, forge, branches, settings)
+    if settings.dry_run or forge is None:
+        return Outcome(write, Status.PLANNED, "dry run: not applied")
+    t, p = write.target, write.payload
+    ensured: Ensured
+    if write.kind is Kind.REVIEW:
+        ensured = forge.ensure_review(_review(write, policy.review_comment_cap(settings.config)))
+    elif write.kind is Kind.COMMENT:
+        ensured = forge.ensure_comment(CommentSpec(t["number"], write.fingerprint, p["body"]))
+    elif write.kind is Kind.DASHBOARD:
+        spec = DashboardSpec(p["title"], p["body"], t["label"], write.fingerprint)
+        ensured = forge.ensure_dashboard(spec)
+    elif write.kind is Kind.LABEL:
+        ensured = forge.ensure_label(LabelSpec(t["name"], p["color"], p.get("description")))
+    elif write.kind is Kind.LABELS:
+        ensured = forge.ensure_labels(t["number"], tuple(p["labels"]))
+    else:
+        ensured = _auto_merge(forge, t, p["method"])
+    return _outcome(write, ensured)
+
+
+def _pull_request(
+    write: Write, forge: Forge | None, branches: Branches | None, settings: ApplySettings
+) -> Outcome:
+    t, p = write.target, write.payload
+    change = p["change"]
+    if branches is None:
+        return Outcome(write, Status.PLANNED, "dry run: the change was not built")
+    built = branches.build(change["base_sha"], change["patch"], change["message"])
+    symlinks = symlinks_at(branches.repo, change["base_sha"])
+    refusal = policy.change_refusal(built, settings.config, settings.budget, symlinks)
+    if refusal:
+        return Outcome(write, Status.SKIPPED, refusal)
+    if settings.dry_run or forge is None:
+        return Outcome(write, Status.PLANNED, f"dry run: would push {len(built.changes)} files")
+    try:
+        pushed = branches.push(t["branch"], built, t["base"])
+    except HumanCommits as err:
+        return _human_owned(write, forge, err)
+    spec = PullRequestSpec(
+        head=t["branch"],
+        base=t["base"],
+        title=p["title"],
+        body=p["body"],
+        fingerprint=write.fingerprint,
+        labels=tuple(p.get("labels", ())),
+        draft=bool(p.get("draft", False)),
+    )
+    ensured = forge.ensure_pull_request(spec)
+    if pushed.change is not Change.UNCHANGED and ensured.change is Change.UNCHANGED:
+        ensured = Ensured(Change.UPDATED, ensured.number, ensured.url, "new commit pushed")
+    return _outcome(write, ensured)
+
+
+def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> Outcome:
+    """Say so on the PR (once: the comment is found again by its marker)."""
+    pull = forge.find_pull_request(err.branch)
+    if pull is not None and pull.state == "open":
+        body = (
+            f"kairos stopped updating `{err.branch}`: it has commits by "
+            f"{', '.join(err.authors)}. The branch is yours now; close this pull request "
+            "if you want kairos to propose the change again on a new branch."
+        )
+        forge.ensure_comment(CommentSpec(pull.number, f"{write.fingerprint}.owned", body))
+    return Outcome(write, Status.SKIPPED, str(err), pull.url if pull else None)
+
+
+def _auto_merge(forge: Forge, target: Any, method: str) -> Ensured:
+    number = target.get("pull_number")
+    if number is None:
+        pull = forge.find_pull_request(target["branch"])
+        if pull is None or pull.state != "open":
+            raise KairosError(f"no open pull request from {target['branch']} to auto-merge")
+        number = pull.number
+    return forge.enable_auto_merge(int(number), method)
+
+
+def _review(write: Write, cap: int | None) -> ReviewSpec:
+    p = write.payload
+    comments = tuple(
+        InlineComment(
+            path=c["path"],
+            line=c["line"],
+            body=c["body"],
+            fingerprint=c["fingerprint"],
+            side=c.get("side", "RIGHT"),
+            start_line=c.get("start_line"),
+        )
+        for c in p["comments"]
+    )
+    body = str(p["body"])
+    if cap is not None and len(comments) > cap:
+        body = with_outside(body, list(comments[cap:]))
+        comments = comments[:cap]
+    commit = p.get("commit_id")
+    return ReviewSpec(write.target["pull_number"], write.fingerprint, body, comments, commit)
+
+
+def _outcome(write: Write, ensured: Ensured) -> Outcome:
+    if ensured.change is Change.UNCHANGED:
+        return Outcome(write, Status.UNCHANGED, ensured.note, ensured.url)
+    reason = ensured.note or ensured.change.value
+    return Outcome(write, Status.APPLIED, reason, ensured.url)

@@ -1,0 +1,103 @@
+"""Policy checked again where the bundle is applied (the hardened two-job setup).
+
+The job that applies a bundle trusts nothing about how it was made: it re-checks the
+autonomy each write needs against the repository's own config, caps how many PRs and
+inline comments go out, and checks the actual commit for protected paths, symlinks
+and size before anything is pushed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kairos_ci.bundle.records import REQUIRED_LEVEL, Bundle, Kind, Write
+from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS, Config, Level
+from kairos_ci.forge.branches import BuiltCommit
+from kairos_ci.policy import protected
+from kairos_ci.policy.autonomy import TASK_CEILINGS
+
+
+@dataclass(frozen=True)
+class ChangeBudget:
+    """How big one pushed change may be (SECURITY.md WRT-07): over it, nothing is pushed."""
+
+    max_files: int = 100
+    max_changed_lines: int = 5000
+    max_deleted_files: int = 20
+    max_patch_bytes: int = 2 * 1024 * 1024
+
+
+def refusals(bundle: Bundle, config: Config | None, budget: ChangeBudget) -> dict[int, str]:
+    """Index of each write policy refuses, with the reason. Checked before any write."""
+    found: dict[int, str] = {}
+    for index, write in enumerate(bundle.writes):
+        reason = _autonomy_refusal(write, config) or _size_refusal(write, budget)
+        if reason:
+            found[index] = reason
+    if config is not None:
+        allowed = config.limits.max_new_prs_per_run
+        pulls = [i for i, w in enumerate(bundle.writes) if w.kind is Kind.PULL_REQUEST]
+        for index in [i for i in pulls if i not in found][allowed:]:
+            found[index] = f"limits.max_new_prs_per_run is {allowed}"
+    return found
+
+
+def effective_level(write: Write, config: Config | None) -> Level:
+    """The bundle's level, capped by this repository's config for the task."""
+    level = write.autonomy
+    if config is not None and write.task is not None:
+        level = min(level, config.autonomy.level_for(write.task))
+    if write.task in TASK_CEILINGS:
+        level = min(level, TASK_CEILINGS[write.task].level)
+    return level
+
+
+def change_refusal(
+    built: BuiltCommit,
+    config: Config | None,
+    budget: ChangeBudget,
+    symlinks: Mapping[str, str],
+) -> str | None:
+    """Why this commit must not be pushed, or None."""
+    patterns = config.protected_paths if config is not None else BUILTIN_PROTECTED_PATHS
+    violations = protected.violations(built.changes, patterns, symlinks)
+    if violations:
+        return "; ".join(v.reason for v in violations[:5])
+    links = [c.path for c in built.changes if c.symlink_target is not None]
+    if links:
+        return f"the change creates symlinks ({', '.join(links[:5])}); kairos never does"
+    lines = built.added_lines + built.deleted_lines
+    checks = (
+        (len(built.changes), budget.max_files, "files"),
+        (lines, budget.max_changed_lines, "changed lines"),
+        (built.deleted_files, budget.max_deleted_files, "deleted files"),
+    )
+    for value, limit, what in checks:
+        if value > limit:
+            return f"the change has {value} {what}, over the limit of {limit}"
+    return None
+
+
+def review_comment_cap(config: Config | None) -> int | None:
+    return config.limits.max_review_comments if config is not None else None
+
+
+def _autonomy_refusal(write: Write, config: Config | None) -> str | None:
+    level = effective_level(write, config)
+    need = REQUIRED_LEVEL[write.kind]
+    if level >= need:
+        return None
+    if level is Level.OBSERVE:
+        return "autonomy is observe: nothing is written"
+    task = f" for {write.task.value}" if write.task else ""
+    return f"{write.kind.value} needs autonomy {need}; allowed{task} is {level}"
+
+
+def _size_refusal(write: Write, budget: ChangeBudget) -> str | None:
+    if write.kind is not Kind.PULL_REQUEST:
+        return None
+    size = len(str(write.payload["change"]["patch"]).encode())
+    if size > budget.max_patch_bytes:
+        return f"the patch is {size} bytes, over the limit of {budget.max_patch_bytes}"
+    return None

@@ -1,0 +1,118 @@
+"""A bundle: the writes a run intends, each with its fingerprint, autonomy and why;
+and what became of each when the bundle was applied."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kairos_ci.config.records import Level, TaskKind
+
+BUNDLE_VERSION = 1
+
+
+class Kind(enum.StrEnum):
+    PULL_REQUEST = "pull_request"
+    REVIEW = "review"
+    COMMENT = "comment"
+    DASHBOARD = "dashboard"
+    LABEL = "label"
+    LABELS = "labels"
+    AUTO_MERGE = "auto_merge"
+
+
+# The least autonomy each kind of write needs (ARCHITECTURE.md section 4): speech at
+# suggest, a branch and PR at approve, auto-merge only at auto. Observe writes nothing.
+REQUIRED_LEVEL: Mapping[Kind, Level] = {
+    Kind.PULL_REQUEST: Level.APPROVE,
+    Kind.AUTO_MERGE: Level.AUTO,
+    Kind.REVIEW: Level.SUGGEST,
+    Kind.COMMENT: Level.SUGGEST,
+    Kind.DASHBOARD: Level.SUGGEST,
+    Kind.LABEL: Level.SUGGEST,
+    Kind.LABELS: Level.SUGGEST,
+}
+
+# Writes are applied in this order: labels exist before PRs use them, a PR exists
+# before its auto-merge, the dashboard comes last.
+ORDER = (
+    Kind.LABEL,
+    Kind.PULL_REQUEST,
+    Kind.LABELS,
+    Kind.REVIEW,
+    Kind.COMMENT,
+    Kind.AUTO_MERGE,
+    Kind.DASHBOARD,
+)
+
+
+@dataclass(frozen=True)
+class Write:
+    kind: Kind
+    fingerprint: str
+    autonomy: Level
+    why: str
+    target: Mapping[str, Any]
+    payload: Mapping[str, Any]
+    task: TaskKind | None = None
+
+    def describe(self) -> str:
+        """One line naming what this write touches, for summaries and logs."""
+        t = self.target
+        if self.kind is Kind.PULL_REQUEST:
+            return f"pull request {t['branch']} -> {t['base']}"
+        if self.kind is Kind.REVIEW:
+            return f"review on #{t['pull_number']}"
+        if self.kind in (Kind.COMMENT, Kind.LABELS):
+            return f"{self.kind.value.replace('_', ' ')} on #{t['number']}"
+        if self.kind is Kind.DASHBOARD:
+            return f"dashboard issue (label {t['label']})"
+        if self.kind is Kind.LABEL:
+            return f"label {t['name']}"
+        where = t.get("branch") or f"#{t.get('pull_number')}"
+        return f"auto-merge of {where}"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    repository: str
+    writes: tuple[Write, ...]
+    created_by: Mapping[str, str] = field(default_factory=dict)
+    version: int = BUNDLE_VERSION
+
+
+class Status(enum.StrEnum):
+    APPLIED = "applied"  # something was created or changed on GitHub
+    UNCHANGED = "unchanged"  # it was already so
+    FAILED = "failed"  # GitHub or git said no; the reason says why
+    SKIPPED = "skipped"  # policy refused it here; nothing was attempted
+    PLANNED = "planned"  # dry run: allowed, not applied
+
+
+@dataclass(frozen=True)
+class Outcome:
+    write: Write
+    status: Status
+    reason: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    outcomes: tuple[Outcome, ...]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status is Status.FAILED)
+
+    def pr_urls(self) -> tuple[str, ...]:
+        return tuple(
+            o.url
+            for o in self.outcomes
+            if o.write.kind is Kind.PULL_REQUEST and o.url and o.status is not Status.SKIPPED
+        )

@@ -1,0 +1,84 @@
+"""``kairos-ci publish BUNDLE``: apply a bundle made by another job (the hardened setup).
+
+The bundle is validated, policy is checked again against this repository's own config
+(autonomy, protected paths, size and PR limits), then each write is applied
+idempotently. ``--dry-run`` shows the plan in the summary and applies nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kairos_ci.errors import UsageError
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "publish",
+        help="validate a bundle of intended writes, re-check policy, apply it",
+        description="Apply a bundle (schemas/bundle.schema.json) to GitHub. Exit 0 when "
+        "nothing failed, 1 when a write failed, 2 on usage errors.",
+    )
+    parser.add_argument("bundle", type=Path, help="the bundle file")
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository clone (default: .)")
+    parser.add_argument("--config", type=Path, help="kairos config (default: the repository's)")
+    parser.add_argument("--dry-run", action="store_true", help="check and show; apply nothing")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kairos_ci import context
+    from kairos_ci.bundle.apply import ApplySettings, apply
+    from kairos_ci.bundle.load import load_bundle
+    from kairos_ci.bundle.render import one_line, render_result
+    from kairos_ci.report.runner import Runner
+
+    ctx = context.from_environ()
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    for secret in ctx.secrets():
+        runner.mask(secret.reveal())
+    bundle = load_bundle(args.bundle)
+    if ctx.repository and ctx.repository.lower() != bundle.repository.lower():
+        raise UsageError(f"the bundle is for {bundle.repository}, this run is {ctx.repository}")
+    dry_run = bool(args.dry_run or ctx.inputs.dry_run)
+    config = _config(args.repo, args.config)
+    forge, branches = _effects(ctx, bundle.repository, args.repo, dry_run)
+    result = apply(bundle, forge, branches, ApplySettings(config=config, dry_run=dry_run))
+    for outcome in result.outcomes:
+        line = f"{outcome.status.value}: {outcome.write.describe()}"
+        runner.echo_untrusted(f"{line} ({outcome.reason})" if outcome.reason else line)
+    runner.write_summary(render_result(bundle, result, dry_run))
+    runner.set_output("summary", one_line(result))
+    runner.set_output("pr-urls", json.dumps(list(result.pr_urls())))
+    runner.set_output("bundle", str(args.bundle))
+    print(one_line(result))
+    return 1 if result.failed else 0
+
+
+def _config(repo: Path, path: Path | None) -> Any:
+    from kairos_ci.config.load import find_config, load_config, parse_config
+
+    found = path or find_config(repo)
+    if found is None:
+        return parse_config(b"version: 1\n", "(built-in defaults)")
+    return load_config(found)
+
+
+def _effects(ctx: Any, repository: str, repo: Path, dry_run: bool) -> tuple[Any, Any]:
+    from kairos_ci.forge.branches import Branches, auth_config
+
+    branches = Branches(repo.resolve())
+    if dry_run:
+        return None, branches
+    if ctx.github_token is None:
+        raise UsageError("publish needs GITHUB_TOKEN (or run it with --dry-run)")
+    from kairos_ci.forge.github import connect
+
+    token = ctx.github_token.reveal()
+    forge = connect(ctx.api_url, token, repository)
+    auth = auth_config(ctx.server_url, token) if ctx.server_url.startswith("https") else {}
+    return forge, Branches(repo.resolve(), auth=auth)

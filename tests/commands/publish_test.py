@@ -1,0 +1,127 @@
+"""``kairos-ci publish BUNDLE`` as the second job of the hardened setup runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.bundle.builders import bundle_data, comment_write, dashboard_write, make_patch, pr_write
+from tests.sandbox.github.world import KAIROS_TOKEN, World, make_world, strict_sandbox, writes_made
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return make_world(tmp_path)
+
+
+@pytest.fixture
+def sandbox(world: World) -> Iterator[GitHubSandbox]:
+    with strict_sandbox(world) as running:
+        yield running
+
+
+def _publish(
+    world: World,
+    sandbox: GitHubSandbox,
+    data: dict[str, Any],
+    *extra: str,
+    token: str | None = KAIROS_TOKEN,
+) -> tuple[subprocess.CompletedProcess[str], str, str]:
+    folder = world.work.parent
+    config = folder / "kairos.yml"
+    config.write_text("version: 1\nautonomy:\n  fix_lint: approve\n")
+    if "--default-config" in extra:
+        extra = tuple(e for e in extra if e != "--default-config")
+    else:
+        extra = ("--config", str(config), *extra)
+    path = folder / "bundle.json"
+    path.write_text(json.dumps(data))
+    summary, output = folder / "summary.md", folder / "output.txt"
+    summary.write_text("")
+    output.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "KAIROS_"))}
+    env.update(
+        GITHUB_API_URL=sandbox.base_url,
+        GITHUB_REPOSITORY=world.full_name,
+        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_OUTPUT=str(output),
+    )
+    if token:
+        env["GITHUB_TOKEN"] = token
+    done = subprocess.run(
+        [sys.executable, "-m", "kairos_ci", "publish", str(path), *extra],
+        cwd=world.work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done, summary.read_text(), output.read_text()
+
+
+def test_publish_applies_then_finds_nothing_left_to_do(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    base, patch = make_patch(world, {"app.py": "fixed\n"})
+    data = bundle_data(pr_write(base, patch), dashboard_write("## Needs your decision\n"))
+    done, summary, output = _publish(world, sandbox, data)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("writes: 2 applied")
+    assert "| applied | pull request kairos/fix-lint/ruff -&gt; main | approve |" in summary
+    urls = json.loads(output.split("pr-urls<<")[1].splitlines()[1])
+    assert urls == [f"{sandbox.base_url}/octo/app/pull/1"]
+    again, _, _ = _publish(world, sandbox, data)
+    assert again.stdout.strip().endswith("writes: 2 unchanged")
+
+
+def test_the_repository_config_caps_what_the_bundle_asks_for(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    base, patch = make_patch(world, {"app.py": "fixed\n"})
+    done, summary, _ = _publish(
+        world, sandbox, bundle_data(pr_write(base, patch)), "--default-config"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "needs autonomy approve; allowed for fix_lint is suggest" in summary
+    assert writes_made(sandbox) == []
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(world: World, sandbox: GitHubSandbox) -> None:
+    base, patch = make_patch(world, {"app.py": "fixed\n"})
+    data = bundle_data(pr_write(base, patch), comment_write(1, "hello", "c-1"))
+    done, summary, _ = _publish(world, sandbox, data, "--dry-run", token=None)
+    assert done.returncode == 0, done.stderr
+    assert "### Writes (dry run: nothing applied)" in summary
+    assert "| planned | comment on #1 |" in summary
+    assert writes_made(sandbox) == []
+    assert world.git("ls-remote", "--heads", "origin").count("refs/heads/") == 1
+
+
+def test_bad_bundles_and_setups_fail_in_one_line(world: World, sandbox: GitHubSandbox) -> None:
+    broken = bundle_data(comment_write(1, "x", "c-1"))
+    broken["writes"][0]["autonomy"] = "everything"
+    done, _, _ = _publish(world, sandbox, broken)
+    assert done.returncode == 1 and "writes[0].autonomy" in done.stderr
+    assert "Traceback" not in done.stderr
+    elsewhere = bundle_data(comment_write(1, "x", "c-1"), repository="octo/other")
+    done, _, _ = _publish(world, sandbox, elsewhere)
+    assert done.returncode == 2 and "the bundle is for octo/other" in done.stderr
+    done, _, _ = _publish(world, sandbox, bundle_data(comment_write(1, "x", "c-1")), token=None)
+    assert done.returncode == 2 and "needs GITHUB_TOKEN" in done.stderr
+
+
+def test_a_failed_write_fails_the_step(world: World, sandbox: GitHubSandbox) -> None:
+    done, summary, _ = _publish(world, sandbox, bundle_data(comment_write(42, "x", "c-1")))
+    assert done.returncode == 1
+    assert "| failed | comment on #42 |" in summary
+    shown = done.stdout.replace(f"::add-mask::{KAIROS_TOKEN}", "") + done.stderr + summary
+    assert KAIROS_TOKEN not in shown  # only ever handed to the runner to mask
