@@ -63,8 +63,9 @@ def _claim(store: MemoryStore, name: str, owner: str, ttl_s: float, *, must_hold
         since = held.acquired_at if mine and held is not None else to_iso(now)
         lease = Lease(name, owner, since, to_iso(now + timedelta(seconds=ttl_s)))
         claimed.append(lease)
-        leases = _live(tip.leases, store) | {name: lease}
-        return Edit(f"memory: lease {name} to {owner}", leases=_bounded(leases, store))
+        others = {key: held for key, held in _live(tip.leases, store).items() if key != name}
+        leases = _bounded(others, store.limits.leases - 1) | {name: lease}
+        return Edit(f"memory: lease {name} to {owner}", leases=leases)
 
     store.transact(change)
     return claimed[0]
@@ -78,7 +79,7 @@ def _live(leases: Mapping[str, Lease], store: MemoryStore) -> dict[str, Lease]:
     return {key: lease for key, lease in leases.items() if not _expired(lease, store)}
 
 
-def _bounded(leases: dict[str, Lease], store: MemoryStore) -> dict[str, Lease]:
-    """At most ``limits.leases``: the ones expiring soonest go first."""
-    keep = sorted(leases.values(), key=lambda lease: lease.expires_at, reverse=True)
-    return {lease.name: lease for lease in keep[: store.limits.leases]}
+def _bounded(leases: dict[str, Lease], limit: int) -> dict[str, Lease]:
+    """At most ``limit``: the ones expiring soonest go first."""
+    keep = sorted(leases.values(), key=lambda lease: (lease.expires_at, lease.name), reverse=True)
+    return {lease.name: lease for lease in keep[: max(limit, 0)]}

@@ -39,6 +39,13 @@ class TreeEntry:
 
 
 @dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    tree: str
+    committer: str  # "Name <email>"
+
+
+@dataclass(frozen=True)
 class PushResult:
     accepted: bool
     reason: str = ""
@@ -52,8 +59,9 @@ class Branch:
     network: Git  # fetch and push: carries the per-command auth header, if any
     url: str
     name: str
+    spool: Path  # scratch files for writing blobs
 
-    def fetch(self) -> str | None:
+    def fetch(self) -> CommitInfo | None:
         """Fetch only the tip commit (depth 1: history length never matters); None if absent."""
         result = self.network.run(
             "fetch", "--depth=1", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
@@ -62,7 +70,7 @@ class Branch:
             check=False,
         )  # fmt: skip
         if result.returncode == 0:
-            return self.local.text("rev-parse", "--verify", f"{TIP_REF}^{{commit}}")
+            return read_commit(self.local, TIP_REF)
         if _MISSING_BRANCH in result.stderr.decode("utf-8", "replace"):
             return None
         raise GitError(f"cannot fetch memory branch {self.name!r}: {_last_line(result.stderr)}")
@@ -88,13 +96,31 @@ class Branch:
 
 def init_scratch(path: Path) -> Git:
     """A bare repository without templates (no sample hooks to copy)."""
-    Git(path).run("init", "--quiet", "--bare", "--template=", str(path))
+    Git(path.parent).run("init", "--quiet", "--bare", "--template=", str(path))
     return Git(path)
 
 
-def list_tree(git: Git, commit: str) -> tuple[str, tuple[TreeEntry, ...]]:
-    """The commit's tree id and every file in it, with sizes (read before any blob)."""
-    tree = git.text("rev-parse", "--verify", f"{commit}^{{tree}}")
+def read_commit(git: Git, ref: str) -> CommitInfo | None:
+    """The commit ``ref`` names, its tree and committer, in one call; None if there is none."""
+    out = git.run("cat-file", "--batch", input=f"{ref}^{{commit}}\n".encode()).stdout
+    header, _, body = out.partition(b"\n")
+    fields = header.split()
+    if len(fields) != 3 or fields[1] != b"commit":
+        return None
+    tree = who = ""
+    for line in body.decode("utf-8", "replace").splitlines():
+        if not line:
+            break  # end of the headers: the message follows
+        key, _, value = line.partition(" ")
+        if key == "tree":
+            tree = value
+        elif key == "committer":
+            who = value.rsplit(" ", 2)[0]
+    return CommitInfo(fields[0].decode(), tree, who)
+
+
+def list_tree(git: Git, tree: str) -> tuple[TreeEntry, ...]:
+    """Every file in ``tree``, with sizes (so caps apply before any blob is read)."""
     out = git.run("ls-tree", "-r", "-l", "-z", "--full-tree", tree).stdout
     entries = []
     for record in out.decode("utf-8", "replace").split("\0"):
@@ -104,7 +130,7 @@ def list_tree(git: Git, commit: str) -> tuple[str, tuple[TreeEntry, ...]]:
         _mode, kind, blob, size = meta.split()
         if kind == "blob":
             entries.append(TreeEntry(path, blob, int(size)))
-    return tree, tuple(entries)
+    return tuple(entries)
 
 
 def read_blobs(git: Git, blobs: Sequence[str]) -> list[bytes]:
@@ -129,6 +155,18 @@ def write_blob(git: Git, data: bytes) -> str:
     return git.text("hash-object", "-w", "--stdin", input=data)
 
 
+def write_blobs(git: Git, contents: Sequence[bytes], spool: Path) -> list[str]:
+    """Write many blobs with one ``hash-object`` (fewer processes: a shorter CAS window)."""
+    spool.mkdir(exist_ok=True)
+    paths = []
+    for index, data in enumerate(contents):
+        path = spool / f"{index}.blob"
+        path.write_bytes(data)
+        paths.append(str(path))
+    listing = "".join(f"{path}\n" for path in paths).encode()
+    return git.text("hash-object", "-w", "--no-filters", "--stdin-paths", input=listing).split()
+
+
 def write_tree(git: Git, files: Mapping[str, str]) -> str:
     """A tree from ``path -> blob``; paths are ``name`` or ``dir/name`` (one level)."""
     dirs: dict[str, dict[str, str]] = {}
@@ -148,16 +186,6 @@ def write_tree(git: Git, files: Mapping[str, str]) -> str:
 def commit_tree(git: Git, tree: str, parent: str | None, message: str) -> str:
     parents = ("-p", parent) if parent else ()
     return git.text("commit-tree", tree, *parents, "-m", message)
-
-
-def committer(git: Git, commit: str) -> str:
-    """``Name <email>`` of whoever committed ``commit``."""
-    for line in git.text("cat-file", "commit", commit).splitlines():
-        if line.startswith("committer "):
-            return line.removeprefix("committer ").rsplit(" ", 2)[0]
-        if not line:
-            break
-    return ""
 
 
 def remote_url(repo: Path, remote: str) -> str:

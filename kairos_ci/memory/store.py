@@ -30,16 +30,17 @@ from kairos_ci.memory.plumbing import (
     Branch,
     commit_tree,
     init_scratch,
+    read_commit,
     remote_url,
-    write_blob,
+    write_blobs,
     write_tree,
 )
 from kairos_ci.memory.records import Journal, Lease, Limits, Memory
 from kairos_ci.memory.summary import render
-from kairos_ci.memory.tip import LEASES, SNAPSHOT, SUMMARY, JournalFile, Tip, read_tip
+from kairos_ci.memory.tip import LEASES, SNAPSHOT, SUMMARY, Cache, JournalFile, Tip, read_tip
 
 DEFAULT_BRANCH = "kairos/memory"
-_BACKOFF_BASE_S = 0.05
+_BACKOFF_BASE_S = 0.1
 _BACKOFF_CAP_S = 2.0
 
 
@@ -93,7 +94,7 @@ class MemoryStore:
     server_url: str = "https://github.com"  # the token is sent to this host only
     limits: Limits = field(default_factory=Limits)
     clock: Clock = utc_now
-    max_attempts: int = 10
+    max_attempts: int = 40
     scratch_dir: Path | None = None  # where private scratch repositories go (default: temp)
 
     def load(self) -> Loaded:
@@ -104,9 +105,7 @@ class MemoryStore:
     def load_ref(self, ref: str) -> Loaded:
         """Read a ref already in ``repo`` (e.g. a remote-tracking branch): no network."""
         git = Git(self.repo)
-        result = git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-        commit = result.stdout.decode().strip() or None
-        return _loaded(read_tip(git, commit, checker(), self.limits))
+        return _loaded(read_tip(git, read_commit(git, ref), checker(), self.limits))
 
     def tracking_ref(self) -> str | None:
         """``refs/remotes/<remote>/<branch>`` when ``repo`` has it."""
@@ -140,7 +139,7 @@ class MemoryStore:
         def change(tip: Tip) -> Edit | None:
             if name in tip.memory.applied or any(j.name == name for j in tip.journals):
                 return None
-            new = JournalFile(name, "", journal)
+            new = JournalFile(name, "", journal)  # its blob is written with the commit
             return Edit(f"memory: run {journal.run.run_id}", journal=new, journal_bytes=raw)
 
         return self.transact(change)
@@ -151,12 +150,12 @@ class MemoryStore:
 
     def transact(self, change: Change) -> SaveResult:
         """Apply ``change`` to the tip by compare-and-swap; ``change`` may run many times."""
-        check = checker()
+        check, cache = checker(), Cache()
         with self._scratch() as branch:
             for attempt in range(1, self.max_attempts + 1):
-                tip = read_tip(branch.local, branch.fetch(), check, self.limits)
+                tip = read_tip(branch.local, branch.fetch(), check, self.limits, cache)
                 edit = change(tip)
-                tree = None if edit is None else self._build(branch.local, tip, edit, check)
+                tree = None if edit is None else self._build(branch, tip, edit, check)
                 if edit is None or tree == tip.tree:
                     return SaveResult(tip.commit, changed=False, attempts=attempt)
                 commit = commit_tree(branch.local, tree or "", tip.commit, edit.message)
@@ -167,29 +166,28 @@ class MemoryStore:
             f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
         )
 
-    def _build(self, git: Git, tip: Tip, edit: Edit, check: Checker) -> str:
+    def _build(self, branch: Branch, tip: Tip, edit: Edit, check: Checker) -> str:
         journals = {j.name: j for j in tip.journals}
+        new: dict[str, bytes] = {}  # path -> contents of the blobs this commit adds
         if edit.journal is not None:
-            blob = write_blob(git, edit.journal_bytes)
-            journals[edit.journal.name] = replace(edit.journal, blob=blob)
+            journals[edit.journal.name] = edit.journal
+            new[f"{JOURNAL_DIR}/{edit.journal.name}"] = edit.journal_bytes
         folding = sorted(journals) if edit.compact_all else self._to_compact(sorted(journals))
-        snapshot, snapshot_blob = tip.snapshot, tip.snapshot_blob
-        if folding or snapshot_blob is None:
+        snapshot = tip.snapshot
+        if folding or tip.snapshot_blob is None:
             snapshot = fold(snapshot, [(n, journals.pop(n).journal) for n in folding], self.limits)
-            snapshot_blob = write_blob(git, _checked(codec.snapshot_doc(snapshot), SNAPSHOT, check))
+            new[SNAPSHOT] = _checked(codec.snapshot_doc(snapshot), SNAPSHOT, check)
         leases = tip.leases if edit.leases is None else edit.leases
-        leases_blob = tip.leases_blob if edit.leases is None else None
-        if leases_blob is None:
-            leases_blob = write_blob(git, _checked(codec.leases_doc(leases), LEASES, check))
+        if edit.leases is not None or tip.leases_blob is None:
+            new[LEASES] = _checked(codec.leases_doc(leases), LEASES, check)
         remaining = [(name, j.journal) for name, j in journals.items()]
         memory = replace(fold(snapshot, remaining, self.limits), leases=leases)
-        files = {
-            SNAPSHOT: snapshot_blob,
-            LEASES: leases_blob,
-            SUMMARY: write_blob(git, render(memory, tip.notes).encode("utf-8")),
-        }
+        new[SUMMARY] = render(memory, tip.notes).encode("utf-8")
+        files = {SNAPSHOT: tip.snapshot_blob or "", LEASES: tip.leases_blob or ""}
         files.update({f"{JOURNAL_DIR}/{name}": j.blob for name, j in journals.items()})
-        return write_tree(git, files)
+        blobs = write_blobs(branch.local, list(new.values()), branch.spool)
+        files.update(zip(new, blobs, strict=True))
+        return write_tree(branch.local, files)
 
     def _to_compact(self, names: list[str]) -> list[str]:
         """Old journals, and the oldest ones when there are too many (keeps the tip bounded)."""
@@ -205,17 +203,18 @@ class MemoryStore:
         url = remote_url(self.repo, self.remote)
         prefix = "kairos-memory-"
         with tempfile.TemporaryDirectory(prefix=prefix, dir=self.scratch_dir) as path:
-            local = init_scratch(Path(path))
-            yield Branch(local, replace(local, config=self._auth(url)), url, self.branch)
+            local = init_scratch(Path(path) / "repo.git")
+            network = replace(local, config=self._auth(url))
+            yield Branch(local, network, url, self.branch, Path(path) / "spool")
 
     def _auth(self, url: str) -> dict[str, str]:
         """GitHub's token as a basic-auth header in per-command config: not argv, not a file.
 
-        Only for HTTPS to ``server_url``'s host: an origin elsewhere must not get the token.
+        Only for ``server_url``'s scheme and host: an origin elsewhere must not get the token.
         """
-        server = urlsplit(self.server_url)
-        target = urlsplit(url)
-        if self.token is None or target.scheme != "https" or target.hostname != server.hostname:
+        server, target = urlsplit(self.server_url), urlsplit(url)
+        same = (target.scheme, target.netloc) == (server.scheme, server.netloc)
+        if self.token is None or not same or target.scheme not in ("https", "http"):
             return {}
         pair = base64.b64encode(f"x-access-token:{self.token.reveal()}".encode()).decode()
         return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}

@@ -16,7 +16,7 @@ from kairos_ci.memory import codec
 from kairos_ci.memory.documents import Checker, parse
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.names import JOURNAL_DIR, JOURNAL_NAME, journal_time
-from kairos_ci.memory.plumbing import TreeEntry, committer, list_tree, read_blobs
+from kairos_ci.memory.plumbing import CommitInfo, TreeEntry, list_tree, read_blobs
 from kairos_ci.memory.records import Journal, Lease, Limits, Memory
 
 SNAPSHOT = "snapshot.json"
@@ -26,6 +26,15 @@ MAX_BYTES = {SNAPSHOT: 64 << 20, LEASES: 1 << 20, JOURNAL_DIR: 8 << 20}
 # A tip written by kairos never has more than Limits.max_journals journals.
 MAX_JOURNALS = 256
 _TRUSTED = f"{IDENTITY_NAME} <{IDENTITY_EMAIL}>"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    reason: str
+
+
+Parsed = Memory | Journal | dict[str, Lease] | Unreadable
+Cache = dict[tuple[str, str], Parsed]
 
 
 @dataclass(frozen=True)
@@ -50,31 +59,39 @@ class Tip:
     memory: Memory = field(default_factory=Memory)
 
 
-def read_tip(git: Git, commit: str | None, check: Checker, limits: Limits) -> Tip:
+def read_tip(
+    git: Git, commit: CommitInfo | None, check: Checker, limits: Limits, cache: Cache | None = None
+) -> Tip:
+    """Read ``commit``; ``cache`` ((path, blob) -> parsed) spares re-parsing on a CAS retry."""
     if commit is None:
         return Tip()
-    who = committer(git, commit)
-    if who != _TRUSTED:
+    if commit.committer != _TRUSTED:
         note = (
-            f"memory commit {commit[:12]} was made by {who or 'an unknown committer'}, "
+            f"memory commit {commit.sha[:12]} was made by "
+            f"{commit.committer or 'an unknown committer'}, "
             "not by kairos-ci: ignored it and started from fresh memory"
         )
-        return Tip(commit=commit, notes=(note,))
-    tree, entries = list_tree(git, commit)
+        return Tip(commit=commit.sha, notes=(note,))
+    entries = list_tree(git, commit.tree)
     notes: list[str] = []
+    cache = {} if cache is None else cache
     wanted = _wanted(entries, notes)
-    contents = dict(zip(wanted, read_blobs(git, [e.blob for e in wanted]), strict=True))
-    tip = Tip(commit=commit, tree=tree)
+    unread = [entry for entry in wanted if (entry.path, entry.blob) not in cache]
+    for entry, raw in zip(unread, read_blobs(git, [e.blob for e in unread]), strict=True):
+        cache[entry.path, entry.blob] = _parse(entry, raw, check)
+    tip = Tip(commit=commit.sha, tree=commit.tree)
     journals = []
-    for entry, raw in contents.items():
-        try:
-            tip, journal = _read(tip, entry, raw, check)
-        except MemoryCorrupt as err:
+    for entry in wanted:
+        parsed = cache[entry.path, entry.blob]
+        if isinstance(parsed, Unreadable):
             fresh = "started from a fresh snapshot" if entry.path == SNAPSHOT else "left it out"
-            notes.append(f"{err}: {fresh}")
-            continue
-        if journal is not None:
-            journals.append(journal)
+            notes.append(f"{parsed.reason}: {fresh}")
+        elif isinstance(parsed, Memory):
+            tip = replace(tip, snapshot=parsed, snapshot_blob=entry.blob)
+        elif isinstance(parsed, Journal):
+            journals.append(JournalFile(entry.path.rpartition("/")[2], entry.blob, parsed))
+        else:
+            tip = replace(tip, leases=parsed, leases_blob=entry.blob)
     if not any(entry.path == SNAPSHOT for entry in entries):
         notes.append(f"{SNAPSHOT} is missing: started from a fresh snapshot")
     journals.sort(key=lambda j: j.name)
@@ -116,13 +133,13 @@ def _journal_name(name: str) -> bool:
     return True
 
 
-def _read(tip: Tip, entry: TreeEntry, raw: bytes, check: Checker) -> tuple[Tip, JournalFile | None]:
-    if entry.path == SNAPSHOT:
-        snapshot = codec.decode_snapshot(parse(raw, "snapshot", SNAPSHOT, check), SNAPSHOT)
-        return replace(tip, snapshot=snapshot, snapshot_blob=entry.blob), None
-    if entry.path == LEASES:
-        leases = codec.decode_leases(parse(raw, "leases", LEASES, check))
-        return replace(tip, leases=leases, leases_blob=entry.blob), None
-    name = entry.path.rpartition("/")[2]
-    journal = codec.decode_journal(parse(raw, "journal", entry.path, check), entry.path)
-    return tip, JournalFile(name, entry.blob, journal)
+def _parse(entry: TreeEntry, raw: bytes, check: Checker) -> Parsed:
+    """The record in one file, or the error saying why there is none (errors are cached too)."""
+    try:
+        if entry.path == SNAPSHOT:
+            return codec.decode_snapshot(parse(raw, "snapshot", SNAPSHOT, check), SNAPSHOT)
+        if entry.path == LEASES:
+            return codec.decode_leases(parse(raw, "leases", LEASES, check))
+        return codec.decode_journal(parse(raw, "journal", entry.path, check), entry.path)
+    except MemoryCorrupt as err:
+        return Unreadable(str(err))

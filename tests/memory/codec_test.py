@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kairos_ci.errors import MemoryCorrupt
+from kairos_ci.memory import codec
+from kairos_ci.memory.documents import checker, validate
+from kairos_ci.memory.fold import fold
+from kairos_ci.memory.records import (
+    CoFailureSample,
+    Decision,
+    Fact,
+    Lease,
+    Limits,
+    Memory,
+    Posted,
+    Rejection,
+    Spend,
+    Task,
+    TaskState,
+    VerdictRecord,
+    Work,
+    WorkState,
+)
+from kairos_ci.verdicts.records import HistoryEntry, Outcome, Verdict
+from tests.memory.helpers import at, jname, journal, sha
+
+
+def rich_journal(run_id: str = "r1", seconds: int = 1):  # type: ignore[no-untyped-def]
+    return journal(
+        run_id,
+        seconds,
+        {"tests/a.py::test_x": Outcome.FLAKY, "tests/b.py::test_y[1|2]": Outcome.ERRORED},
+        verdicts={"tests/a.py::test_x": VerdictRecord(Verdict.FLAKY, ("r0", run_id))},
+        cofailure=CoFailureSample(("src/a.py",), ("tests/b.py::test_y[1|2]",)),
+        posted={"fp-1": Posted("review", "pr#4", "https://github.com/o/r/pull/4", at(seconds))},
+        work=(Work("kairos/fix-lint", 4, WorkState.OPEN, "abc123", "fix_lint", at(seconds)),),
+        rejections=(Rejection("fp-0", "maria", at(seconds), "not wanted"),),
+        decisions=(Decision(run_id, at(seconds), "review", "pr#4", "new PR from a member"),),
+        spend={"claude-opus": Spend(0.42, 1200, 300)},
+        facts=(Fact("test_framework", "pytest", "pyproject.toml", run_id, at(seconds)),),
+        tasks=(Task("task-1", "fix_lint", "ruff", TaskState.QUEUED, "3 new findings", at(1)),),
+    )
+
+
+def test_journal_round_trips_and_validates() -> None:
+    original = rich_journal()
+    doc = codec.journal_doc(original)
+    validate(doc, "journal", checker())
+    assert codec.decode_journal(json.loads(codec.dumps(doc)), "journal") == original
+
+
+def test_snapshot_round_trips_and_validates() -> None:
+    memory = fold(
+        Memory(), [(jname(1), rich_journal("r1", 1)), (jname(2), rich_journal("r2", 2))], Limits()
+    )
+    doc = codec.snapshot_doc(memory)
+    validate(doc, "snapshot", checker())
+    assert codec.decode_snapshot(json.loads(codec.dumps(doc))) == memory
+
+
+def test_history_shares_one_point_per_commit_and_run() -> None:
+    results = {f"t::{i}": Outcome.PASSED for i in range(100)}
+    doc = codec.journal_doc(journal("r1", 1, results))
+    assert len(doc["points"]) == 1
+    assert doc["results"]["t::7"] == "0:p:0.25"
+
+
+def test_durations_are_kept_to_the_millisecond_and_none_stays_none() -> None:
+    entries = (
+        HistoryEntry(sha("c"), sha("t"), "r1", Outcome.PASSED, 1.23456, at(0)),
+        HistoryEntry(sha("c"), sha("t"), "r1", Outcome.FAILED, None, at(0)),
+        HistoryEntry(sha("c"), sha("t"), "r1", Outcome.SKIPPED, -3.0, at(0)),
+    )
+    original = journal("r1", 0)
+    doc = codec.journal_doc(type(original)(run=original.run, results={"t::a": entries}))
+    assert doc["results"]["t::a"] == "0:p:1.235 0:f: 0:s:0"
+    decoded = codec.decode_journal(doc, "j")
+    assert [e.duration_s for e in decoded.results["t::a"]] == [1.235, None, 0.0]
+
+
+def test_the_same_memory_always_gives_the_same_bytes() -> None:
+    one = fold(Memory(), [("a", rich_journal("r1", 1)), ("b", rich_journal("r2", 2))], Limits())
+    two = fold(Memory(), [("b", rich_journal("r2", 2)), ("a", rich_journal("r1", 1))], Limits())
+    assert codec.dumps(codec.snapshot_doc(one)) == codec.dumps(codec.snapshot_doc(two))
+
+
+def test_history_pointing_past_the_table_is_corrupt() -> None:
+    doc = codec.journal_doc(journal("r1", 1, {"t::a": Outcome.PASSED}))
+    doc["results"]["t::a"] = "5:p:1"
+    with pytest.raises(MemoryCorrupt, match="points at entry 5 of 1"):
+        codec.decode_journal(doc, "journal/x.json")
+
+
+def test_leases_round_trip_and_impossible_times_are_corrupt() -> None:
+    leases = {"nightly": Lease("nightly", "r1", at(0), at(60))}
+    doc = codec.leases_doc(leases)
+    validate(doc, "leases", checker())
+    assert codec.decode_leases(doc) == leases
+    doc["leases"]["nightly"]["expires_at"] = "2026-13-45T00:00:00Z"
+    validate(doc, "leases", checker())  # the pattern allows it; the calendar does not
+    with pytest.raises(MemoryCorrupt, match="impossible time"):
+        codec.decode_leases(doc)
