@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kairos_ci.agent.records import Block, LlmReply, LlmRequest, Text, ToolCall, Usage
-from kairos_ci.context import Secret
+from kairos_ci.context import Context, Secret
 from kairos_ci.errors import ModelAuthFailed, ModelError, ModelRefused, ModelUnavailable
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -66,6 +66,16 @@ class ClaudeLlm:
         except ValueError as err:  # the SDK's local checks, before any request is sent
             raise ModelRefused(f"{request.model}: {err}") from None
         return _reply(message)
+
+
+NO_KEY = "no ANTHROPIC_API_KEY is set: model tasks are skipped"
+
+
+def from_context(context: Context, settings: ClaudeSettings | None = None) -> ClaudeLlm | None:
+    """The adapter for this run, or None without an API key (report ``NO_KEY`` as the skip)."""
+    if context.anthropic_api_key is None:
+        return None
+    return ClaudeLlm(context.anthropic_api_key, context.anthropic_base_url, settings)
 
 
 def request_params(request: LlmRequest) -> dict[str, Any]:

@@ -7,6 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kairos_ci.guard.records import GuardReport
+from kairos_ci.policy.records import Cap, PathChange, Violation
+
+
+class Stop(enum.StrEnum):
+    """Why an agent attempt ended."""
+
+    FINISHED = "finished"
+    SKIPPED = "skipped"  # never started: nothing to do, no test command, no budget
+    TURNS = "turn limit"
+    TOKENS = "token limit"
+    WALL_TIME = "wall-time limit"
+    BUDGET = "budget"
+    MODEL_ERROR = "model error"
+    NO_FINISH = "stopped without finish"
+    REFUSED = "model refused"
+
 
 class Tier(enum.StrEnum):
     """Which configured model a request is for (config ``models``)."""
@@ -142,3 +159,38 @@ class AgentLimits:
     test_timeout_s: float = 600.0
     max_test_runs: int = 12
     tool_output_chars: int = 20_000
+
+
+@dataclass(frozen=True)
+class FixAttempt:
+    """What one ``fix_failing_tests`` call produced, for verify, gate and the PR body."""
+
+    stop: Stop
+    reason: str  # one human line: why it stopped
+    explanation: str | None  # the model's ``finish`` summary: redacted, normalised, capped
+    patch: str  # ``git diff --binary`` of the scratch against its base; "" when none
+    changed: tuple[PathChange, ...]
+    charges: tuple[Charge, ...]
+    guard: GuardReport
+    protected: tuple[Violation, ...]  # protected paths the final patch touches
+    denials: tuple[Denial, ...]  # tool calls the policy refused
+    injection_signals: tuple[str, ...]
+    ceiling: Cap | None  # the highest level this attempt may be published at, and why
+    turns: int = 0
+    test_runs: int = 0
+    models: tuple[str, ...] = ()
+    discarded: tuple[str, ...] = ()  # files test runs changed, reverted out of the patch
+
+    @property
+    def spend_usd(self) -> float:
+        return round(sum(c.usd for c in self.charges), 6)
+
+    @property
+    def publishable(self) -> bool:
+        """A finished, non-empty patch with no guard flag and no protected path."""
+        return (
+            self.stop is Stop.FINISHED
+            and bool(self.changed)
+            and self.guard.ok
+            and not self.protected
+        )

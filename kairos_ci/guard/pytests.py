@@ -130,12 +130,18 @@ def _changed_strong(base: TestFacts, head: TestFacts) -> str | None:
 
 
 def _shape(text: str) -> str:
-    """The assertion with every literal blanked out."""
-    tree = ast.parse(text)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant):
-            node.value = None
-    return ast.dump(tree)
+    """The assertion with every literal (negative numbers included) blanked out."""
+    return ast.dump(_Blank().visit(ast.parse(text)))
+
+
+class _Blank(ast.NodeTransformer):
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        return ast.Constant(None)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        if isinstance(node.operand, ast.Constant):
+            return ast.Constant(None)
+        return self.generic_visit(node)
 
 
 def _loosened(base: TestFacts, head: TestFacts) -> Iterator[str]:

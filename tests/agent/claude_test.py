@@ -166,9 +166,8 @@ def test_the_key_is_never_in_an_error_message() -> None:
 
 
 def test_importing_the_agent_does_not_import_anthropic() -> None:
-    code = (
-        "import sys, kairos_ci.agent.claude, kairos_ci.agent.llm;print('anthropic' in sys.modules)"
-    )
+    modules = "kairos_ci.agent.claude, kairos_ci.agent.fix, kairos_ci.cli"
+    code = f"import sys, {modules}; print('anthropic' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -29,6 +29,18 @@ ERROR_TYPES = {
     504: "timeout_error",
     529: "overloaded_error",
 }
+DEFAULT_MESSAGES = {
+    400: "Invalid request",
+    401: "invalid x-api-key",
+    402: "Your credit balance is too low to access the Anthropic API.",
+    403: "Your API key does not have permission to use the specified resource.",
+    404: "Not found",
+    413: "Request exceeds the maximum allowed number of bytes.",
+    429: "Number of request tokens has exceeded your per-minute rate limit",
+    500: "Internal server error",
+    504: "Request timed out",
+    529: "Overloaded",
+}
 MESSAGES = "/v1/messages"
 COUNT = "/v1/messages/count_tokens"
 LOG = "/_sandbox/requests"
@@ -146,7 +158,7 @@ def _envelope(status: int, message: str | None) -> JsonObject:
     kind = ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
     return {
         "type": "error",
-        "error": {"type": kind, "message": message or kind.replace("_", " ")},
+        "error": {"type": kind, "message": message or DEFAULT_MESSAGES.get(status, kind)},
     }
 
 

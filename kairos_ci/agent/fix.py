@@ -1,0 +1,194 @@
+"""``fix_failing_tests``: the one call the ``fix_tests`` task makes to the model side.
+
+It checks there is something to do and money to do it, runs the agent loop in the
+scratch worktree, then builds the final patch (only what the agent wrote) and checks
+it: the test-integrity guard, protected paths. The result says how far it may be
+published (``ceiling``) and why; policy takes the minimum with everything else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from kairos_ci.agent import prompts, toolspecs
+from kairos_ci.agent.llm import Llm, model_for
+from kairos_ci.agent.loop import LoopOutcome, Session, run_loop
+from kairos_ci.agent.patch import FinalPatch, final_patch
+from kairos_ci.agent.paths import WritePolicy
+from kairos_ci.agent.records import (
+    AgentLimits,
+    FailingTest,
+    FixAttempt,
+    Stop,
+    Tier,
+    UntrustedText,
+)
+from kairos_ci.agent.redact import Redactor
+from kairos_ci.agent.spend import BudgetView
+from kairos_ci.agent.toolbox import Toolbox
+from kairos_ci.agent.toolkit import ToolContext
+from kairos_ci.agent.untrusted import Envelope, Profile
+from kairos_ci.config.records import Config, Level
+from kairos_ci.context import Secret
+from kairos_ci.guard.records import GuardReport
+from kairos_ci.policy.records import BudgetState, Cap
+from kairos_ci.workspace.scratch import Scratch, symlinks_at
+
+MAX_FAILING = 20
+READ_ONLY_TESTS = "Test files and test configuration are read-only here: the tools refuse them."
+EDITABLE_TESTS = (
+    "You may edit a test only if the test itself is wrong; every test change is reviewed."
+)
+
+
+def fix_failing_tests(
+    llm: Llm,
+    config: Config,
+    scratch: Scratch,
+    failing: Sequence[FailingTest],
+    budget: BudgetView,
+    *,
+    secrets: Sequence[Secret] = (),
+    context: Sequence[UntrustedText] = (),
+    limits: AgentLimits | None = None,
+    edit_tests: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+) -> FixAttempt:
+    limits = limits or AgentLimits()
+    reason = _reason_to_skip(config, failing, budget)
+    if reason:
+        return skipped(reason)
+    envelope, redactor = Envelope.fresh(), Redactor.of(secrets)
+    deadline = clock() + limits.wall_time_s
+    ctx = ToolContext(
+        root=scratch.path,
+        write_policy=WritePolicy(
+            config.protected_paths, symlinks_at(scratch.path, scratch.base_sha), edit_tests
+        ),
+        test_command=config.tests.run.argv if config.tests.run else None,
+        envelope=envelope,
+        redactor=redactor,
+        limits=limits,
+        deadline=deadline,
+        clock=clock,
+    )
+    opening, input_signals = _opening(ctx, failing, context)
+    session = Session(
+        system=prompts.render(
+            "system",
+            nonce=envelope.nonce,
+            edit_tests_rule=EDITABLE_TESTS if edit_tests else READ_ONLY_TESTS,
+        ),
+        opening=opening,
+        tools=toolspecs.ALL,
+        candidates=(
+            (Tier.WORK, model_for(Tier.WORK, config.models)),
+            (Tier.TRIAGE, model_for(Tier.TRIAGE, config.models)),
+        ),
+        prices=config.budget.prices,
+        budget=budget,
+        limits=limits,
+    )
+    toolbox = Toolbox(ctx)
+    outcome = run_loop(llm, session, toolbox, redactor, clock, deadline)
+    final = final_patch(scratch, config, toolbox.written)
+    return _attempt(outcome, final, input_signals, toolbox.test_runs, budget)
+
+
+def skipped(reason: str) -> FixAttempt:
+    """An attempt that never started (also for the caller: no API key, model unavailable)."""
+    return FixAttempt(
+        stop=Stop.SKIPPED,
+        reason=reason,
+        explanation=None,
+        patch="",
+        changed=(),
+        charges=(),
+        guard=GuardReport((), 0),
+        protected=(),
+        denials=(),
+        injection_signals=(),
+        ceiling=Cap(Level.OBSERVE, f"no fix was attempted: {reason}"),
+    )
+
+
+def _reason_to_skip(config: Config, failing: Sequence[FailingTest], budget: BudgetView) -> str:
+    if config.tests.run is None:
+        return "the config has no test command (tests.run), so a fix cannot be verified"
+    if not failing:
+        return "no failing tests to fix"
+    if budget.state() is BudgetState.EXHAUSTED:
+        return f"the model budget is spent ({budget.why()})"
+    return ""
+
+
+def _opening(
+    ctx: ToolContext, failing: Sequence[FailingTest], context: Sequence[UntrustedText]
+) -> tuple[str, tuple[str, ...]]:
+    blocks: list[str] = []
+    signals: list[str] = []
+    for test in failing[:MAX_FAILING]:
+        text = (
+            f"test id: {test.id}\nfile: {test.path or 'unknown'}\n"
+            f"message: {test.message or ''}\ndetails:\n{test.details or ''}"
+        )
+        data = ctx.data("failing test", text, Profile.TEXT)
+        blocks.append(data.text)
+        signals.extend(data.signals)
+    if len(failing) > MAX_FAILING:
+        blocks.append(f"({len(failing) - MAX_FAILING} more failing tests are not shown.)")
+    extra = []
+    for item in context:
+        data = ctx.data(item.source, item.text, Profile.TEXT)
+        extra.append(data.text)
+        signals.extend(data.signals)
+    context_text = "Context:\n" + "\n\n".join(extra) + "\n" if extra else ""
+    opening = prompts.render("fix_tests", failing="\n\n".join(blocks), context=context_text)
+    return opening, tuple(signals)
+
+
+def _attempt(
+    outcome: LoopOutcome,
+    final: FinalPatch,
+    input_signals: tuple[str, ...],
+    test_runs: int,
+    budget: BudgetView,
+) -> FixAttempt:
+    signals = tuple(dict.fromkeys((*input_signals, *outcome.signals)))
+    return FixAttempt(
+        stop=outcome.stop,
+        reason=outcome.reason,
+        explanation=outcome.summary,
+        patch=final.text,
+        changed=final.changes,
+        charges=outcome.charges,
+        guard=final.guard,
+        protected=final.protected,
+        denials=outcome.denials,
+        injection_signals=signals,
+        ceiling=_ceiling(outcome, final, signals, budget.plus(outcome.charges)),
+        turns=outcome.turns,
+        test_runs=test_runs,
+        models=outcome.models,
+        discarded=final.discarded,
+    )
+
+
+def _ceiling(
+    outcome: LoopOutcome, final: FinalPatch, signals: tuple[str, ...], after: BudgetView
+) -> Cap | None:
+    if outcome.stop is not Stop.FINISHED or not final.changes:
+        why = outcome.reason if outcome.stop is not Stop.FINISHED else "the patch is empty"
+        return Cap(Level.OBSERVE, f"no fix to publish: {why}")
+    reasons = []
+    if final.protected:
+        reasons.append(f"the patch touches a protected path ({final.protected[0].reason})")
+    if not final.guard.ok:
+        first = final.guard.flagged[0]
+        reasons.append(f"the test-integrity guard flagged it ({first.rule}: {first.path})")
+    if signals:
+        reasons.append(f"possible prompt injection ({signals[0]})")
+    if after.state() is not BudgetState.OK:
+        reasons.append(f"spend is near a budget cap ({after.why()})")
+    return Cap(Level.SUGGEST, "; ".join(reasons)) if reasons else None

@@ -1,0 +1,125 @@
+"""Dispatch one tool call: validate its input, run it, and say what the policy refused.
+
+``run_tests`` runs only the configured test command, with test ids appended as
+plain arguments (none may look like a flag), in the worktree, with the safe tool
+environment and a timeout bounded by the loop's wall-time budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kairos_ci.agent import files, toolspecs
+from kairos_ci.agent.records import Denial, ToolCall, ToolResult
+from kairos_ci.agent.toolkit import Data, ToolContext, ToolFailed
+from kairos_ci.agent.untrusted import Profile, cap, normalise
+from kairos_ci.context import tool_environment
+from kairos_ci.errors import PolicyViolation
+from kairos_ci.workspace.commands import run_command
+
+MAX_SUMMARY_CHARS = 8000
+MAX_TARGET_CHARS = 120
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    result: ToolResult
+    denial: Denial | None = None
+    summary: str | None = None  # set by finish
+    signals: tuple[str, ...] = ()
+
+
+class Toolbox:
+    """The seven tools over one worktree. Counts test runs against the limit."""
+
+    def __init__(self, ctx: ToolContext) -> None:
+        self.ctx = ctx
+        self.test_runs = 0
+        self.written: set[str] = set()  # only these paths belong in the patch
+
+    def run(self, call: ToolCall) -> ToolOutcome:
+        spec = toolspecs.BY_NAME.get(call.name)
+        if spec is None:
+            return self._refused(call, f"there is no tool named {call.name!r}")
+        problem = _input_problem(spec.input_schema, call.input)
+        if problem:
+            return ToolOutcome(ToolResult(call.id, f"invalid input: {problem}", is_error=True))
+        if call.name == "finish":
+            return self._finish(call)
+        try:
+            data = self._handler(call.name)(self.ctx, call.input)
+        except PolicyViolation as refusal:
+            return self._refused(call, str(refusal))
+        except ToolFailed as failure:
+            return ToolOutcome(ToolResult(call.id, str(failure), is_error=True))
+        if data.wrote is not None:
+            self.written.add(data.wrote)
+        return ToolOutcome(ToolResult(call.id, data.text), signals=data.signals)
+
+    def _handler(self, name: str) -> Callable[[ToolContext, Mapping[str, Any]], Data]:
+        handlers: dict[str, Callable[[ToolContext, Mapping[str, Any]], Data]] = {
+            "list_files": files.list_files,
+            "read_file": files.read_file,
+            "search_code": files.search_code,
+            "replace_in_file": files.replace_in_file,
+            "write_file": files.write_file,
+            "run_tests": self._run_tests,
+        }
+        return handlers[name]
+
+    def _finish(self, call: ToolCall) -> ToolOutcome:
+        clean = normalise(str(call.input["summary"]), Profile.TEXT)
+        summary = cap(self.ctx.redactor.text(clean.text).strip(), MAX_SUMMARY_CHARS)
+        signals = tuple(f"{kind} stripped from the model's summary" for kind in clean.stripped)
+        return ToolOutcome(ToolResult(call.id, "finished"), summary=summary, signals=signals)
+
+    def _run_tests(self, ctx: ToolContext, args: Mapping[str, Any]) -> Data:
+        if ctx.test_command is None:
+            raise ToolFailed("this project configures no test command (tests.run)")
+        if self.test_runs >= ctx.limits.max_test_runs:
+            raise ToolFailed(f"the test run limit ({ctx.limits.max_test_runs}) is reached")
+        tests = [str(t) for t in args.get("tests", [])]
+        for test in tests:
+            if test.startswith("-") or "\0" in test or "\n" in test:
+                raise PolicyViolation(f"{test[:MAX_TARGET_CHARS]!r} is not a test id")
+        timeout = min(ctx.limits.test_timeout_s, ctx.deadline - ctx.clock())
+        if timeout <= 1:
+            raise ToolFailed("no wall time left to run the tests")
+        self.test_runs += 1
+        argv = (*ctx.test_command, *tests)
+        result = run_command(argv, ctx.root, tool_environment(), timeout)
+        if result.error:
+            raise ToolFailed(result.error)
+        status = "timed out" if result.timed_out else f"exit code {result.exit_code}"
+        text = f"{status}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+        return ctx.data("test output", text, Profile.TEXT)
+
+    def _refused(self, call: ToolCall, reason: str) -> ToolOutcome:
+        # Both may quote model-chosen text, and both end up in reports: redact them.
+        target, reason = self.ctx.redactor.text(_target(call)), self.ctx.redactor.text(reason)
+        denial = Denial(call.name, target, reason)
+        signal = f"policy refused {call.name} {target}: {reason}"
+        result = ToolResult(call.id, f"refused by policy: {reason}", is_error=True)
+        return ToolOutcome(result, denial=denial, signals=(signal,))
+
+
+def _target(call: ToolCall) -> str:
+    """What the call aimed at, for reports: quoted and short (it is model-chosen text)."""
+    for key in ("path", "pattern", "tests"):
+        if key in call.input:
+            return repr(call.input[key])[:MAX_TARGET_CHARS]
+    return ""
+
+
+def _input_problem(schema: Mapping[str, Any], value: Mapping[str, Any]) -> str | None:
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(dict(value))
+    )
+    if error is None:
+        return None
+    where = ".".join(str(p) for p in error.absolute_path)
+    return f"{where}: {error.message}" if where else error.message

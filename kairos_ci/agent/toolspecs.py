@@ -1,0 +1,90 @@
+"""The agent's whole tool surface: seven tools with JSON-schema inputs. No shell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kairos_ci.agent.records import ToolSpec
+
+
+def _schema(properties: dict[str, Any], *required: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+_PATH = {"type": "string", "description": "Path relative to the repository root."}
+
+LIST_FILES = ToolSpec(
+    "list_files",
+    "List files in the repository matching a glob. '*' stays within a folder, '**' crosses "
+    "folders, a pattern without '/' matches file names at any depth. Symlinks are shown "
+    "as 'path -> target'.",
+    _schema({"pattern": {"type": "string", "maxLength": 200}}, "pattern"),
+)
+READ_FILE = ToolSpec(
+    "read_file",
+    "Read a text file, optionally only lines start_line to end_line (1-based, inclusive). "
+    "Each line is prefixed with its number and a tab, which is not part of the file.",
+    _schema(
+        {
+            "path": _PATH,
+            "start_line": {"type": "integer", "minimum": 1},
+            "end_line": {"type": "integer", "minimum": 1},
+        },
+        "path",
+    ),
+)
+SEARCH_CODE = ToolSpec(
+    "search_code",
+    "Search file contents with an extended regular expression (as git grep -E); "
+    "optionally only in files matching a glob. Returns path:line:text matches.",
+    _schema(
+        {
+            "pattern": {"type": "string", "minLength": 1, "maxLength": 200},
+            "glob": {"type": "string", "maxLength": 200},
+        },
+        "pattern",
+    ),
+)
+REPLACE_IN_FILE = ToolSpec(
+    "replace_in_file",
+    "Replace one exact occurrence of 'old' with 'new' in a file. 'old' must appear exactly "
+    "once: include enough surrounding lines to make it unique.",
+    _schema(
+        {"path": _PATH, "old": {"type": "string", "minLength": 1}, "new": {"type": "string"}},
+        "path",
+        "old",
+        "new",
+    ),
+)
+WRITE_FILE = ToolSpec(
+    "write_file",
+    "Create a file, or replace a file's whole content.",
+    _schema({"path": _PATH, "content": {"type": "string"}}, "path", "content"),
+)
+RUN_TESTS = ToolSpec(
+    "run_tests",
+    "Run the project's configured test command, optionally narrowed to some test ids "
+    "(e.g. 'tests/test_x.py::test_y'). No other command can run.",
+    _schema(
+        {
+            "tests": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 300},
+                "maxItems": 50,
+            }
+        }
+    ),
+)
+FINISH = ToolSpec(
+    "finish",
+    "Stop. 'summary' explains the root cause and the fix for the pull request body.",
+    _schema({"summary": {"type": "string", "minLength": 1, "maxLength": 8000}}, "summary"),
+)
+
+ALL = (LIST_FILES, READ_FILE, SEARCH_CODE, REPLACE_IN_FILE, WRITE_FILE, RUN_TESTS, FINISH)
+BY_NAME = {spec.name: spec for spec in ALL}
