@@ -26,7 +26,7 @@ COMMAND_FOR_EVENT = {
     "workflow_run": "fix-tests",
     "issue_comment": "chat",
 }
-COMMANDS = ("auto", "validate", *sorted(set(COMMAND_FOR_EVENT.values())))
+COMMANDS = ("auto", "validate", "publish", *sorted(set(COMMAND_FOR_EVENT.values())))
 NOT_YET = f"not available in kairos-ci {__version__}; this run only validated the config"
 
 
@@ -67,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
         report = RunReport("kairos-ci", facts, problems=tuple(str(p) for p in err.problems))
         _finish(runner, report)
         return 1
+    if command == "publish":
+        from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
+
+        bundle = repo / ACTION_BUNDLE
+        return publish_bundle(ctx, runner, repo, bundle, config, ctx.inputs.dry_run)
     done = (f"config: {config_note}",)
     skipped = () if command == "validate" else (Skip(command, NOT_YET),)
     report = RunReport("kairos-ci", (*facts, ("config", config.source)), done, skipped)

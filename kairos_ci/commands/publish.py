@@ -30,23 +30,39 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+# In the hardened two-job setup the publish job downloads the bundle artifact into
+# the workspace; the action applies it from there (``command: publish``).
+ACTION_BUNDLE = "kairos-bundle.json"
+
+
 def run(args: argparse.Namespace) -> int:
     from kairos_ci import context
-    from kairos_ci.bundle.apply import ApplySettings, apply
-    from kairos_ci.bundle.load import load_bundle
-    from kairos_ci.bundle.render import one_line, render_result
     from kairos_ci.report.runner import Runner
 
     ctx = context.from_environ()
     runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
-    bundle = load_bundle(args.bundle)
+    config = _config(args.repo, args.config)
+    dry_run = bool(args.dry_run or ctx.inputs.dry_run)
+    return publish_bundle(ctx, runner, args.repo, args.bundle, config, dry_run)
+
+
+def publish_bundle(
+    ctx: Any, runner: Any, repo: Path, path: Path, config: Any, dry_run: bool
+) -> int:
+    """Validate, re-check and apply the bundle at ``path``; summary and outputs included.
+
+    Shared by ``kairos-ci publish`` and the action's ``command: publish``.
+    """
+    from kairos_ci.bundle.apply import ApplySettings, apply
+    from kairos_ci.bundle.load import load_bundle
+    from kairos_ci.bundle.render import one_line, render_result
+
+    bundle = load_bundle(path)
     if ctx.repository and ctx.repository.lower() != bundle.repository.lower():
         raise UsageError(f"the bundle is for {bundle.repository}, this run is {ctx.repository}")
-    dry_run = bool(args.dry_run or ctx.inputs.dry_run)
-    config = _config(args.repo, args.config)
-    forge, branches = _effects(ctx, bundle.repository, args.repo, dry_run)
+    forge, branches = _effects(ctx, bundle.repository, repo, dry_run)
     result = apply(bundle, forge, branches, ApplySettings(config=config, dry_run=dry_run))
     for outcome in result.outcomes:
         line = f"{outcome.status.value}: {outcome.write.describe()}"
@@ -54,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     runner.write_summary(render_result(bundle, result, dry_run))
     runner.set_output("summary", one_line(result))
     runner.set_output("pr-urls", json.dumps(list(result.pr_urls())))
-    runner.set_output("bundle", str(args.bundle))
+    runner.set_output("bundle", str(path))
     print(one_line(result))
     return 1 if result.failed else 0
 
