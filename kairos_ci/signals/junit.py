@@ -41,6 +41,11 @@ class _Suite:
 class JUnitHandler:
     """Receives expat events for one file; ``drain`` hands over finished records."""
 
+    __slots__ = (  # slots: these are read on every event of every element
+        "_batch", "_builder", "_capture", "_case", "_depth", "_file", "_limits", "_max_depth",
+        "_max_tests", "_muted", "_out", "_results", "_seen", "_suites", "listen",
+    )  # fmt: skip
+
     def __init__(self, display: str, root: str | None, limits: Limits) -> None:
         self._file = display
         self._limits = limits

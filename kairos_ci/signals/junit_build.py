@@ -30,6 +30,8 @@ _CACHE = 4_096  # distinct paths / times remembered per file
 class CaseBuilder:
     """Builds the records of one file; remembers normalised paths and shared attempts."""
 
+    __slots__ = ("_file", "_limits", "_ordinal", "_passes", "_paths", "_root")
+
     def __init__(self, file: str, root: str | None, limits: Limits) -> None:
         self._file = file
         self._root = root
@@ -48,7 +50,7 @@ class CaseBuilder:
         """Add ``cases`` to ``pending`` (merging repeats); ``spill`` empties it when full."""
         file, leaf, new = self._file, suite[-1] if suite else "", tuple.__new__
         paths, passes, most = self._paths, self._passes, self._limits.max_pending
-        ordinal = self._ordinal
+        ordinal, keep = self._ordinal, pending.setdefault
         for case in cases:
             ordinal += 1
             results: list[RawResult] | None
@@ -69,19 +71,23 @@ class CaseBuilder:
                 path = paths.get(raw, _UNKNOWN) if raw else None
                 if path is _UNKNOWN:
                     path = self._path(raw)
-                line = _line(get("line"))
+                raw = get("line")
+                try:  # inline: this runs once per testcase
+                    line = int(raw) if raw and len(raw) < 10 else None
+                except ValueError:
+                    line = None
+                if line is not None and line < 1:
+                    line = None
                 fields = (file, key, suite, classname, name, path, line, _PASSED,
                           attempts, attempts[0].duration_s, None, None)  # fmt: skip
                 result: TestResult = new(TestResult, fields)
             else:
                 result = self._judged(key, suite, classname, name, attrs, results or [])
-            previous = pending.get(key)
-            if previous is not None:
+            previous = keep(key, result)
+            if previous is not result:
                 pending[key] = merge(previous, result)
-                continue
-            if len(pending) >= most:
+            elif len(pending) > most:
                 spill()  # bounded memory: later repeats of these become new records
-            pending[key] = result
         self._ordinal = ordinal
 
     def _judged(

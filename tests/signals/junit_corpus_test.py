@@ -287,3 +287,42 @@ def test_dorny_rendered_counts(shared_dir: Path, output: str) -> None:
         skipped,
     )
     assert by_outcome[Outcome.FAILED] + by_outcome[Outcome.ERRORED] == failed
+
+
+def test_junitparser_agrees_on_plain_reports(shared_dir: Path) -> None:
+    """junitparser (on a hardened lxml parser) as an independent oracle: per testcase
+    element, the most severe result. Its base model ignores flaky/rerun elements and
+    ``status`` attributes and rejects a bare <testcase> root, so those files are left to
+    the tests above."""
+    from junitparser import Error, Failure, JUnitXml, Skipped
+    from lxml import etree
+
+    def hardened(source: str) -> etree._ElementTree:
+        return etree.parse(source, etree.XMLParser(resolve_entities=False, no_network=True))
+
+    compared = 0
+    for path in sorted((shared_dir / "corpus/junit").rglob("*")):
+        if not path.is_file() or path.suffix not in (".xml", ".junit-xml", ".golden", ".txt"):
+            continue
+        records = read(path)
+        raw = path.read_bytes()
+        special = (b"flakyFailure", b"flakyError", b"rerunFailure", b"rerunError", b"status=")
+        if errors_of(records) or not results_of(records) or any(s in raw for s in special):
+            continue
+        tree = hardened(str(path))
+        if tree.getroot().tag == "testcase":
+            continue
+        theirs: Counter[str] = Counter()
+        for suite in JUnitXml.fromroot(tree.getroot()):
+            for case in suite:
+                kinds = {type(result) for result in case.result}
+                theirs[
+                    "errored" if Error in kinds
+                    else "failed" if Failure in kinds
+                    else "skipped" if Skipped in kinds
+                    else "passed"
+                ] += 1  # fmt: skip
+        ours = Counter(a.outcome.value for t in results_of(records) for a in t.attempts)
+        assert ours == theirs, path
+        compared += 1
+    assert compared >= 160
