@@ -25,7 +25,7 @@ from kairos_ci.signals.numbers import whole
 from kairos_ci.signals.records import Limits, Record, SuiteTotals, TestResult
 
 ROOTS = frozenset({"testsuites", "testsuite", "testcase"})
-_BATCH = 512  # raw testcases held before they are turned into records
+_BATCH = 128  # raw testcases held before they are turned into records
 
 
 @dataclass(slots=True)
