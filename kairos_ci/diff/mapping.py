@@ -20,6 +20,7 @@ from kairos_ci.signals.records import Finding, Outcome, TestResult
 
 FAILING = frozenset({Outcome.FAILED, Outcome.ERRORED, Outcome.FLAKY})
 _MAX_SPAN = 10_000  # lines of one finding examined one by one; larger spans use the sets
+_MAX_FRAMES = 40  # stack frames tried per failure
 
 
 def map_findings(
@@ -73,7 +74,7 @@ def _with_diff(tracked: Collection[str], diff: Diff) -> Iterator[str]:
 def _candidates(test: TestResult, index: TrackedFiles) -> Iterator[tuple[str, int | None, str]]:
     if test.path:
         yield index.resolve(test.path) or clean(test.path), test.line, "testcase"
-    for frame in frames.extract(test.details, 40):
+    for frame in frames.extract(test.details, _MAX_FRAMES):
         resolved = index.resolve(frame.path)
         if resolved:
             yield resolved, frame.line, "stack"

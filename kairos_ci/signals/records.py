@@ -151,4 +151,3 @@ class Limits:
     max_pending: int = 20_000  # testcases held per suite while merging repeated ones
     max_message_chars: int = 4_096
     max_details_chars: int = 16_384
-    max_frames: int = 40
