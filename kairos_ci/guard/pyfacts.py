@@ -56,7 +56,8 @@ class ModuleFacts:
 
 
 def module_facts(tree: ast.Module) -> ModuleFacts:
-    helpers = _helper_weights(tree)
+    every = list(ast.walk(tree))  # walked once, read by several rules
+    helpers = _helper_weights(every)
     tests: dict[str, TestFacts] = {}
     other: dict[str, TestFacts] = {}
     for qualname, function, collected, class_skips in _functions(tree):
@@ -68,13 +69,13 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
     return ModuleFacts(
         tests=tests,
         module_skips=_module_skips(tree),
-        collect_ignores=frozenset(_collect_ignores(tree)),
+        collect_ignores=frozenset(_collect_ignores(every)),
         hooks={
             node.name: ast.unparse(node)
             for node in tree.body
             if isinstance(node, ast.FunctionDef) and node.name in WATCHED_HOOKS
         },
-        skip_calls=sum(1 for node in ast.walk(tree) if pyshapes.is_skip_call(node)),
+        skip_calls=sum(1 for node in every if pyshapes.is_skip_call(node)),
         other=other,
     )
 
@@ -99,6 +100,7 @@ def _functions(tree: ast.Module) -> Iterator[tuple[str, Function, bool, int]]:
 def _test_facts(
     qualname: str, function: Function, collected: bool, helpers: dict[str, int], class_skips: int
 ) -> TestFacts:
+    nodes = list(ast.walk(function))
     cases = pyshapes.parametrize_cases(function)
     checks = list(pyshapes.assertions(function, helpers))
     strong = [_shown(n) for n, kind, _ in checks if kind == "strong"]
@@ -112,10 +114,10 @@ def _test_facts(
         strong=tuple(strong),
         weak=tuple(weak),
         tautologies=tuple(tautologies),
-        raises=tuple(pyshapes.raises_types(function)),
-        skips=pyshapes.skip_count(function) + class_skips,
-        broad_handlers=pyshapes.broad_handlers(function),
-        tolerances=tuple(pyshapes.tolerances(function)),
+        raises=tuple(pyshapes.raises_types(nodes)),
+        skips=pyshapes.skip_count(function, nodes) + class_skips,
+        broad_handlers=pyshapes.broad_handlers(nodes),
+        tolerances=tuple(pyshapes.tolerances(nodes)),
         collects=collected,
     )
 
@@ -125,10 +127,10 @@ def _shown(node: ast.AST) -> str:
     return f"assert {ast.unparse(node.test)}" if isinstance(node, ast.Assert) else ast.unparse(node)
 
 
-def _helper_weights(tree: ast.Module) -> dict[str, int]:
+def _helper_weights(every: list[ast.AST]) -> dict[str, int]:
     """Assertions inside non-test helper functions and methods, by name (one level deep)."""
     weights: dict[str, int] = {}
-    for node in ast.walk(tree):
+    for node in every:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith(
             "test"
         ):
@@ -150,8 +152,8 @@ def _module_skips(tree: ast.Module) -> int:
     return count
 
 
-def _collect_ignores(tree: ast.Module) -> Iterator[str]:
-    for node in ast.walk(tree):
+def _collect_ignores(every: list[ast.AST]) -> Iterator[str]:
+    for node in every:
         targets: list[ast.expr] = []
         if isinstance(node, ast.Assign):
             targets = node.targets

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 SKIP_MARKS = frozenset({"skip", "skipif", "xfail", "skipIf", "skipUnless", "expectedFailure"})
 SKIP_CALLS = frozenset({"skip", "xfail", "importorskip", "skipTest"})
@@ -60,9 +60,10 @@ def is_skip_call(node: ast.AST) -> bool:
     return name.rsplit(".", 1)[-1] in SKIP_CALLS and not name.startswith("mark.")
 
 
-def skip_count(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+def skip_count(function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: Sequence[ast.AST]) -> int:
+    """Skip decorators, skip calls and early returns; ``nodes`` is ``ast.walk(function)``."""
     decorators = sum(is_skip_decorator(d) for d in function.decorator_list)
-    calls = sum(is_skip_call(n) for n in ast.walk(function))
+    calls = sum(is_skip_call(n) for n in nodes)
     return decorators + calls + _early_returns(function)
 
 
@@ -170,17 +171,17 @@ def _is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def raises_types(node: ast.AST) -> Iterator[str]:
-    for child in ast.walk(node):
+def raises_types(nodes: Sequence[ast.AST]) -> Iterator[str]:
+    for child in nodes:
         if isinstance(child, ast.Call) and child.args:
             name = last_name(child)
             if name == "raises" or name.startswith("assertRaises"):
                 yield ast.unparse(child.args[0])
 
 
-def broad_handlers(node: ast.AST) -> int:
+def broad_handlers(nodes: Sequence[ast.AST]) -> int:
     count = 0
-    for child in ast.walk(node):
+    for child in nodes:
         if isinstance(child, ast.ExceptHandler) and _is_broad(child.type):
             count += 1
         elif isinstance(child, ast.Call) and last_name(child) == "suppress":
@@ -196,8 +197,8 @@ def _is_broad(kind: ast.expr | None) -> bool:
     return last_name(kind) in BROAD
 
 
-def tolerances(node: ast.AST) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
-    for child in ast.walk(node):
+def tolerances(nodes: Sequence[ast.AST]) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+    for child in nodes:
         if not isinstance(child, ast.Call):
             continue
         kind = last_name(child)
