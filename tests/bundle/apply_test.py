@@ -200,3 +200,39 @@ def test_one_failure_does_not_stop_the_others(world: World, sandbox: GitHubSandb
     assert [o.status for o in result.outcomes] == [Status.FAILED, Status.APPLIED]
     assert "Not Found" in result.outcomes[0].reason
     assert fingerprints(None) == ()
+
+
+# Everything the adapter may ever call (SECURITY.md WRT-04): no merge, approve, dismiss,
+# branch protection, release, ref deletion, collaborator, dispatch or secret endpoint.
+_R = "/repos/{owner}/{repo}"
+ALLOWED = {
+    ("GET", f"{_R}/pulls"),
+    ("POST", f"{_R}/pulls"),
+    ("GET", f"{_R}/pulls/{{pull_number}}"),
+    ("PATCH", f"{_R}/pulls/{{pull_number}}"),
+    ("GET", f"{_R}/pulls/{{pull_number}}/files"),
+    ("POST", f"{_R}/pulls/{{pull_number}}/reviews"),
+    ("GET", f"{_R}/pulls/{{pull_number}}/comments"),
+    ("GET", f"{_R}/issues"),
+    ("POST", f"{_R}/issues"),
+    ("GET", f"{_R}/issues/{{issue_number}}"),
+    ("PATCH", f"{_R}/issues/{{issue_number}}"),
+    ("GET", f"{_R}/issues/{{issue_number}}/comments"),
+    ("POST", f"{_R}/issues/{{issue_number}}/comments"),
+    ("PATCH", f"{_R}/issues/comments/{{comment_id}}"),
+    ("POST", f"{_R}/issues/{{issue_number}}/labels"),
+    ("GET", f"{_R}/labels/{{name}}"),
+    ("POST", f"{_R}/labels"),
+    ("PATCH", f"{_R}/labels/{{name}}"),
+    ("POST", "/graphql"),  # only the enablePullRequestAutoMerge mutation
+}
+
+
+def test_only_allowlisted_operations_reach_github(world: World, sandbox: GitHubSandbox) -> None:
+    planned = _full_bundle(world, sandbox)
+    sandbox.control_call("DELETE", "/_sandbox/requests")
+    apply(planned, forge_for(sandbox, world), Branches(world.work))
+    used = {(r.method, r.route) for r in sandbox.store.requests}
+    assert used <= ALLOWED, used - ALLOWED
+    assert ("POST", "/graphql") in used
+    assert all(r["state"] == "COMMENTED" for r in _state(sandbox)["reviews"])

@@ -44,3 +44,14 @@ def test_marking_twice_is_marking_once(text: str, fp: str) -> None:
     once = with_marker(text, fp, "comment")
     assert with_marker(once, fp, "comment") == once
     assert fingerprints(once) == (fp,)
+
+
+def test_bodies_are_cut_below_githubs_limit_keeping_the_marker() -> None:
+    from kairos_ci.forge.markers import BODY_LIMIT, fit
+
+    body = with_marker("x" * 200_000, "big-1", "comment")
+    cut = fit(body)
+    assert len(cut) <= BODY_LIMIT < 65_536
+    assert fingerprints(cut) == ("big-1",)
+    assert "truncated" in cut
+    assert fit("short") == "short"

@@ -75,6 +75,7 @@ class Api:
                     operation=operation.operation_id if operation else None,
                     fault=fault.kind if fault else None,
                     authorization="authorization" in request.headers,
+                    route=_route(request),
                 )
             )
         return response
@@ -246,6 +247,11 @@ class Api:
         if not data:
             headers.pop("Content-Type")
         return Response(reply.status, headers, data)
+
+
+def _route(request: Request) -> str | None:
+    found = routes.match(request.method, request.path)
+    return found[0].template if found else None
 
 
 def _error(status: int, message: str, **extra: Any) -> Reply:

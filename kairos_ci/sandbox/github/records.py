@@ -215,6 +215,7 @@ class LoggedRequest:
     operation: str | None
     fault: str | None
     authorization: bool
+    route: str | None = None  # the path template the sandbox served it with
 
 
 @dataclass(frozen=True)
