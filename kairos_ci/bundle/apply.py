@@ -123,7 +123,7 @@ def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> Outcome:
             "if you want kairos to propose the change again on a new branch."
         )
         forge.ensure_comment(CommentSpec(pull.number, f"{write.fingerprint}.owned", body))
-    return Outcome(write, Status.SKIPPED, str(err), pull.url if pull else None)
+    return Outcome(write, Status.SKIPPED, str(err), pull.url if pull else None, human_owned=True)
 
 
 def _auto_merge(forge: Forge, target: Any, method: str) -> Ensured:

@@ -97,6 +97,7 @@ class Outcome:
     status: Status
     reason: str = ""
     url: str | None = None
+    human_owned: bool = False  # a human committed to the branch: kairos stopped there
 
 
 @dataclass(frozen=True)

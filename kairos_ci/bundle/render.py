@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kairos_ci.bundle.records import ApplyResult, Bundle, Status
+from kairos_ci.dashboard.records import Action, Decision
 
 
 def render_result(bundle: Bundle, result: ApplyResult, dry_run: bool) -> str:
@@ -40,3 +41,17 @@ def _cell(text: str) -> str:
 def _inline(text: str) -> str:
     """Text from a bundle is data: no HTML, no line breaks, no table breaks."""
     return " ".join(text.replace("<", "&lt;").replace(">", "&gt;").split())
+
+
+def dashboard_decisions(result: ApplyResult) -> tuple[Decision, ...]:
+    """What the outcomes ask of a human on the dashboard: branches a human took over."""
+    return tuple(
+        Decision(
+            Action.RECREATE,
+            o.write.fingerprint,
+            f"{o.write.describe()}: a human committed to the branch, so kairos stopped updating it",
+            "tick to close it and let kairos propose the change again on a new branch",
+        )
+        for o in result.outcomes
+        if o.human_owned
+    )

@@ -6,7 +6,9 @@ from typing import Any
 
 from kairos_ci.bundle.apply import ApplySettings, apply
 from kairos_ci.bundle.records import Status
+from kairos_ci.bundle.render import dashboard_decisions
 from kairos_ci.config.load import parse_config
+from kairos_ci.dashboard.records import Action
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.markers import fingerprints
 from kairos_ci.sandbox.github.server import GitHubSandbox
@@ -178,6 +180,9 @@ def test_a_branch_a_human_committed_to_is_left_alone_and_the_pr_says_so(
     assert world.git("rev-parse", "origin/kairos/fix-lint/ruff") == human_tip
     comments = _state(sandbox)["comments"]
     assert len(comments) == 1 and "stopped updating" in comments[0]["body"]
+    [decision] = dashboard_decisions(result)
+    assert (decision.action, decision.key) == (Action.RECREATE, "lint-ruff-1")
+    assert "a human committed" in decision.text
 
 
 def test_dry_run_checks_everything_and_writes_nothing(world: World, sandbox: GitHubSandbox) -> None:
