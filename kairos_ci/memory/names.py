@@ -15,6 +15,8 @@ from kairos_ci.memory.clock import from_iso
 JOURNAL_DIR = "journal"
 JOURNAL_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9._-]{1,40}-[0-9a-f]{12}\.json$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Same rule as the config's memory.branch: no refspec or option tricks (":", "+", "-x").
+BRANCH_NAME = re.compile(r"^(?!/)(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<!/)(?<!\.lock)$")
 
 
 def journal_name(run_at: str, run_id: str, content: bytes) -> str:

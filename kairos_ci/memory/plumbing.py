@@ -90,7 +90,9 @@ class Branch:
             reason = status.split("\t", 2)[2]
             if any(race in reason for race in _RACE_REASONS):
                 return PushResult(accepted=False, reason=reason)
-            raise MemoryError_(f"the remote refused the memory branch update: {reason}")
+            said = [line.strip() for line in _lines(result.stderr) if line.startswith("remote: ")]
+            detail = f" ({'; '.join(said[-3:])})" if said else ""
+            raise MemoryError_(f"the remote refused the memory branch update: {reason}{detail}")
         raise GitError(f"cannot push memory branch {self.name!r}: {_last_line(result.stderr)}")
 
 
@@ -191,14 +193,20 @@ def commit_tree(git: Git, tree: str, parent: str | None, message: str) -> str:
 def remote_url(repo: Path, remote: str) -> str:
     """A remote's URL; a URL or path is returned as is (paths made absolute)."""
     if "/" not in remote and ":" not in remote and "\\" not in remote:
-        url = Git(repo).text("remote", "get-url", remote)
+        url = Git(repo).text("remote", "get-url", "--", remote)
     else:
         url = remote
+    if url.startswith("-"):  # would be read as an option by fetch and push
+        raise MemoryError_(f"remote {remote!r} does not look like a repository URL")
     if "://" in url or _SCP_LIKE.match(url):
         return url
     return str((repo / url).resolve())
 
 
+def _lines(stderr: bytes) -> list[str]:
+    return stderr.decode("utf-8", "replace").strip().splitlines()
+
+
 def _last_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    lines = _lines(stderr)
     return lines[-1] if lines else "no error message"

@@ -217,8 +217,8 @@ class Limits:
     history_per_test: int = 50
     tests: int = 20_000
     evidence: int = 10
-    cofailure_paths: int = 2_000
-    cofailure_tests_per_path: int = 50
+    cofailure_paths: int = 1_000
+    cofailure_tests_per_path: int = 20
     # A run that changed or broke more than this says nothing about which path breaks what.
     cofailure_sample_paths: int = 200
     cofailure_sample_tests: int = 100
@@ -233,6 +233,6 @@ class Limits:
     tasks: int = 500
     leases: int = 200
     applied: int = 1_000
-    max_journals: int = 16  # more than this in the tip: compact down to ``compact_to``
-    compact_to: int = 4
+    max_journals: int = 8  # more than this in the tip: compact down to ``compact_to``
+    compact_to: int = 2
     journal_age: timedelta = timedelta(days=7)  # older journals are compacted on save

@@ -25,7 +25,7 @@ from kairos_ci.memory import codec
 from kairos_ci.memory.clock import Clock, utc_now
 from kairos_ci.memory.documents import Checker, checker, parse, validate
 from kairos_ci.memory.fold import fold
-from kairos_ci.memory.names import JOURNAL_DIR, journal_name, journal_time
+from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
 from kairos_ci.memory.plumbing import (
     Branch,
     commit_tree,
@@ -130,11 +130,14 @@ class MemoryStore:
         """Append one run's journal. Saving the same journal again changes nothing."""
         check = checker()
         raw = codec.dumps(codec.journal_doc(journal))
+        run = journal.run.run_id
+        if self.token is not None and self.token.reveal().encode() in raw:
+            raise MemoryError_(f"journal of run {run!r} contains the token: not saved")
         try:
             parse(raw, "journal", "new journal", check)
-            name = journal_name(journal.run.at, journal.run.run_id, raw)
+            name = journal_name(journal.run.at, run, raw)
         except (MemoryCorrupt, ValueError) as err:
-            raise MemoryError_(f"journal of run {journal.run.run_id!r} is invalid: {err}") from None
+            raise MemoryError_(f"journal of run {run!r} is invalid: {err}") from None
 
         def change(tip: Tip) -> Edit | None:
             if name in tip.memory.applied or any(j.name == name for j in tip.journals):
@@ -200,6 +203,8 @@ class MemoryStore:
 
     @contextmanager
     def _scratch(self) -> Iterator[Branch]:
+        if not BRANCH_NAME.match(self.branch):
+            raise MemoryError_(f"{self.branch!r} is not a usable memory branch name")
         url = remote_url(self.repo, self.remote)
         prefix = "kairos-memory-"
         with tempfile.TemporaryDirectory(prefix=prefix, dir=self.scratch_dir) as path:

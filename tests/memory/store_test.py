@@ -9,7 +9,7 @@ import pytest
 from kairos_ci.context import Secret
 from kairos_ci.errors import GitError, MemoryConflict, MemoryError_
 from kairos_ci.git import Git
-from kairos_ci.memory.records import Lease, Limits, RunOutcome, RunRecord
+from kairos_ci.memory.records import Fact, Lease, Limits, RunOutcome, RunRecord
 from kairos_ci.memory.store import Edit, MemoryStore
 from kairos_ci.memory.tip import Tip
 from kairos_ci.verdicts.records import Outcome
@@ -64,6 +64,15 @@ def test_a_bad_journal_is_refused_before_anything_is_written(
         .returncode
         == 1
     )
+
+
+def test_a_journal_holding_the_token_is_never_saved(clone: Path, tmp_path: Path) -> None:
+    token = "ghs_" + "leak" * 8
+    store = make_store(clone, tmp_path / "s", token=Secret(token))
+    leaky = journal("r1", 1, facts=(Fact("note", f"token is {token}", "model", "r1", at(1)),))
+    with pytest.raises(MemoryError_, match="contains the token: not saved") as caught:
+        store.save(leaky)
+    assert token not in str(caught.value)
 
 
 def test_journals_are_compacted_so_the_tip_stays_bounded(clone: Path, tmp_path: Path) -> None:
