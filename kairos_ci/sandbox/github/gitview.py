@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from kairos_ci.errors import GitError
 from kairos_ci.git import Git
@@ -54,13 +55,19 @@ class FileDiff:
 
 
 class GitView:
+    """Reads one bare repository. Answers that depend only on commit ids are cached:
+    commits never change, so a diff between two of them is the same forever."""
+
     def __init__(self, git_dir: Path) -> None:
         self._git = Git(git_dir)
+        self._head = git_dir / "HEAD"
+        self._diffs: dict[tuple[str, str], list[FileDiff]] = {}
+        self._between: dict[tuple[str, str], list[str]] = {}
 
     def default_branch(self) -> str:
-        head = self._git.run("symbolic-ref", "--quiet", "HEAD", check=False)
-        name = head.stdout.decode().strip()
-        return name.removeprefix("refs/heads/") if name else "main"
+        text = self._head.read_text("utf-8", "replace").strip()
+        name = text.removeprefix("ref:").strip()
+        return name.removeprefix("refs/heads/") if name.startswith("refs/heads/") else "main"
 
     def resolve(self, ref: str) -> str | None:
         found = self._git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
@@ -100,19 +107,39 @@ class GitView:
         )
 
     def commits_between(self, base: str, head: str) -> list[str]:
+        cached = self._between.get((base, head))
+        if cached is not None:
+            return cached
         try:
-            out = self._git.text("rev-list", "--reverse", f"{base}..{head}")
+            found = self._git.text("rev-list", "--reverse", f"{base}..{head}").split()
         except GitError:
             return []
-        return out.split()
+        return _remember(self._between, (base, head), found)
 
     def pull_diff(self, base: str, head: str) -> list[FileDiff]:
         """The files of ``base...head`` (from the merge base), as GitHub shows a PR."""
+        cached = self._diffs.get((base, head))
+        if cached is not None:
+            return cached
         merge_base = self._git.text("merge-base", base, head)
         raw = self._git.run(
             "diff", "-M", "--full-index", "--no-color", "--no-ext-diff", merge_base, head
         ).stdout.decode("utf-8", "replace")
-        return [_file_diff(chunk) for chunk in _split_files(raw)]
+        return _remember(self._diffs, (base, head), [_file_diff(c) for c in _split_files(raw)])
+
+
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_CACHED = 256
+T = TypeVar("T")
+
+
+def _remember(cache: dict[tuple[str, str], T], key: tuple[str, str], value: T) -> T:
+    """Keep answers keyed by two commit ids (never by branch names, which move)."""
+    if all(_SHA.match(k) for k in key):
+        if len(cache) >= _CACHED:
+            cache.clear()
+        cache[key] = value
+    return value
 
 
 def _split_files(raw: str) -> list[str]:
