@@ -32,7 +32,11 @@ def render(memory: Memory, notes: Sequence[str] = ()) -> str:
     if notes:
         lines += ["", "## Problems found in the previous memory", ""]
         lines += [f"- {text(note, 300)}" for note in notes]
-    lines += _tests(memory, Verdict.BROKEN, "Broken tests")
+    return "\n".join(lines + _sections(memory)) + "\n"
+
+
+def _sections(memory: Memory) -> list[str]:
+    lines = _tests(memory, Verdict.BROKEN, "Broken tests")
     lines += _tests(memory, Verdict.FLAKY, "Flaky tests")
     lines += _table(
         "Recent runs",
@@ -73,7 +77,7 @@ def render(memory: Memory, notes: Sequence[str] = ()) -> str:
         [(f.key, f.value, f.source) for f in sorted(memory.facts.values(), key=lambda f: f.key)],
     )
     lines += _table("Model spend by month", ("Month", "USD", "Tokens"), _months(memory))
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def text(value: str, limit: int = _CELL_CHARS) -> str:
