@@ -56,8 +56,13 @@ class MarkerForge:
         def find() -> PullRequest | Ensured | None:
             pulls = self.api.list_pulls(spec.head)
             for pull in pulls:
-                if pull.state == "open":
-                    return pull
+                if pull.state != "open":
+                    continue
+                if not fingerprints(pull.body) or not self._mine(pull.author):
+                    # Someone else opened a PR from this branch: theirs to word.
+                    note = f"#{pull.number} from {spec.head} is not kairos's; left as it is"
+                    return Ensured(Change.UNCHANGED, pull.number, pull.url, note)
+                return pull
             for pull in pulls:
                 if carries(pull.body, spec.fingerprint):
                     how = "merged" if pull.merged else "closed without merging"

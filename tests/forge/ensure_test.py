@@ -189,3 +189,15 @@ def test_labels_and_auto_merge(world: World, sandbox: GitHubSandbox) -> None:
     assert forge.enable_auto_merge(number, "squash").change is Change.UNCHANGED
     [pull] = _repo_state(sandbox)["pulls"]
     assert pull["auto_merge"]["merge_method"] == "squash"  # type: ignore[index]
+
+
+def test_a_pr_someone_else_opened_from_the_branch_is_not_reworded(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    add_branch(world, SPEC.head, {"app.py": _edited({3: "fixed"})})
+    maintainer = client(sandbox, MAINTAINER_TOKEN).get_repo(world.full_name)
+    maintainer.create_pull(base="main", head=SPEC.head, title="Mine now", body="my words")
+    answer = forge_for(sandbox, world).ensure_pull_request(SPEC)
+    assert answer.change is Change.UNCHANGED and "not kairos's" in answer.note
+    [pull] = _repo_state(sandbox)["pulls"]
+    assert (pull["title"], pull["body"]) == ("Mine now", "my words")
