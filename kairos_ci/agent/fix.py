@@ -59,25 +59,13 @@ def fix_failing_tests(
     reason = _reason_to_skip(config, failing, budget)
     if reason:
         return skipped(reason)
-    envelope, redactor = Envelope.fresh(), Redactor.of(secrets)
-    deadline = clock() + limits.wall_time_s
-    ctx = ToolContext(
-        root=scratch.path,
-        write_policy=WritePolicy(
-            config.protected_paths, symlinks_at(scratch.path, scratch.base_sha), edit_tests
-        ),
-        test_command=config.tests.run.argv if config.tests.run else None,
-        envelope=envelope,
-        redactor=redactor,
-        limits=limits,
-        deadline=deadline,
-        clock=clock,
-    )
+    redactor = Redactor.of(secrets)
+    ctx = _tool_context(config, scratch, redactor, limits, edit_tests, clock)
     opening, input_signals = _opening(ctx, failing, context)
     session = Session(
         system=prompts.render(
             "system",
-            nonce=envelope.nonce,
+            nonce=ctx.envelope.nonce,
             edit_tests_rule=EDITABLE_TESTS if edit_tests else READ_ONLY_TESTS,
         ),
         opening=opening,
@@ -91,9 +79,30 @@ def fix_failing_tests(
         limits=limits,
     )
     toolbox = Toolbox(ctx)
-    outcome = run_loop(llm, session, toolbox, redactor, clock, deadline)
+    outcome = run_loop(llm, session, toolbox, redactor, clock, ctx.deadline)
     final = final_patch(scratch, config, toolbox.written)
     return _attempt(outcome, final, input_signals, toolbox.test_runs, budget)
+
+
+def _tool_context(
+    config: Config,
+    scratch: Scratch,
+    redactor: Redactor,
+    limits: AgentLimits,
+    edit_tests: bool,
+    clock: Callable[[], float],
+) -> ToolContext:
+    links = symlinks_at(scratch.path, scratch.base_sha)
+    return ToolContext(
+        root=scratch.path,
+        write_policy=WritePolicy(config.protected_paths, links, edit_tests),
+        test_command=config.tests.run.argv if config.tests.run else None,
+        envelope=Envelope.fresh(),
+        redactor=redactor,
+        limits=limits,
+        deadline=clock() + limits.wall_time_s,
+        clock=clock,
+    )
 
 
 def skipped(reason: str) -> FixAttempt:

@@ -19,6 +19,7 @@ from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running, spawned
 
 FAST = {"retry-after-ms": "5"}  # keeps the SDK's retry waits short
+pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 TEXT = {"content": [{"type": "text", "text": "hello"}]}
 KEY = "sk-ant-sandbox-test-key"
 
