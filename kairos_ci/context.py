@@ -62,6 +62,8 @@ class Context:
     anthropic_api_key: Secret | None
     anthropic_base_url: str | None
     inputs: ActionInputs
+    # PIP_INDEX_URL may embed a token; only the dependency registry client opens it.
+    pip_index_url: Secret | None = None
 
     def secrets(self) -> tuple[Secret, ...]:
         return tuple(s for s in (self.github_token, self.anthropic_api_key) if s is not None)
@@ -123,4 +125,5 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Context:
             dry_run=(text("KAIROS_DRY_RUN") or "false").lower() in ("true", "1", "yes"),
             log_level=(text("KAIROS_LOG_LEVEL") or "info").lower(),
         ),
+        pip_index_url=secret("PIP_INDEX_URL"),
     )

@@ -1,0 +1,108 @@
+"""Frozen records shared by the registries, the manifests and the planner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+Ecosystem = Literal["pypi", "npm"]
+UpdateType = Literal["patch", "minor", "major"]
+
+
+@dataclass(frozen=True)
+class DistFile:
+    """One downloadable file of a release, as the index lists it."""
+
+    filename: str
+    url: str
+    sha256: str | None  # None when the index does not give one
+    uploaded: datetime | None
+    yanked: bool = False
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    released: datetime | None  # earliest upload time; None when the registry does not say
+    yanked: bool  # yanked (PyPI) or deprecated (npm): never proposed
+    files: tuple[DistFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link for the PR body: release notes, changelog or repository."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Package:
+    ecosystem: Ecosystem
+    name: str
+    registry: str  # the registry's URL, never with credentials
+    releases: tuple[Release, ...]
+
+    def release(self, version: str) -> Release | None:
+        return next((r for r in self.releases if r.version == version), None)
+
+
+@dataclass(frozen=True)
+class RegistryFailure:
+    """A registry could not answer for one package: reported, never fatal."""
+
+    ecosystem: Ecosystem
+    registry: str  # URL without credentials
+    package: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.registry}: {self.package}: {self.error}"
+
+
+@dataclass(frozen=True)
+class HashBlock:
+    """The ``--hash=`` options of one requirement, to be rewritten as a whole."""
+
+    start: int
+    end: int
+    separator: str  # text between two hash options, reused for new ones
+    algorithms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One exact pin in one manifest, with where its version string sits in the text."""
+
+    ecosystem: Ecosystem
+    name: str  # as written
+    key: str  # normalised name (PEP 503 for PyPI, as-is for npm)
+    version: str
+    manifest: str  # repository-relative path
+    section: str  # e.g. "dependencies", "optional-dependencies.test", "devDependencies"
+    start: int  # character offsets of the version string
+    end: int
+    hashes: HashBlock | None = None
+
+
+@dataclass(frozen=True)
+class ManifestProblem:
+    """A manifest or an entry kairos cannot update, and why."""
+
+    manifest: str
+    what: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.manifest}: {self.what}: {self.why}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str  # repository-relative, POSIX separators
+    ecosystem: Ecosystem
+    kind: Literal["requirements", "pyproject", "package.json"]
+    text: str
+    pins: tuple[Pin, ...]
+    problems: tuple[ManifestProblem, ...] = ()
