@@ -98,7 +98,8 @@ class MemoryStore:
     scratch_dir: Path | None = None  # where private scratch repositories go (default: temp)
 
     def load(self) -> Loaded:
-        """Fetch the tip and read it; unreadable parts become ``notes``, never an error."""
+        """Fetch the tip and read it. Unreadable files become ``notes`` instead of errors;
+        only memory from a newer kairos (``MemoryTooNew``) or a failing git raises."""
         with self._scratch() as branch:
             return _loaded(read_tip(branch.local, branch.fetch(), checker(), self.limits))
 

@@ -4,7 +4,9 @@ import json
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
+from kairos_ci.config.schema import load_schema
 from kairos_ci.errors import MemoryCorrupt, MemoryTooNew
 from kairos_ci.memory import codec
 from kairos_ci.memory.documents import Migration, checker, parse
@@ -71,3 +73,9 @@ def test_error_messages_quoting_branch_content_are_short() -> None:
     with pytest.raises(MemoryCorrupt) as caught:
         parse(json.dumps(doc).encode(), "leases", "leases.json", checker())
     assert len(str(caught.value)) < 300
+
+
+def test_the_shipped_schema_is_a_valid_2020_12_schema() -> None:
+    schema = load_schema("memory")
+    Draft202012Validator.check_schema(schema)
+    assert schema["$id"].endswith("/memory.schema.json")
