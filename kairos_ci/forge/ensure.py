@@ -53,23 +53,6 @@ class MarkerForge:
     def ensure_pull_request(self, spec: PullRequestSpec) -> Ensured:
         body = fit(with_marker(spec.body, spec.fingerprint, "pull_request"))
 
-        def find() -> PullRequest | Ensured | None:
-            pulls = self.api.list_pulls(spec.head)
-            for pull in pulls:
-                if pull.state != "open":
-                    continue
-                if not fingerprints(pull.body) or not self._mine(pull.author):
-                    # Someone else opened a PR from this branch: theirs to word.
-                    note = f"#{pull.number} from {spec.head} is not kairos's; left as it is"
-                    return Ensured(Change.UNCHANGED, pull.number, pull.url, note)
-                return pull
-            for pull in pulls:
-                if carries(pull.body, spec.fingerprint):
-                    how = "merged" if pull.merged else "closed without merging"
-                    note = f"#{pull.number} was {how}; this change is not proposed again"
-                    return Ensured(Change.UNCHANGED, pull.number, pull.url, note)
-            return None
-
         def current(pull: PullRequest) -> bool:
             same = pull.title == spec.title and same_text(pull.body, body)
             return same and set(spec.labels) <= set(pull.labels)
@@ -89,7 +72,7 @@ class MarkerForge:
 
         return self._converge(
             f"pull request from {spec.head}",
-            find,
+            lambda: self._find_pull(spec),
             current,
             create,
             update,
@@ -301,6 +284,24 @@ class MarkerForge:
                 if attempt + 1 >= self.pacing.attempts:
                     raise
                 self.pacing.wait(self.pacing.backoff(attempt))
+
+    def _find_pull(self, spec: PullRequestSpec) -> PullRequest | Ensured | None:
+        """The open PR from the branch, or the answer when there must be none."""
+        pulls = self.api.list_pulls(spec.head)
+        for pull in pulls:
+            if pull.state != "open":
+                continue
+            if not fingerprints(pull.body) or not self._mine(pull.author):
+                # Someone else opened a PR from this branch: theirs to word.
+                note = f"#{pull.number} from {spec.head} is not kairos's; left as it is"
+                return Ensured(Change.UNCHANGED, pull.number, pull.url, note)
+            return pull
+        for pull in pulls:
+            if carries(pull.body, spec.fingerprint):
+                how = "merged" if pull.merged else "closed without merging"
+                note = f"#{pull.number} was {how}; this change is not proposed again"
+                return Ensured(Change.UNCHANGED, pull.number, pull.url, note)
+        return None
 
     def _find_dashboard(self, label: str, fingerprint: str) -> Issue | None:
         mine = [

@@ -37,33 +37,7 @@ def create_pull(call: Call) -> Reply:
     title = body.get("title")
     if not isinstance(title, str) or not title.strip():
         raise validation_failed("PullRequest", "title", "missing_field")
-    head_sha = repo.git.branch_sha(head_ref)
-    if head_sha is None:
-        raise validation_failed("PullRequest", "head", "invalid")
-    base_sha = repo.git.branch_sha(base_ref)
-    if base_sha is None:
-        raise validation_failed("PullRequest", "base", "invalid")
-    for number, pull in repo.pulls.items():
-        same = (pull.head_ref, pull.base_ref) == (head_ref, base_ref)
-        if same and repo.issues[number].state == "open":
-            message = f"A pull request already exists for {repo.owner.login}:{head_ref}."
-            raise HttpError(
-                422,
-                "Validation Failed",
-                errors=[{"resource": "PullRequest", "code": "custom", "message": message}],
-            )
-    if not repo.git.commits_between(base_sha, head_sha):
-        raise HttpError(
-            422,
-            "Validation Failed",
-            errors=[
-                {
-                    "resource": "PullRequest",
-                    "code": "custom",
-                    "message": f"No commits between {base_ref} and {head_ref}",
-                }
-            ],
-        )
+    head_sha = _check_new_pull(call, head_ref, base_ref)
     now = call.store.now()
     number = repo.next_number()
     issue = Issue(
@@ -136,6 +110,29 @@ def list_files(call: Call) -> Reply:
     if len(files) > 3000:  # GitHub's cap on a PR's file list
         files = files[:3000]
     return Reply(200, [shapes.file(f, pull.head_sha) for f in files], paginate=True)
+
+
+def _check_new_pull(call: Call, head_ref: str, base_ref: str) -> str:
+    """The head sha, or the 422 GitHub gives for this head and base."""
+    repo = call.the_repo()
+    head_sha = repo.git.branch_sha(head_ref)
+    if head_sha is None:
+        raise validation_failed("PullRequest", "head", "invalid")
+    base_sha = repo.git.branch_sha(base_ref)
+    if base_sha is None:
+        raise validation_failed("PullRequest", "base", "invalid")
+    for number, pull in repo.pulls.items():
+        same = (pull.head_ref, pull.base_ref) == (head_ref, base_ref)
+        if same and repo.issues[number].state == "open":
+            raise _custom(f"A pull request already exists for {repo.owner.login}:{head_ref}.")
+    if not repo.git.commits_between(base_sha, head_sha):
+        raise _custom(f"No commits between {base_ref} and {head_ref}")
+    return head_sha
+
+
+def _custom(message: str) -> HttpError:
+    error = {"resource": "PullRequest", "code": "custom", "message": message}
+    return HttpError(422, "Validation Failed", errors=[error])
 
 
 def _own_branch(call: Call, head: str) -> str:
