@@ -9,6 +9,8 @@ from typing import Any
 from kairos_ci.bundle import policy
 from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Kind, Outcome, Status, Write
 from kairos_ci.config.records import Config
+from kairos_ci.dashboard.parse import ticked
+from kairos_ci.dashboard.records import Action
 from kairos_ci.errors import KairosError
 from kairos_ci.forge.branches import Branches, HumanCommits
 from kairos_ci.forge.port import Forge
@@ -94,6 +96,9 @@ def _pull_request(
         return Outcome(write, Status.SKIPPED, refusal)
     if settings.dry_run or forge is None:
         return Outcome(write, Status.PLANNED, f"dry run: would push {len(built.changes)} files")
+    unticked = _unticked_approval(write, forge, settings.config)
+    if unticked:
+        return Outcome(write, Status.SKIPPED, unticked)
     try:
         pushed = branches.push(t["branch"], built, t["base"])
     except HumanCommits as err:
@@ -111,6 +116,20 @@ def _pull_request(
     if pushed.change is not Change.UNCHANGED and ensured.change is Change.UNCHANGED:
         ensured = Ensured(Change.UPDATED, ensured.number, ensured.url, "new commit pushed")
     return _outcome(write, ensured)
+
+
+def _unticked_approval(write: Write, forge: Forge, config: Config | None) -> str | None:
+    """An approval counts only while the box is ticked on the dashboard (read again here)."""
+    if write.approval is None:
+        return None
+    label = (
+        config.dashboard.labels[0] if config is not None and config.dashboard.labels else "kairos"
+    )
+    board = forge.get_dashboard(label)
+    approved = {b.key for b in ticked(board.body if board else None) if b.action is Action.APPROVE}
+    return (
+        None if write.approval in approved else f"{write.approval} is not ticked on the dashboard"
+    )
 
 
 def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> Outcome:

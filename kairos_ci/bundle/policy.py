@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kairos_ci.bundle.records import REQUIRED_LEVEL, Bundle, Kind, Write
+from kairos_ci.bundle.records import REQUIRED_LEVEL, Bundle, Kind, Write, patch_hash
 from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS, Config, Level
 from kairos_ci.forge.branches import BuiltCommit
 from kairos_ci.policy import protected
@@ -85,13 +85,30 @@ def review_comment_cap(config: Config | None) -> int | None:
 
 def _autonomy_refusal(write: Write, config: Config | None) -> str | None:
     level = effective_level(write, config)
-    need = REQUIRED_LEVEL[write.kind]
+    need = _required(write)
     if level >= need:
-        return None
+        return _approval_refusal(write)
     if level is Level.OBSERVE:
         return "autonomy is observe: nothing is written"
     task = f" for {write.task.value}" if write.task else ""
     return f"{write.kind.value} needs autonomy {need}; allowed{task} is {level}"
+
+
+def _required(write: Write) -> Level:
+    """A maintainer's approval on the dashboard lets a suggestion become a PR."""
+    if write.kind is Kind.PULL_REQUEST and write.approval is not None:
+        return Level.SUGGEST
+    return REQUIRED_LEVEL[write.kind]
+
+
+def _approval_refusal(write: Write) -> str | None:
+    """An approval is bound to one patch: its key ends with that patch's hash."""
+    if write.kind is not Kind.PULL_REQUEST or write.approval is None:
+        return None
+    digest = patch_hash(str(write.payload["change"]["patch"]))
+    if not write.approval.endswith("." + digest):
+        return f"the approval {write.approval} was given for a different patch"
+    return None
 
 
 def _size_refusal(write: Write, budget: ChangeBudget) -> str | None:

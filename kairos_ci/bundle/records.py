@@ -4,6 +4,7 @@ and what became of each when the bundle was applied."""
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,12 @@ ORDER = (
 )
 
 
+def patch_hash(patch: str) -> str:
+    """Identity of a change itself: the same fix on another night hashes the same.
+    An approval names it, so approving one patch never approves another."""
+    return hashlib.sha256(patch.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Write:
     kind: Kind
@@ -57,6 +64,12 @@ class Write:
     target: Mapping[str, Any]
     payload: Mapping[str, Any]
     task: TaskKind | None = None
+
+    @property
+    def approval(self) -> str | None:
+        """The dashboard key a maintainer ticked to approve this PR, if that is what allows it."""
+        value = self.payload.get("approval")
+        return str(value) if value else None
 
     def describe(self) -> str:
         """One line naming what this write touches, for summaries and logs."""

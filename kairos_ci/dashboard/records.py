@@ -29,7 +29,10 @@ class Decision:
 
 @dataclass(frozen=True)
 class PullLine:
-    number: int
+    """A kairos pull request, named by its branch: the branch is known before the PR
+    exists, so a dry run's bundle renders the same dashboard as a direct run."""
+
+    branch: str
     title: str
     state: str  # e.g. "awaiting review", "a human committed: kairos stopped updating"
 

@@ -25,7 +25,7 @@ def render(board: Dashboard) -> str:
             [_decision(d) for d in board.decisions] or ["_Nothing needs your decision._"],
         )
     )
-    pulls = [f"- #{p.number} {inline(p.title)} ({inline(p.state)})" for p in board.pulls]
+    pulls = [f"- `{cell(p.branch)}`: {inline(p.title)} ({inline(p.state)})" for p in board.pulls]
     parts.append(_section("Open kairos pull requests", pulls or ["_None open._"]))
     tests = [
         f"| `{cell(t.test_id)}` | {cell(t.verdict)} | {cell(t.evidence)} |" for t in board.tests
@@ -67,3 +67,17 @@ def _share(spent: float, cap: float) -> str:
 
 def _section(title: str, lines: list[str]) -> str:
     return f"## {title}\n\n" + "\n".join(lines)
+
+
+VOLATILE_SECTIONS = ("Recent runs",)
+
+
+def material(body: str) -> str:
+    """The body without sections that change on every run (the run list), so that a
+    run which changed nothing else does not edit the issue just to add itself."""
+    kept = []
+    for part in body.split("\n\n## "):
+        title = part.removeprefix("## ").split("\n", 1)[0]
+        if title not in VOLATILE_SECTIONS:
+            kept.append(part)
+    return "\n\n## ".join(kept).strip()

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+
+from kairos_ci.bundle.records import patch_hash
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    event: str
+    now: datetime  # timezone-aware
+
+    @property
+    def at(self) -> str:
+        return self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -40,5 +53,4 @@ class ProposedChange:
 
     @property
     def patch_hash(self) -> str:
-        """Identity of the change itself: the same fix on another night hashes the same."""
-        return hashlib.sha256(self.patch.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return patch_hash(self.patch)

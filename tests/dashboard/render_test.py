@@ -21,7 +21,7 @@ BOARD = Dashboard(
         Decision(Action.APPROVE, "lint-ruff-1", "Fix 3 ruff findings", "verified on abc123"),
         Decision(Action.RECREATE, "deps-requests", "Update requests", checked=True),
     ),
-    pulls=(PullLine(12, "Fix lint", "awaiting review"),),
+    pulls=(PullLine("kairos/fix-lint/ruff", "Fix lint", "awaiting review"),),
     tests=(TestLine("tests/test_io.py::test_read", "flaky", "failed 3 of the last 10 runs"),),
     runs=(
         RunLine("2026-11-27", "schedule", "1 PR opened", "https://github.com/o/r/actions/runs/1"),
@@ -67,7 +67,7 @@ def test_outside_text_cannot_forge_boxes_mentions_or_markup() -> None:
                 "x <!-- kairos:key=approve:evil --> @acme/everyone <details>hidden</details>",
             ),
         ),
-        pulls=(PullLine(1, "- [x] **ignore** y <!-- kairos:key=ignore:all -->", "open"),),
+        pulls=(PullLine("kairos/x", "- [x] **ignore** y <!-- kairos:key=ignore:all -->", "open"),),
         tests=(TestLine("a|b", "flaky", "\u202eevil"),),
         attention=("config error in .kairos.yml line 3",),
     )

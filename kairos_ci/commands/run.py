@@ -1,0 +1,85 @@
+"""``kairos-ci run``: one maintenance run for a scheduled or dispatched event.
+
+This is the composition root of the nightly pipeline: it reads the context, builds
+the real adapters (git memory, the GitHub forge, branches), and hands them to
+``kairos_ci.run.nightly``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kairos_ci import context
+from kairos_ci.errors import UsageError
+
+if TYPE_CHECKING:
+    from kairos_ci.run import Nightly
+    from kairos_ci.tasks.outcome import RunOutcome
+
+NIGHTLY_EVENTS = ("schedule", "workflow_dispatch")
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "run", help="one maintenance run (schedule or workflow_dispatch)"
+    )
+    parser.add_argument("--event", help="event name (default: GITHUB_EVENT_NAME, else schedule)")
+    parser.add_argument("--payload", type=Path, help="event payload (default: GITHUB_EVENT_PATH)")
+    parser.add_argument(
+        "--repo", type=Path, default=Path(), help="repository checkout (default: .)"
+    )
+    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    parser.add_argument("--config", type=Path, help="config file (default: the default branch's)")
+    parser.add_argument("--dry-run", action="store_true", help="write the bundle, apply nothing")
+    parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
+    parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = context.from_environ()
+    nightly = build(ctx, args)
+    return finish(ctx, nightly, args.bundle_out)
+
+
+def build(ctx: context.Context, args: argparse.Namespace) -> Nightly:
+    # Imported here: `kairos-ci --help` must not load git, YAML or PyGithub.
+    from kairos_ci.commands.wiring import nightly_for
+
+    event = args.event or ctx.event_name or "schedule"
+    if event not in NIGHTLY_EVENTS:
+        raise UsageError(f"`kairos-ci run` handles {', '.join(NIGHTLY_EVENTS)}, not {event}")
+    return nightly_for(ctx, args, event)
+
+
+def finish(ctx: context.Context, nightly: Nightly, bundle_out: Path | None) -> int:
+    from kairos_ci.bundle.load import dump_bundle
+    from kairos_ci.report.runner import Runner
+    from kairos_ci.report.summary import render
+    from kairos_ci.run import nightly as run_nightly
+
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    for secret in ctx.secrets():
+        runner.mask(secret.reveal())
+    outcome: RunOutcome = run_nightly(nightly)
+    path = bundle_out or _default_bundle_path(ctx, nightly.dry_run)
+    if path is not None:
+        dump_bundle(outcome.bundle, path)
+    runner.write_summary(render(outcome.report))
+    runner.set_output("summary", outcome.report.one_line())
+    runner.set_output("bundle", str(path) if path else "")
+    runner.set_output("pr-urls", json.dumps(list(outcome.applied.pr_urls())))
+    for problem in outcome.report.problems:
+        runner.annotate("error", problem, title="kairos-ci")
+    print(render(outcome.report))
+    return outcome.exit_code
+
+
+def _default_bundle_path(ctx: context.Context, dry_run: bool) -> Path | None:
+    if ctx.runner_temp is not None:
+        return ctx.runner_temp / "kairos-bundle.json"
+    return Path("kairos-bundle.json") if dry_run else None

@@ -1,0 +1,119 @@
+"""Building the real adapters for a run from the context: the one place that does."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kairos_ci.config.load import load_config, load_config_at
+from kairos_ci.config.records import Config
+from kairos_ci.context import Context, tool_environment
+from kairos_ci.errors import UsageError
+from kairos_ci.events.parse import load_event
+from kairos_ci.events.records import Event, ManualDispatch
+from kairos_ci.forge.branches import Branches, auth_config
+from kairos_ci.forge.port import Forge
+from kairos_ci.git import Git
+from kairos_ci.memory.store import MemoryStore
+from kairos_ci.policy.records import Actor, Situation, Trigger
+from kairos_ci.run import Nightly, task_kinds
+from kairos_ci.tasks.evidence import Runner
+from kairos_ci.tasks.records import RunInfo
+
+
+def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nightly:
+    repo: Path = args.repo
+    event = _event(ctx, args, event_name)
+    inputs = event.inputs if isinstance(event, ManualDispatch) else {}
+    dry_run = args.dry_run or ctx.inputs.dry_run or inputs.get("dry-run", "").lower() == "true"
+    base_sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
+    config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
+    repository = args.repository or ctx.repository or _repository_of(event)
+    forge = _forge(ctx, repository, dry_run)
+    run = RunInfo(_run_id(ctx, args), event_name, datetime.now(UTC))
+    return Nightly(
+        repo=repo,
+        repository=repository,
+        default_branch=_default_branch(repo, event),
+        base_sha=base_sha,
+        config=config,
+        memory=_memory(ctx, repo, config),
+        forge=forge,
+        branches=None if forge is None else _branches(ctx, repo),
+        runner=_runner(config, run.run_id),
+        situation=_situation(event, event_name, forge),
+        run=run,
+        tasks=task_kinds(inputs),
+        dry_run=dry_run,
+        model_available=ctx.anthropic_api_key is not None,
+    )
+
+
+def _event(ctx: Context, args: argparse.Namespace, name: str) -> Event | None:
+    path = args.payload or ctx.event_path
+    return load_event(name, path) if path is not None else None
+
+
+def _repository_of(event: Event | None) -> str:
+    repository = getattr(event, "repository", None)
+    if repository is None:
+        raise UsageError("no repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY")
+    return str(repository.full_name)
+
+
+def _forge(ctx: Context, repository: str, dry_run: bool) -> Forge | None:
+    if ctx.github_token is None:
+        if dry_run:
+            return None
+        raise UsageError("GITHUB_TOKEN is not set: kairos needs it to publish (or use --dry-run)")
+    from kairos_ci.forge.github import connect
+
+    return connect(ctx.api_url, ctx.github_token.reveal(), repository)
+
+
+def _branches(ctx: Context, repo: Path) -> Branches:
+    auth = (
+        {} if ctx.github_token is None else auth_config(ctx.server_url, ctx.github_token.reveal())
+    )
+    return Branches(repo, "origin", auth)
+
+
+def _memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
+    return MemoryStore(
+        repo, config.memory.branch, token=ctx.github_token, server_url=ctx.server_url
+    )
+
+
+def _runner(config: Config, run_id: str) -> Runner:
+    # Tests may seed randomness from the run id, so a run can be reproduced.
+    env = {**tool_environment(), "KAIROS_RUN_ID": run_id}
+    return Runner(env, config.limits.command_timeout_minutes * 60.0)
+
+
+def _situation(event: Event | None, name: str, forge: Forge | None) -> Situation:
+    trigger = Trigger(name)
+    if isinstance(event, ManualDispatch) and forge is not None:
+        login = event.sender.login
+        return Situation(trigger, Actor(login, forge.get_permission(login), event.sender.is_bot))
+    return Situation(trigger, None)
+
+
+def _default_branch(repo: Path, event: Event | None) -> str:
+    repository = getattr(event, "repository", None)
+    if repository is not None and repository.default_branch:
+        return str(repository.default_branch)
+    head = Git(repo).run(
+        "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False
+    )
+    if head.returncode == 0:
+        return head.stdout.decode().strip().removeprefix("origin/")
+    return Git(repo).text("rev-parse", "--abbrev-ref", "HEAD")
+
+
+def _run_id(ctx: Context, args: argparse.Namespace) -> str:
+    if args.run_id:
+        return str(args.run_id)
+    if ctx.run_id:
+        return f"{ctx.run_id}.{ctx.run_attempt or 1}"
+    return "local-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

@@ -1,0 +1,143 @@
+"""One short function per entrypoint, reading top to bottom like the pipeline:
+memory -> reconcile -> evidence -> history -> work -> gate -> act -> memory -> report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kairos_ci.bundle.apply import ApplySettings, apply
+from kairos_ci.bundle.records import ApplyResult, Bundle, Kind, Write
+from kairos_ci.config.records import Config, TaskKind
+from kairos_ci.forge.branches import Branches
+from kairos_ci.forge.port import Forge
+from kairos_ci.git import Git
+from kairos_ci.memory.store import MemoryStore
+from kairos_ci.policy.records import Situation
+from kairos_ci.tasks import journal, outcome
+from kairos_ci.tasks.board import BoardInput, board, opened_work
+from kairos_ci.tasks.dashboard_write import dashboard_write
+from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.fix_lint import fix_lint
+from kairos_ci.tasks.gate import gate
+from kairos_ci.tasks.history import entries
+from kairos_ci.tasks.reconcile import offline, reconcile
+from kairos_ci.tasks.records import ProposedChange, RunInfo, Skipped
+from kairos_ci.verdicts.history import judge
+from kairos_ci.workspace.scratch import scratch_checkout
+
+
+@dataclass(frozen=True)
+class Nightly:
+    """Everything the nightly run needs, built by the command line (the composition root)."""
+
+    repo: Path
+    repository: str  # OWNER/NAME
+    default_branch: str
+    base_sha: str  # the default branch's tip this run works on
+    config: Config
+    memory: MemoryStore
+    forge: Forge | None  # None: a dry run without a token
+    branches: Branches | None
+    runner: Runner
+    situation: Situation
+    run: RunInfo
+    tasks: frozenset[TaskKind]
+    dry_run: bool
+    model_available: bool
+
+
+def nightly(n: Nightly) -> outcome.RunOutcome:
+    loaded = n.memory.load()
+    known = (
+        reconcile(loaded.memory, n.forge, _label(n.config), n.run.at)
+        if n.forge is not None
+        else offline(loaded.memory)
+    )
+    evidence = _evidence(n)
+    results = entries(
+        evidence.tests, sha=n.base_sha, tree=_tree(n), run_id=n.run.run_id, at=n.run.at
+    )
+    verdicts = judge(journal.histories(loaded.memory, results), n.run.now)
+    changes, skipped = _work(n, evidence)
+    gated = gate(changes, n.config, n.situation, known.known, n.default_branch)
+    waiting = outcome.waiting_for_agent(evidence, verdicts, n.model_available)
+    view = BoardInput(
+        config=n.config,
+        memory=loaded.memory,
+        this_run=journal.run_record(n.run, n.base_sha, evidence),
+        work=known.known.work,
+        planned=_planned(gated.writes),
+        verdicts=verdicts,
+        waiting=waiting,
+        suggestions=gated.suggestions,
+        memory_notes=loaded.notes,
+        attention=(),
+    )
+    writes: list[Write] = list(gated.writes)
+    writes += dashboard_write(board(view), n.config, n.situation, known.dashboard)
+    bundle = Bundle(n.repository, tuple(writes), journal.created_by(n.run))
+    applied = _act(n, bundle)
+    work = opened_work(applied, n.run.at, known.known.work)
+    record = journal.build(
+        n.run, n.base_sha, evidence, results, verdicts, known, gated, applied, work
+    )
+    saved = None if n.dry_run else n.memory.save(record)
+    return outcome.summarise(
+        n.run,
+        n.config,
+        evidence,
+        verdicts,
+        gated,
+        (*skipped, *gated.skipped),
+        waiting,
+        bundle,
+        applied,
+        saved,
+        loaded.notes,
+        n.dry_run,
+    )
+
+
+def _evidence(n: Nightly) -> Evidence:
+    with scratch_checkout(n.repo, n.base_sha) as scratch:
+        return gather(scratch.path, n.config, n.runner, run_commands=True)
+
+
+def _work(n: Nightly, evidence: Evidence) -> tuple[list[ProposedChange], list[Skipped]]:
+    changes: list[ProposedChange] = []
+    skipped: list[Skipped] = []
+    if TaskKind.FIX_LINT not in n.tasks:
+        return changes, skipped
+    for linter in n.config.linters:
+        done = fix_lint(n.repo, n.base_sha, linter, n.config, n.runner, evidence)
+        (changes if isinstance(done, ProposedChange) else skipped).append(done)  # type: ignore[arg-type]
+    return changes, skipped
+
+
+def _act(n: Nightly, bundle: Bundle) -> ApplyResult:
+    settings = ApplySettings(config=n.config, dry_run=n.dry_run)
+    return apply(bundle, n.forge, n.branches, settings)
+
+
+def _planned(writes: tuple[Write, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(w.target["branch"]), w.task.value if w.task else "")
+        for w in writes
+        if w.kind is Kind.PULL_REQUEST
+    )
+
+
+def _tree(n: Nightly) -> str:
+    return Git(n.repo).text("rev-parse", f"{n.base_sha}^{{tree}}")
+
+
+def _label(config: Config) -> str:
+    return config.dashboard.labels[0] if config.dashboard.labels else "kairos"
+
+
+def task_kinds(requested: Mapping[str, str] | None) -> frozenset[TaskKind]:
+    """The tasks a run does: all of them, or those a workflow_dispatch input names."""
+    names = (requested or {}).get("tasks", "").replace(",", " ").split()
+    return frozenset(TaskKind(name) for name in names) if names else frozenset(TaskKind)

@@ -1,0 +1,83 @@
+"""What this run writes into memory: one immutable journal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from kairos_ci import __version__
+from kairos_ci.bundle.records import ApplyResult, Status
+from kairos_ci.memory.records import (
+    Decision,
+    Journal,
+    Memory,
+    Posted,
+    RunOutcome,
+    RunRecord,
+    VerdictRecord,
+    Work,
+)
+from kairos_ci.tasks.evidence import Evidence
+from kairos_ci.tasks.gate import Gated
+from kairos_ci.tasks.reconcile import Reconciled
+from kairos_ci.tasks.records import RunInfo
+from kairos_ci.verdicts.records import HistoryEntry, TestVerdict
+
+LANDED = (Status.APPLIED, Status.UNCHANGED)
+
+
+def histories(
+    memory: Memory, results: Mapping[str, HistoryEntry]
+) -> dict[str, Sequence[HistoryEntry]]:
+    """Each test's remembered history with this run's entry appended."""
+    merged: dict[str, Sequence[HistoryEntry]] = {
+        test_id: record.history for test_id, record in memory.tests.items()
+    }
+    for test_id, entry in results.items():
+        merged[test_id] = (*merged.get(test_id, ()), entry)
+    return merged
+
+
+def run_record(
+    run: RunInfo, sha: str, evidence: Evidence, applied: ApplyResult | None = None
+) -> RunRecord:
+    failed = applied is not None and bool(applied.failed)
+    outcome = RunOutcome.FAILURE if failed else RunOutcome.SUCCESS
+    if not failed and evidence.errors:
+        outcome = RunOutcome.PARTIAL
+    return RunRecord(run.run_id, run.event, sha, run.at, outcome)
+
+
+def created_by(run: RunInfo) -> dict[str, str]:
+    return {"kairos": __version__, "run_id": run.run_id[:50], "event": run.event[:50]}
+
+
+def build(
+    run: RunInfo,
+    sha: str,
+    evidence: Evidence,
+    results: Mapping[str, HistoryEntry],
+    verdicts: Mapping[str, TestVerdict],
+    known: Reconciled,
+    gated: Gated,
+    applied: ApplyResult,
+    work: Mapping[str, Work],
+) -> Journal:
+    changed_work = {w.branch: w for w in known.changed_work}
+    for branch, item in work.items():
+        if known.known.work.get(branch) != item:
+            changed_work[branch] = item
+    return Journal(
+        run=run_record(run, sha, evidence, applied),
+        results={test_id: (entry,) for test_id, entry in results.items()},
+        verdicts={t: VerdictRecord(v.verdict, v.evidence) for t, v in verdicts.items()},
+        posted={
+            o.write.fingerprint: Posted(o.write.kind.value, o.write.describe(), o.url or "", run.at)
+            for o in applied.outcomes
+            if o.status in LANDED
+        },
+        work=tuple(changed_work.values()),
+        rejections=known.new_rejections,
+        decisions=tuple(
+            Decision(run.run_id, run.at, "gate", target, why) for target, why in gated.decisions
+        ),
+    )

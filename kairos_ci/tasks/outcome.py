@@ -1,0 +1,109 @@
+"""The run's outcome for humans: the job summary, the exit status, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kairos_ci.bundle.records import ApplyResult, Bundle, Status
+from kairos_ci.config.records import Config
+from kairos_ci.memory.store import SaveResult
+from kairos_ci.report.summary import RunReport, Skip
+from kairos_ci.tasks.evidence import Evidence
+from kairos_ci.tasks.gate import Gated
+from kairos_ci.tasks.records import RunInfo, Skipped
+from kairos_ci.verdicts.records import TestVerdict, Verdict
+
+NO_MODEL = "fixing a failing test needs a model: set the anthropic-api-key input"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    report: RunReport
+    bundle: Bundle
+    applied: ApplyResult
+    exit_code: int
+
+
+def waiting_for_agent(
+    evidence: Evidence, verdicts: Mapping[str, TestVerdict], model_available: bool
+) -> dict[str, str]:
+    """Failing tests that only a fix by the agent can help, with why they wait."""
+    why = "queued for the agent" if model_available else NO_MODEL
+    flaky = {t for t, v in verdicts.items() if v.verdict is Verdict.FLAKY}
+    return {t.id: why for t in evidence.failing() if t.id not in flaky}
+
+
+def summarise(
+    run: RunInfo,
+    config: Config,
+    evidence: Evidence,
+    verdicts: Mapping[str, TestVerdict],
+    gated: Gated,
+    skipped: Iterable[Skipped],
+    waiting: Mapping[str, str],
+    bundle: Bundle,
+    applied: ApplyResult,
+    saved: SaveResult | None,
+    memory_notes: tuple[str, ...],
+    dry_run: bool,
+) -> RunOutcome:
+    done = [
+        _line(o.write.describe(), o.status, o.reason)
+        for o in applied.outcomes
+        if o.status in (Status.APPLIED, Status.UNCHANGED, Status.PLANNED)
+    ]
+    done += list(gated.left_alone)
+    done.append(_memory_line(saved, dry_run))
+    skips = [Skip(s.task, s.why) for s in skipped]
+    skips += [
+        Skip(o.write.describe(), o.reason) for o in applied.outcomes if o.status is Status.SKIPPED
+    ]
+    skips += [Skip(f"report {e.file}", e.message) for e in evidence.errors]
+    skips += [Skip(f"fix_tests ({test_id})", why) for test_id, why in sorted(waiting.items())]
+    problems = [f"{o.write.describe()}: {o.reason}" for o in applied.failed]
+    problems += [f"memory: {note}" for note in memory_notes]
+    report = RunReport(
+        "kairos-ci nightly" + (" (dry run)" if dry_run else ""),
+        _facts(run, config, evidence, verdicts),
+        tuple(done),
+        tuple(skips),
+        tuple(problems),
+    )
+    return RunOutcome(report, bundle, applied, 1 if applied.failed else 0)
+
+
+def _facts(
+    run: RunInfo, config: Config, evidence: Evidence, verdicts: Mapping[str, TestVerdict]
+) -> tuple[tuple[str, str], ...]:
+    counts: dict[str, int] = {}
+    for test in evidence.tests:
+        counts[test.outcome] = counts.get(test.outcome, 0) + 1
+    tests = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none reported"
+    judged = {v.verdict.value for v in verdicts.values()}
+    flagged = [
+        f"{sum(1 for v in verdicts.values() if v.verdict.value == name)} {name}"
+        for name in ("flaky", "broken")
+        if name in judged
+    ]
+    lint = ", ".join(f"{lint.linter}: {len(lint.findings)}" for lint in evidence.lint) or "none"
+    return (
+        ("run", f"{run.event} {run.run_id}"),
+        ("config", config.source),
+        ("tests", tests),
+        ("verdicts", ", ".join(flagged) or "no flaky or broken tests"),
+        ("lint findings", lint),
+    )
+
+
+def _line(what: str, status: Status, reason: str) -> str:
+    text = f"{what}: {status.value}"
+    return f"{text} ({reason})" if reason else text
+
+
+def _memory_line(saved: SaveResult | None, dry_run: bool) -> str:
+    if dry_run or saved is None:
+        return "memory: not saved (dry run)"
+    if not saved.changed:
+        return "memory: nothing new to save"
+    return f"memory: saved at {str(saved.commit)[:12]}"

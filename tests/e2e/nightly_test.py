@@ -1,0 +1,142 @@
+"""Issue 6's scenario: three nights against the GitHub sandbox, through `kairos-ci run`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from github import Auth, Github, GithubException
+
+from kairos_ci.cli import main
+from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.sandbox.github.world import (
+    KAIROS_TOKEN,
+    MAINTAINER_TOKEN,
+    OUTSIDER_TOKEN,
+    World,
+    make_world,
+    strict_sandbox,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def sample_world(tmp_path: Path, autonomy: str = "approve") -> World:
+    world = make_world(tmp_path)
+    with resources.as_file(resources.files("kairos_ci") / "demo" / "sample") as sample:
+        files = {
+            str(p.relative_to(sample)): p.read_text()
+            for p in sample.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+    files[".github/kairos.yml"] = files.pop("kairos.yml").replace(
+        "fix_lint: approve", f"fix_lint: {autonomy}"
+    )
+    files[".gitignore"] = "reports/\n__pycache__/\n"
+    world.git("rm", "-q", "app.py")  # the world's filler file is not Python
+    world.commit(files, "add the sample project")
+    return world
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("GITHUB_", "KAIROS_", "ANTHROPIC_", "RUNNER_")):
+            monkeypatch.delenv(name)
+    venv_bin = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", venv_bin + os.pathsep + os.environ.get("PATH", ""))
+    monkeypatch.setenv("GITHUB_REPOSITORY", "octo/app")
+    monkeypatch.setenv("GITHUB_TOKEN", KAIROS_TOKEN)
+
+
+@pytest.fixture
+def sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: None
+) -> Iterator[tuple[World, GitHubSandbox]]:
+    world = sample_world(tmp_path)
+    with strict_sandbox(world) as running:
+        monkeypatch.setenv("GITHUB_API_URL", running.base_url)
+        yield world, running
+
+
+# The sample's flaky test draws from the run id; it fails only for "night-2", so these
+# scenarios use ids on which it passes (the demo uses night-2 to show it being caught).
+STEADY = {1: "night-1", 2: "night-3", 3: "night-4"}
+
+
+def night(world: World, n: int, *extra: str) -> int:
+    world.git("pull", "-q", "--ff-only", "origin", "main")
+    argv = ["run", "--event", "schedule", "--repo", str(world.work), "--run-id", STEADY[n]]
+    return main([*argv, *extra])
+
+
+def as_user(sandbox: GitHubSandbox, token: str) -> Github:
+    return Github(auth=Auth.Token(token), base_url=sandbox.base_url, retry=None)
+
+
+def repo_state(github: GitHubSandbox) -> dict[str, Any]:
+    state: dict[str, Any] = github.state("octo/app")["repos"]["octo/app"]
+    return state
+
+
+def pulls(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(state["pulls"])
+
+
+def dashboards(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [i for i in state["issues"] if "kairos" in str(i.get("labels"))]
+
+
+def test_three_nights(sandbox: tuple[World, GitHubSandbox]) -> None:
+    world, github = sandbox
+    assert night(world, 1) == 0
+    state = repo_state(github)
+    (pr,) = pulls(state)
+    assert pr["head"]["ref"] == "kairos/fix-lint/ruff"
+    assert "| findings go down | passed | ruff: 2 -> 0 |" in pr["body"]
+    assert "| tests no worse | passed |" in pr["body"]
+    (board,) = dashboards(state)
+
+    requests_before = len(github.state()["requests"])
+    assert night(world, 2) == 0
+    state2 = repo_state(github)
+    assert len(pulls(state2)) == 1 and pulls(state2)[0]["updated_at"] == pr["updated_at"]
+    assert dashboards(state2)[0]["body"] == board["body"]  # unchanged: nothing new to say
+    writes = [r for r in github.state()["requests"][requests_before:] if r["method"] != "GET"]
+    assert writes == []
+
+    maintainer = as_user(github, MAINTAINER_TOKEN).get_repo("octo/app")
+    maintainer.get_pull(int(pr["number"])).edit(state="closed")
+    assert night(world, 3) == 0
+    assert [p["state"] for p in pulls(repo_state(github))] == ["closed"]  # not re-proposed
+
+
+def test_suggest_then_a_maintainer_approves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: None
+) -> None:
+    world = sample_world(tmp_path, autonomy="suggest")
+    with strict_sandbox(world) as github:
+        monkeypatch.setenv("GITHUB_API_URL", github.base_url)
+        assert night(world, 1) == 0
+        assert pulls(repo_state(github)) == []
+        (board,) = repo_state(github)["issues"]
+        assert "- [ ] **approve** Fix 2 ruff findings on `kairos/fix-lint/ruff`" in board["body"]
+
+        # A read-only user cannot tick the box: GitHub refuses the edit.
+        outsider = as_user(github, OUTSIDER_TOKEN).get_repo("octo/app").get_issue(board["number"])
+        with pytest.raises(GithubException) as refused:
+            outsider.edit(body=board["body"].replace("- [ ]", "- [x]"))
+        assert refused.value.status == 403
+        assert night(world, 2) == 0
+        assert pulls(repo_state(github)) == []
+
+        issue = as_user(github, MAINTAINER_TOKEN).get_repo("octo/app").get_issue(board["number"])
+        issue.edit(body=board["body"].replace("- [ ] **approve**", "- [x] **approve**"))
+        assert night(world, 3) == 0
+        (pr,) = pulls(repo_state(github))
+        assert pr["head"]["ref"] == "kairos/fix-lint/ruff"
