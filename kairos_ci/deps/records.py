@@ -67,6 +67,7 @@ class HashBlock:
 
     start: int
     end: int
+    prefix: str  # the first option up to its digest, e.g. "--hash=sha256:"
     separator: str  # text between two hash options, reused for new ones
     algorithms: tuple[str, ...]
 
