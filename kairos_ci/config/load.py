@@ -24,6 +24,7 @@ from kairos_ci.config.records import (
     Command,
     Config,
     DashboardConfig,
+    DepGroup,
     Level,
     Limits,
     LinterConfig,
@@ -35,6 +36,7 @@ from kairos_ci.config.records import (
     RuleWhen,
     TaskKind,
     TestsConfig,
+    UpdateDepsConfig,
 )
 from kairos_ci.config.yaml_source import YamlDocument, YamlRejected, load_yaml
 from kairos_ci.errors import ConfigError, ConfigProblem, UsageError
@@ -273,6 +275,18 @@ def _build(data: dict[str, Any], source: str) -> Config:
             enabled=data["dashboard"]["enabled"], labels=tuple(data["dashboard"]["labels"])
         ),
         limits=Limits(**data["limits"]),
+        update_deps=_update_deps(data["update_deps"]),
+    )
+
+
+def _update_deps(item: Mapping[str, Any]) -> UpdateDepsConfig:
+    return UpdateDepsConfig(
+        update_types=tuple(item["update_types"]),
+        cooldown_days=item["cooldown_days"],
+        ignore=tuple(item["ignore"]),
+        groups=tuple(DepGroup(g["name"], tuple(g["match"])) for g in item["groups"]),
+        index_url=item.get("index_url"),
+        npm_registry_url=item.get("npm_registry_url"),
     )
 
 

@@ -154,6 +154,22 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class DepGroup:
+    name: str  # stable key: the branch is kairos/deps/<name>
+    match: tuple[str, ...]  # name globs, optionally prefixed "pypi:" or "npm:"
+
+
+@dataclass(frozen=True)
+class UpdateDepsConfig:
+    update_types: tuple[str, ...] = ("patch",)
+    cooldown_days: int = 3
+    ignore: tuple[str, ...] = ()
+    groups: tuple[DepGroup, ...] = ()
+    index_url: str | None = None
+    npm_registry_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     version: int
@@ -167,3 +183,4 @@ class Config:
     memory: MemoryConfig
     dashboard: DashboardConfig
     limits: Limits
+    update_deps: UpdateDepsConfig = UpdateDepsConfig()
