@@ -217,8 +217,8 @@ class Limits:
     history_per_test: int = 50
     tests: int = 20_000
     evidence: int = 10
-    cofailure_paths: int = 1_000
-    cofailure_tests_per_path: int = 20
+    cofailure_paths: int = 500
+    cofailure_tests_per_path: int = 10
     # A run that changed or broke more than this says nothing about which path breaks what.
     cofailure_sample_paths: int = 200
     cofailure_sample_tests: int = 100
