@@ -107,3 +107,53 @@ class Manifest:
     text: str
     pins: tuple[Pin, ...]
     problems: tuple[ManifestProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bump:
+    """One package moving from ``old`` to ``new`` everywhere it is pinned at ``old``."""
+
+    ecosystem: Ecosystem
+    name: str  # as written in the first manifest that pins it
+    key: str
+    old: str
+    new: str
+    update_type: UpdateType
+    released: datetime | None
+    pins: tuple[Pin, ...]
+    hashes: tuple[str, ...] = ()  # sha256 of every file of ``new``, when a pin has --hash
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.old} -> {self.new}"
+
+
+@dataclass(frozen=True)
+class Held:
+    """A pinned package that gets no update this run, and why."""
+
+    ecosystem: Ecosystem
+    name: str
+    version: str
+    why: str
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    """The bumps that travel together in one pull request."""
+
+    key: str
+    bumps: tuple[Bump, ...]
+    versions_hash: str  # identity of the exact set of target versions
+
+    @property
+    def branch(self) -> str:
+        return f"kairos/deps/{self.key}"
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    groups: tuple[PlanGroup, ...]  # to verify and propose
+    blocked: tuple[PlanGroup, ...]  # a PR with exactly these versions was closed unmerged
+    held: tuple[Held, ...]
+    failures: tuple[RegistryFailure, ...]
+    problems: tuple[ManifestProblem, ...]
