@@ -62,6 +62,7 @@ class Context:
     anthropic_api_key: Secret | None
     anthropic_base_url: str | None
     inputs: ActionInputs
+    tool_env: Mapping[str, str]  # what child processes (tests, linters, git) may see
     # PIP_INDEX_URL may embed a token; only the dependency registry client opens it.
     pip_index_url: Secret | None = None
 
@@ -119,6 +120,7 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Context:
         github_token=secret("GITHUB_TOKEN", "GH_TOKEN"),
         anthropic_api_key=secret("ANTHROPIC_API_KEY"),
         anthropic_base_url=text("ANTHROPIC_BASE_URL"),
+        tool_env=tool_environment(env),
         inputs=ActionInputs(
             command=(text("KAIROS_COMMAND") or "auto").lower(),
             config=text("KAIROS_CONFIG"),

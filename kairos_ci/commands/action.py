@@ -9,15 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kairos_ci import __version__, context
-from kairos_ci.config.load import find_config, load_config, parse_config
-from kairos_ci.config.records import Config
 from kairos_ci.errors import ConfigError, UsageError
 from kairos_ci.report.runner import Runner
 from kairos_ci.report.summary import RunReport, Skip, render
+
+if TYPE_CHECKING:
+    from kairos_ci.config.records import Config
 
 COMMAND_FOR_EVENT = {
     "schedule": "nightly",
@@ -67,16 +69,43 @@ def run(args: argparse.Namespace) -> int:
         report = RunReport("kairos-ci", facts, problems=tuple(str(p) for p in err.problems))
         _finish(runner, report)
         return 1
-    if command == "publish":
-        from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
-
-        bundle = repo / ACTION_BUNDLE
-        return publish_bundle(ctx, runner, repo, bundle, config, ctx.inputs.dry_run)
+    handler = _HANDLERS.get(command)
+    if handler is not None:
+        return handler(ctx, runner, repo)
     done = (f"config: {config_note}",)
     skipped = () if command == "validate" else (Skip(command, NOT_YET),)
     report = RunReport("kairos-ci", (*facts, ("config", config.source)), done, skipped)
     _finish(runner, report)
     return 0
+
+
+def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
+
+    config, _ = _config(repo, ctx.inputs.config)
+    return publish_bundle(ctx, runner, repo, repo / ACTION_BUNDLE, config, ctx.inputs.dry_run)
+
+
+def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands import run
+
+    config = repo / ctx.inputs.config if ctx.inputs.config else None
+    args = argparse.Namespace(
+        event=ctx.event_name,
+        payload=None,
+        repo=repo,
+        repository=None,
+        config=config,
+        dry_run=ctx.inputs.dry_run,
+        bundle_out=None,
+        run_id=None,
+    )
+    return run.finish(ctx, run.build(ctx, args), None)
+
+
+Handler = Callable[[context.Context, Runner, Path], int]
+# Each command the action can run; commands without a handler yet only validate.
+_HANDLERS: dict[str, Handler] = {"publish": _publish, "nightly": _nightly}
 
 
 def _command(requested: str, event_name: str | None) -> str:
@@ -90,6 +119,9 @@ def _command(requested: str, event_name: str | None) -> str:
 
 
 def _config(repo: Path, requested: str | None) -> tuple[Config, str]:
+    # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
+    from kairos_ci.config.load import find_config, load_config, parse_config
+
     if requested:
         config = load_config(repo / requested)
         return config, f"{requested} is valid"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kairos_ci.config.load import load_config, load_config_at
 from kairos_ci.config.records import Config
-from kairos_ci.context import Context, tool_environment
+from kairos_ci.context import Context
 from kairos_ci.errors import UsageError
 from kairos_ci.events.parse import load_event
 from kairos_ci.events.records import Event, ManualDispatch
@@ -41,7 +41,7 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
         memory=_memory(ctx, repo, config),
         forge=forge,
         branches=None if forge is None else _branches(ctx, repo),
-        runner=_runner(config, run.run_id),
+        runner=_runner(ctx, config, run.run_id),
         situation=_situation(event, event_name, forge),
         run=run,
         tasks=task_kinds(inputs),
@@ -85,9 +85,9 @@ def _memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
     )
 
 
-def _runner(config: Config, run_id: str) -> Runner:
+def _runner(ctx: Context, config: Config, run_id: str) -> Runner:
     # Tests may seed randomness from the run id, so a run can be reproduced.
-    env = {**tool_environment(), "KAIROS_RUN_ID": run_id}
+    env = {**ctx.tool_env, "KAIROS_RUN_ID": run_id}
     return Runner(env, config.limits.command_timeout_minutes * 60.0)
 
 

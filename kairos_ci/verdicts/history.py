@@ -79,12 +79,31 @@ def judge_test(
         return TestVerdict(test_id, Verdict.FLAKY, (reason,), (latest.run_id,))
     in_streak = {id(e) for streak in streaks for e in streak}
     evidence, reasons = _flaky_evidence(scored, now, limits, in_streak)
+    if not evidence and latest.outcome in FAILING:
+        return _failing_not_yet_broken(test_id, scored, limits)
     if not evidence:
         recent = scored[-limits.flip_runs :]
         return TestVerdict(
             test_id, Verdict.HEALTHY, (f"no flakiness in {len(scored)} scored runs",), _runs(recent)
         )
     return _flaky_or_healthy_again(test_id, scored, evidence, reasons, now, limits)
+
+
+def _failing_not_yet_broken(
+    test_id: str, scored: Sequence[HistoryEntry], limits: Thresholds
+) -> TestVerdict:
+    """Failing now, but on too few commits to call broken: never healthy."""
+    failing: list[HistoryEntry] = []
+    for entry in reversed(scored):
+        if entry.outcome not in FAILING:
+            break
+        failing.append(entry)
+    commits = len({e.sha for e in failing})
+    reason = (
+        f"failed in its last {len(failing)} runs on {commits} commit(s); "
+        f"broken once it fails on {limits.broken_commits}"
+    )
+    return TestVerdict(test_id, Verdict.NEW, (reason,), _runs(reversed(failing)))
 
 
 def broken_streaks(scored: Sequence[HistoryEntry], commits: int) -> list[list[HistoryEntry]]:

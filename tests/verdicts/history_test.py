@@ -169,3 +169,19 @@ def test_unreadable_timestamps_fall_out_of_windows() -> None:
 def test_thresholds_are_validated(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="verdict threshold"):
         Thresholds(**bad)  # type: ignore[arg-type]
+
+
+def test_a_test_failing_on_one_commit_is_never_healthy() -> None:
+    from kairos_ci.verdicts.history import judge_test
+    from kairos_ci.verdicts.records import HistoryEntry, Outcome, Thresholds, Verdict
+
+    runs = [
+        HistoryEntry("c1", "t1", f"r{i}", Outcome.FAILED, 0.1, f"2026-11-2{i}T03:00:00Z")
+        for i in range(1, 4)
+    ]
+    verdict = judge_test("t", runs, datetime(2026, 11, 27, tzinfo=UTC), Thresholds())
+    assert verdict.verdict is Verdict.NEW
+    assert verdict.reasons == (
+        "failed in its last 3 runs on 1 commit(s); broken once it fails on 3",
+    )
+    assert verdict.evidence == ("r1", "r2", "r3")

@@ -40,15 +40,19 @@ def test_series_as_three_commits(shared_dir: Path) -> None:
     verdicts = judge(series, NOW)
     # Passed, errored, passed: two flips in three runs is not yet flaky by default...
     assert verdicts["testGetRevokedClaimsForAdjustingFirm"].verdict is Verdict.HEALTHY
-    # ...and two failing commits are not yet broken.
-    assert verdicts["testGetVendorFirmKeyForVendorRep"].verdict is Verdict.HEALTHY
+    # ...and two failing commits are not yet broken, but a failing test is never healthy.
+    failing = verdicts["testGetVendorFirmKeyForVendorRep"]
+    assert failing.verdict is Verdict.NEW
+    assert failing.reasons == (
+        "failed in its last 2 runs on 2 commit(s); broken once it fails on 3",
+    )
     strict = judge(series, NOW, Thresholds(broken_commits=2, flips=2))
     assert strict["testGetVendorFirmKeyForVendorRep"].verdict is Verdict.BROKEN
     assert strict["testGetVendorFirmKeyForVendorRep"].evidence == ("build-2", "build-3")
     assert strict["testCreateAdjustingFirm"].verdict is Verdict.BROKEN
     flaky = strict["testGetRevokedClaimsForAdjustingFirm"]
     assert flaky.verdict is Verdict.FLAKY and flaky.evidence == ("build-2", "build-3")
-    assert strict["testCreateVendorFirm"].verdict is Verdict.HEALTHY  # failed once, last
+    assert strict["testCreateVendorFirm"].verdict is Verdict.NEW  # failed once, last: failing now
     assert strict["testUpdateVendorFirm"].verdict is Verdict.HEALTHY
 
 
@@ -61,7 +65,8 @@ def test_series_as_one_commit_rerun(shared_dir: Path) -> None:
         assert result.evidence == ("build-2", "build-3")
         assert result.reasons[0] == "passed and failed on the same code (1 tree)"
     # Failed twice on the same code: consistent, not flaky; one commit is not broken.
-    assert verdicts["testCreateAdjustingFirm"].verdict is Verdict.HEALTHY
+    assert verdicts["testCreateAdjustingFirm"].verdict is Verdict.NEW
+    assert verdicts["testCreateAdjustingFirm"].evidence == ("build-2", "build-3")
     assert judge(series, NOW, Thresholds(broken_commits=1))["testCreateAdjustingFirm"].verdict is (
         Verdict.BROKEN
     )
