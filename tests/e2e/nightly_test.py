@@ -140,3 +140,23 @@ def test_suggest_then_a_maintainer_approves(
         assert night(world, 3) == 0
         (pr,) = pulls(repo_state(github))
         assert pr["head"]["ref"] == "kairos/fix-lint/ruff"
+
+
+def test_two_job_split_dry_run_then_publish(
+    sandbox: tuple[World, GitHubSandbox], tmp_path: Path
+) -> None:
+    world, github = sandbox
+    bundle = tmp_path / "bundle.json"
+    assert night(world, 1, "--dry-run", "--bundle-out", str(bundle)) == 0
+    assert [r for r in github.state()["requests"] if r["method"] != "GET"] == []
+    assert pulls(repo_state(github)) == [] and repo_state(github)["issues"] == []
+
+    assert main(["publish", str(bundle), "--repo", str(world.work)]) == 0
+    (pr,) = pulls(repo_state(github))
+    assert pr["head"]["ref"] == "kairos/fix-lint/ruff"
+    assert len(dashboards(repo_state(github))) == 1
+
+    # A direct run now finds nothing to change: publish made the state it would have made.
+    before = len(github.state()["requests"])
+    assert night(world, 2) == 0
+    assert [r for r in github.state()["requests"][before:] if r["method"] != "GET"] == []
