@@ -35,16 +35,13 @@ def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def import_seconds() -> float:
-    code = "import time; t = time.perf_counter(); import kairos_ci.run, kairos_ci.commands.wiring; print(time.perf_counter() - t)"
-    best = min(
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(3)
+    code = (
+        "import time; t = time.perf_counter(); "
+        "import kairos_ci.run, kairos_ci.commands.wiring; print(time.perf_counter() - t)"
     )
-    return best
+    argv = [sys.executable, "-c", code]
+    runs = [subprocess.run(argv, capture_output=True, text=True, check=True) for _ in range(3)]
+    return min(float(done.stdout) for done in runs)
 
 
 def main() -> None:

@@ -19,7 +19,12 @@ def test_demo_shows_what_the_nights_did(tmp_path: Path) -> None:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "kairos_ci", "demo", "--out", str(report)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
@@ -33,6 +38,7 @@ def test_demo_shows_what_the_nights_did(tmp_path: Path) -> None:
         assert "pull request" not in night[n]
     assert "- PR #1 [open] Fix 2 ruff findings (`kairos/fix-lint/ruff`)" in text
     assert "- 3 runs recorded" in text
-    assert "`tests.test_stats::test_mode_of_generated_sample`: flaky (history: passed failed passed)" in text
+    flaky = "`tests.test_stats::test_mode_of_generated_sample`"
+    assert f"{flaky}: flaky (history: passed failed passed)" in text
     assert "test_mean_of_empty_is_zero): fixing a failing test needs a model" in night[3]
     assert "| `tests.test_stats::test_mode_of_generated_sample` | flaky |" in text
