@@ -1,10 +1,10 @@
 """Model prices in US dollars per million tokens, and how a model id finds its price.
 
-The built-in table is Anthropic's public price list ("Model pricing" on
-platform.claude.com/docs/en/about-claude/pricing, read November 2026) for the three
-default models: base input, output, 5-minute cache writes (1.25 x input) and cache
-hits (0.1 x input). Config ``budget.prices`` overrides or extends it. A model found
-in neither is priced as the most expensive built-in model, so caps still hold.
+The built-in table is Anthropic's public price list (the model pages and "Model
+pricing" on platform.claude.com, read November 2026) for the default models and the
+ones they replaced: base input, output, 5-minute cache writes and cache hits. Config
+``budget.prices`` overrides or extends it. A model found in neither is priced as the
+most expensive built-in model, so caps still hold.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from kairos_ci.config.records import Price
 
 DEFAULT_PRICES: Mapping[str, Price] = {
     "claude-haiku-4-5": Price(input=1.0, output=5.0, cache_write=1.25, cache_read=0.10),
+    "claude-sonnet-5-5": Price(input=2.0, output=10.0, cache_write=2.50, cache_read=0.20),
+    "claude-opus-5-5": Price(input=4.0, output=20.0, cache_write=5.00, cache_read=0.40),
+    # Earlier defaults, still priced for configs that name them.
     "claude-sonnet-4-5": Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30),
     "claude-opus-4-1": Price(input=15.0, output=75.0, cache_write=18.75, cache_read=1.50),
 }

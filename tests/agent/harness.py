@@ -66,10 +66,16 @@ def build_repo(root: Path) -> Path:
     return root
 
 
+# The budget tests' arithmetic is worked out on these models' prices, so they are
+# named here rather than taken from the defaults (which follow Anthropic's lineup).
+MODELS = "models:\n  triage: claude-haiku-4-5\n  work: claude-sonnet-4-5\n"
+
+
 def config(per_run_usd: float = 1.0) -> Config:
     command = shlex.join([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
     text = (
         f"version: 1\ntests:\n  run: {json.dumps(command)}\nbudget:\n  per_run_usd: {per_run_usd}\n"
+        + MODELS
     )
     return parse_config(text.encode(), "kairos.yml")
 

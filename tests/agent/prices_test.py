@@ -33,3 +33,11 @@ def test_unknown_models_are_priced_as_the_dearest_default() -> None:
     assert price == DEFAULT_PRICES[FALLBACK_MODEL]
     assert "no price for claude-mystery-9" in name
     assert price.output == max(p.output for p in DEFAULT_PRICES.values())
+
+
+def test_every_default_model_has_a_built_in_price() -> None:
+    from kairos_ci.agent.prices import DEFAULT_PRICES
+    from kairos_ci.config.load import parse_config
+
+    models = parse_config(b"version: 1\n", "x").models
+    assert {models.triage, models.work, models.plan} <= set(DEFAULT_PRICES)
