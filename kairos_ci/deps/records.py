@@ -157,3 +157,14 @@ class UpdatePlan:
     held: tuple[Held, ...]
     failures: tuple[RegistryFailure, ...]
     problems: tuple[ManifestProblem, ...]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A member taken out of its group, and why. No separate PR is made for it."""
+
+    bump: Bump
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.bump}: {self.why}"
