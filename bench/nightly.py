@@ -49,7 +49,7 @@ def main() -> None:
     imported = import_seconds()
     from kairos_ci import context, run
     from kairos_ci.commands.demo import _environment
-    from kairos_ci.commands.wiring import nightly_for
+    from kairos_ci.commands.wiring import nightly_for, run_args
     from kairos_ci.demo.world import BOT_TOKEN, SEED, make_world
     from kairos_ci.memory.store import MemoryStore
     from kairos_ci.sandbox.github.seed import parse_seed
@@ -61,15 +61,8 @@ def main() -> None:
             ctx = context.from_environ(_environment(github.base_url, world.repository, BOT_TOKEN))
 
             def night(run_id: str) -> Any:
-                args = argparse.Namespace(
-                    event="schedule",
-                    payload=None,
-                    repo=world.work,
-                    repository=world.repository,
-                    config=None,
-                    dry_run=False,
-                    bundle_out=None,
-                    run_id=run_id,
+                args = run_args(
+                    world.work, event="schedule", repository=world.repository, run_id=run_id
                 )
                 return run.nightly(nightly_for(ctx, args, "schedule"))
 

@@ -88,18 +88,10 @@ def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
 def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands import run
+    from kairos_ci.commands.wiring import run_args
 
     config = repo / ctx.inputs.config if ctx.inputs.config else None
-    args = argparse.Namespace(
-        event=ctx.event_name,
-        payload=None,
-        repo=repo,
-        repository=None,
-        config=config,
-        dry_run=ctx.inputs.dry_run,
-        bundle_out=None,
-        run_id=None,
-    )
+    args = run_args(repo, event=ctx.event_name, config=config, dry_run=ctx.inputs.dry_run)
     return run.finish(ctx, run.build(ctx, args), None)
 
 

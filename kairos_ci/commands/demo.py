@@ -51,21 +51,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _night(number: int, world: Any, api_url: str) -> Any:
-    from kairos_ci.commands.wiring import nightly_for
+    from kairos_ci.commands.wiring import nightly_for, run_args
     from kairos_ci.demo.report import Night
     from kairos_ci.demo.world import BOT_TOKEN
     from kairos_ci.run import nightly
 
     ctx = context.from_environ(_environment(api_url, world.repository, BOT_TOKEN))
-    args = argparse.Namespace(
-        event="schedule",
-        payload=None,
-        repo=world.work,
-        repository=world.repository,
-        config=None,
-        dry_run=False,
-        bundle_out=None,
-        run_id=f"night-{number}",
+    args = run_args(
+        world.work, event="schedule", repository=world.repository, run_id=f"night-{number}"
     )
     started = time.monotonic()
     outcome = nightly(nightly_for(ctx, args, "schedule"))

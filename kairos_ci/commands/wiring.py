@@ -22,6 +22,28 @@ from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import RunInfo
 
 
+def run_args(
+    repo: Path,
+    *,
+    event: str | None,
+    repository: str | None = None,
+    config: Path | None = None,
+    dry_run: bool = False,
+    run_id: str | None = None,
+) -> argparse.Namespace:
+    """The arguments of `kairos-ci run`, for callers that are not its command line."""
+    return argparse.Namespace(
+        event=event,
+        payload=None,
+        repo=repo,
+        repository=repository,
+        config=config,
+        dry_run=dry_run,
+        bundle_out=None,
+        run_id=run_id,
+    )
+
+
 def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nightly:
     repo: Path = args.repo
     event = _event(ctx, args, event_name)
