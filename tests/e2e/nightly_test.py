@@ -160,3 +160,32 @@ def test_two_job_split_dry_run_then_publish(
     before = len(github.state()["requests"])
     assert night(world, 2) == 0
     assert [r for r in github.state()["requests"][before:] if r["method"] != "GET"] == []
+
+
+def test_a_changed_fix_updates_the_same_pr(sandbox: tuple[World, GitHubSandbox]) -> None:
+    world, github = sandbox
+    assert night(world, 1) == 0
+    (first,) = pulls(repo_state(github))
+    world.commit({"calc/extra.py": "import sys\n\n\ndef one():\n    return 1\n"}, "add extra")
+    assert night(world, 2) == 0
+    (updated,) = pulls(repo_state(github))
+    assert updated["number"] == first["number"]
+    assert updated["head"]["sha"] != first["head"]["sha"]
+    assert "calc/extra.py" in updated["body"] and "ruff: 3 -> 0" in updated["body"]
+
+
+def test_without_permission_the_run_fails_and_says_why(
+    sandbox: tuple[World, GitHubSandbox],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world, github = sandbox
+    monkeypatch.setenv("GITHUB_TOKEN", OUTSIDER_TOKEN)  # read permission only
+    assert night(world, 1) == 1
+    out = capsys.readouterr().out
+    assert "### Problems you need to fix" in out
+    assert (
+        "pull request kairos/fix-lint/ruff -&gt; main:"
+        in out.split("### Problems you need to fix")[1]
+    )
+    assert pulls(repo_state(github)) == []
