@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from kairos_ci.deps.records import Bump, Dropped, Ecosystem, Link
+from kairos_ci.deps.records import Bump, Dropped, Ecosystem, Link, RegistryFailure, UpdatePlan
 
 LinkMap = Mapping[tuple[Ecosystem, str], tuple[Link, ...]]  # (ecosystem, key) -> links
 _REASON_CHARS = 300
@@ -88,3 +88,30 @@ def _reason(dropped: Dropped) -> str:
 def _cell(text: str) -> str:
     cleaned = text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(cleaned.replace("`", "'").split())
+
+
+def report_lines(plan: UpdatePlan) -> tuple[str, ...]:
+    """Plain lines for the job summary and the dashboard: what the plan did not do, and why.
+
+    Failures are grouped per registry, so an outage reads as one line naming the
+    registry, its first error and the packages it cost.
+    """
+    failed: dict[str, list[RegistryFailure]] = {}
+    for failure in plan.failures:
+        failed.setdefault(failure.registry, []).append(failure)
+    lines = [
+        f"Registry {registry} failed for {len(items)} package(s) "
+        f"({_names([f.package for f in items])}): {items[0].error}"
+        for registry, items in failed.items()
+    ]
+    for group in plan.blocked:
+        bumps = _names([str(b) for b in group.bumps])
+        lines.append(f"Group {group.key} not proposed again: its PR was closed unmerged ({bumps})")
+    lines += [f"{h.name} {h.version}: {h.why}" for h in plan.held]
+    lines += [str(p) for p in plan.problems]
+    return tuple(" ".join(line.split()) for line in lines)
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:10])
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")

@@ -20,6 +20,7 @@ import pytest
 from kairos_ci.config.load import parse_config
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret, tool_environment
+from kairos_ci.deps.body import report_lines
 from kairos_ci.deps.manifests import read_manifests
 from kairos_ci.deps.plan import plan_updates
 from kairos_ci.deps.records import UpdatePlan
@@ -154,6 +155,10 @@ def test_a_registry_outage_is_reported_and_the_plan_completes(world: World) -> N
     assert {f.registry for f in plan.failures} == {world.index.url}
     assert "cannot connect: Connection refused" in plan.failures[0].error
     assert "not tried: the host failed 3 times" in plan.failures[-1].error
+    assert report_lines(plan)[0] == (
+        f"Registry {world.index.url} failed for 4 package(s) (alpha, beta, delta, gamma): "
+        "cannot connect: Connection refused"
+    )
 
 
 def _apply(world: World, change: ProposedChange) -> str:

@@ -60,14 +60,18 @@ class Npm:
         except FetchFailed:
             return ()
         found: list[Link] = []
-        repository = _repository_url(document.get("repository"))
+        versions = document.get("versions")
+        meta = versions.get(version) if isinstance(versions, dict) else None
+        meta = meta if isinstance(meta, dict) else {}
+        # The version's own manifest first: registries differ in what they copy to the top.
+        repository = _repository_url(meta.get("repository") or document.get("repository"))
         if repository is not None:
             github = _GITHUB.match(repository)
             if github:
                 found.append(Link("Releases", f"https://github.com/{github[1]}/releases"))
             else:
                 found.append(Link("Repository", repository))
-        homepage = document.get("homepage")
+        homepage = meta.get("homepage") or document.get("homepage")
         if (
             isinstance(homepage, str)
             and _SAFE_URL.match(homepage)
