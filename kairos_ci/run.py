@@ -4,7 +4,7 @@ memory -> reconcile -> evidence -> history -> work -> gate -> act -> memory -> r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kairos_ci.bundle.apply import ApplySettings, apply
@@ -18,7 +18,7 @@ from kairos_ci.policy.records import Situation
 from kairos_ci.tasks import journal, outcome
 from kairos_ci.tasks.board import BoardInput, board, opened_work
 from kairos_ci.tasks.dashboard_write import dashboard_write
-from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.evidence import Evidence, Runner, gather, run_tests
 from kairos_ci.tasks.fix_lint import fix_lint
 from kairos_ci.tasks.gate import gate
 from kairos_ci.tasks.history import entries
@@ -102,7 +102,12 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
 
 def _evidence(n: Nightly) -> Evidence:
     with scratch_checkout(n.repo, n.base_sha) as scratch:
-        return gather(scratch.path, n.config, n.runner, run_commands=True)
+        evidence = gather(scratch.path, n.config, n.runner, run_commands=True)
+    if n.config.tests.run is not None:
+        return evidence
+    # No test command: read the reports an earlier step of the workflow left behind.
+    tests, _, errors = run_tests(n.repo, n.config, n.runner, run_commands=False)
+    return replace(evidence, tests=tests, errors=(*evidence.errors, *errors))
 
 
 def _work(n: Nightly, evidence: Evidence) -> tuple[list[ProposedChange], list[Skipped]]:

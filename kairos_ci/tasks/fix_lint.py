@@ -74,8 +74,9 @@ def _verify(
 
 def tests_no_worse(base: Evidence, after: Evidence) -> Check:
     """No test that passed on the base fails now (flaky passes count as passes)."""
-    if base.test_command is None and not base.tests:
-        return Check("tests no worse", True, "no tests are configured")
+    if after.test_command is None:
+        why = "no tests are configured" if not base.tests else "no test command to re-run them"
+        return Check("tests no worse", True, f"not re-tested: {why}")
     passed = {t.id for t in base.tests if t.outcome in ("passed", "flaky")}
     broken = sorted(t.id for t in after.failing() if t.id in passed)
     missing = sorted(passed - {t.id for t in after.tests})

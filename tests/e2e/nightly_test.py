@@ -189,3 +189,21 @@ def test_without_permission_the_run_fails_and_says_why(
         in out.split("### Problems you need to fix")[1]
     )
     assert pulls(repo_state(github)) == []
+
+
+def test_reports_left_by_an_earlier_step_are_read(
+    sandbox: tuple[World, GitHubSandbox], capsys: pytest.CaptureFixture[str]
+) -> None:
+    world, _ = sandbox
+    config = (world.work / ".github" / "kairos.yml").read_text()
+    without_run = "\n".join(
+        line for line in config.splitlines() if "run: python -m pytest" not in line
+    )
+    world.commit({".github/kairos.yml": without_run + "\n"}, "read reports, do not run tests")
+    (world.work / "reports").mkdir()
+    (world.work / "reports" / "junit.xml").write_text(
+        "<testsuite name='ci'><testcase classname='t' name='ok'/>"
+        "<testcase classname='t' name='bad'><failure message='boom'/></testcase></testsuite>"
+    )
+    assert night(world, 1) == 0
+    assert "| tests | 1 failed, 1 passed |" in capsys.readouterr().out

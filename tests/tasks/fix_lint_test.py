@@ -80,3 +80,16 @@ def test_fix_that_breaks_a_passing_test_fails_verification(
 def test_nothing_to_fix_is_a_skip_with_a_reason(sample_repo: Path, runner: Runner) -> None:
     config = with_fix(sample_repo, "'true'")
     assert run(sample_repo, config, runner) == Skipped("fix_lint (ruff)", "`true` changed nothing")
+
+
+def test_without_a_test_command_the_fix_is_not_re_tested_and_says_so(
+    sample_repo: Path, runner: Runner
+) -> None:
+    text = (sample_repo / ".github" / "kairos.yml").read_text()
+    text = text.replace(
+        "  run: python -m pytest -q -p no:cacheprovider --junitxml=reports/junit.xml\n", ""
+    )
+    change = run(sample_repo, parse_config(text.encode(), "kairos.yml"), runner)
+    assert isinstance(change, ProposedChange) and change.verified
+    (tests_check,) = [c for c in change.checks if c.name == "tests no worse"]
+    assert tests_check.detail == "not re-tested: no tests are configured"
