@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kairos_ci.bundle.records import patch_hash
+from kairos_ci.policy.records import Cap
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Check:
     name: str
     passed: bool
     detail: str
+    blocking: bool = True  # False: a failure caps the change (see ``ceiling``), not refuses it
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,13 @@ class ProposedChange:
     files: tuple[str, ...]
     checks: tuple[Check, ...]
     summary: str  # what was done, for humans
+    ceiling: Cap | None = None  # the highest level it may be published at, and why
+    injection_signals: tuple[str, ...] = ()  # hidden content met on the way: caps at suggest
+    details: str = ""  # a task's own PR-body section, already safe markdown
 
     @property
     def verified(self) -> bool:
-        return all(check.passed for check in self.checks)
+        return all(check.passed for check in self.checks if check.blocking)
 
     @property
     def patch_hash(self) -> str:
