@@ -10,8 +10,10 @@ member on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import tempfile
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from kairos_ci.deps import body as text
 from kairos_ci.deps.environments import Environments, create_venv
 from kairos_ci.deps.manifests import ManifestSet, read_manifests
 from kairos_ci.deps.plan import RejectedKey, versions_hash
-from kairos_ci.deps.records import Bump, Dropped, PlanGroup
+from kairos_ci.deps.records import Bump, Dropped, Pin, PlanGroup
 from kairos_ci.deps.registry import Registries
 from kairos_ci.deps.trial import GroupTrial
 from kairos_ci.deps.verify import Verdict, verify_members
@@ -126,12 +128,30 @@ def _supported(
     members: list[Bump] = []
     dropped: list[Dropped] = []
     for bump in bumps:
-        why = _unsupported(bump, found, envs)
-        if why is None:
-            members.append(bump)
+        fresh = _fresh_pins(bump, found)
+        why = fresh if isinstance(fresh, str) else _unsupported(fresh, found, envs)
+        if why is None and not isinstance(fresh, str):
+            members.append(fresh)
         else:
-            dropped.append(Dropped(bump, why))
+            dropped.append(Dropped(bump, why or ""))
     return members, dropped
+
+
+def _fresh_pins(bump: Bump, found: ManifestSet) -> Bump | str:
+    """The bump with its pins found again in the checkout being edited, by manifest,
+    section, name and version: the plan may have read another copy of the files."""
+    available: dict[tuple[str, str], list[Pin]] = defaultdict(list)
+    for manifest in found.manifests:
+        for pin in manifest.pins:
+            if pin.key == bump.key and pin.version == bump.old:
+                available[(pin.manifest, pin.section)].append(pin)
+    pins = []
+    for pin in bump.pins:
+        queue = available.get((pin.manifest, pin.section))
+        if not queue:
+            return f"{pin.manifest} no longer pins {pin.name} at {pin.version}"
+        pins.append(queue.pop(0))
+    return dataclasses.replace(bump, pins=tuple(pins))
 
 
 def _unsupported(bump: Bump, found: ManifestSet, envs: Environments) -> str | None:

@@ -212,3 +212,13 @@ def test_a_protected_manifest_fails_the_gate_check(world: World) -> None:
 
 
 PYPROJECT_PINNED = '[project]\nname = "demo"\ndependencies = ["alpha==1.0.0"]\n'
+
+
+def test_pins_are_found_again_in_the_base_when_the_plan_read_another_copy(world: World) -> None:
+    requirements = world.repo / "requirements.txt"
+    requirements.write_text("# a local edit that moves every offset\n" + REQUIREMENTS)
+    plan = world.plan()  # read from the working tree, not from the base commit
+    git(world.repo, "checkout", "--", "requirements.txt")
+    change = world.update(plan).result
+    assert isinstance(change, ProposedChange), change
+    assert _apply(world, change) == REQUIREMENTS.replace("alpha==1.0.0", "alpha==1.0.1")
