@@ -81,6 +81,9 @@ class MarkerForge:
 
     # -- reviews ---------------------------------------------------------------------
 
+    def get_pull_request(self, number: int) -> PullRequest:
+        return self._read(lambda: self.api.get_pull(number))
+
     def ensure_review(self, spec: ReviewSpec) -> Ensured:
         number = spec.pull_number
         files = self._read(lambda: self.api.list_files(number))
@@ -139,6 +142,18 @@ class MarkerForge:
             update,
             lambda c: (c.id, c.url),
         )
+
+    def add_reaction(self, comment_id: int, content: str) -> Ensured:
+        # GitHub answers 200 for a reaction that exists: a retry after a lost answer is safe.
+        for attempt in range(self.pacing.attempts):
+            try:
+                self._budget()
+                created = self.pacing.write(partial(self.api.add_reaction, comment_id, content))
+                change = Change.CREATED if created else Change.UNCHANGED
+                return Ensured(change, comment_id, note=f"{content} reaction")
+            except Unavailable:
+                self.pacing.wait(self.pacing.backoff(attempt))
+        raise Unavailable(f"reaction on comment {comment_id}: GitHub kept failing")
 
     def get_dashboard(self, label: str, fingerprint: str = "dashboard") -> Issue | None:
         return self._read(lambda: self._find_dashboard(label, fingerprint))

@@ -148,6 +148,16 @@ class PyGithubApi:
             url = f"{self._repo.url}/issues/comments/{comment_id}"
             self._gh.requester.requestJsonAndCheck("PATCH", url, input={"body": body})
 
+    def add_reaction(self, comment_id: int, content: str) -> bool:
+        with self._translated(f"react to comment {comment_id}"):
+            url = f"{self._repo.url}/issues/comments/{comment_id}/reactions"
+            status, headers, output = self._gh.requester.requestJson(
+                "POST", url, input={"content": content}
+            )
+            if status >= 400:
+                raise self._gh.requester.createException(status, headers, json_object(output))
+            return status == 201
+
     def list_issues(self, label: str) -> list[Issue]:
         with self._translated(f"list issues labelled {label!r}"):
             found = self._repo.get_issues(state="all", labels=[label])
@@ -277,6 +287,8 @@ def _pull(p: Any) -> PullRequest:
         labels=tuple(lbl.name for lbl in p.labels),
         draft=bool(p.draft),
         auto_merge=auto.get("merge_method") if isinstance(auto, dict) else None,
+        base_sha=p.base.sha,
+        head_repo=p.head.repo.full_name if p.head.repo is not None else None,
     )
 
 

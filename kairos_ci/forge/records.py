@@ -96,6 +96,8 @@ class PullRequest:
     labels: tuple[str, ...] = ()
     draft: bool = False
     auto_merge: str | None = None  # the merge method, when auto-merge is on
+    base_sha: str = ""  # the base branch's tip as GitHub reported it
+    head_repo: str | None = None  # OWNER/NAME of the head; another name: a fork (None: deleted)
 
 
 @dataclass(frozen=True)

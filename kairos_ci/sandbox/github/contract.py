@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ GENERIC_STATUSES = frozenset({401, 403, 404, 429, 500, 502, 503, 504})
 _MULTI_SEGMENT = frozenset({"ref", "path"})
 _NAME_MAPS = frozenset({"properties", "paths", "schemas", "parameters", "responses", "headers"})
 _MISSING = object()
+_SUPPLEMENT = "supplement.json"
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,13 @@ class Contract:
 
     @classmethod
     def load(cls, path: Path) -> Contract:
+        """The description at ``path``, plus the sandbox's own supplement (``supplement.json``:
+        operations the shared subset lacks; it never replaces one the subset has)."""
         try:
             document = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as err:
             raise InputError(f"cannot read the REST description {path}: {err}") from None
-        return cls(document)
+        return cls(_supplemented(document))
 
     def find(self, method: str, template: str) -> Operation | None:
         """The operation for a route named by its path template, if described."""
@@ -172,6 +176,15 @@ class Contract:
             where = "/".join(str(p) for p in error.absolute_path) or "(root)"
             messages.append(f"{where}: {error.message[:300]}")
         return messages[:20]
+
+
+def _supplemented(document: dict[str, Any]) -> dict[str, Any]:
+    text = resources.files("kairos_ci.sandbox.github").joinpath(_SUPPLEMENT).read_text("utf-8")
+    extra = json.loads(text)
+    paths = {**extra["paths"], **document.get("paths", {})}
+    components = dict(document.get("components", {}))
+    components["schemas"] = {**extra["schemas"], **components.get("schemas", {})}
+    return {**document, "paths": paths, "components": components}
 
 
 def _check_value(what: str, value: str, declared: tuple[str, dict[str, Any]] | None) -> list[str]:

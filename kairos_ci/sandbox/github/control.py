@@ -83,6 +83,10 @@ class Control:
                 {**shapes.review(r), "pull_number": r.pull_number} for r in repo.reviews.values()
             ],
             "review_comments": [shapes.review_comment(c) for c in repo.review_comments.values()],
+            "reactions": [
+                {**self.shapes.reaction(r), "comment_id": r.comment_id}
+                for r in repo.reactions.values()
+            ],
             "labels": [self.shapes.label(api, lbl) for lbl in repo.labels.values()],
             "refs": dict(repo.git.refs()),
         }

@@ -130,6 +130,17 @@ class IssueComment:
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """A reaction on an issue comment; GitHub keeps one per user and content."""
+
+    id: int
+    comment_id: int
+    content: str
+    user: User
+    created_at: str
+
+
+@dataclass(frozen=True)
 class Review:
     id: int
     pull_number: int

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kairos_ci.sandbox.github import actions, graphql, issues, pulls, repository, reviews
+from kairos_ci.sandbox.github import (
+    actions,
+    graphql,
+    issues,
+    pulls,
+    reactions,
+    repository,
+    reviews,
+)
 from kairos_ci.sandbox.github.calls import Handler
 
 _R = "/repos/{owner}/{repo}"
@@ -27,6 +35,7 @@ _TABLE: tuple[tuple[str, str, Handler], ...] = (
     ("POST", f"{_R}/issues/{{issue_number}}/comments", issues.create_comment),
     ("GET", f"{_R}/issues/comments/{{comment_id}}", issues.get_comment),
     ("PATCH", f"{_R}/issues/comments/{{comment_id}}", issues.update_comment),
+    ("POST", f"{_R}/issues/comments/{{comment_id}}/reactions", reactions.create_reaction),
     ("POST", f"{_R}/issues/{{issue_number}}/labels", issues.add_labels),
     ("POST", f"{_R}/labels", issues.create_label),
     ("GET", f"{_R}/labels/{{name}}", issues.get_label),

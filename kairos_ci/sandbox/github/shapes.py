@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from kairos_ci.sandbox.github.records import IssueComment, JsonObject, Label, User
+from kairos_ci.sandbox.github.records import IssueComment, JsonObject, Label, Reaction, User
 
 EPOCH = "2020-01-01T00:00:00Z"
 
@@ -194,6 +194,15 @@ class Shapes:
             "issue_url": issue_url,
             "author_association": "NONE",
             "reactions": self.reactions(f"{repo_api}/issues/comments/{comment.id}/reactions"),
+        }
+
+    def reaction(self, reaction: Reaction) -> JsonObject:
+        return {
+            "id": reaction.id,
+            "node_id": node_id("Reaction", reaction.id),
+            "user": self.user(reaction.user),
+            "content": reaction.content,
+            "created_at": reaction.created_at,
         }
 
     @staticmethod

@@ -27,6 +27,7 @@ from kairos_ci.sandbox.github.records import (
     LoggedRequest,
     Permission,
     Pull,
+    Reaction,
     Review,
     ReviewComment,
     Seed,
@@ -89,6 +90,7 @@ class RepoState:
         self.issues: dict[int, Issue] = {}
         self.pulls: dict[int, Pull] = {}
         self.comments: dict[int, IssueComment] = {}
+        self.reactions: dict[int, Reaction] = {}
         self.reviews: dict[int, Review] = {}
         self.review_comments: dict[int, ReviewComment] = {}
         self.runs: dict[int, WorkflowRun] = {}
