@@ -21,6 +21,7 @@ from kairos_ci.config.records import (
     BUILTIN_PROTECTED_PATHS,
     AutonomyConfig,
     Budget,
+    ChatConfig,
     Command,
     Config,
     DashboardConfig,
@@ -31,6 +32,7 @@ from kairos_ci.config.records import (
     MemoryConfig,
     Models,
     Price,
+    ReviewConfig,
     Rule,
     RuleThen,
     RuleWhen,
@@ -276,6 +278,8 @@ def _build(data: dict[str, Any], source: str) -> Config:
         ),
         limits=Limits(**data["limits"]),
         update_deps=_update_deps(data["update_deps"]),
+        review=ReviewConfig(drafts=data["review"]["drafts"]),
+        chat=ChatConfig(allowed_bots=tuple(data["chat"]["allowed_bots"])),
     )
 
 

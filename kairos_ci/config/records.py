@@ -170,6 +170,16 @@ class UpdateDepsConfig:
 
 
 @dataclass(frozen=True)
+class ReviewConfig:
+    drafts: bool = False  # review draft PRs too
+
+
+@dataclass(frozen=True)
+class ChatConfig:
+    allowed_bots: tuple[str, ...] = ()  # exact bot logins whose commands run (at most suggest)
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     version: int
@@ -184,3 +194,5 @@ class Config:
     dashboard: DashboardConfig
     limits: Limits
     update_deps: UpdateDepsConfig = UpdateDepsConfig()
+    review: ReviewConfig = ReviewConfig()
+    chat: ChatConfig = ChatConfig()
