@@ -8,29 +8,9 @@ about. A branch someone else pushed to is left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-from kairos_ci.deps.records import PlanGroup
+from kairos_ci.deps.records import BranchDecision, BranchState, PlanGroup
 from kairos_ci.errors import GitError
 from kairos_ci.git import Git
-
-Action = Literal["create", "update", "rebase", "keep", "leave"]
-
-
-@dataclass(frozen=True)
-class BranchState:
-    """What the forge and memory say about ``kairos/deps/<group>`` today."""
-
-    versions_hash: str | None  # what the open PR proposes, from its marker or memory
-    conflicts: bool  # it no longer merges cleanly into the base
-    foreign_commits: bool  # someone other than kairos pushed to it
-
-
-@dataclass(frozen=True)
-class BranchDecision:
-    action: Action
-    why: str
 
 
 def branch_action(group: PlanGroup, state: BranchState | None) -> BranchDecision:

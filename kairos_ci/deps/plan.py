@@ -14,24 +14,23 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from kairos_ci.config.records import DepGroup, UpdateDepsConfig
-from kairos_ci.deps.manifests import ManifestSet
 from kairos_ci.deps.records import (
     Bump,
     Ecosystem,
     Held,
     Manifest,
+    ManifestSet,
     Package,
     Pin,
     PlanGroup,
     RegistryFailure,
+    RejectedKey,
     Release,
     UpdatePlan,
 )
 from kairos_ci.deps.registry import Registry
 from kairos_ci.deps.registry.simple import normalise
 from kairos_ci.deps.versions import Version, parse, update_type
-
-RejectedKey = tuple[str, str]  # (group key, versions hash) of a PR closed unmerged
 
 
 def plan_updates(

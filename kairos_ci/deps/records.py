@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from kairos_ci.tasks.records import ProposedChange, Skipped
+
 Ecosystem = Literal["pypi", "npm"]
 UpdateType = Literal["patch", "minor", "major"]
+RejectedKey = tuple[str, str]  # (group key, versions hash) of a PR closed unmerged
 
 
 @dataclass(frozen=True)
@@ -168,3 +171,36 @@ class Dropped:
 
     def __str__(self) -> str:
         return f"{self.bump}: {self.why}"
+
+
+@dataclass(frozen=True)
+class ManifestSet:
+    manifests: tuple[Manifest, ...]
+    problems: tuple[ManifestProblem, ...]  # unreadable files and entries left alone
+    lockfiles: tuple[str, ...]  # repository-relative paths of lockfiles present
+
+
+@dataclass(frozen=True)
+class GroupUpdate:
+    """What ``update_group`` did for one group."""
+
+    result: ProposedChange | Skipped
+    proposed: tuple[Bump, ...]
+    dropped: tuple[Dropped, ...]
+    rejection_key: RejectedKey | None  # (group, versions hash): record it if the PR is rejected
+    body: str  # the full PR body in Markdown; "" when nothing is proposed
+
+
+@dataclass(frozen=True)
+class BranchState:
+    """What the forge and memory say about ``kairos/deps/<group>`` today."""
+
+    versions_hash: str | None  # what the open PR proposes, from its marker or memory
+    conflicts: bool  # it no longer merges cleanly into the base
+    foreign_commits: bool  # someone other than kairos pushed to it
+
+
+@dataclass(frozen=True)
+class BranchDecision:
+    action: Literal["create", "update", "rebase", "keep", "leave"]
+    why: str

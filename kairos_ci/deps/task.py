@@ -21,9 +21,17 @@ from pathlib import Path
 from kairos_ci.config.records import Config
 from kairos_ci.deps import body as text
 from kairos_ci.deps.environments import Environments, create_venv
-from kairos_ci.deps.manifests import ManifestSet, read_manifests
-from kairos_ci.deps.plan import RejectedKey, versions_hash
-from kairos_ci.deps.records import Bump, Dropped, Pin, PlanGroup
+from kairos_ci.deps.manifests import read_manifests
+from kairos_ci.deps.plan import versions_hash
+from kairos_ci.deps.records import (
+    Bump,
+    Dropped,
+    GroupUpdate,
+    ManifestSet,
+    Pin,
+    PlanGroup,
+    RejectedKey,
+)
 from kairos_ci.deps.registry import Registries
 from kairos_ci.deps.trial import GroupTrial
 from kairos_ci.deps.verify import Verdict, verify_members
@@ -43,15 +51,6 @@ _FOREIGN_LOCKS = {
     "poetry.lock": "pypi",
     "pdm.lock": "pypi",
 }
-
-
-@dataclass(frozen=True)
-class GroupUpdate:
-    result: ProposedChange | Skipped
-    proposed: tuple[Bump, ...]
-    dropped: tuple[Dropped, ...]
-    rejection_key: RejectedKey | None  # (group, versions hash): record it if the PR is rejected
-    body: str  # the full PR body in Markdown; "" when nothing is proposed
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,8 @@ from kairos_ci.deps.environments import (
     install_python,
     update_npm_lock,
 )
-from kairos_ci.deps.manifests import ManifestSet
 from kairos_ci.deps.manifests.edit import PinEdit, rewrite
-from kairos_ci.deps.records import Bump
+from kairos_ci.deps.records import Bump, ManifestSet
 from kairos_ci.deps.verify import Trial
 from kairos_ci.errors import InputError
 from kairos_ci.git import Git

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kairos_ci.deps.branch import BranchState, branch_action, merges_cleanly
-from kairos_ci.deps.records import PlanGroup
+from kairos_ci.deps.branch import branch_action, merges_cleanly
+from kairos_ci.deps.records import BranchState, PlanGroup
 from kairos_ci.git import Git
 from tests.deps.gitrepo import commit_files, git
 

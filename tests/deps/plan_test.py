@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from kairos_ci.config.records import DepGroup, UpdateDepsConfig
-from kairos_ci.deps.manifests import ManifestSet, parse_manifest
+from kairos_ci.deps.manifests import parse_manifest
 from kairos_ci.deps.plan import group_key, ignored, plan_updates, versions_hash
 from kairos_ci.deps.records import (
     Bump,
@@ -12,6 +12,7 @@ from kairos_ci.deps.records import (
     Ecosystem,
     Held,
     Link,
+    ManifestSet,
     Package,
     RegistryFailure,
     Release,

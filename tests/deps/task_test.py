@@ -23,9 +23,9 @@ from kairos_ci.context import Secret, tool_environment
 from kairos_ci.deps.body import report_lines
 from kairos_ci.deps.manifests import read_manifests
 from kairos_ci.deps.plan import plan_updates
-from kairos_ci.deps.records import UpdatePlan
+from kairos_ci.deps.records import GroupUpdate, UpdatePlan
 from kairos_ci.deps.registry import Registries, open_registries
-from kairos_ci.deps.task import GroupUpdate, update_group
+from kairos_ci.deps.task import update_group
 from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import ProposedChange, Skipped
 from tests.deps.gitrepo import commit_files, git

@@ -8,13 +8,12 @@ one is reported and the others still count.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 
 from kairos_ci.deps.manifests.package_json import read_package_json
 from kairos_ci.deps.manifests.pyproject import read_pyproject
 from kairos_ci.deps.manifests.requirements import read_requirements
-from kairos_ci.deps.records import Manifest, ManifestProblem
+from kairos_ci.deps.records import Manifest, ManifestProblem, ManifestSet
 from kairos_ci.git import Git
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
@@ -28,13 +27,6 @@ LOCKFILES = (
     "poetry.lock",
     "pdm.lock",
 )
-
-
-@dataclass(frozen=True)
-class ManifestSet:
-    manifests: tuple[Manifest, ...]
-    problems: tuple[ManifestProblem, ...]  # unreadable files and entries left alone
-    lockfiles: tuple[str, ...]  # repository-relative paths of lockfiles present
 
 
 def kind_of(path: str) -> str | None:
