@@ -180,6 +180,7 @@ def _proposed(
         (b.ecosystem, b.key): job.registries.links(b.ecosystem, b.name, b.new) for b in accepted
     }
     command = job.config.tests.run.text if job.config.tests.run else ""
+    full = text.body(group.key, group.branch, accepted, dropped, links, command, key[1])
     change = ProposedChange(
         kind="update_deps",
         branch=group.branch,
@@ -189,8 +190,8 @@ def _proposed(
         files=tuple(sorted(paths)),
         checks=_checks(job, paths, command, verdict),
         summary=text.summary(accepted, dropped),
+        details=full,
     )
-    full = text.body(group.key, group.branch, accepted, dropped, links, command, key[1])
     return GroupUpdate(change, accepted, dropped, key, full)
 
 

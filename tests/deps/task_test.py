@@ -113,6 +113,7 @@ def test_one_group_with_the_allowed_verified_bumps_and_the_dropped_member_explai
     assert change.files == ("requirements.txt",)
     assert [str(d.bump) for d in done.dropped] == ["beta 1.0.0 -> 1.0.1"]
     assert "beta.VALUE is 2, expected 1" in done.dropped[0].why
+    assert change.details == done.body
     assert (
         "beta" in done.body
         and "beta.VALUE is 2" in done.body
