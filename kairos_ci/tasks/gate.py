@@ -9,7 +9,7 @@ change already open with the same patch is left alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kairos_ci.bundle.records import Kind, Write
 from kairos_ci.config.records import Config, Level, TaskKind
@@ -80,6 +80,7 @@ def gate(
         approved = approval_key(change) in known.approvals
         if level is Level.SUGGEST and approved:
             level, why = Level.APPROVE, f"approved by a maintainer on the dashboard ({why})"
+        level, why = _capped(change, level, why)  # after approval: a tick cannot lift it
         decisions.append((target, why))
         if level is Level.OBSERVE:
             skipped.append(Skipped(change.kind, f"observe only: {why}"))
@@ -94,7 +95,9 @@ def gate(
 
 def _refusal(change: ProposedChange, known: Known) -> str | None:
     if not change.verified:
-        failed = "; ".join(f"{c.name}: {c.detail}" for c in change.checks if not c.passed)
+        failed = "; ".join(
+            f"{c.name}: {c.detail}" for c in change.checks if c.blocking and not c.passed
+        )
         return f"{change.branch}: verification failed ({failed})"
     rejection = known.rejections.get(change.patch_hash)
     if rejection is not None:
@@ -104,11 +107,22 @@ def _refusal(change: ProposedChange, known: Known) -> str | None:
 
 def _decide(change: ProposedChange, config: Config, situation: Situation) -> tuple[Level, str]:
     kind = TaskKind(change.kind)
+    if change.injection_signals:
+        signals = (*situation.injection_signals, *change.injection_signals)
+        situation = replace(situation, injection_signals=tuple(dict.fromkeys(signals)))
     matched = rules.evaluate(config.rules, Subject(kind, paths=change.files))
     decision = autonomy.decide(kind, config.autonomy, matched, situation)
     if decision.skip:
         return Level.OBSERVE, "skipped by a config rule"
     return decision.level, decision.why()
+
+
+def _capped(change: ProposedChange, level: Level, why: str) -> tuple[Level, str]:
+    """The change's own ceiling (a guard flag, a protected path...) binds last."""
+    cap = change.ceiling
+    if cap is None or level <= cap.level:
+        return level, why
+    return cap.level, f"{cap.level}: {cap.reason}"
 
 
 def _pr_writes(

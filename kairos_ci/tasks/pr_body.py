@@ -16,6 +16,7 @@ def pr_body(change: ProposedChange, why: str) -> str:
         [
             f"{_cell(change.summary)}",
             "",
+            *([change.details, ""] if change.details else []),
             "### Verification",
             "",
             "| check | result | evidence |",

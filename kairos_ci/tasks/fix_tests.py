@@ -1,0 +1,231 @@
+"""Task ``fix_tests``: triage failing tests, let the agent fix the real ones, verify the fix.
+
+The only model calls are the triage request and the agent loop; the PR's explanation
+is the agent's ``finish`` summary. The fix is made in a scratch checkout of the base
+and verified in another (``fix_tests_verify``). A change whose checks fail is not
+proposed; a change the guard flagged, that touches a protected path, that met hidden
+text, or that spent close to a cap carries a ceiling of ``suggest`` that the gate
+applies, with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kairos_ci.agent.fix import fix_failing_tests
+from kairos_ci.agent.llm import Llm
+from kairos_ci.agent.records import (
+    AgentLimits,
+    Charge,
+    FailingTest,
+    FixAttempt,
+    Stop,
+    UntrustedText,
+)
+from kairos_ci.agent.redact import Redactor
+from kairos_ci.agent.spend import BudgetView, to_journal
+from kairos_ci.config.records import Config, Level
+from kairos_ci.context import Secret
+from kairos_ci.memory.records import Spend
+from kairos_ci.policy.records import BudgetState, Cap
+from kairos_ci.signals.records import TestResult
+from kairos_ci.tasks import fix_tests_body as body
+from kairos_ci.tasks.evidence import Evidence, Runner
+from kairos_ci.tasks.fix_tests_verify import Verified, verify
+from kairos_ci.tasks.records import ProposedChange
+from kairos_ci.tasks.triage import Triage, one_line, triage
+from kairos_ci.workspace.scratch import scratch_checkout
+
+KIND = "fix_tests"
+BRANCH_PREFIX = "kairos/fix-tests/"
+MAX_WHY_CHARS = 600
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    repo: Path
+    base_sha: str
+    config: Config
+    runner: Runner
+    base: Evidence  # the full configured run on ``base_sha``
+    targets: tuple[TestResult, ...]  # failing on the base, not judged flaky
+    llm: Llm
+    budget: BudgetView
+    secrets: tuple[Secret, ...] = ()
+    context: tuple[UntrustedText, ...] = ()
+    ceiling: Cap | None = None  # a cap from where the failures came from
+    source: str = "the default branch"
+    limits: AgentLimits | None = None
+    edit_tests: bool = False
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    change: ProposedChange | None = None
+    waiting: Mapping[str, str] = field(default_factory=dict)  # test id -> why no fix for it
+    charges: tuple[Charge, ...] = ()
+    decisions: tuple[tuple[str, str, str], ...] = ()  # (action, target, why) for memory
+    fixed: tuple[str, ...] = ()  # test ids the proposed change fixes
+
+    @property
+    def spend(self) -> dict[str, Spend]:
+        return to_journal(self.charges)
+
+    @property
+    def changes(self) -> tuple[ProposedChange, ...]:
+        return (self.change,) if self.change is not None else ()
+
+    def waiting_after(self, waiting: Mapping[str, str]) -> dict[str, str]:
+        """Failing tests still waiting, and why: this task's reasons win; fixed ones leave."""
+        merged = {**waiting, **self.waiting}
+        return {test_id: why for test_id, why in merged.items() if test_id not in self.fixed}
+
+
+def fix_branch(test_ids: Sequence[str]) -> str:
+    """A stable branch for a set of tests: the first test's name and a hash of them all."""
+    ordered = sorted(set(test_ids))
+    digest = hashlib.sha256("\n".join(ordered).encode()).hexdigest()[:10]
+    name = re.split(r"[.:/]", ordered[0])[-1] if ordered else "tests"
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:40] or "test"
+    return f"{BRANCH_PREFIX}{slug}-{digest}"
+
+
+def fix_tests(req: FixRequest) -> FixOutcome:
+    ids = tuple(t.id for t in req.targets)
+    if not ids:
+        return FixOutcome()
+    why = _cannot_start(req)
+    if why:
+        return FixOutcome(waiting=dict.fromkeys(ids, why), decisions=((KIND, ids[0], why),))
+    redactor = Redactor.of(req.secrets)
+    failing = tuple(_failing(t) for t in req.targets)
+    sorted_out = triage(req.llm, req.config, failing, req.budget, redactor)
+    decisions = [
+        ("triage", c.test_id, f"{c.verdict}: {c.reason}") for c in sorted_out.verdicts.values()
+    ]
+    if sorted_out.error is not None:
+        why = sorted_out.error
+        decisions.append((KIND, ids[0], why))
+        return FixOutcome(None, dict.fromkeys(ids, why), sorted_out.charges, tuple(decisions))
+    waiting = {
+        t.id: _not_real(sorted_out, t.id) for t in failing if sorted_out.verdict_of(t.id) != "real"
+    }
+    real = sorted_out.real(failing)
+    if not real:
+        return FixOutcome(None, waiting, sorted_out.charges, tuple(decisions))
+    return _fix(req, real, sorted_out, waiting, decisions, redactor)
+
+
+def _fix(
+    req: FixRequest,
+    real: tuple[FailingTest, ...],
+    sorted_out: Triage,
+    waiting: dict[str, str],
+    decisions: list[tuple[str, str, str]],
+    redactor: Redactor,
+) -> FixOutcome:
+    real_ids = tuple(t.id for t in real)
+    branch = fix_branch(real_ids)
+    with scratch_checkout(req.repo, req.base_sha) as scratch:
+        attempt = fix_failing_tests(
+            req.llm,
+            req.config,
+            scratch,
+            real,
+            req.budget.plus(sorted_out.charges),
+            secrets=req.secrets,
+            context=req.context,
+            limits=req.limits,
+            edit_tests=req.edit_tests,
+        )
+    charges = (*sorted_out.charges, *attempt.charges)
+    why = _no_fix(attempt)
+    verified = None
+    if not why:
+        verified = verify(
+            req.repo, req.base_sha, req.config, req.runner, req.base, attempt, real_ids
+        )
+        change = _change(req, branch, real_ids, attempt, verified, charges, sorted_out, redactor)
+        if change.verified:
+            decisions.append((KIND, branch, f"proposed: {attempt.reason}"))
+            return FixOutcome(change, waiting, charges, tuple(decisions), real_ids)
+        why = "the agent's fix failed verification: " + "; ".join(
+            f"{c.name}: {c.detail}" for c in change.checks if c.blocking and not c.passed
+        )
+    why = one_line(why, redactor, MAX_WHY_CHARS)
+    decisions.append((KIND, branch, why))
+    return FixOutcome(None, {**waiting, **dict.fromkeys(real_ids, why)}, charges, tuple(decisions))
+
+
+def _change(
+    req: FixRequest,
+    branch: str,
+    real_ids: tuple[str, ...],
+    attempt: FixAttempt,
+    verified: Verified,
+    charges: tuple[Charge, ...],
+    sorted_out: Triage,
+    redactor: Redactor,
+) -> ProposedChange:
+    names = [re.split(r"[.:/]", i)[-1] for i in real_ids]
+    title = f"Fix failing test {names[0]}" if len(names) == 1 else f"Fix {len(names)} failing tests"
+    section = body.details(
+        real_ids, req.base, verified.after, req.base_sha, attempt.explanation, charges, redactor
+    )
+    return ProposedChange(
+        kind=KIND,
+        branch=branch,
+        title=one_line(title, redactor, 100),
+        base_sha=req.base_sha,
+        patch=attempt.patch,
+        files=tuple(sorted(c.path for c in attempt.changed)),
+        checks=verified.checks,
+        summary=(
+            f"kairos-ci fixed {len(real_ids)} test(s) failing on {req.source} at "
+            f"{req.base_sha[:12]}; the model's fix is verified with the project's own tests."
+        ),
+        ceiling=_ceiling(attempt.ceiling, req.ceiling),
+        injection_signals=tuple(dict.fromkeys((*sorted_out.signals, *attempt.injection_signals))),
+        details=section,
+    )
+
+
+def _ceiling(*caps: Cap | None) -> Cap | None:
+    found = [c for c in caps if c is not None]
+    if not found:
+        return None
+    lowest = min(c.level for c in found)
+    reasons = "; ".join(c.reason for c in found if c.level == lowest)
+    return Cap(Level(lowest), reasons)
+
+
+def _cannot_start(req: FixRequest) -> str:
+    if req.config.tests.run is None:
+        return "the config has no test command (tests.run), so a fix cannot be verified"
+    if req.budget.state() is BudgetState.EXHAUSTED:
+        return f"the model budget is spent ({req.budget.why()})"
+    return ""
+
+
+def _failing(test: TestResult) -> FailingTest:
+    return FailingTest(test.id, test.path, test.message, test.details)
+
+
+def _not_real(sorted_out: Triage, test_id: str) -> str:
+    found = sorted_out.verdicts.get(test_id)
+    if found is None:
+        return "the triage model gave no verdict for it; it is not sent to the work model"
+    return f"triage says {found.verdict}: {found.reason}"
+
+
+def _no_fix(attempt: FixAttempt) -> str:
+    if attempt.stop is not Stop.FINISHED:
+        return f"the agent stopped ({attempt.stop.value}): {attempt.reason}"
+    if not attempt.changed:
+        said = f": {attempt.explanation}" if attempt.explanation else ""
+        return f"the agent finished without changing anything{said}"
+    return ""
