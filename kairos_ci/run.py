@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kairos_ci.agent.llm import Llm
 from kairos_ci.bundle.apply import ApplySettings, apply
 from kairos_ci.bundle.records import ApplyResult, Bundle, Kind, Write
 from kairos_ci.config.records import Config, TaskKind
+from kairos_ci.context import Secret
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
+from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.policy.records import Situation
 from kairos_ci.tasks import journal, outcome
@@ -20,11 +23,14 @@ from kairos_ci.tasks.board import BoardInput, board, opened_work
 from kairos_ci.tasks.dashboard_write import dashboard_write
 from kairos_ci.tasks.evidence import Evidence, Runner, gather, run_tests
 from kairos_ci.tasks.fix_lint import fix_lint
-from kairos_ci.tasks.gate import gate
+from kairos_ci.tasks.fix_tests import FixOutcome
+from kairos_ci.tasks.fix_tests_nightly import nightly_fix
+from kairos_ci.tasks.gate import Known, gate
 from kairos_ci.tasks.history import entries
 from kairos_ci.tasks.reconcile import offline, reconcile
 from kairos_ci.tasks.records import ProposedChange, RunInfo, Skipped
 from kairos_ci.verdicts.history import judge
+from kairos_ci.verdicts.records import TestVerdict
 from kairos_ci.workspace.scratch import scratch_checkout
 
 
@@ -46,6 +52,8 @@ class Nightly:
     tasks: frozenset[TaskKind]
     dry_run: bool
     model_available: bool
+    llm: Llm | None = None  # None without an API key: model tasks wait, with the reason
+    secrets: tuple[Secret, ...] = ()  # redacted from all the model sees and says
 
 
 def nightly(n: Nightly) -> outcome.RunOutcome:
@@ -61,8 +69,10 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     )
     verdicts = judge(journal.histories(loaded.memory, results), n.run.now)
     changes, skipped = _work(n, evidence)
+    fixed = _fix_tests(n, evidence, verdicts, loaded.memory, known.known)
+    changes += fixed.changes
     gated = gate(changes, n.config, n.situation, known.known, n.default_branch)
-    waiting = outcome.waiting_for_agent(evidence, verdicts, n.model_available)
+    waiting = fixed.waiting_after(outcome.waiting_for_agent(evidence, verdicts, n.model_available))
     view = BoardInput(
         config=n.config,
         memory=loaded.memory,
@@ -74,6 +84,7 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         suggestions=gated.suggestions,
         memory_notes=loaded.notes,
         attention=(),
+        spend=fixed.spend,
     )
     writes: list[Write] = list(gated.writes)
     writes += dashboard_write(board(view), n.config, n.situation, known.dashboard)
@@ -81,7 +92,7 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     applied = _act(n, bundle)
     work = opened_work(applied, n.run.at, known.known.work)
     record = journal.build(
-        n.run, n.base_sha, evidence, results, verdicts, known, gated, applied, work
+        n.run, n.base_sha, evidence, results, verdicts, known, gated, applied, work, fixed
     )
     saved = None if n.dry_run else n.memory.save(record)
     return outcome.summarise(
@@ -97,6 +108,7 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         saved,
         loaded.notes,
         n.dry_run,
+        fixed.spend,
     )
 
 
@@ -119,6 +131,30 @@ def _work(n: Nightly, evidence: Evidence) -> tuple[list[ProposedChange], list[Sk
         done = fix_lint(n.repo, n.base_sha, linter, n.config, n.runner, evidence)
         (changes if isinstance(done, ProposedChange) else skipped).append(done)  # type: ignore[arg-type]
     return changes, skipped
+
+
+def _fix_tests(
+    n: Nightly,
+    evidence: Evidence,
+    verdicts: Mapping[str, TestVerdict],
+    memory: Memory,
+    known: Known,
+) -> FixOutcome:
+    if TaskKind.FIX_TESTS not in n.tasks or n.llm is None:
+        return FixOutcome()
+    return nightly_fix(
+        n.llm,
+        n.config,
+        n.repo,
+        n.base_sha,
+        n.runner,
+        evidence,
+        verdicts,
+        memory,
+        known,
+        n.run.now,
+        n.secrets,
+    )
 
 
 def _act(n: Nightly, bundle: Bundle) -> ApplyResult:

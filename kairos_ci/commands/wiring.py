@@ -6,6 +6,7 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kairos_ci.agent import claude
 from kairos_ci.config.load import load_config, load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context
@@ -69,6 +70,8 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
         tasks=task_kinds(inputs),
         dry_run=dry_run,
         model_available=ctx.anthropic_api_key is not None,
+        llm=claude.from_context(ctx),  # None without a key; anthropic loads on first call
+        secrets=ctx.secrets(),
     )
 
 

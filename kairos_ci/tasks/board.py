@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kairos_ci.bundle.records import ApplyResult, Kind, patch_hash
 from kairos_ci.config.records import Config
@@ -37,6 +37,7 @@ class BoardInput:
     suggestions: tuple[Suggestion, ...]
     memory_notes: tuple[str, ...]
     attention: tuple[str, ...]
+    spend: Mapping[str, Spend] = field(default_factory=dict)  # this run's, by model
 
 
 def board(data: BoardInput) -> Dashboard:
@@ -45,7 +46,7 @@ def board(data: BoardInput) -> Dashboard:
         pulls=_pulls(data.work.values(), data.planned),
         tests=_tests(data.verdicts, data.waiting),
         runs=_runs((*data.memory.runs, data.this_run)),
-        budget=_budget(data.config, data.memory, data.this_run.at),
+        budget=_budget(data.config, data.memory, data.this_run.at, _total(data.spend)),
         memory=MemoryHealth(not data.memory_notes, "; ".join(data.memory_notes) or "readable"),
         attention=data.attention,
     )
@@ -111,10 +112,12 @@ def _runs(runs: Iterable[RunRecord]) -> tuple[RunLine, ...]:
     return tuple(RunLine(r.at, f"{r.event} {r.run_id}", r.outcome.value) for r in reversed(recent))
 
 
-def _budget(config: Config, memory: Memory, at: str) -> tuple[BudgetLine, ...]:
+def _budget(
+    config: Config, memory: Memory, at: str, this_run: float = 0.0
+) -> tuple[BudgetLine, ...]:
     day, month = at[:10], at[:7]
-    spent_day = _total(memory.spend.days.get(day, {}))
-    spent_month = _total(memory.spend.months.get(month, {}))
+    spent_day = _total(memory.spend.days.get(day, {})) + this_run
+    spent_month = _total(memory.spend.months.get(month, {})) + this_run
     if not spent_day and not spent_month:
         return ()
     return (

@@ -17,6 +17,8 @@ from kairos_ci.memory.records import (
     Work,
 )
 from kairos_ci.tasks.evidence import Evidence
+from kairos_ci.tasks.fix_tests import FixOutcome
+from kairos_ci.tasks.fix_tests_nightly import tasks_for
 from kairos_ci.tasks.gate import Gated
 from kairos_ci.tasks.reconcile import Reconciled
 from kairos_ci.tasks.records import RunInfo
@@ -61,6 +63,7 @@ def build(
     gated: Gated,
     applied: ApplyResult,
     work: Mapping[str, Work],
+    fixed: FixOutcome | None = None,
 ) -> Journal:
     changed_work = {w.branch: w for w in known.changed_work}
     for branch, item in work.items():
@@ -79,5 +82,22 @@ def build(
         rejections=known.new_rejections,
         decisions=tuple(
             Decision(run.run_id, run.at, "gate", target, why) for target, why in gated.decisions
-        ),
+        )
+        + model_decisions(run, fixed),
+        spend=fixed.spend if fixed else {},
+        tasks=tasks_for(fixed, run.at) if fixed else (),
     )
+
+
+def model_decisions(run: RunInfo, fixed: FixOutcome | None) -> tuple[Decision, ...]:
+    """What triage and the agent decided (reasons are already redacted and one line)."""
+    if fixed is None:
+        return ()
+    return tuple(
+        Decision(run.run_id, run.at, action, _line(target, 1000) or "-", _line(why, 4000))
+        for action, target, why in fixed.decisions
+    )
+
+
+def _line(text: str, limit: int) -> str:
+    return "".join(c for c in " ".join(text.split()) if c.isprintable())[:limit]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kairos_ci.bundle.records import ApplyResult, Bundle, Status
 from kairos_ci.config.records import Config
+from kairos_ci.memory.records import Spend
 from kairos_ci.memory.store import SaveResult
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.tasks.evidence import Evidence
@@ -47,6 +48,7 @@ def summarise(
     saved: SaveResult | None,
     memory_notes: tuple[str, ...],
     dry_run: bool,
+    spend: Mapping[str, Spend] | None = None,
 ) -> RunOutcome:
     done = [
         _line(o.write.describe(), o.status, o.reason)
@@ -65,7 +67,7 @@ def summarise(
     problems += [f"memory: {note}" for note in memory_notes]
     report = RunReport(
         "kairos-ci nightly" + (" (dry run)" if dry_run else ""),
-        _facts(run, config, evidence, verdicts),
+        (*_facts(run, config, evidence, verdicts), *spend_facts(spend or {}, config)),
         tuple(done),
         tuple(skips),
         tuple(problems),
@@ -94,6 +96,19 @@ def _facts(
         ("verdicts", ", ".join(flagged) or "no flaky or broken tests"),
         ("lint findings", lint),
     )
+
+
+def spend_facts(spend: Mapping[str, Spend], config: Config) -> tuple[tuple[str, str], ...]:
+    """This run's model spend, by model, against the per-run cap."""
+    if not spend:
+        return ()
+    total = sum(s.usd for s in spend.values())
+    by_model = ", ".join(
+        f"{model} ${s.usd:.4f} ({s.input_tokens:,} in / {s.output_tokens:,} out tokens)"
+        for model, s in sorted(spend.items())
+    )
+    cap = config.budget.per_run_usd
+    return (("model spend", f"${total:.4f} of ${cap:.2f} per run: {by_model}"),)
 
 
 def _line(what: str, status: Status, reason: str) -> str:
