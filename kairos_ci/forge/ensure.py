@@ -50,6 +50,11 @@ class MarkerForge:
         ordered = sorted(pulls, key=lambda p: (p.state != "open", -p.number))
         return ordered[0] if ordered else None
 
+    def find_pull_request_for_commit(self, sha: str) -> PullRequest | None:
+        # GET /commits/{sha}/pulls is not in the API subset kairos may use: match heads.
+        pulls = self._read(self.api.list_open_pulls)
+        return min((p for p in pulls if p.head_sha == sha), key=lambda p: p.number, default=None)
+
     def ensure_pull_request(self, spec: PullRequestSpec) -> Ensured:
         body = fit(with_marker(spec.body, spec.fingerprint, "pull_request"))
 

@@ -94,6 +94,10 @@ class PyGithubApi:
             found = self._repo.get_pulls(state="all", head=f"{self._owner}:{head}")
             return [_pull(p) for p in found]
 
+    def list_open_pulls(self) -> list[PullRequest]:
+        with self._translated("list open pull requests"):
+            return [_pull(p) for p in self._repo.get_pulls(state="open")]
+
     def get_pull(self, number: int) -> PullRequest:
         with self._translated(f"read pull request #{number}"):
             return _pull(self._repo.get_pull(number))

@@ -55,6 +55,10 @@ class Forge(Protocol):
 
     def find_pull_request(self, head: str) -> PullRequest | None: ...
 
+    def find_pull_request_for_commit(self, sha: str) -> PullRequest | None:
+        """The open PR whose head is ``sha``: how a fork's ``workflow_run`` finds its PR."""
+        ...
+
     def get_pull_request(self, number: int) -> PullRequest: ...
 
     def add_reaction(self, comment_id: int, content: str) -> Ensured:
