@@ -13,7 +13,19 @@ import traceback
 from collections.abc import Sequence
 
 from kairos_ci import __version__
-from kairos_ci.commands import action, demo, guard, memory, parse, publish, run, sandbox, validate
+from kairos_ci.commands import (
+    action,
+    demo,
+    fix_tests,
+    guard,
+    memory,
+    parse,
+    publish,
+    review,
+    run,
+    sandbox,
+    validate,
+)
 from kairos_ci.errors import ConfigError, KairosError
 
 INTERNAL_ERROR_EXIT = 3
@@ -27,7 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kairos-ci {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (validate, run, demo, action, memory, sandbox, parse, publish, guard):
+    for command in (
+        validate,
+        run,
+        demo,
+        action,
+        memory,
+        sandbox,
+        parse,
+        publish,
+        guard,
+        fix_tests,
+        review,
+    ):
         command.register(sub)
     return parser
 

@@ -12,7 +12,7 @@ from kairos_ci.config.records import Config
 from kairos_ci.context import Context
 from kairos_ci.errors import UsageError
 from kairos_ci.events.parse import load_event
-from kairos_ci.events.records import Event, ManualDispatch
+from kairos_ci.events.records import Event, ManualDispatch, WorkflowRunCompleted
 from kairos_ci.forge.branches import Branches, auth_config
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
@@ -20,6 +20,7 @@ from kairos_ci.memory.store import MemoryStore
 from kairos_ci.policy.records import Actor, Situation, Trigger
 from kairos_ci.run import Nightly, task_kinds
 from kairos_ci.tasks.evidence import Runner
+from kairos_ci.tasks.fix_tests_run import WorkflowFix
 from kairos_ci.tasks.records import RunInfo
 
 
@@ -72,6 +73,38 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
         model_available=ctx.anthropic_api_key is not None,
         llm=claude.from_context(ctx),  # None without a key; anthropic loads on first call
         secrets=ctx.secrets(),
+    )
+
+
+def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
+    """A failed CI run's fix: the checkout is the default branch (workflow_run runs there)."""
+    repo: Path = args.repo
+    event = _event(ctx, args, "workflow_run")
+    if not isinstance(event, WorkflowRunCompleted):
+        raise UsageError("fix-tests needs a workflow_run payload (--payload or GITHUB_EVENT_PATH)")
+    if ctx.github_token is None:
+        raise UsageError("GITHUB_TOKEN is not set: fix-tests reads the run's artifacts through it")
+    base_sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
+    config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
+    repository = args.repository or ctx.repository or _repository_of(event)
+    run = RunInfo(_run_id(ctx, args), "workflow_run", datetime.now(UTC))
+    forge = _forge(ctx, repository, dry_run=False)
+    assert forge is not None  # a token is set
+    return WorkflowFix(
+        event=event,
+        repo=repo,
+        repository=repository,
+        default_branch=_default_branch(repo, event),
+        base_sha=base_sha,
+        config=config,
+        memory=_memory(ctx, repo, config),
+        forge=forge,
+        branches=_branches(ctx, repo),
+        runner=_runner(ctx, config, run.run_id),
+        run=run,
+        llm=claude.from_context(ctx),
+        secrets=ctx.secrets(),
+        dry_run=args.dry_run or ctx.inputs.dry_run,
     )
 
 

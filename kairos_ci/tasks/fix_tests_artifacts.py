@@ -1,0 +1,160 @@
+"""A failed run's JUnit reports, from its artifacts, handled strictly as data.
+
+Artifacts come through the forge (the zip is fetched from storage without the GitHub
+token) and are unpacked into a temporary directory with every member checked: no
+absolute paths, no ``..``, no backslashes, no symlinks, bounded counts and sizes, and
+only ``.xml`` files kept. Nothing in them is ever run. A bad artifact or file is noted
+and skipped; the others still count.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from kairos_ci.errors import KairosError
+from kairos_ci.forge.port import Forge
+from kairos_ci.forge.records import Artifact
+from kairos_ci.signals.read import parse_report
+from kairos_ci.signals.records import ErrorRecord, ReportFormat, TestResult
+
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ArtifactLimits:
+    max_artifacts: int = 20
+    max_zip_bytes: int = 100 * 1024 * 1024
+    max_members: int = 2000
+    max_member_bytes: int = 50 * 1024 * 1024
+    max_total_bytes: int = 200 * 1024 * 1024  # unpacked, per artifact
+
+
+@dataclass(frozen=True)
+class Reports:
+    tests: tuple[TestResult, ...]
+    notes: tuple[str, ...]  # what was skipped, and why
+
+    def failing(self) -> tuple[TestResult, ...]:
+        """Each failing test once, in report order."""
+        found: dict[str, TestResult] = {}
+        for test in self.tests:
+            if test.outcome in ("failed", "errored"):
+                found.setdefault(test.id, test)
+        return tuple(found.values())
+
+
+def junit_from_run(
+    forge: Forge, run_id: int, workdir: Path, limits: ArtifactLimits | None = None
+) -> Reports:
+    limits = limits or ArtifactLimits()
+    tests: list[TestResult] = []
+    notes: list[str] = []
+    artifacts = forge.list_artifacts(run_id)
+    if len(artifacts) > limits.max_artifacts:
+        notes.append(f"run {run_id}: only the first {limits.max_artifacts} artifacts are read")
+    for index, artifact in enumerate(artifacts[: limits.max_artifacts]):
+        where = f"artifact {artifact.name!r}"
+        if artifact.expired:
+            notes.append(f"{where}: expired")
+            continue
+        try:
+            data = forge.download_artifact(artifact.id, limits.max_zip_bytes)
+        except KairosError as err:
+            notes.append(f"{where}: {err}")
+            continue
+        target = workdir / f"artifact-{index}"
+        files, problems = unpack(data, target, limits)
+        notes += [f"{where}: {p}" for p in problems]
+        found, errors = _read(files, target, artifact)
+        tests += found
+        notes += errors
+    return Reports(tuple(tests), tuple(notes))
+
+
+def unpack(data: bytes, target: Path, limits: ArtifactLimits) -> tuple[list[Path], list[str]]:
+    """The ``.xml`` members of a zip, written under ``target``; problems as notes."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        return [], [f"not a readable zip ({err})"]
+    written: list[Path] = []
+    problems: list[str] = []
+    budget = limits.max_total_bytes
+    with archive:
+        members = archive.infolist()
+        if len(members) > limits.max_members:
+            problems.append(f"only the first {limits.max_members} of {len(members)} files are read")
+        for info in members[: limits.max_members]:
+            why = member_problem(info, limits)
+            if why == "skip":
+                continue
+            if why:
+                problems.append(f"{info.filename!r}: {why}")
+                continue
+            path = target.joinpath(*PurePosixPath(info.filename).parts)
+            try:
+                size = _extract(archive, info, path, min(budget, limits.max_member_bytes))
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+                problems.append(f"{info.filename!r}: cannot be unpacked ({err})")
+                path.unlink(missing_ok=True)
+                continue
+            budget -= size
+            written.append(path)
+    return written, problems
+
+
+def member_problem(info: zipfile.ZipInfo, limits: ArtifactLimits) -> str:
+    """Why a member is refused ("skip": silently, it is not a report), or ""."""
+    name = info.filename
+    mode = info.external_attr >> 16
+    if info.is_dir():
+        return "skip"
+    if stat.S_ISLNK(mode):
+        return "a symlink: refused"
+    if not name or "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "an absolute or Windows path: refused"
+    parts = PurePosixPath(name).parts
+    if any(part in ("..", ".") or not part.isprintable() for part in parts):
+        return "a path that leaves the folder: refused"
+    if not name.lower().endswith(".xml"):
+        return "skip"
+    if info.file_size > limits.max_member_bytes:
+        return f"{info.file_size} bytes, over the limit of {limits.max_member_bytes}"
+    return ""
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, cap: int) -> int:
+    """Copy one member, stopping at ``cap`` bytes whatever its header claims."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with archive.open(info) as source, path.open("xb") as sink:  # x: never through a link
+        for chunk in _chunks(source):
+            size += len(chunk)
+            if size > cap:
+                raise ValueError(f"larger than {cap} bytes unpacked")
+            sink.write(chunk)
+    return size
+
+
+def _chunks(source: IO[bytes]) -> Iterator[bytes]:
+    while chunk := source.read(CHUNK):
+        yield chunk
+
+
+def _read(files: list[Path], root: Path, artifact: Artifact) -> tuple[list[TestResult], list[str]]:
+    tests: list[TestResult] = []
+    notes: list[str] = []
+    for path in files:
+        display = f"{artifact.name}/{path.relative_to(root).as_posix()}"
+        for record in parse_report(path, ReportFormat.JUNIT, display=display):
+            if isinstance(record, TestResult):
+                tests.append(record)
+            elif isinstance(record, ErrorRecord):
+                notes.append(f"{record.file}: {record.message}")
+    return tests, notes
