@@ -21,7 +21,6 @@ from kairos_ci.commands import (
     memory,
     parse,
     publish,
-    review,
     run,
     sandbox,
     validate,
@@ -50,7 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
         publish,
         guard,
         fix_tests,
-        review,
     ):
         command.register(sub)
     return parser
