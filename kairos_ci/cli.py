@@ -21,6 +21,7 @@ from kairos_ci.commands import (
     memory,
     parse,
     publish,
+    review,
     run,
     sandbox,
     validate,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         publish,
         guard,
         fix_tests,
+        review,
     ):
         command.register(sub)
     return parser

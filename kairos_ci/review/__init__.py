@@ -1,0 +1,1 @@
+"""Pull-request review: one quiet, precise review per push."""

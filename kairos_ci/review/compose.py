@@ -1,0 +1,152 @@
+"""Composing the one review: which findings go inline, the body, and the coverage footer.
+
+A finding goes inline when its line is one GitHub shows in the pull request's diff (a
+suggestion also needs every line it replaces to be an added line). The first
+``limits.max_review_comments`` inline findings, most serious first, are comments; the
+rest, and findings with no line in the diff, are listed in the body. The footer says
+what was read and what was not, and never calls the review complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kairos_ci.review.markdown import code, fence
+from kairos_ci.review.records import RANK, Coverage, Finding, PullDiff, Scope
+
+MAX_LISTED = 50  # body list entries; the job summary has them all
+MAX_NOT_REVIEWED = 30
+NOT_COMPLETE = (
+    "_Automated checks and a model can miss problems: this is not a complete review, "
+    "and it never approves._"
+)
+
+
+@dataclass(frozen=True)
+class Composed:
+    body: str
+    comments: tuple[dict[str, object], ...]  # the bundle's review comments
+    inline: tuple[Finding, ...]
+    listed: tuple[Finding, ...]  # in the body
+
+
+def ranked(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (RANK[f.source], f.severity, f.path, f.line or 0))
+
+
+def compose(
+    findings: Sequence[Finding], pull: PullDiff, scope: Scope, coverage: Coverage, limit: int
+) -> Composed:
+    inline: list[Finding] = []
+    over: list[Finding] = []
+    unplaced: list[Finding] = []
+    for finding in ranked(findings):
+        if not placeable(finding, pull):
+            unplaced.append(finding)
+        elif len(inline) < limit:
+            inline.append(finding)
+        else:
+            over.append(finding)
+    body = _body(pull, scope, coverage, inline, over, unplaced, limit)
+    comments = tuple(_comment(f) for f in inline)
+    return Composed(body, comments, tuple(inline), (*over, *unplaced))
+
+
+def placeable(finding: Finding, pull: PullDiff) -> bool:
+    changed = pull.diff.file(finding.path)
+    if changed is None or finding.line is None:
+        return False
+    shown = changed.added | changed.context
+    if finding.suggestion is not None:
+        s = finding.suggestion
+        return all(n in changed.added for n in range(s.start, s.end + 1))
+    first = finding.start_line or finding.line
+    return all(n in shown for n in range(first, finding.line + 1))
+
+
+def _comment(finding: Finding) -> dict[str, object]:
+    text = finding.detail
+    if finding.suggestion is not None:
+        replacement = finding.suggestion.text
+        marks = fence(replacement)
+        block = f"{replacement}\n" if replacement else ""
+        text += f"\n\n{marks}suggestion\n{block}{marks}"
+    text += f"\n\n{_footnote(finding)}"
+    comment: dict[str, object] = {
+        "path": finding.path,
+        "line": finding.line,
+        "side": "RIGHT",
+        "body": text,
+        "fingerprint": finding.fingerprint,
+    }
+    if finding.start_line is not None and finding.start_line < (finding.line or 0):
+        comment["start_line"] = finding.start_line
+    return comment
+
+
+def _footnote(finding: Finding) -> str:
+    return (
+        f"_kairos · {code(finding.rule, 80)} · not useful? comment on the pull request "
+        f"`/kairos ignore {finding.fingerprint}` (this finding) or "
+        f"`/kairos ignore {finding.rule}` (this rule)_"
+    )
+
+
+def _body(
+    pull: PullDiff,
+    scope: Scope,
+    coverage: Coverage,
+    inline: list[Finding],
+    over: list[Finding],
+    unplaced: list[Finding],
+    limit: int,
+) -> str:
+    total = len(inline) + len(over) + len(unplaced)
+    what = scope.note or "this pull request"
+    lines = [f"**kairos** reviewed {what} (head `{pull.head[:12]}`): {_count(total)}."]
+    if inline:
+        lines.append(f"{len(inline)} of them are comments on the lines they concern.")
+    if over:
+        lines += ["", f"**More findings** (over `limits.max_review_comments`, {limit}):", ""]
+        lines += _listed(over)
+    if unplaced:
+        lines += ["", "**Not on a line of this diff:**", ""]
+        lines += _listed(unplaced, details=True)
+    lines += ["", *footer(coverage)]
+    return "\n".join(lines)
+
+
+def _count(n: int) -> str:
+    return "nothing new to say" if n == 0 else f"{n} new finding{'s' if n != 1 else ''}"
+
+
+def _listed(findings: list[Finding], details: bool = False) -> list[str]:
+    rows = []
+    for f in findings[:MAX_LISTED]:
+        where = f"{code(f.path)} line {f.line}" if f.line else code(f.path)
+        text = f.detail if details else f.title
+        rows.append(f"- {where}: {' '.join(text.split())} (`{f.fingerprint}`)")
+    if len(findings) > MAX_LISTED:
+        rows.append(f"- and {len(findings) - MAX_LISTED} more: see the run's job summary")
+    return rows
+
+
+def footer(coverage: Coverage) -> list[str]:
+    rows = [
+        "---",
+        "**Coverage**",
+        "",
+        f"- Deterministic checks (secrets, debug leftovers, test integrity, workflows, early "
+        f"warnings): read {coverage.checked} of {coverage.files} changed file(s) in scope.",
+        f"- Linters: {coverage.linters}.",
+        f"- Model review: {coverage.model}.",
+    ]
+    missing = coverage.not_reviewed
+    if missing:
+        rows += ["", f"**Not reviewed** ({len(missing)}):", ""]
+        rows += [f"- {code(item.path)}: {item.why}" for item in missing[:MAX_NOT_REVIEWED]]
+        if len(missing) > MAX_NOT_REVIEWED:
+            rows.append(f"- and {len(missing) - MAX_NOT_REVIEWED} more: see the run's job summary")
+    rows += ["", NOT_COMPLETE]
+    return rows

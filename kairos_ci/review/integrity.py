@@ -1,0 +1,47 @@
+"""The test-integrity guard, applied to the pull request's own diff.
+
+The same rules that gate kairos's own patches (removed or weakened assertions, new
+skips, loosened tolerances, deselected tests...) are reported on a human's pull
+request, as information for its reviewers. Only flagged verdicts are reported; notes
+(a renamed test, an edited expectation with its code) are not worth a comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kairos_ci.forge.markers import fingerprint
+from kairos_ci.guard.check import check
+from kairos_ci.guard.records import Verdict
+from kairos_ci.guard.revisions import patch_versions, test_sources
+from kairos_ci.guard.special import test_literals_of
+from kairos_ci.review.markdown import code, inert
+from kairos_ci.review.records import Finding, Scope, Source
+
+
+def guard_findings(repo: Path, merge_base: str, head: str, scope: Scope) -> Iterator[Finding]:
+    files = patch_versions(repo, merge_base, head)
+    report = check(files, test_literals_of(test_sources(repo, head)))
+    for verdict in report.flagged:
+        if verdict.path in scope.files:
+            yield _finding(verdict)
+
+
+def _finding(verdict: Verdict) -> Finding:
+    rule = f"guard/{verdict.rule}"
+    test = f" in {code(verdict.test)}" if verdict.test else ""
+    detail = (
+        f"**Test integrity** ({verdict.rule}){test}: {inert(verdict.message, 300)}. "
+        "If the test was wrong, say why in the pull request; otherwise keep what it checked."
+    )
+    return Finding(
+        source=Source.GUARD,
+        rule=rule,
+        path=verdict.path,
+        line=verdict.line,
+        title=f"test integrity: {verdict.rule}{test}",
+        detail=detail,
+        fingerprint=fingerprint(rule, verdict.path, verdict.test or "", prefix="guard"),
+        severity=0,
+    )
