@@ -102,7 +102,6 @@ def unpack(data: bytes, target: Path, limits: ArtifactLimits) -> tuple[list[Path
                 size = _extract(archive, info, path, min(budget, limits.max_member_bytes))
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
                 problems.append(f"{info.filename!r}: cannot be unpacked ({err})")
-                path.unlink(missing_ok=True)
                 continue
             budget -= size
             written.append(path)
@@ -134,11 +133,15 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, cap: i
     path.parent.mkdir(parents=True, exist_ok=True)
     size = 0
     with archive.open(info) as source, path.open("xb") as sink:  # x: never through a link
-        for chunk in _chunks(source):
-            size += len(chunk)
-            if size > cap:
-                raise ValueError(f"larger than {cap} bytes unpacked")
-            sink.write(chunk)
+        try:
+            for chunk in _chunks(source):
+                size += len(chunk)
+                if size > cap:
+                    raise ValueError(f"larger than {cap} bytes unpacked")
+                sink.write(chunk)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            path.unlink()  # ours: created just now, so a partial file never stays
+            raise
     return size
 
 
