@@ -12,6 +12,7 @@ from kairos_ci.bundle.apply import ApplySettings, apply
 from kairos_ci.bundle.records import ApplyResult, Bundle, Kind, Write
 from kairos_ci.config.records import Config, TaskKind
 from kairos_ci.context import Secret
+from kairos_ci.deps.nightly import DepsOutcome, nightly_updates
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
@@ -54,6 +55,7 @@ class Nightly:
     model_available: bool
     llm: Llm | None = None  # None without an API key: model tasks wait, with the reason
     secrets: tuple[Secret, ...] = ()  # redacted from all the model sees and says
+    pip_index_url: Secret | None = None  # a private index may carry credentials
 
 
 def nightly(n: Nightly) -> outcome.RunOutcome:
@@ -71,6 +73,9 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     changes, skipped = _work(n, evidence)
     fixed = _fix_tests(n, evidence, verdicts, loaded.memory, known.known)
     changes += fixed.changes
+    updates = _update_deps(n, loaded.memory)
+    changes += updates.changes
+    skipped += updates.skipped
     gated = gate(changes, n.config, n.situation, known.known, n.default_branch)
     waiting = fixed.waiting_after(outcome.waiting_for_agent(evidence, verdicts, n.model_available))
     view = BoardInput(
@@ -90,7 +95,8 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     writes += dashboard_write(board(view), n.config, n.situation, known.dashboard)
     bundle = Bundle(n.repository, tuple(writes), journal.created_by(n.run))
     applied = _act(n, bundle)
-    work = opened_work(applied, n.run.at, known.known.work)
+    identities = {change.branch: change.identity for change in changes}
+    work = opened_work(applied, n.run.at, known.known.work, identities)
     record = journal.build(
         n.run, n.base_sha, evidence, results, verdicts, known, gated, applied, work, fixed
     )
@@ -154,6 +160,14 @@ def _fix_tests(
         known,
         n.run.now,
         n.secrets,
+    )
+
+
+def _update_deps(n: Nightly, memory: Memory) -> DepsOutcome:
+    if TaskKind.UPDATE_DEPS not in n.tasks:
+        return DepsOutcome()
+    return nightly_updates(
+        n.repo, n.base_sha, n.config, n.runner, memory, n.pip_index_url, n.run.now
     )
 
 

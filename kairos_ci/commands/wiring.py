@@ -73,6 +73,7 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
         model_available=ctx.anthropic_api_key is not None,
         llm=claude.from_context(ctx),  # None without a key; anthropic loads on first call
         secrets=ctx.secrets(),
+        pip_index_url=ctx.pip_index_url,
     )
 
 

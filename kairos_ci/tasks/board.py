@@ -52,8 +52,12 @@ def board(data: BoardInput) -> Dashboard:
     )
 
 
-def opened_work(result: ApplyResult, at: str, known: Mapping[str, Work]) -> dict[str, Work]:
-    """Work state after applying: every PR write that landed is open kairos work."""
+def opened_work(
+    result: ApplyResult, at: str, known: Mapping[str, Work], identities: Mapping[str, str]
+) -> dict[str, Work]:
+    """Work state after applying: every PR write that landed is open kairos work, keyed
+    by the change's identity (``identities``: branch -> identity) so that a human's
+    "no" can be matched against the same change on a later night."""
     work = dict(known)
     for outcome in result.outcomes:
         write = outcome.write
@@ -64,7 +68,7 @@ def opened_work(result: ApplyResult, at: str, known: Mapping[str, Work]) -> dict
             continue
         branch = str(write.target["branch"])
         number = int(str(outcome.url).rstrip("/").rsplit("/", 1)[-1]) if outcome.url else None
-        digest = patch_hash(str(write.payload["change"]["patch"]))
+        digest = identities.get(branch) or patch_hash(str(write.payload["change"]["patch"]))
         kind = write.task.value if write.task else ""
         work[branch] = Work(branch, number, WorkState.OPEN, digest, kind, at)
     return work

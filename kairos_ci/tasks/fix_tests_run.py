@@ -103,7 +103,8 @@ def fix_failed_run(w: WorkflowFix) -> RunOutcome:
     writes = (*gated.writes, *_comments(gated, target, w.default_branch))
     bundle = Bundle(w.repository, writes, journal.created_by(w.run))
     applied = apply(bundle, w.forge, w.branches, ApplySettings(w.config, dry_run=w.dry_run))
-    work = opened_work(applied, w.run.at, known.known.work)
+    identities = {c.branch: c.identity for c in fixed.changes}
+    work = opened_work(applied, w.run.at, known.known.work, identities)
     record = journal.build(w.run, w.base_sha, base, {}, {}, known, gated, applied, work, fixed)
     saved = None if w.dry_run else w.memory.save(record)
     waiting = {**held, **fixed.waiting_after({})}

@@ -68,11 +68,7 @@ def gate(
             decisions.append((target, verdict))
             continue
         work = known.work.get(change.branch)
-        if (
-            work is not None
-            and work.state is WorkState.OPEN
-            and work.patch_hash == change.patch_hash
-        ):
+        if work is not None and work.state is WorkState.OPEN and work.patch_hash == change.identity:
             left.append(f"{change.branch}: PR #{work.pr} already has this change")
             continue
         decision = _decide(change, config, situation)
@@ -99,7 +95,7 @@ def _refusal(change: ProposedChange, known: Known) -> str | None:
             f"{c.name}: {c.detail}" for c in change.checks if c.blocking and not c.passed
         )
         return f"{change.branch}: verification failed ({failed})"
-    rejection = known.rejections.get(change.patch_hash)
+    rejection = known.rejections.get(change.identity)
     if rejection is not None:
         return f"{change.branch}: {rejection.by} rejected this exact change ({rejection.reason})"
     return None
@@ -139,7 +135,7 @@ def _pr_writes(
     kind = TaskKind(change.kind)
     pr = Write(
         Kind.PULL_REQUEST,
-        f"{change.kind}:{change.branch}",
+        f"{change.kind}:{change.branch}:{change.identity}",
         level,
         why,
         {"branch": change.branch, "base": base},

@@ -51,6 +51,7 @@ class ProposedChange:
     ceiling: Cap | None = None  # the highest level it may be published at, and why
     injection_signals: tuple[str, ...] = ()  # hidden content met on the way: caps at suggest
     details: str = ""  # a task's own PR-body section, already safe markdown
+    identity_key: str = ""  # what a human rejects or accepts; default: the patch itself
 
     @property
     def verified(self) -> bool:
@@ -59,3 +60,9 @@ class ProposedChange:
     @property
     def patch_hash(self) -> str:
         return patch_hash(self.patch)
+
+    @property
+    def identity(self) -> str:
+        """The same change on another night: its patch, or (for dependency updates) the
+        exact set of versions, which stays the same when the base moves under it."""
+        return self.identity_key or self.patch_hash
