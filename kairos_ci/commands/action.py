@@ -95,9 +95,36 @@ def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return run.finish(ctx, run.build(ctx, args), None)
 
 
+def _review(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.review import action_review, review_args
+
+    return action_review(ctx, runner, repo, review_args(repo, dry_run=ctx.inputs.dry_run))
+
+
+def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.fix_tests import fix_tests_main
+
+    config = repo / ctx.inputs.config if ctx.inputs.config else None
+    args = argparse.Namespace(
+        payload=None,
+        repo=repo,
+        repository=None,
+        config=config,
+        dry_run=ctx.inputs.dry_run,
+        bundle_out=None,
+        run_id=None,
+    )
+    return fix_tests_main(ctx, args)
+
+
 Handler = Callable[[context.Context, Runner, Path], int]
 # Each command the action can run; commands without a handler yet only validate.
-_HANDLERS: dict[str, Handler] = {"publish": _publish, "nightly": _nightly}
+_HANDLERS: dict[str, Handler] = {
+    "publish": _publish,
+    "nightly": _nightly,
+    "review": _review,
+    "fix-tests": _fix_tests,
+}
 
 
 def _command(requested: str, event_name: str | None) -> str:
