@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from kairos_ci import __version__
 from kairos_ci.commands import (
     action,
+    chat,
     demo,
     fix_tests,
     guard,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         guard,
         fix_tests,
         review,
+        chat,
     ):
         command.register(sub)
     return parser

@@ -1,1 +1,1 @@
-"""Chat commands: `/kairos ...` in issue and pull-request comments, from people with write access."""
+"""Chat commands: `/kairos ...` in comments, from people with write access."""

@@ -1,0 +1,63 @@
+"""Chat commands and what becomes of them, as frozen values."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from kairos_ci.config.records import Level
+from kairos_ci.memory.records import Rejection, Task
+
+
+class Name(enum.StrEnum):
+    HELP = "help"
+    STATUS = "status"
+    REVIEW = "review"
+    FIX = "fix"
+    APPROVE = "approve"
+    IGNORE = "ignore"
+    PLAN = "plan"
+
+
+@dataclass(frozen=True)
+class Command:
+    """``/kairos NAME [ARGUMENT]`` on a line of its own. ``name`` is None when the line
+    starts with ``/kairos`` but is not a command kairos knows (it gets the help)."""
+
+    name: Name | None
+    argument: str
+    line: str  # the command line as written, visible characters only
+
+
+@dataclass(frozen=True)
+class Authorization:
+    allowed: bool
+    why: str
+    ceiling: Level = Level.AUTO  # bots that are let in get at most suggest
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a command does: the reply, and what memory should learn."""
+
+    text: str
+    tasks: tuple[Task, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    tick: str | None = None  # an approve key to tick on the dashboard
+    review: bool = False  # run a review of this pull request (the composition root does)
+
+
+class Status(enum.StrEnum):
+    IGNORED = "ignored"  # not a command for kairos (no command, edited, kairos's own comment)
+    REFUSED = "refused"  # a command from someone who may not give one: no reply at all
+    DONE = "done"
+    FAILED = "failed"  # accepted, but GitHub or memory said no
+
+
+@dataclass(frozen=True)
+class ChatOutcome:
+    status: Status
+    why: str
+    command: Command | None = None
+    reply: str | None = None  # what was posted
+    notes: tuple[str, ...] = ()
