@@ -27,12 +27,13 @@ from kairos_ci.bundle.apply import ApplySettings, apply
 from kairos_ci.bundle.records import ApplyResult, Bundle, Kind, Status, Write
 from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.context import Secret
+from kairos_ci.errors import NotFound
 from kairos_ci.events.records import WorkflowRunCompleted
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
-from kairos_ci.policy.records import Actor, Cap, Situation, Trigger
+from kairos_ci.policy.records import Actor, Cap, Permission, Situation, Trigger
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import journal
@@ -98,7 +99,7 @@ def fix_failed_run(w: WorkflowFix) -> RunOutcome:
         return _report(w, (*notes, Skip("fix_tests", why)))
     base = _base_evidence(w)
     fixed, held = _fix(w, w.llm, target, failing, base, loaded.memory, known.known)
-    situation = _situation(w)
+    situation = _situation(w, target)
     gated = gate(fixed.changes, w.config, situation, known.known, w.default_branch)
     writes = (*gated.writes, *_comments(gated, target, w.default_branch))
     bundle = Bundle(w.repository, writes, journal.created_by(w.run))
@@ -218,9 +219,16 @@ def _base_evidence(w: WorkflowFix) -> Evidence:
         return gather(scratch.path, w.config, w.runner, run_commands=True)
 
 
-def _situation(w: WorkflowFix) -> Situation:
+def _situation(w: WorkflowFix, target: Target) -> Situation:
+    """A failure on the default branch is about the default branch's own code: whoever
+    pushed it, no one's trust is in play (as for a scheduled run). A PR's is."""
+    if target.pull is None:
+        return Situation(Trigger.WORKFLOW_RUN, None)
     actor = w.event.actor
-    permission = w.forge.get_permission(actor.login)
+    try:
+        permission = w.forge.get_permission(actor.login)
+    except NotFound:  # not a collaborator (an app's bot, a deleted user): no write access
+        permission = Permission.NONE
     who = Actor(actor.login, permission, actor.is_bot)
     return Situation(Trigger.WORKFLOW_RUN, who, from_fork=w.event.from_fork)
 

@@ -177,8 +177,14 @@ def test_a_fork_pull_request_gets_a_suggestion_comment_never_a_push(
         pr = maria.get_repo("octo/app").create_pull(base="main", head="feature", title="Feature")
         run_id = ci_run(sandbox, head, "feature", report, "pull_request")
         event = payload(
-            tmp_path, run_id, head, branch="main", event="pull_request", head_repo="eve/app"
-        )  # a fork: its branch may be called main too, and the event names no PR
+            tmp_path,
+            run_id,
+            head,
+            branch="main",
+            event="pull_request",
+            head_repo="mallory/app",
+            actor="mallory",
+        )  # a fork by a stranger: its branch may be called main too, the event names no PR
         assert fix_tests(world, event, "--run-id", "ci-7") == 0
         assert list(pulls(sandbox)) == ["feature"]  # no fix PR, nothing pushed to the PR
         (comment,) = comments(sandbox)
@@ -188,6 +194,8 @@ def test_a_fork_pull_request_gets_a_suggestion_comment_never_a_push(
         assert f"| `{TARGET}` | failed | passed |" in body
         assert "```diff" in body and "+    if not values:" in body
         assert "the pull request comes from a fork" in body
+        asked = [r for r in sandbox.state()["requests"] if "/mallory/permission" in r["path"]]
+        assert [r["status"] for r in asked] == [404]  # a stranger: no write access assumed
         summary = env.read_text()
         assert f"fix_tests (tests.test_stats::test_new_feature): {PR_ONLY}" in summary
         branches = world.git("ls-remote", "--heads", "origin")
