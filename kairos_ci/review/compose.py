@@ -16,6 +16,8 @@ from kairos_ci.review.markdown import code, fence
 from kairos_ci.review.records import RANK, Coverage, Finding, PullDiff, Scope
 
 MAX_LISTED = 50  # body list entries; the job summary has them all
+MAX_BODY_CHARS = 60_000  # GitHub takes 65,536; the marker and a margin need the rest
+_CUT = "\n\n_(cut here: the full list is in the run's job summary)_"
 MAX_NOT_REVIEWED = 30
 NOT_COMPLETE = (
     "_Automated checks and a model can miss problems: this is not a complete review, "
@@ -67,21 +69,23 @@ def placeable(finding: Finding, pull: PullDiff) -> bool:
 
 def _comment(finding: Finding) -> dict[str, object]:
     text = finding.detail
+    first, last = finding.start_line, finding.line
     if finding.suggestion is not None:
-        replacement = finding.suggestion.text
-        marks = fence(replacement)
-        block = f"{replacement}\n" if replacement else ""
+        s = finding.suggestion
+        first, last = s.start, s.end  # the comment covers exactly what the suggestion replaces
+        marks = fence(s.text)
+        block = f"{s.text}\n" if s.text else ""
         text += f"\n\n{marks}suggestion\n{block}{marks}"
     text += f"\n\n{_footnote(finding)}"
     comment: dict[str, object] = {
         "path": finding.path,
-        "line": finding.line,
+        "line": last,
         "side": "RIGHT",
         "body": text,
         "fingerprint": finding.fingerprint,
     }
-    if finding.start_line is not None and finding.start_line < (finding.line or 0):
-        comment["start_line"] = finding.start_line
+    if first is not None and last is not None and first < last:
+        comment["start_line"] = first
     return comment
 
 
@@ -113,8 +117,12 @@ def _body(
     if unplaced:
         lines += ["", "**Not on a line of this diff:**", ""]
         lines += _listed(unplaced, details=True)
-    lines += ["", *footer(coverage)]
-    return "\n".join(lines)
+    tail = "\n".join(["", *footer(coverage)])
+    text = "\n".join(lines)
+    room = MAX_BODY_CHARS - len(tail)
+    if len(text) > room:  # the lists give way; the coverage footer always stays
+        text = text[: room - len(_CUT)] + _CUT
+    return text + tail
 
 
 def _count(n: int) -> str:

@@ -24,6 +24,7 @@ from kairos_ci.tasks.evidence import Runner, run_linter
 from kairos_ci.workspace.commands import run_command
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
 
+MAX_SUGGESTION_CHARS = 8000
 _SEVERITY = {signals.Severity.ERROR: 0, signals.Severity.WARNING: 1, signals.Severity.NOTE: 2}
 
 
@@ -75,8 +76,10 @@ def _replacement(hunk: Hunk, rows: list[str]) -> Suggestion | None:
     if hunk.old_count == 0:
         return None  # a pure insertion has no head line to hang a suggestion on
     start = hunk.old_start
-    new = rows[hunk.new_start - 1 : hunk.new_start - 1 + hunk.new_count]
-    return Suggestion(start, start + hunk.old_count - 1, "\n".join(new))
+    new = "\n".join(rows[hunk.new_start - 1 : hunk.new_start - 1 + hunk.new_count])
+    if len(new) > MAX_SUGGESTION_CHARS:
+        return None  # a rewrite that big is not a one-click suggestion
+    return Suggestion(start, start + hunk.old_count - 1, new)
 
 
 def _findings(

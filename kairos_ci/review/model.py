@@ -10,7 +10,6 @@ decide what is posted, where, or at which autonomy.
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -173,7 +172,3 @@ def _finding(path: str, line: int, severity: str, body: str, redactor: Redactor)
         fingerprint=fingerprint("model", path, " ".join(text.split())[:300], prefix="model"),
         severity=SEVERITIES.index(severity),
     )
-
-
-def used_models(charges: Sequence[Charge]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c.model for c in charges))

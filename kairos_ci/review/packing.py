@@ -106,7 +106,7 @@ def _excerpt(
             new = int(header.group(1))
             hunks.append([row])
             continue
-        if not hunks or row.startswith(("\\", "+++", "---")):
+        if not hunks or not row or row.startswith(("\\", "+++", "---")):
             continue
         if row.startswith("+"):
             shown = "[withheld: a likely secret]" if new in withheld else row[1:]

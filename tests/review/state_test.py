@@ -1,0 +1,46 @@
+"""What a review remembers and what it must never say again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kairos_ci.memory.records import Fact, Memory, Posted, Rejection
+from kairos_ci.review.records import Finding, Source
+from kairos_ci.review.state import fresh, journal, last_head, posted_key
+from kairos_ci.tasks.records import RunInfo
+
+AT = "2026-11-27T00:00:00Z"
+RUN = RunInfo("r1", "pull_request", datetime(2026, 11, 27, tzinfo=UTC))
+
+
+def finding(fp: str, rule: str = "ruff/F401") -> Finding:
+    return Finding(Source.LINT, rule, "a.py", 1, "t", "d", fp)
+
+
+def test_posted_on_this_pull_request_or_ignored_is_not_said_again() -> None:
+    memory = Memory(
+        posted={
+            posted_key(7, "lint-1"): Posted("review", "pr#7", "https://x/pull/7", AT),
+            posted_key(8, "lint-2"): Posted("review", "pr#8", "https://x/pull/8", AT),
+        },
+        rejections={key: Rejection(key, "maria", AT) for key in ("E501", "lint-4")},
+    )
+    found = [
+        finding("lint-1"),  # said on #7
+        finding("lint-2"),  # said on another pull request: not here
+        finding("lint-3", "ruff/e501"),  # its rule is ignored (names compare without case)
+        finding("lint-4"),  # this finding is ignored
+        finding("lint-2"),  # the same finding twice in one run
+    ]
+    kept, dropped = fresh(found, memory, 7)
+    assert [f.fingerprint for f in kept] == ["lint-2"] and dropped == 3
+
+
+def test_the_journal_keeps_the_head_unless_posting_failed() -> None:
+    entry = journal(RUN, 7, "a" * 40, "https://x/pull/7", ["lint-1"], (), "suggest")
+    assert entry.facts == (Fact("review.head.pr#7", "a" * 40, "review", "r1", RUN.at),)
+    assert list(entry.posted) == ["pr#7:lint-1"]
+    failed = journal(RUN, 7, "a" * 40, "https://x/pull/7", ["lint-1"], (), "suggest", failed=True)
+    assert failed.facts == () and failed.posted == {}
+    assert last_head(Memory(facts={f.key: f for f in entry.facts}), 7) == "a" * 40
+    assert last_head(Memory(), 7) is None
