@@ -19,6 +19,7 @@ import jsonschema
 from kairos_ci.config import schema as schemas
 from kairos_ci.config.records import (
     BUILTIN_PROTECTED_PATHS,
+    AgentConfig,
     AutonomyConfig,
     Budget,
     ChatConfig,
@@ -278,6 +279,7 @@ def _build(data: dict[str, Any], source: str) -> Config:
         ),
         limits=Limits(**data["limits"]),
         update_deps=_update_deps(data["update_deps"]),
+        agent=AgentConfig(edit_tests=bool(data["agent"]["edit_tests"])),
         review=ReviewConfig(drafts=data["review"]["drafts"]),
         chat=ChatConfig(allowed_bots=tuple(data["chat"]["allowed_bots"])),
     )

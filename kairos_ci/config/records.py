@@ -180,6 +180,11 @@ class ChatConfig:
 
 
 @dataclass(frozen=True)
+class AgentConfig:
+    edit_tests: bool = False  # tests are the oracle: read-only for fix_tests unless allowed
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     version: int
@@ -196,3 +201,4 @@ class Config:
     update_deps: UpdateDepsConfig = UpdateDepsConfig()
     review: ReviewConfig = ReviewConfig()
     chat: ChatConfig = ChatConfig()
+    agent: AgentConfig = AgentConfig()

@@ -60,7 +60,6 @@ class FixRequest:
     ceiling: Cap | None = None  # a cap from where the failures came from
     source: str = "the default branch"
     limits: AgentLimits | None = None
-    edit_tests: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ def _fix(
             secrets=req.secrets,
             context=req.context,
             limits=req.limits,
-            edit_tests=req.edit_tests,
+            edit_tests=req.config.agent.edit_tests,
         )
     charges = (*sorted_out.charges, *attempt.charges)
     why = _no_fix(attempt)

@@ -253,3 +253,8 @@ def test_config_is_read_from_a_commit_not_the_working_tree(tmp_path: Path) -> No
     assert load_config_at(tmp_path, "HEAD").source == "(built-in defaults)"
     with pytest.raises(GitError):
         load_config_at(tmp_path, "no-such-rev")
+
+
+def test_agent_edit_tests_is_read() -> None:
+    assert parse_config(b"version: 1\n", "x").agent.edit_tests is False
+    assert parse_config(b"version: 1\nagent: {edit_tests: true}\n", "x").agent.edit_tests is True
