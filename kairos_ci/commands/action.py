@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kairos_ci import __version__, context
 from kairos_ci.errors import ConfigError, UsageError
 from kairos_ci.report.runner import Runner
-from kairos_ci.report.summary import RunReport, Skip, render
+from kairos_ci.report.summary import RunReport, render
 
 if TYPE_CHECKING:
     from kairos_ci.config.records import Config
@@ -29,7 +29,6 @@ COMMAND_FOR_EVENT = {
     "issue_comment": "chat",
 }
 COMMANDS = ("auto", "validate", "publish", *sorted(set(COMMAND_FOR_EVENT.values())))
-NOT_YET = f"not available in kairos-ci {__version__}; this run only validated the config"
 
 
 def register(sub: Any) -> None:
@@ -72,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
     handler = _HANDLERS.get(command)
     if handler is not None:
         return handler(ctx, runner, repo)
-    done = (f"config: {config_note}",)
-    skipped = () if command == "validate" else (Skip(command, NOT_YET),)
-    report = RunReport("kairos-ci", (*facts, ("config", config.source)), done, skipped)
+    report = RunReport(
+        "kairos-ci", (*facts, ("config", config.source)), (f"config: {config_note}",)
+    )
     _finish(runner, report)
     return 0
 
@@ -101,6 +100,12 @@ def _review(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return action_review(ctx, runner, repo, review_args(repo, dry_run=ctx.inputs.dry_run))
 
 
+def _chat(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.chat import action_chat, chat_args
+
+    return action_chat(ctx, runner, repo, chat_args(repo))
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands.fix_tests import fix_tests_main
 
@@ -118,12 +123,13 @@ def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
 
 Handler = Callable[[context.Context, Runner, Path], int]
-# Each command the action can run; commands without a handler yet only validate.
+# Each command the action can run (``validate`` needs no handler).
 _HANDLERS: dict[str, Handler] = {
     "publish": _publish,
     "nightly": _nightly,
     "review": _review,
     "fix-tests": _fix_tests,
+    "chat": _chat,
 }
 
 
