@@ -32,10 +32,9 @@ def act(monkeypatch: pytest.MonkeyPatch, event: str, event_file: Path, repo: Pat
     return main(["action", "--repo", str(repo)])
 
 
+@pytest.mark.usefixtures("env")
 def test_pull_request_is_reviewed_and_a_command_answered(
-    tmp_path: Path,
-    env: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = project(tmp_path)
     branch(world, "feature", {"calc/core.py": FEATURE_CORE, "tests/test_core.py": FEATURE_TESTS})
