@@ -15,6 +15,7 @@ from kairos_ci.context import Secret
 from kairos_ci.deps.nightly import DepsOutcome, nightly_updates
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
+from kairos_ci.errors import UsageError
 from kairos_ci.git import Git
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
@@ -135,7 +136,10 @@ def _work(n: Nightly, evidence: Evidence) -> tuple[list[ProposedChange], list[Sk
         return changes, skipped
     for linter in n.config.linters:
         done = fix_lint(n.repo, n.base_sha, linter, n.config, n.runner, evidence)
-        (changes if isinstance(done, ProposedChange) else skipped).append(done)  # type: ignore[arg-type]
+        if isinstance(done, ProposedChange):
+            changes.append(done)
+        else:
+            skipped.append(done)
     return changes, skipped
 
 
@@ -195,4 +199,9 @@ def _label(config: Config) -> str:
 def task_kinds(requested: Mapping[str, str] | None) -> frozenset[TaskKind]:
     """The tasks a run does: all of them, or those a workflow_dispatch input names."""
     names = (requested or {}).get("tasks", "").replace(",", " ").split()
+    known = {kind.value for kind in TaskKind}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        choices = ", ".join(sorted(known))
+        raise UsageError(f"unknown task {unknown[0]!r} in the `tasks` input; expected {choices}")
     return frozenset(TaskKind(name) for name in names) if names else frozenset(TaskKind)
