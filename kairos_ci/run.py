@@ -13,9 +13,9 @@ from kairos_ci.bundle.records import ApplyResult, Bundle, Kind, Write
 from kairos_ci.config.records import Config, TaskKind
 from kairos_ci.context import Secret
 from kairos_ci.deps.nightly import DepsOutcome, nightly_updates
+from kairos_ci.errors import UsageError
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
-from kairos_ci.errors import UsageError
 from kairos_ci.git import Git
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
