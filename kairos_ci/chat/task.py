@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from kairos_ci.chat.authorize import authorize, refused_early
 from kairos_ci.chat.handle import Thread, answer
 from kairos_ci.chat.parse import first_command
-from kairos_ci.chat.records import Answer, Authorization, ChatOutcome, Command, Status
+from kairos_ci.chat.records import Answer, Authorization, ChatOutcome, Command, Name, Status
 from kairos_ci.config.records import Config
 from kairos_ci.errors import ForgeError
 from kairos_ci.events.records import IssueCommentCreated
@@ -93,7 +93,7 @@ def _authorized(job: ChatJob) -> Authorization:
 
 def _thread(job: ChatJob, command: Command, allowed: Authorization) -> Thread:
     event = job.event
-    wants_board = command.name is not None and command.name.value == "approve"
+    wants_board = command.name is Name.APPROVE
     return Thread(
         number=event.issue_number,
         on_pull_request=event.on_pull_request,

@@ -61,7 +61,7 @@ def action_chat(
 ) -> int:
     """The action's ``chat`` command (``commands/action.py``): same as the CLI's."""
     from kairos_ci.chat.task import ChatJob, chat
-    from kairos_ci.commands.review import finish
+    from kairos_ci.commands.review import _load, finish
     from kairos_ci.commands.wiring import _forge, _memory, _run_id
     from kairos_ci.config.load import load_config_at
     from kairos_ci.events.parse import load_event
@@ -80,21 +80,32 @@ def action_chat(
     assert forge is not None  # without a token _forge raises
     run = RunInfo(_run_id(ctx, args), "issue_comment", datetime.now(UTC))
     store = _memory(ctx, args.repo, config)
-    memory = store.load().memory
+    memory, notes = _load(store)
 
     def reviewer(number: int) -> str:
         return _review_now(ctx, args.repo, repository, forge, number, run.run_id)
 
     job = ChatJob(event, config, memory, forge, run, sha, reviewer=reviewer)
     chatted = chat(job)
-    notes = _save(store, chatted)
-    return finish(runner, _report(event, chatted, notes), None, 0)
+    notes += _save(store, chatted)
+    return finish(runner, _report(event, chatted, tuple(notes)), None, 0)
 
 
 def _review_now(
     ctx: context.Context, repo: Path, repository: str, forge: Forge, number: int, run_id: str
 ) -> str:
     """Review pull request ``number`` now (the whole of it, nothing said twice); the reply."""
+    from kairos_ci.errors import KairosError
+
+    try:
+        return _review(ctx, repo, repository, forge, number, run_id)
+    except KairosError as err:  # the command was accepted: say why it did not work
+        return f"The review could not run: {err}"
+
+
+def _review(
+    ctx: context.Context, repo: Path, repository: str, forge: Forge, number: int, run_id: str
+) -> str:
     from kairos_ci.commands.review import ReviewRequest, review_pull
     from kairos_ci.review.records import PullView
 
@@ -131,16 +142,16 @@ def review_reply(done: ReviewDone, head_sha: str) -> str:
     return f"Reviewed {head}: {len(result.said)} new finding(s), in the review above."
 
 
-def _save(store: Any, chatted: Chatted) -> tuple[str, ...]:
+def _save(store: Any, chatted: Chatted) -> list[str]:
     from kairos_ci.errors import GitError, MemoryError_
 
     if chatted.journal is None:
-        return ()
+        return []
     try:
         store.save(chatted.journal)
     except (MemoryError_, GitError) as err:
-        return (f"memory not saved: {err}",)
-    return ("memory: recorded",)
+        return [f"memory not saved: {err}"]
+    return ["memory: recorded"]
 
 
 def _report(event: Any, chatted: Chatted, notes: tuple[str, ...]) -> RunReport:

@@ -22,12 +22,15 @@ from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
     from kairos_ci.bundle.records import Bundle, Outcome
+    from kairos_ci.config.records import Config
     from kairos_ci.forge.port import Forge
+    from kairos_ci.memory.records import Memory
     from kairos_ci.memory.store import MemoryStore
     from kairos_ci.report.runner import Runner
     from kairos_ci.report.summary import RunReport
     from kairos_ci.review.records import PullView
-    from kairos_ci.review.task import ReviewResult
+    from kairos_ci.review.task import ReviewJob, ReviewResult
+    from kairos_ci.tasks.records import RunInfo
 
 EVENTS = ("pull_request", "pull_request_target")
 
@@ -180,17 +183,13 @@ def review_pull(ctx: context.Context, request: ReviewRequest) -> ReviewDone:
 
 
 def _reviewed(
-    ctx: context.Context, request: ReviewRequest, config: Any, forge: Forge | None
+    ctx: context.Context, request: ReviewRequest, config: Config, forge: Forge | None
 ) -> ReviewDone:
-    from kairos_ci.agent.claude import NO_KEY, from_context
-    from kairos_ci.agent.redact import Redactor
-    from kairos_ci.agent.spend import BudgetView
     from kairos_ci.bundle.apply import ApplySettings, apply
     from kairos_ci.bundle.records import Bundle
-    from kairos_ci.commands.wiring import _memory, _run_id, _runner
-    from kairos_ci.policy.records import Trigger
+    from kairos_ci.commands.wiring import _memory, _run_id
     from kairos_ci.review.report import run_report
-    from kairos_ci.review.task import ReviewJob, review, review_write
+    from kairos_ci.review.task import review, review_write
     from kairos_ci.tasks.journal import created_by
     from kairos_ci.tasks.records import RunInfo
 
@@ -198,7 +197,29 @@ def _reviewed(
     run = RunInfo(run_id, request.event, datetime.now(UTC))
     store = _memory(ctx, request.repo, config)
     memory, notes = _load(store)
-    job = ReviewJob(
+    result = review(_job(ctx, request, config, memory, run))
+    write = review_write(result, request.pull)
+    bundle = Bundle(request.repository, (write,) if write else (), created_by(run))
+    applied = apply(bundle, forge, None, ApplySettings(config=config, dry_run=request.dry_run))
+    posted = applied.outcomes[0] if applied.outcomes else None
+    failed = posted is not None and posted.status.value == "failed"
+    problems = [f"the review was not posted: {posted.reason}"] if posted and failed else []
+    notes += _remember(ctx, store, request, run, result, posted)
+    report = run_report(request.pull, result, posted, problems=problems, notes=notes)
+    return ReviewDone(report, bundle, posted, result, 1 if problems else 0)
+
+
+def _job(
+    ctx: context.Context, request: ReviewRequest, config: Config, memory: Memory, run: RunInfo
+) -> ReviewJob:
+    from kairos_ci.agent.claude import NO_KEY, from_context
+    from kairos_ci.agent.redact import Redactor
+    from kairos_ci.agent.spend import BudgetView
+    from kairos_ci.commands.wiring import _runner
+    from kairos_ci.policy.records import Trigger
+    from kairos_ci.review.task import ReviewJob
+
+    return ReviewJob(
         repo=request.repo,
         pull=request.pull,
         config=config,
@@ -211,22 +232,9 @@ def _reviewed(
         trigger=Trigger(request.event),
         full=request.full,
     )
-    result = review(job)
-    write = review_write(result, request.pull)
-    bundle = Bundle(request.repository, (write,) if write else (), created_by(run))
-    applied = apply(bundle, forge, None, ApplySettings(config=config, dry_run=request.dry_run))
-    posted = applied.outcomes[0] if applied.outcomes else None
-    problems = (
-        [f"the review was not posted: {posted.reason}"]
-        if posted and posted.status.value == "failed"
-        else []
-    )
-    notes += _remember(ctx, store, request, run, result, posted)
-    report = run_report(request.pull, result, posted, problems=problems, notes=notes)
-    return ReviewDone(report, bundle, posted, result, 1 if problems else 0)
 
 
-def _load(store: MemoryStore) -> tuple[Any, list[str]]:
+def _load(store: MemoryStore) -> tuple[Memory, list[str]]:
     from kairos_ci.errors import GitError, MemoryError_
     from kairos_ci.memory.records import Memory
 
@@ -241,7 +249,7 @@ def _remember(
     ctx: context.Context,
     store: MemoryStore,
     request: ReviewRequest,
-    run: Any,
+    run: RunInfo,
     result: ReviewResult,
     posted: Outcome | None,
 ) -> list[str]:
