@@ -31,6 +31,7 @@ ACK = "eyes"
 KAIROS_ACTIONS = "github-actions[bot]"  # who kairos comments as with the workflow's token
 
 Reviewer = Callable[[int], str]  # reviews pull request N now; returns the reply's text
+Recorder = Callable[[Journal], str | None]  # saves a journal; None, or why it could not
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class ChatJob:
     sha: str  # the commit this run started from, for memory's run record
     own_login: str | None = None
     reviewer: Reviewer | None = None
+    recorder: Recorder | None = None  # None: memory is not written (the caller keeps it)
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,15 @@ def chat(job: ChatJob) -> Chatted:
     text = said.text
     if said.review:
         text = job.reviewer(event.issue_number) if job.reviewer else "Reviews cannot run here."
-    if said.tick is not None:
+    journal = _journal(job, said)
+    problem = job.recorder(journal) if journal is not None and job.recorder else None
+    if problem is not None:  # memory first: the reply must not promise what was not kept
+        text = f"kairos could not record this ({problem}); nothing was changed. Try again later."
+    elif said.tick is not None:
         _tick(job, said.tick)
     job.forge.ensure_comment(CommentSpec(event.issue_number, f"chat.{event.comment_id}", text))
-    outcome = ChatOutcome(Status.DONE, allowed.why, command, text)
-    return Chatted(outcome, _journal(job, said))
+    status = Status.FAILED if problem else Status.DONE
+    return Chatted(ChatOutcome(status, problem or allowed.why, command, text), journal)
 
 
 def _quiet(status: Status, why: str, command: Command | None = None) -> Chatted:

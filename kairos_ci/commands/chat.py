@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from kairos_ci.chat.task import Chatted
     from kairos_ci.commands.review import ReviewDone
     from kairos_ci.forge.port import Forge
+    from kairos_ci.memory.records import Journal
+    from kairos_ci.memory.store import MemoryStore
     from kairos_ci.report.runner import Runner
     from kairos_ci.report.summary import RunReport
 
@@ -60,6 +62,7 @@ def action_chat(
     ctx: context.Context, runner: Runner, repo: Path, args: argparse.Namespace | None = None
 ) -> int:
     """The action's ``chat`` command (``commands/action.py``): same as the CLI's."""
+    from kairos_ci.chat.records import Status
     from kairos_ci.chat.task import ChatJob, chat
     from kairos_ci.commands.review import _load, finish
     from kairos_ci.commands.wiring import _forge, _memory, _run_id
@@ -85,10 +88,15 @@ def action_chat(
     def reviewer(number: int) -> str:
         return _review_now(ctx, args.repo, repository, forge, number, run.run_id)
 
-    job = ChatJob(event, config, memory, forge, run, sha, reviewer=reviewer)
+    def recorder(journal: Journal) -> str | None:
+        return _save(store, journal)
+
+    job = ChatJob(event, config, memory, forge, run, sha, reviewer=reviewer, recorder=recorder)
     chatted = chat(job)
-    notes += _save(store, chatted)
-    return finish(runner, _report(event, chatted, tuple(notes)), None, 0)
+    if chatted.journal is not None and chatted.outcome.status is not Status.FAILED:
+        notes.append("memory: recorded")
+    code = 1 if chatted.outcome.status is Status.FAILED else 0
+    return finish(runner, _report(event, chatted, tuple(notes)), None, code)
 
 
 def _review_now(
@@ -142,16 +150,14 @@ def review_reply(done: ReviewDone, head_sha: str) -> str:
     return f"Reviewed {head}: {len(result.said)} new finding(s), in the review above."
 
 
-def _save(store: Any, chatted: Chatted) -> list[str]:
+def _save(store: MemoryStore, journal: Journal) -> str | None:
     from kairos_ci.errors import GitError, MemoryError_
 
-    if chatted.journal is None:
-        return []
     try:
-        store.save(chatted.journal)
+        store.save(journal)
     except (MemoryError_, GitError) as err:
-        return [f"memory not saved: {err}"]
-    return ["memory: recorded"]
+        return f"memory not saved: {err}"
+    return None
 
 
 def _report(event: Any, chatted: Chatted, notes: tuple[str, ...]) -> RunReport:

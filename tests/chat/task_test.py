@@ -226,3 +226,26 @@ def test_review_and_fix_need_a_pull_request(github: tuple[World, GitHubSandbox, 
     for words in ("/kairos review", "/kairos fix"):
         done = run_chat(sandbox, world, say(sandbox, world, "maria", issue.number, words).event)
         assert "works on pull requests" in (done.outcome.reply or "") and done.journal is None
+
+
+def test_a_reply_never_promises_what_memory_did_not_keep(
+    github: tuple[World, GitHubSandbox, int],
+) -> None:
+    world, sandbox, number = github
+    said = say(sandbox, world, "maria", number, "/kairos ignore ruff/F401")
+    kept: list[object] = []
+    job = ChatJob(
+        said.event, DEFAULTS, Memory(), forge_for(sandbox, world), RUN, "0" * 40,
+        recorder=lambda journal: "memory branch is protected",
+    )  # fmt: skip
+    done = chat(job)
+    assert done.outcome.status is Status.FAILED and "memory branch is protected" in done.outcome.why
+    (reply,) = kairos_replies(sandbox)
+    assert "could not record this" in reply and "will not post" not in reply
+    ok = ChatJob(
+        said.event, DEFAULTS, Memory(), forge_for(sandbox, world), RUN, "0" * 40,
+        recorder=lambda journal: kept.append(journal),  # type: ignore[func-returns-value]
+    )  # fmt: skip
+    assert chat(ok).outcome.status is Status.DONE and len(kept) == 1
+    (reply,) = kairos_replies(sandbox)  # the same reply, edited now that it holds
+    assert "will not post `ruff/F401` again" in reply
