@@ -128,12 +128,7 @@ def blobs(git: Git, rev: str, paths: Iterable[str]) -> dict[str, str | None]:
         return texts
     query = "".join(f"{rev}:{path}\n" for path in names).encode()
     checked = git.run("cat-file", "--batch-check", input=query).stdout.decode().splitlines()
-    small = [
-        path
-        for path, line in zip(names, checked, strict=True)
-        if (parts := line.split()) and len(parts) == 3 and parts[1] == "blob"
-        if int(parts[2]) <= MAX_FILE_BYTES
-    ]
+    small = [path for path, line in zip(names, checked, strict=True) if _small_blob(line)]
     if not small:
         return texts
     out = git.run("cat-file", "--batch", input="".join(f"{rev}:{p}\n" for p in small).encode())
@@ -145,6 +140,12 @@ def blobs(git: Git, rev: str, paths: Iterable[str]) -> dict[str, str | None]:
         texts[path] = _text(body)
         position = header_end + 1 + size + 1
     return texts
+
+
+def _small_blob(checked: str) -> bool:
+    """A ``--batch-check`` line for a blob within the size cap (not ``... missing``)."""
+    parts = checked.split()
+    return len(parts) == 3 and parts[1] == "blob" and int(parts[2]) <= MAX_FILE_BYTES
 
 
 def _text(body: bytes) -> str | None:
