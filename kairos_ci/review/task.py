@@ -181,6 +181,9 @@ def _linters(job: ReviewJob, pull: PullDiff, scope: Scope) -> tuple[str, Sequenc
         return "none configured", ()
     if job.pull.from_fork:
         return FORK_LINT, ()
+    if job.trigger is Trigger.PULL_REQUEST_TARGET:
+        # That job holds secrets: the pull request's code never runs there (SECURITY R6).
+        return "not run: pull_request_target holds secrets, so no pull-request code runs", ()
     if not scope.lines:
         return "not run: no added lines in scope", ()
     linted = lint(job.repo, job.config.linters, pull, scope, job.runner)
