@@ -55,27 +55,32 @@ def run(args: argparse.Namespace) -> int:
         ("kairos-ci", __version__),
     )
     try:
+        # Each pipeline reads its config from the right commit (a PR's base, the default
+        # branch); only `validate` checks the file in the working tree.
+        handler = _HANDLERS.get(command)
+        if handler is not None:
+            return handler(ctx, runner, repo)
         config, config_note = _config(repo, ctx.inputs.config)
     except ConfigError as err:
-        for problem in err.problems:
-            runner.annotate(
-                "error",
-                problem.message,
-                file=problem.source,
-                line=problem.line,
-                title=f"kairos config: {problem.key_path}",
-            )
-        report = RunReport("kairos-ci", facts, problems=tuple(str(p) for p in err.problems))
-        _finish(runner, report)
+        _config_problems(runner, facts, err)
         return 1
-    handler = _HANDLERS.get(command)
-    if handler is not None:
-        return handler(ctx, runner, repo)
     report = RunReport(
         "kairos-ci", (*facts, ("config", config.source)), (f"config: {config_note}",)
     )
     _finish(runner, report)
     return 0
+
+
+def _config_problems(runner: Runner, facts: tuple[tuple[str, str], ...], err: ConfigError) -> None:
+    for problem in err.problems:
+        runner.annotate(
+            "error",
+            problem.message,
+            file=problem.source.split("@", 1)[0],  # "path@commit" when read from a commit
+            line=problem.line,
+            title=f"kairos config: {problem.key_path}",
+        )
+    _finish(runner, RunReport("kairos-ci", facts, problems=tuple(str(p) for p in err.problems)))
 
 
 def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:

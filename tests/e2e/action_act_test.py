@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,13 @@ pytestmark = pytest.mark.slow
 
 
 def _target_repo(tmp_path: Path, config: str) -> Path:
+    """A repository with its config committed: the pipelines read config from a commit."""
     repo = tmp_path / "target"
     (repo / ".github").mkdir(parents=True)
     (repo / ".github" / "kairos.yml").write_text(config)
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-qm", "c"]):
+        subprocess.run(["git", *argv], cwd=repo, check=True)
     return repo
 
 
@@ -36,7 +41,15 @@ def test_validate_command_sets_outputs_and_step_summary(tmp_path: Path) -> None:
 
 def test_invalid_config_fails_the_step_with_a_located_annotation(tmp_path: Path) -> None:
     repo = _target_repo(tmp_path, "version: 1\nautonomy:\n  default: sometimes\n")
-    run = run_action(tmp_path, {"command": "auto", "working-directory": str(repo)})
+    dispatch = {
+        "ref": "refs/heads/main",
+        "inputs": {},
+        "sender": {"login": "maria", "type": "User"},
+        "repository": {"full_name": "octo/app", "default_branch": "main"},
+    }
+    run = run_action(
+        tmp_path, {"command": "auto", "working-directory": str(repo)}, payload=dispatch
+    )
     assert run.returncode != 0
     assert "line=3" in run.log and "not one of observe" in run.log
     assert "### Problems you need to fix" in run.summary
