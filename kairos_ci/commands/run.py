@@ -17,6 +17,7 @@ from kairos_ci import context
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
+    from kairos_ci.report.runner import Runner
     from kairos_ci.run import Nightly
     from kairos_ci.tasks.outcome import RunOutcome
 
@@ -28,6 +29,12 @@ def register(sub: Any) -> None:
         "run", help="one maintenance run (schedule or workflow_dispatch)"
     )
     parser.add_argument("--event", help="event name (default: GITHUB_EVENT_NAME, else schedule)")
+    add_run_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options every pipeline command shares."""
     parser.add_argument("--payload", type=Path, help="event payload (default: GITHUB_EVENT_PATH)")
     parser.add_argument(
         "--repo", type=Path, default=Path(), help="repository checkout (default: .)"
@@ -37,7 +44,6 @@ def register(sub: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="write the bundle, apply nothing")
     parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,16 +63,27 @@ def build(ctx: context.Context, args: argparse.Namespace) -> Nightly:
 
 
 def finish(ctx: context.Context, nightly: Nightly, bundle_out: Path | None) -> int:
-    from kairos_ci.bundle.load import dump_bundle
     from kairos_ci.report.runner import Runner
-    from kairos_ci.report.summary import render
     from kairos_ci.run import nightly as run_nightly
 
     runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
-    outcome: RunOutcome = run_nightly(nightly)
-    path = bundle_out or _default_bundle_path(ctx, nightly.dry_run)
+    return report_outcome(ctx, runner, run_nightly(nightly), bundle_out, nightly.dry_run)
+
+
+def report_outcome(
+    ctx: context.Context,
+    runner: Runner,
+    outcome: RunOutcome,
+    bundle_out: Path | None,
+    dry_run: bool,
+) -> int:
+    """Leave the bundle, the job summary, the outputs and annotations; return the exit code."""
+    from kairos_ci.bundle.load import dump_bundle
+    from kairos_ci.report.summary import render
+
+    path = bundle_out or _default_bundle_path(ctx, dry_run)
     if path is not None:
         dump_bundle(outcome.bundle, path)
     runner.write_summary(render(outcome.report))
