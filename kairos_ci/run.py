@@ -105,17 +105,17 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     return outcome.summarise(
         n.run,
         n.config,
-        evidence,
-        verdicts,
-        gated,
-        (*skipped, *gated.skipped),
-        waiting,
-        bundle,
-        applied,
-        saved,
-        loaded.notes,
-        n.dry_run,
-        fixed.spend,
+        evidence=evidence,
+        verdicts=verdicts,
+        gated=gated,
+        skipped=(*skipped, *gated.skipped),
+        waiting=waiting,
+        bundle=bundle,
+        applied=applied,
+        saved=saved,
+        memory_notes=loaded.notes,
+        dry_run=n.dry_run,
+        spend=fixed.spend,
     )
 
 

@@ -38,6 +38,7 @@ def waiting_for_agent(
 def summarise(
     run: RunInfo,
     config: Config,
+    *,
     evidence: Evidence,
     verdicts: Mapping[str, TestVerdict],
     gated: Gated,
