@@ -14,7 +14,6 @@ from tests.review.scenario import (
     FEATURE_TESTS,
     branch,
     client,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,

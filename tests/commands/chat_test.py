@@ -17,7 +17,6 @@ from tests.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,
@@ -32,7 +31,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def github(
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[World, GitHubSandbox, int]]:
     world = project(tmp_path)
@@ -74,7 +73,7 @@ def replies(sandbox: GitHubSandbox) -> list[str]:
 def test_review_on_request_then_ignore_a_rule_then_status(
     github: tuple[World, GitHubSandbox, int],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
 ) -> None:
     world, sandbox, number = github
     assert chat(tmp_path, world, say(sandbox, world, "maria", number, "/kairos review")) == 0
@@ -111,7 +110,7 @@ def test_review_on_request_then_ignore_a_rule_then_status(
 def test_an_outsiders_command_leaves_no_trace(
     github: tuple[World, GitHubSandbox, int],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
 ) -> None:
     world, sandbox, number = github
     said = say(sandbox, world, "eve", number, "/kairos review", association="COLLABORATOR")

@@ -8,8 +8,6 @@ real git and real pytest runs of the demo's sample project.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ from tests.e2e.fix_tests_test import (
     pulls,
     sample_world,
 )
-from tests.sandbox.github.world import KAIROS_TOKEN, MAINTAINER_TOKEN, World, add_branch
+from tests.sandbox.github.world import MAINTAINER_TOKEN, World, add_branch
 
 pytestmark = [
     pytest.mark.slow,
@@ -58,20 +56,6 @@ MAIN_REPORT = junit(
     ["test_mean", "test_median_odd_and_even", "test_mode_of_generated_sample"],
     {"test_mean_of_empty_is_zero": "ZeroDivisionError: division by zero"},
 )
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "KAIROS_", "ANTHROPIC_", "RUNNER_")):
-            monkeypatch.delenv(name)
-    venv_bin = str(Path(sys.executable).parent)
-    monkeypatch.setenv("PATH", venv_bin + os.pathsep + os.environ.get("PATH", ""))
-    monkeypatch.setenv("GITHUB_REPOSITORY", "octo/app")
-    monkeypatch.setenv("GITHUB_TOKEN", KAIROS_TOKEN)
-    summary = tmp_path / "summary.md"
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    return summary
 
 
 def ci_run(sandbox: GitHubSandbox, sha: str, branch: str, report: str, event: str) -> int:

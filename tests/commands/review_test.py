@@ -15,7 +15,6 @@ from tests.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,
@@ -28,7 +27,7 @@ from tests.sandbox.github.world import World, strict_sandbox
 @pytest.fixture
 def github(
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[World, GitHubSandbox, int]]:
     world = project(tmp_path)
@@ -61,7 +60,7 @@ def test_only_pull_request_events_are_taken(
 def test_actions_and_drafts_that_get_no_review(
     github: tuple[World, GitHubSandbox, int],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     action: str,
     draft: bool,
     why: str,
@@ -92,7 +91,7 @@ def test_the_two_job_split_posts_the_same_review(
 def test_observe_autonomy_posts_nothing(
     github: tuple[World, GitHubSandbox, int],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
 ) -> None:
     world, sandbox, number = github
     world.commit({".github/kairos.yml": "version: 1\nautonomy:\n  review: observe\n"}, "observe")

@@ -6,8 +6,6 @@ is younger than the cooldown, delta only has a minor release.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.deps.pypi_server import build_wheel, pypiserver
 from tests.deps.task_test import CHECK, REQUIREMENTS
 from tests.sandbox.github.world import (
-    KAIROS_TOKEN,
     MAINTAINER_TOKEN,
     World,
     make_world,
@@ -33,7 +30,7 @@ CONFIG = "version: 1\ntests:\n  run: python check.py\nautonomy:\n  update_deps: 
 
 @pytest.fixture
 def setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
 ) -> Iterator[tuple[World, GitHubSandbox, Path]]:
     packages = tmp_path / "packages"
     packages.mkdir()
@@ -49,12 +46,6 @@ def setting(
         {"requirements.txt": REQUIREMENTS, "check.py": CHECK, ".github/kairos.yml": CONFIG},
         "pin dependencies",
     )
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "KAIROS_", "ANTHROPIC_", "PIP_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
-    monkeypatch.setenv("GITHUB_REPOSITORY", world.full_name)
-    monkeypatch.setenv("GITHUB_TOKEN", KAIROS_TOKEN)
     with pypiserver(packages, tmp_path / "pypi.log") as index, strict_sandbox(world) as github:
         monkeypatch.setenv("GITHUB_API_URL", github.base_url)
         monkeypatch.setenv("PIP_INDEX_URL", index.url)

@@ -7,9 +7,7 @@ demo's sample project, whose ``mean([])`` raises instead of returning 0.0.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -24,7 +22,7 @@ from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.sandbox.github.world import KAIROS_TOKEN, World, make_world, strict_sandbox
+from tests.sandbox.github.world import World, make_world, strict_sandbox
 
 pytestmark = [
     pytest.mark.slow,
@@ -92,21 +90,6 @@ def sample_world(tmp_path: Path, per_run_usd: float = 1.0) -> World:
     world.git("rm", "-q", "app.py")
     world.commit(files, "add the sample project")
     return world
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A clean environment; the job summary is written to the returned file."""
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "KAIROS_", "ANTHROPIC_", "RUNNER_")):
-            monkeypatch.delenv(name)
-    venv_bin = str(Path(sys.executable).parent)
-    monkeypatch.setenv("PATH", venv_bin + os.pathsep + os.environ.get("PATH", ""))
-    monkeypatch.setenv("GITHUB_REPOSITORY", "octo/app")
-    monkeypatch.setenv("GITHUB_TOKEN", KAIROS_TOKEN)
-    summary = tmp_path / "summary.md"
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    return summary
 
 
 @contextmanager

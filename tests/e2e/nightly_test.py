@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -15,7 +13,6 @@ from github import Auth, Github, GithubException
 from kairos_ci.cli import main
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.sandbox.github.world import (
-    KAIROS_TOKEN,
     MAINTAINER_TOKEN,
     OUTSIDER_TOKEN,
     World,
@@ -44,19 +41,8 @@ def sample_world(tmp_path: Path, autonomy: str = "approve") -> World:
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "KAIROS_", "ANTHROPIC_", "RUNNER_")):
-            monkeypatch.delenv(name)
-    venv_bin = str(Path(sys.executable).parent)
-    monkeypatch.setenv("PATH", venv_bin + os.pathsep + os.environ.get("PATH", ""))
-    monkeypatch.setenv("GITHUB_REPOSITORY", "octo/app")
-    monkeypatch.setenv("GITHUB_TOKEN", KAIROS_TOKEN)
-
-
-@pytest.fixture
 def sandbox(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
 ) -> Iterator[tuple[World, GitHubSandbox]]:
     world = sample_world(tmp_path)
     with strict_sandbox(world) as running:
@@ -117,7 +103,7 @@ def test_three_nights(sandbox: tuple[World, GitHubSandbox]) -> None:
 
 
 def test_suggest_then_a_maintainer_approves(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
 ) -> None:
     world = sample_world(tmp_path, autonomy="suggest")
     with strict_sandbox(world) as github:

@@ -11,7 +11,6 @@ from tests.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,

@@ -18,7 +18,6 @@ from tests.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,
@@ -35,7 +34,7 @@ _SUGGESTION = re.compile(r"(`{3,})suggestion\n(.*?)\1", re.DOTALL)
 
 
 @pytest.fixture
-def world(tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811
+def world(tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     world = project(tmp_path)
     remember_cofailures(world)
     branch(world, "feature", {"calc/core.py": FEATURE_CORE, "tests/test_core.py": FEATURE_TESTS})
@@ -56,7 +55,7 @@ def writes_since(sandbox: GitHubSandbox, start: int) -> list[tuple[str, str]]:
 def test_one_review_per_push_never_repeated(
     world: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
 ) -> None:
     project_, sandbox = world
     number = open_pull(sandbox, project_, "feature")
@@ -160,7 +159,7 @@ def _git_out(world: World, *args: str) -> str:
 def test_a_fork_is_reviewed_read_only(
     world: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
 ) -> None:
     project_, sandbox = world
     number = open_pull(sandbox, project_, "feature")

@@ -15,7 +15,6 @@ from kairos_ci.sandbox.anthropic.server import running
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.review.scenario import (
     branch,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,
@@ -38,7 +37,7 @@ def many_files(lines: int) -> dict[str, str]:
 @pytest.fixture
 def github(
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[World, GitHubSandbox]]:
     world = project(tmp_path)
@@ -61,7 +60,7 @@ def not_reviewed(text: str) -> list[str]:
 def test_over_the_line_budget_the_rest_is_listed(
     github: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
 ) -> None:
     world, sandbox = github
     branch(world, "big", many_files(160))  # 51,200 added lines: over the 50,000 budget
@@ -82,7 +81,7 @@ def test_over_the_line_budget_the_rest_is_listed(
 def test_what_does_not_fit_the_model_is_listed(
     github: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world, sandbox = github

@@ -20,7 +20,6 @@ from tests.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,
-    env,  # noqa: F401 - a fixture
     open_pull,
     payload,
     project,
@@ -44,7 +43,7 @@ DONE = {"type": "tool_use", "name": "done", "input": {"summary": "Looked at the 
 @pytest.fixture
 def github(
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[World, GitHubSandbox]]:
     world = project(tmp_path)
@@ -68,7 +67,7 @@ def sent(handle: Handle) -> str:
 def test_the_model_comments_only_on_added_lines_and_its_words_stay_inert(
     github: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world, sandbox = github
@@ -102,7 +101,7 @@ def test_the_model_comments_only_on_added_lines_and_its_words_stay_inert(
 def test_hidden_text_in_the_pull_request_is_stripped_and_reported(
     github: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world, sandbox = github
@@ -124,7 +123,7 @@ def test_hidden_text_in_the_pull_request_is_stripped_and_reported(
 def test_a_model_that_fails_leaves_the_deterministic_review(
     github: tuple[World, GitHubSandbox],
     tmp_path: Path,
-    env: Path,  # noqa: F811
+    env: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world, sandbox = github

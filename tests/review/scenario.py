@@ -8,18 +8,14 @@ secret, a debug print and a removed assertion, on a path memory links to a faili
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from kairos_ci.cli import main
 from kairos_ci.memory.records import CoFailureSample, Journal, RunOutcome, RunRecord
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.sandbox.github.world import KAIROS_TOKEN, MAINTAINER_TOKEN, World, client, make_world
+from tests.sandbox.github.world import MAINTAINER_TOKEN, World, client, make_world
 
 FAKE_TOKEN = "ghs_" + "A" * 36  # a GitHub token's shape, built here so no file holds one
 CONFIG = """version: 1
@@ -157,20 +153,6 @@ def _fetched(world: World) -> bool:
 def review(world: World, event: Path, *extra: str, run_id: str = "r1") -> int:
     argv = ["review", "--event", "pull_request", "--payload", str(event), "--repo", str(world.work)]
     return main([*argv, "--run-id", run_id, *extra])
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A clean environment: kairos's token, the venv's tools on PATH, a summary file."""
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "KAIROS_", "ANTHROPIC_", "RUNNER_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
-    monkeypatch.setenv("GITHUB_REPOSITORY", "octo/app")
-    monkeypatch.setenv("GITHUB_TOKEN", KAIROS_TOKEN)
-    summary = tmp_path / "summary.md"
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    return summary
 
 
 def repo_state(sandbox: GitHubSandbox) -> dict[str, Any]:
