@@ -62,7 +62,7 @@ class Nightly:
 def nightly(n: Nightly) -> outcome.RunOutcome:
     loaded = n.memory.load()
     known = (
-        reconcile(loaded.memory, n.forge, _label(n.config), n.run.at)
+        reconcile(loaded.memory, n.forge, n.config.dashboard.label, n.run.at)
         if n.forge is not None
         else offline(loaded.memory)
     )
@@ -190,10 +190,6 @@ def _planned(writes: tuple[Write, ...]) -> tuple[tuple[str, str], ...]:
 
 def _tree(n: Nightly) -> str:
     return Git(n.repo).text("rev-parse", f"{n.base_sha}^{{tree}}")
-
-
-def _label(config: Config) -> str:
-    return config.dashboard.labels[0] if config.dashboard.labels else "kairos"
 
 
 def task_kinds(requested: Mapping[str, str] | None) -> frozenset[TaskKind]:

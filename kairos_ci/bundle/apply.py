@@ -122,9 +122,7 @@ def _unticked_approval(write: Write, forge: Forge, config: Config | None) -> str
     """An approval counts only while the box is ticked on the dashboard (read again here)."""
     if write.approval is None:
         return None
-    label = (
-        config.dashboard.labels[0] if config is not None and config.dashboard.labels else "kairos"
-    )
+    label = config.dashboard.label if config is not None else "kairos"
     board = forge.get_dashboard(label)
     approved = {b.key for b in ticked(board.body if board else None) if b.action is Action.APPROVE}
     return (

@@ -106,16 +106,16 @@ def _thread(job: ChatJob, command: Command, allowed: Authorization) -> Thread:
         login=event.author.login,
         ceiling=allowed.ceiling,
         memory=job.memory,
-        dashboard=job.forge.get_dashboard(_label(job.config)) if wants_board else None,
+        dashboard=job.forge.get_dashboard(job.config.dashboard.label) if wants_board else None,
         comment_id=event.comment_id,
         at=job.run.at,
     )
 
 
 def _tick(job: ChatJob, key: str) -> None:
-    board = job.forge.get_dashboard(_label(job.config))
+    board = job.forge.get_dashboard(job.config.dashboard.label)
     if board is not None:
-        spec = DashboardSpec(board.title, ticked(board, key), _label(job.config))
+        spec = DashboardSpec(board.title, ticked(board, key), job.config.dashboard.label)
         job.forge.ensure_dashboard(spec)
 
 
@@ -124,10 +124,6 @@ def ticked(board: Issue, key: str) -> str:
     marker = re.escape(f"<!-- kairos:key=approve:{key} -->")
     box = re.compile(rf"^(\s*[-*] )\[ \](.*{marker}\s*)$", re.MULTILINE)
     return box.sub(r"\1[x]\2", board.body, count=1)
-
-
-def _label(config: Config) -> str:
-    return config.dashboard.labels[0] if config.dashboard.labels else "kairos"
 
 
 def _journal(job: ChatJob, said: Answer) -> Journal | None:

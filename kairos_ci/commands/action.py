@@ -113,18 +113,12 @@ def _chat(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands.fix_tests import fix_tests_main
+    from kairos_ci.commands.wiring import run_args
 
     config = repo / ctx.inputs.config if ctx.inputs.config else None
-    args = argparse.Namespace(
-        payload=None,
-        repo=repo,
-        repository=None,
-        config=config,
-        dry_run=ctx.inputs.dry_run,
-        bundle_out=None,
-        run_id=None,
+    return fix_tests_main(
+        ctx, run_args(repo, event=None, config=config, dry_run=ctx.inputs.dry_run)
     )
-    return fix_tests_main(ctx, args)
 
 
 Handler = Callable[[context.Context, Runner, Path], int]

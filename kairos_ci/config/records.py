@@ -144,6 +144,11 @@ class DashboardConfig:
     enabled: bool
     labels: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        """The label the dashboard issue is found by (with its marker), never its title."""
+        return self.labels[0] if self.labels else "kairos"
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -26,7 +26,6 @@ def dashboard_write(
     # Only what matters is compared: a night that changed nothing edits nothing.
     if existing is not None and material(strip_markers(existing.body)) == material(body):
         return []
-    label = config.dashboard.labels[0] if config.dashboard.labels else "kairos"
     payload = {"title": TITLE, "body": body}
     return [
         Write(
@@ -34,7 +33,7 @@ def dashboard_write(
             "dashboard",
             decision.level,
             decision.why(),
-            {"label": label},
+            {"label": config.dashboard.label},
             payload,
             TaskKind.REPORT_FLAKY,
         )

@@ -89,7 +89,7 @@ def fix_failed_run(w: WorkflowFix) -> RunOutcome:
     if why_not or w.llm is None:
         return _report(w, (Skip("fix_tests", why_not or NO_KEY),))
     loaded = w.memory.load()
-    known = reconcile(loaded.memory, w.forge, _label(w.config), w.run.at)
+    known = reconcile(loaded.memory, w.forge, w.config.dashboard.label, w.run.at)
     with tempfile.TemporaryDirectory(prefix="kairos-artifacts-") as workdir:
         reports = junit_from_run(w.forge, w.event.run_id, Path(workdir))
     notes = [Skip("artifacts", note) for note in reports.notes]
@@ -231,10 +231,6 @@ def _situation(w: WorkflowFix, target: Target) -> Situation:
         permission = Permission.NONE
     who = Actor(actor.login, permission, actor.is_bot)
     return Situation(Trigger.WORKFLOW_RUN, who, from_fork=w.event.from_fork)
-
-
-def _label(config: Config) -> str:
-    return config.dashboard.labels[0] if config.dashboard.labels else "kairos"
 
 
 def _report(
