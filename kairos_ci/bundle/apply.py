@@ -176,6 +176,6 @@ def _review(write: Write, cap: int | None) -> ReviewSpec:
 
 def _outcome(write: Write, ensured: Ensured) -> Outcome:
     if ensured.change is Change.UNCHANGED:
-        return Outcome(write, Status.UNCHANGED, ensured.note, ensured.url)
+        return Outcome(write, Status.UNCHANGED, ensured.note, ensured.url, number=ensured.number)
     reason = ensured.note or ensured.change.value
-    return Outcome(write, Status.APPLIED, reason, ensured.url)
+    return Outcome(write, Status.APPLIED, reason, ensured.url, number=ensured.number)

@@ -111,6 +111,7 @@ class Outcome:
     reason: str = ""
     url: str | None = None
     human_owned: bool = False  # a human committed to the branch: kairos stopped there
+    number: int | None = None  # the issue or pull request written to, when GitHub said
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,9 @@ def opened_work(
         ):
             continue
         branch = str(write.target["branch"])
-        number = int(str(outcome.url).rstrip("/").rsplit("/", 1)[-1]) if outcome.url else None
         digest = identities.get(branch) or patch_hash(str(write.payload["change"]["patch"]))
         kind = write.task.value if write.task else ""
-        work[branch] = Work(branch, number, WorkState.OPEN, digest, kind, at)
+        work[branch] = Work(branch, outcome.number, WorkState.OPEN, digest, kind, at)
     return work
 
 
