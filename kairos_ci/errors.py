@@ -69,47 +69,47 @@ class ConfigError(KairosError):
 
 
 class InputError(KairosError):
-    pass
+    """An input file kairos was asked to read is unusable."""
 
 
 class InputTooLarge(InputError):
-    pass
+    """An input is past a size, depth or expansion cap."""
 
 
 class GitError(KairosError):
-    pass
+    """A git command failed; the message is git's last line."""
 
 
 class MemoryError_(KairosError):
-    pass
+    """The memory branch cannot be used."""
 
 
 class MemoryConflict(MemoryError_):
-    pass
+    """Compare-and-swap lost every retry: others kept writing."""
 
 
 class MemoryCorrupt(MemoryError_):
-    pass
+    """Memory content is unreadable or breaks its schema."""
 
 
 class MemoryTooNew(MemoryError_):
-    pass
+    """Memory written by a newer kairos: read nothing, overwrite nothing."""
 
 
 class LeaseHeld(KairosError):
-    pass
+    """Another run holds the lease (or a non-owner tried to release it)."""
 
 
 class ForgeError(KairosError):
-    pass
+    """GitHub said no."""
 
 
 class Forbidden(ForgeError):
-    pass
+    """The token lacks a permission: the user must act."""
 
 
 class NotFound(ForgeError):
-    pass
+    """The object does not exist, or the token cannot see it."""
 
 
 class RateLimited(ForgeError):
@@ -119,24 +119,24 @@ class RateLimited(ForgeError):
 
 
 class ModelError(KairosError):
-    pass
+    """The model could not be used for this task."""
 
 
 class ModelUnavailable(ModelError):
-    pass
+    """The API stayed overloaded or down after the SDK's retries."""
 
 
 class ModelAuthFailed(ModelError):
-    pass
+    """The API key was refused."""
 
 
 class ModelRefused(ModelError):
-    pass
+    """The API refused the request itself (for example a spend limit)."""
 
 
 class BudgetExceeded(ModelError):
-    pass
+    """A spend cap would be crossed."""
 
 
 class PolicyViolation(KairosError):
-    pass
+    """Something tried to cross a policy line."""

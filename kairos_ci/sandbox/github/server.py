@@ -150,8 +150,7 @@ def serve_until_stopped(
     try:
         sandbox.start()
         ready(sandbox.base_url)
-        while not stop.wait(0.5):
-            pass
+        stop.wait()  # a signal handler runs during the wait and sets the event
     finally:
         sandbox.stop()
         for sig, handler in previous.items():
