@@ -23,6 +23,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kairos_ci.clock import utc_now
 from kairos_ci.git import Git
 from kairos_ci.memory import codec
 from kairos_ci.memory.fold import fold
@@ -135,7 +136,7 @@ def main() -> int:
             built = time.perf_counter() - began
             clone = root / f"clone-{runs}"
             clone.mkdir()
-            store = MemoryStore(clone, remote=str(origin), scratch_dir=root)
+            store = MemoryStore(clone, remote=str(origin), scratch_dir=root, clock=utc_now)
             seconds, peak, loaded = measure(store, args.repeat)
             assert loaded == runs, f"loaded {loaded} runs, expected {runs}"
             rows.append((runs, seconds, peak, snapshot_bytes, built))

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kairos_ci.clock import Clock, utc_now
+
 DEFAULT_API_URL = "https://api.github.com"
 
 
@@ -65,6 +67,7 @@ class Context:
     tool_env: Mapping[str, str]  # what child processes (tests, linters, git) may see
     # PIP_INDEX_URL may embed a token; only the dependency registry client opens it.
     pip_index_url: Secret | None = None
+    clock: Clock = utc_now  # the run's time source; tests hand in a fixed one
 
     def secrets(self) -> tuple[Secret, ...]:
         return tuple(s for s in (self.github_token, self.anthropic_api_key) if s is not None)
@@ -81,8 +84,9 @@ def tool_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
     return {name: env[name] for name in _TOOL_VARIABLES if name in env}
 
 
-def from_environ(environ: Mapping[str, str] | None = None) -> Context:
-    """Read the context from ``environ`` (default: this process's environment)."""
+def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_now) -> Context:
+    """Read the context from ``environ`` (default: this process's environment); ``clock``
+    is the time every component of the run is handed."""
     env = os.environ if environ is None else environ
 
     def text(name: str) -> str | None:
@@ -128,4 +132,5 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Context:
             log_level=(text("KAIROS_LOG_LEVEL") or "info").lower(),
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
+        clock=clock,
     )

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kairos_ci.agent.records import Block, LlmReply, LlmRequest, Text, ToolCall, Usage
+from kairos_ci.clock import Clock, utc_now
 from kairos_ci.context import Context, Secret
 from kairos_ci.errors import ModelAuthFailed, ModelError, ModelRefused, ModelUnavailable
 
@@ -33,6 +33,7 @@ class ClaudeSettings:
     max_retries: int = 2  # the SDK's default: three attempts in all
     timeout_s: float = 300.0
     max_retry_wait_s: float = 60.0
+    clock: Clock = utc_now  # reads a retry-after date; from_context hands in the run's
 
 
 class ClaudeLlm:
@@ -55,7 +56,7 @@ class ClaudeLlm:
                 base_url=self._base_url,
                 max_retries=self._settings.max_retries,
                 timeout=self._settings.timeout_s,
-                middleware=[_retry_guard(self._settings.max_retry_wait_s)],
+                middleware=[_retry_guard(self._settings)],
             )
         try:
             message = self._client.messages.create(**request_params(request))
@@ -75,6 +76,7 @@ def from_context(context: Context, settings: ClaudeSettings | None = None) -> Cl
     """The adapter for this run, or None without an API key (report ``NO_KEY`` as the skip)."""
     if context.anthropic_api_key is None:
         return None
+    settings = replace(settings or ClaudeSettings(), clock=context.clock)
     return ClaudeLlm(context.anthropic_api_key, context.anthropic_base_url, settings)
 
 
@@ -175,7 +177,7 @@ def _error_object(err: Any) -> dict[str, Any]:
     return error if isinstance(error, dict) else {}
 
 
-def _retry_guard(max_wait_s: float) -> Callable[[Any, Callable[[Any], Any]], Any]:
+def _retry_guard(settings: ClaudeSettings) -> Callable[[Any, Callable[[Any], Any]], Any]:
     """Middleware: mark answers not worth retrying with ``x-should-retry: false``."""
 
     def guard(request: Any, call_next: Callable[[Any], Any]) -> Any:
@@ -183,15 +185,15 @@ def _retry_guard(max_wait_s: float) -> Callable[[Any, Callable[[Any], Any]], Any
         http = response.http_response
         if http.status_code < 400:
             return response
-        wait = _retry_after_s(http.headers)
-        if (wait is not None and wait > max_wait_s) or _spend_limit(http):
+        wait = _retry_after_s(http.headers, settings.clock)
+        if (wait is not None and wait > settings.max_retry_wait_s) or _spend_limit(http):
             http.headers["x-should-retry"] = "false"
         return response
 
     return guard
 
 
-def _retry_after_s(headers: Any) -> float | None:
+def _retry_after_s(headers: Any, clock: Clock) -> float | None:
     """The wait the SDK would take, read the way it reads it (ms, seconds, or a date)."""
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
         value = headers.get(name)
@@ -205,7 +207,7 @@ def _retry_after_s(headers: Any) -> float | None:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-        return (when - datetime.now(when.tzinfo or UTC)).total_seconds()
+        return (when - clock()).total_seconds()
     return None
 
 

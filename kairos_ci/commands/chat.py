@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +80,7 @@ def action_chat(
     config = load_config_at(args.repo, sha)  # the default branch, as checked out for comments
     forge = _forge(ctx, repository, dry_run=False)
     assert forge is not None  # without a token _forge raises
-    run = RunInfo(_run_id(ctx, args), "issue_comment", datetime.now(UTC))
+    run = RunInfo(_run_id(ctx, args), "issue_comment", ctx.clock())
     store = _memory(ctx, args.repo, config)
     memory, notes = _load(store)
 

@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kairos_ci.clock import utc_now
     from kairos_ci.demo.report import render
     from kairos_ci.demo.world import SEED, make_world
     from kairos_ci.memory.store import MemoryStore
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"GitHub sandbox at {github.base_url}, repository {world.repository}")
             nights = [_night(n, world, github.base_url) for n in range(1, NIGHTS + 1)]
             state = github.state(world.repository)["repos"][world.repository]
-        memory = MemoryStore(world.work).load().memory
+        memory = MemoryStore(world.work, clock=utc_now).load().memory
     text = render(nights, state, memory)
     args.out.write_text(text, encoding="utf-8")
     print(text)

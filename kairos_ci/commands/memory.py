@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         remote=args.remote,
         token=ctx.github_token,
         server_url=ctx.server_url,
+        clock=ctx.clock,
     )
     if args.memory_action == "compact":
         result = store.compact()

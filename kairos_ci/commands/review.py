@@ -13,7 +13,6 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,7 +193,7 @@ def _reviewed(
     from kairos_ci.tasks.records import RunInfo
 
     run_id = _run_id(ctx, argparse.Namespace(run_id=request.run_id))
-    run = RunInfo(run_id, request.event, datetime.now(UTC))
+    run = RunInfo(run_id, request.event, ctx.clock())
     store = _memory(ctx, request.repo, config)
     memory, notes = _load(store)
     result = review(_job(ctx, request, config, memory, run))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
 from kairos_ci.agent import claude
@@ -55,7 +54,7 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
     forge = _forge(ctx, repository, dry_run)
-    run = RunInfo(_run_id(ctx, args), event_name, datetime.now(UTC))
+    run = RunInfo(_run_id(ctx, args), event_name, ctx.clock())
     return Nightly(
         repo=repo,
         repository=repository,
@@ -88,7 +87,7 @@ def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
     base_sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
-    run = RunInfo(_run_id(ctx, args), "workflow_run", datetime.now(UTC))
+    run = RunInfo(_run_id(ctx, args), "workflow_run", ctx.clock())
     forge = _forge(ctx, repository, dry_run=False)
     assert forge is not None  # a token is set
     return WorkflowFix(
@@ -140,7 +139,11 @@ def _branches(ctx: Context, repo: Path) -> Branches:
 
 def _memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
     return MemoryStore(
-        repo, config.memory.branch, token=ctx.github_token, server_url=ctx.server_url
+        repo,
+        config.memory.branch,
+        token=ctx.github_token,
+        server_url=ctx.server_url,
+        clock=ctx.clock,
     )
 
 
@@ -175,4 +178,4 @@ def _run_id(ctx: Context, args: argparse.Namespace) -> str:
         return str(args.run_id)
     if ctx.run_id:
         return f"{ctx.run_id}.{ctx.run_attempt or 1}"
-    return "local-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return "local-" + ctx.clock().strftime("%Y%m%dT%H%M%S")

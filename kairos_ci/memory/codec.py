@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryCorrupt
-from kairos_ci.memory.clock import from_iso
 from kairos_ci.memory.records import (
     SCHEMA_VERSION,
     ByModel,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from kairos_ci.clock import from_iso, to_iso
 from kairos_ci.errors import LeaseHeld
-from kairos_ci.memory.clock import from_iso, to_iso
 from kairos_ci.memory.records import Lease
 from kairos_ci.memory.store import Edit, MemoryStore
 from kairos_ci.memory.tip import Tip

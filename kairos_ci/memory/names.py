@@ -10,7 +10,7 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
-from kairos_ci.memory.clock import from_iso
+from kairos_ci.clock import from_iso
 
 JOURNAL_DIR = "journal"
 JOURNAL_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9._-]{1,40}-[0-9a-f]{12}\.json$")

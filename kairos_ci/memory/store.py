@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kairos_ci.clock import Clock
 from kairos_ci.context import Secret
 from kairos_ci.errors import MemoryConflict, MemoryCorrupt, MemoryError_, MemoryTooNew
 from kairos_ci.git import Git
 from kairos_ci.memory import codec
-from kairos_ci.memory.clock import Clock, utc_now
 from kairos_ci.memory.documents import Checker, checker, parse, validate
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
@@ -85,15 +85,16 @@ Change = Callable[[Tip], Edit | None]
 
 @dataclass(frozen=True)
 class MemoryStore:
-    """Memory on ``branch`` of ``remote`` (a remote name of ``repo``, or a URL)."""
+    """Memory on ``branch`` of ``remote`` (a remote name of ``repo``, or a URL). ``clock`` has
+    no default: compaction and leases judge age by it, so every caller says whose time it is."""
 
     repo: Path
+    clock: Clock = field(kw_only=True)
     branch: str = DEFAULT_BRANCH
     remote: str = "origin"
     token: Secret | None = None  # sent as a per-command HTTP header, never stored
     server_url: str = "https://github.com"  # the token is sent to this host only
     limits: Limits = field(default_factory=Limits)
-    clock: Clock = utc_now
     max_attempts: int = 40
     scratch_dir: Path | None = None  # where private scratch repositories go (default: temp)
 

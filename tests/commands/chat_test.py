@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kairos_ci.cli import main
+from kairos_ci.clock import utc_now
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.chat.people import TOKENS, Said, event_payload, sandbox_for, say
@@ -89,7 +90,7 @@ def test_review_on_request_then_ignore_a_rule_then_status(
         )
         == 0
     )
-    rejections = MemoryStore(world.work, "kairos/memory").load().memory.rejections
+    rejections = MemoryStore(world.work, "kairos/memory", clock=utc_now).load().memory.rejections
     assert rejections["kairos/debug-leftover"].by == "maria"
 
     branch(world, "feature", {"calc/more.py": "def more():\n    breakpoint()\n    return 2\n"})

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from kairos_ci.cli import main
+from kairos_ci.clock import utc_now
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.anthropic.script import parse_script
@@ -124,7 +125,7 @@ def dashboard(sandbox: GitHubSandbox) -> str:
 
 
 def memory(world: World) -> Memory:
-    return MemoryStore(world.work).load().memory
+    return MemoryStore(world.work, clock=utc_now).load().memory
 
 
 def models_asked(handle: Handle) -> list[str]:

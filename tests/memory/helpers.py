@@ -7,14 +7,16 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kairos_ci.clock import to_iso
 from kairos_ci.git import Git
-from kairos_ci.memory.clock import to_iso
 from kairos_ci.memory.plumbing import write_blob, write_tree
 from kairos_ci.memory.records import Journal, RunOutcome, RunRecord
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.verdicts.records import HistoryEntry, Outcome
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+# The stores' "now" in these tests: an hour after the journals, whatever the real date.
+NOW = T0 + timedelta(hours=1)
 REF = "refs/heads/kairos/memory"
 
 
@@ -62,6 +64,7 @@ def init_clone(path: Path, origin: Path) -> Path:
 
 def make_store(clone: Path, scratch: Path, **options: object) -> MemoryStore:
     scratch.mkdir(exist_ok=True)
+    options.setdefault("clock", lambda: NOW)
     return MemoryStore(clone, scratch_dir=scratch, **options)  # type: ignore[arg-type]
 
 

@@ -13,7 +13,7 @@ from kairos_ci.memory.records import Fact, Lease, Limits, RunOutcome, RunRecord
 from kairos_ci.memory.store import Edit, MemoryStore
 from kairos_ci.memory.tip import Tip
 from kairos_ci.verdicts.records import Outcome
-from tests.memory.helpers import T0, at, branch_files, journal, make_store, show
+from tests.memory.helpers import NOW, T0, at, branch_files, journal, make_store, show
 from tests.memory.http_git import serve, token_of
 
 
@@ -191,6 +191,7 @@ def test_the_token_travels_as_a_header_only(tmp_path: Path, clone: Path) -> None
             token=Secret(token),
             server_url=url,
             scratch_dir=tmp_path,
+            clock=lambda: NOW,
         )
         store.save(journal("r1", 1))
         assert store.load().memory.run_count == 1
@@ -212,6 +213,7 @@ def test_the_token_is_not_sent_to_another_host(tmp_path: Path, clone: Path) -> N
             token=Secret(token),
             server_url="https://github.com",
             scratch_dir=tmp_path,
+            clock=lambda: NOW,
         )
         with pytest.raises(GitError) as caught:
             store.load()

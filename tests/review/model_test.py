@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kairos_ci.clock import utc_now
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
@@ -94,7 +95,7 @@ def test_the_model_comments_only_on_added_lines_and_its_words_stay_inert(
     assert "<b>" not in hostile and "![" not in hostile
     body = state["reviews"][0]["body"]
     assert "Model review: read 1 file(s)" in body
-    spent = MemoryStore(world.work, "kairos/memory").load().memory.spend.runs["r1"]
+    spent = MemoryStore(world.work, "kairos/memory", clock=utc_now).load().memory.spend.runs["r1"]
     assert sum(s.input_tokens for s in spent.values()) > 0
 
 

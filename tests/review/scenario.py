@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci.cli import main
+from kairos_ci.clock import utc_now
 from kairos_ci.memory.records import CoFailureSample, Journal, RunOutcome, RunRecord
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
@@ -77,7 +78,7 @@ def project(tmp_path: Path) -> World:
 
 def remember_cofailures(world: World) -> None:
     """Two earlier runs where changing calc/core.py went with test_add failing."""
-    store = MemoryStore(world.work, "kairos/memory")
+    store = MemoryStore(world.work, "kairos/memory", clock=utc_now)
     for n in (1, 2):
         run = RunRecord(
             f"night-{n}", "schedule", "0" * 40, f"2026-11-2{n}T03:00:00Z", RunOutcome.SUCCESS

@@ -1,4 +1,7 @@
-"""Time for memory: an injectable clock and the one timestamp format memory stores."""
+"""Time as an input: the clock type every component receives, and the one stored timestamp format.
+
+Only the composition root (the context) picks the real clock; everything else is handed one,
+so a test moves time by passing another."""
 
 from __future__ import annotations
 
