@@ -23,7 +23,7 @@ from kairos_ci.policy.records import Situation
 from kairos_ci.tasks import journal, outcome
 from kairos_ci.tasks.board import BoardInput, board, opened_work
 from kairos_ci.tasks.dashboard_write import dashboard_write
-from kairos_ci.tasks.evidence import Evidence, Runner, gather, run_tests
+from kairos_ci.tasks.evidence import Evidence, gather, run_tests
 from kairos_ci.tasks.fix_lint import fix_lint
 from kairos_ci.tasks.fix_tests import FixOutcome
 from kairos_ci.tasks.fix_tests_nightly import nightly_fix
@@ -33,6 +33,7 @@ from kairos_ci.tasks.reconcile import offline, reconcile
 from kairos_ci.tasks.records import ProposedChange, RunInfo, Skipped
 from kairos_ci.verdicts.history import judge
 from kairos_ci.verdicts.records import TestVerdict
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 
@@ -48,7 +49,7 @@ class Nightly:
     memory: MemoryStore
     forge: Forge | None  # None: a dry run without a token
     branches: Branches | None
-    runner: Runner
+    runner: CommandRunner
     situation: Situation
     run: RunInfo
     tasks: frozenset[TaskKind]

@@ -33,6 +33,7 @@ from kairos_ci.config.records import Config, Level
 from kairos_ci.context import Secret
 from kairos_ci.guard.records import GuardReport
 from kairos_ci.policy.records import BudgetState, Cap
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, symlinks_at
 
 MAX_FAILING = 20
@@ -49,6 +50,7 @@ def fix_failing_tests(
     failing: Sequence[FailingTest],
     budget: BudgetView,
     *,
+    commands: CommandRunner,
     secrets: Sequence[Secret] = (),
     context: Sequence[UntrustedText] = (),
     limits: AgentLimits | None = None,
@@ -60,7 +62,7 @@ def fix_failing_tests(
     if reason:
         return skipped(reason)
     redactor = Redactor.of(secrets)
-    ctx = _tool_context(config, scratch, redactor, limits, edit_tests, clock)
+    ctx = _tool_context(config, scratch, redactor, limits, edit_tests, clock, commands)
     opening, input_signals = _opening(ctx, failing, context)
     session = Session(
         system=prompts.render(
@@ -91,12 +93,14 @@ def _tool_context(
     limits: AgentLimits,
     edit_tests: bool,
     clock: Callable[[], float],
+    commands: CommandRunner,
 ) -> ToolContext:
     links = symlinks_at(scratch.path, scratch.base_sha)
     return ToolContext(
         root=scratch.path,
         write_policy=WritePolicy(config.protected_paths, links, edit_tests),
         test_command=config.tests.run.argv if config.tests.run else None,
+        commands=commands,
         envelope=Envelope.fresh(),
         redactor=redactor,
         limits=limits,

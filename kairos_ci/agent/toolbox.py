@@ -1,8 +1,8 @@
 """Dispatch one tool call: validate its input, run it, and say what the policy refused.
 
 ``run_tests`` runs only the configured test command, with test ids appended as
-plain arguments (none may look like a flag), in the worktree, with the safe tool
-environment and a timeout bounded by the loop's wall-time budget.
+plain arguments (none may look like a flag), on the worktree, in the jail, with a
+timeout bounded by the loop's wall-time budget.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from kairos_ci.agent import files, toolspecs
 from kairos_ci.agent.records import Denial, ToolCall, ToolResult
 from kairos_ci.agent.toolkit import Data, ToolContext, ToolFailed
 from kairos_ci.agent.untrusted import Profile, cap, normalise
-from kairos_ci.context import tool_environment
 from kairos_ci.errors import PolicyViolation
-from kairos_ci.workspace.commands import run_command
 
 MAX_SUMMARY_CHARS = 8000
 MAX_TARGET_CHARS = 120
@@ -89,7 +87,7 @@ class Toolbox:
             raise ToolFailed("no wall time left to run the tests")
         self.test_runs += 1
         argv = (*ctx.test_command, *tests)
-        result = run_command(argv, ctx.root, tool_environment(), timeout)
+        result = ctx.commands.run(argv, ctx.root, timeout)
         if result.error:
             raise ToolFailed(result.error)
         status = "timed out" if result.timed_out else f"exit code {result.exit_code}"

@@ -17,6 +17,7 @@ from kairos_ci.agent.records import AgentLimits
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.untrusted import Envelope, Profile, cap, hidden_kinds, normalise
 from kairos_ci.errors import PolicyViolation
+from kairos_ci.workspace.commands import CommandRunner
 
 
 class ToolFailed(Exception):
@@ -35,6 +36,7 @@ class ToolContext:
     root: Path
     write_policy: WritePolicy
     test_command: tuple[str, ...] | None
+    commands: CommandRunner  # runs the test command in the jail, on ``root``
     envelope: Envelope
     redactor: Redactor
     limits: AgentLimits

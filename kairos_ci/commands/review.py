@@ -223,7 +223,7 @@ def _job(
         pull=request.pull,
         config=config,
         memory=memory,
-        runner=_runner(ctx, config, run.run_id),
+        runner=_runner(ctx, config, run.run_id, request.repo),
         llm=from_context(ctx),
         no_model=NO_KEY,
         redactor=Redactor.of(ctx.secrets()),

@@ -15,12 +15,14 @@ from kairos_ci.events.records import Event, ManualDispatch, WorkflowRunCompleted
 from kairos_ci.forge.branches import Branches, auth_config
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
+from kairos_ci.isolation.detect import JailSetup, find_jail
+from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.policy.records import Actor, Situation, Trigger
 from kairos_ci.run import Nightly, task_kinds
-from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.fix_tests_run import WorkflowFix
 from kairos_ci.tasks.records import RunInfo
+from kairos_ci.workspace.commands import CommandRunner
 
 
 def run_args(
@@ -64,7 +66,7 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
         memory=_memory(ctx, repo, config),
         forge=forge,
         branches=None if forge is None else _branches(ctx, repo),
-        runner=_runner(ctx, config, run.run_id),
+        runner=_runner(ctx, config, run.run_id, repo),
         situation=_situation(event, event_name, forge),
         run=run,
         tasks=task_kinds(inputs),
@@ -100,7 +102,7 @@ def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
         memory=_memory(ctx, repo, config),
         forge=forge,
         branches=_branches(ctx, repo),
-        runner=_runner(ctx, config, run.run_id),
+        runner=_runner(ctx, config, run.run_id, repo),
         run=run,
         llm=claude.from_context(ctx),
         secrets=ctx.secrets(),
@@ -147,10 +149,25 @@ def _memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
     )
 
 
-def _runner(ctx: Context, config: Config, run_id: str) -> Runner:
+def _runner(ctx: Context, config: Config, run_id: str, checkout: Path) -> CommandRunner:
+    """The project's commands run in the jail, each tree under test seen at ``checkout``."""
     # Tests may seed randomness from the run id, so a run can be reproduced.
     env = {**ctx.tool_env, "KAIROS_RUN_ID": run_id}
-    return Runner(env, config.limits.command_timeout_minutes * 60.0)
+    jail = find_jail(jail_setup(ctx)).jail
+    timeout = config.limits.command_timeout_minutes * 60.0
+    return CommandRunner(env, timeout, jail=jail, checkout=checkout.resolve())
+
+
+def jail_setup(ctx: Context) -> JailSetup:
+    """Where the jail comes from, and what it hides: the runner's temporary directory holds
+    the checkout's credentials and the runner's own command files."""
+    home = ctx.tool_env.get("HOME")
+    return JailSetup(
+        path=ctx.tool_env.get("PATH", ""),
+        home=Path(home) if home else None,
+        hidden=(ctx.runner_temp,) if ctx.runner_temp else (),
+        limits=JailLimits(),
+    )
 
 
 def _situation(event: Event | None, name: str, forge: Forge | None) -> Situation:

@@ -21,8 +21,7 @@ from pathlib import Path
 from kairos_ci.deps.records import Manifest
 from kairos_ci.deps.registry import IndexUrls
 from kairos_ci.deps.registry.simple import normalise
-from kairos_ci.tasks.evidence import Runner
-from kairos_ci.workspace.commands import CommandResult, run_command
+from kairos_ci.workspace.commands import CommandResult, CommandRunner, run_command
 
 _NAME = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*")
 _PIP_FLAGS = ("--only-binary=:all:", "--no-input", "--disable-pip-version-check")
@@ -41,19 +40,19 @@ class Environments:
 
     scratch: Path  # the checkout under test
     work: Path  # a private temporary directory (venv, caches), outside the checkout
-    runner: Runner
+    runner: CommandRunner
     urls: IndexUrls
 
     @property
     def venv(self) -> Path:
         return self.work / "venv"
 
-    def test_runner(self) -> Runner:
+    def test_runner(self) -> CommandRunner:
         """How the test command runs: the venv first on PATH, no index URL or credential."""
         bin_dir = self.venv / ("Scripts" if os.name == "nt" else "bin")
         path = os.pathsep.join([str(bin_dir), self.runner.env.get("PATH", "")])
         env = {**self.runner.env, "PATH": path, "VIRTUAL_ENV": str(self.venv)}
-        return Runner(env=env, timeout_s=self.runner.timeout_s)
+        return self.runner.with_env(env)
 
     def which(self, program: str) -> str | None:
         return shutil.which(program, path=self.runner.env.get("PATH", ""))

@@ -19,8 +19,8 @@ from kairos_ci.deps.records import RejectedKey
 from kairos_ci.deps.registry import open_registries
 from kairos_ci.deps.task import update_group
 from kairos_ci.memory.records import Memory
-from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import ProposedChange, Skipped
+from kairos_ci.workspace.commands import CommandRunner
 
 PREFIX = "deps:"
 
@@ -35,7 +35,7 @@ def nightly_updates(
     repo: Path,
     base_sha: str,
     config: Config,
-    runner: Runner,
+    runner: CommandRunner,
     memory: Memory,
     pip_index_url: Secret | None,
     now: datetime,

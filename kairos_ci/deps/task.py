@@ -39,8 +39,8 @@ from kairos_ci.errors import InputError
 from kairos_ci.git import Git
 from kairos_ci.policy import protected
 from kairos_ci.policy.records import PathChange
-from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import Check, ProposedChange, Skipped
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout, symlinks_at
 
 # Lockfiles whose tool kairos does not drive: a member they cover is left out.
@@ -75,7 +75,7 @@ def update_group(
     base_sha: str,
     group: PlanGroup,
     config: Config,
-    runner: Runner,
+    runner: CommandRunner,
     registries: Registries,
     rejected: Collection[RejectedKey] = (),
 ) -> GroupUpdate:

@@ -20,8 +20,8 @@ from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.markdown import code, inert
 from kairos_ci.review.records import Finding, PullDiff, Scope, Source, Suggestion
 from kairos_ci.signals import records as signals
-from kairos_ci.tasks.evidence import Runner, run_linter
-from kairos_ci.workspace.commands import run_command
+from kairos_ci.tasks.evidence import run_linter
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
 
 MAX_SUGGESTION_CHARS = 8000
@@ -35,7 +35,7 @@ class Linted:
 
 
 def lint(
-    repo: Path, linters: Sequence[LinterConfig], pull: PullDiff, scope: Scope, runner: Runner
+    repo: Path, linters: Sequence[LinterConfig], pull: PullDiff, scope: Scope, runner: CommandRunner
 ) -> Linted:
     findings: list[Finding] = []
     notes: list[str] = []
@@ -55,12 +55,14 @@ def _in_scope(path: str | None, line: int | None, scope: Scope) -> bool:
     return path is not None and line is not None and line in scope.lines.get(path, ())
 
 
-def _fixes(scratch: Scratch, linter: LinterConfig, runner: Runner) -> dict[str, list[Suggestion]]:
+def _fixes(
+    scratch: Scratch, linter: LinterConfig, runner: CommandRunner
+) -> dict[str, list[Suggestion]]:
     """What the fix command changes on the head, as replacements of head lines."""
     assert linter.fix is not None
     scratch.git.run("reset", "--quiet", "--hard", scratch.base_sha)
     scratch.git.run("clean", "--quiet", "-fdx")
-    ran = run_command(linter.fix.argv, scratch.path, runner.env, runner.timeout_s)
+    ran = runner.run(linter.fix.argv, scratch.path)
     if ran.exit_code is None:
         return {}
     raw = scratch.git.run("diff", "-U0", "--no-color", "--no-ext-diff", "HEAD").stdout

@@ -43,7 +43,7 @@ from kairos_ci.review.records import (
 )
 from kairos_ci.review.secrets import find_secrets
 from kairos_ci.review.workflows import find_workflow_risks, is_workflow
-from kairos_ci.tasks.evidence import Runner
+from kairos_ci.workspace.commands import CommandRunner
 
 ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
 FORK_LINT = (
@@ -61,7 +61,7 @@ class ReviewJob:
     pull: PullView
     config: Config  # from the base commit, never the head
     memory: Memory
-    runner: Runner
+    runner: CommandRunner
     llm: Llm | None
     no_model: str  # why there is no model, when ``llm`` is None
     redactor: Redactor

@@ -7,14 +7,14 @@ others still count. A command that cannot run, or runs out of time, is evidence 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kairos_ci.config.records import Config, LinterConfig
 from kairos_ci.signals.read import parse_report
 from kairos_ci.signals.records import ErrorRecord, Finding, ReportFormat, TestResult
-from kairos_ci.workspace.commands import CommandResult, run_command
+from kairos_ci.workspace.commands import CommandResult, CommandRunner
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,9 @@ class Evidence:
         return next((lint.findings for lint in self.lint if lint.linter == linter), ())
 
 
-@dataclass(frozen=True)
-class Runner:
-    """How commands run here: the environment they see and how long they may take."""
-
-    env: Mapping[str, str]
-    timeout_s: float
-
-
-def gather(checkout: Path, config: Config, runner: Runner, *, run_commands: bool) -> Evidence:
+def gather(
+    checkout: Path, config: Config, runner: CommandRunner, *, run_commands: bool
+) -> Evidence:
     """Run (or, when ``run_commands`` is false, only read) the configured tests and linters."""
     tests, test_command, errors = run_tests(checkout, config, runner, run_commands=run_commands)
     lint = []
@@ -58,12 +52,12 @@ def gather(checkout: Path, config: Config, runner: Runner, *, run_commands: bool
 
 
 def run_tests(
-    checkout: Path, config: Config, runner: Runner, *, run_commands: bool
+    checkout: Path, config: Config, runner: CommandRunner, *, run_commands: bool
 ) -> tuple[tuple[TestResult, ...], CommandResult | None, tuple[ErrorRecord, ...]]:
     command = None
     if run_commands and config.tests.run is not None:
         _clear(checkout, config.tests.junit)  # stale reports must not pass for fresh ones
-        command = run_command(config.tests.run.argv, checkout, runner.env, runner.timeout_s)
+        command = runner.run(config.tests.run.argv, checkout)
     reports = sorted(_glob(checkout, config.tests.junit))
     tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout))
     if command is not None and not reports:
@@ -74,7 +68,7 @@ def run_tests(
 
 
 def run_linter(
-    checkout: Path, linter: LinterConfig, runner: Runner, *, run_command_: bool
+    checkout: Path, linter: LinterConfig, runner: CommandRunner, *, run_command_: bool
 ) -> tuple[LintEvidence, tuple[ErrorRecord, ...]]:
     fmt = ReportFormat(linter.format)
     if not run_command_:
@@ -83,7 +77,7 @@ def run_linter(
         return LintEvidence(linter.name, _findings(found), None), tuple(errors)
     if linter.report:
         _clear(checkout, (linter.report,))
-    command = run_command(linter.run.argv, checkout, runner.env, runner.timeout_s)
+    command = runner.run(linter.run.argv, checkout)
     if command.exit_code is None:
         why = command.error or f"timed out after {runner.timeout_s:.0f}s"
         return LintEvidence(linter.name, (), command), (ErrorRecord(linter.name, why),)

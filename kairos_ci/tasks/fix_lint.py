@@ -11,14 +11,19 @@ from pathlib import Path
 
 from kairos_ci.config.records import Config, LinterConfig
 from kairos_ci.policy import protected
-from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.records import Check, ProposedChange, Skipped
-from kairos_ci.workspace.commands import run_command
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, changed_paths, scratch_checkout, symlinks_at
 
 
 def fix_lint(
-    repo: Path, base_sha: str, linter: LinterConfig, config: Config, runner: Runner, base: Evidence
+    repo: Path,
+    base_sha: str,
+    linter: LinterConfig,
+    config: Config,
+    runner: CommandRunner,
+    base: Evidence,
 ) -> ProposedChange | Skipped:
     task = f"fix_lint ({linter.name})"
     before = base.findings_of(linter.name)
@@ -27,7 +32,7 @@ def fix_lint(
     if not before:
         return Skipped(task, f"{linter.name} reports no findings")
     with scratch_checkout(repo, base_sha) as scratch:
-        ran = run_command(linter.fix.argv, scratch.path, runner.env, runner.timeout_s)
+        ran = runner.run(linter.fix.argv, scratch.path)
         if ran.exit_code is None:
             return Skipped(
                 task, ran.error or f"the fix command timed out after {runner.timeout_s:.0f}s"

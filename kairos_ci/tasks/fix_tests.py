@@ -34,10 +34,11 @@ from kairos_ci.memory.records import Spend
 from kairos_ci.policy.records import BudgetState, Cap
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import fix_tests_body as body
-from kairos_ci.tasks.evidence import Evidence, Runner
+from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.fix_tests_verify import Verified, verify
 from kairos_ci.tasks.records import ProposedChange
 from kairos_ci.tasks.triage import Triage, one_line, triage
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 KIND = "fix_tests"
@@ -50,7 +51,7 @@ class FixRequest:
     repo: Path
     base_sha: str
     config: Config
-    runner: Runner
+    runner: CommandRunner
     base: Evidence  # the full configured run on ``base_sha``
     targets: tuple[TestResult, ...]  # failing on the base, not judged flaky
     llm: Llm
@@ -140,6 +141,7 @@ def _fix(
             context=req.context,
             limits=req.limits,
             edit_tests=req.config.agent.edit_tests,
+            commands=req.runner,
         )
     charges = (*sorted_out.charges, *attempt.charges)
     why = _no_fix(attempt)
@@ -202,9 +204,17 @@ def _ceiling(*caps: Cap | None) -> Cap | None:
     return Cap(Level(lowest), reasons)
 
 
+NO_JAIL = (
+    "no working sandbox (bubblewrap) on this runner, and code the model writes never runs "
+    "outside one: see `kairos-ci doctor`"
+)
+
+
 def _cannot_start(req: FixRequest) -> str:
     if req.config.tests.run is None:
         return "the config has no test command (tests.run), so a fix cannot be verified"
+    if not req.runner.isolated:
+        return NO_JAIL
     if req.budget.state() is BudgetState.EXHAUSTED:
         return f"the model budget is spent ({req.budget.why()})"
     return ""

@@ -20,10 +20,11 @@ from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.context import Secret
 from kairos_ci.memory.records import Memory, Task, TaskState, WorkState
 from kairos_ci.signals.records import TestResult
-from kairos_ci.tasks.evidence import Evidence, Runner
+from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.fix_tests import KIND, FixOutcome, FixRequest, fix_tests
 from kairos_ci.tasks.gate import Known
 from kairos_ci.verdicts.records import TestVerdict, Verdict
+from kairos_ci.workspace.commands import CommandRunner
 
 MAX_TASK_ID = 1000
 
@@ -33,7 +34,7 @@ def nightly_fix(
     config: Config,
     repo: Path,
     base_sha: str,
-    runner: Runner,
+    runner: CommandRunner,
     evidence: Evidence,
     verdicts: Mapping[str, TestVerdict],
     memory: Memory,

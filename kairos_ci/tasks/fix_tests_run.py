@@ -38,7 +38,7 @@ from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import journal
 from kairos_ci.tasks.board import opened_work
-from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.fix_tests import FixOutcome, FixRequest, fix_tests
 from kairos_ci.tasks.fix_tests_artifacts import junit_from_run
 from kairos_ci.tasks.fix_tests_body import comment_body
@@ -48,6 +48,7 @@ from kairos_ci.tasks.outcome import RunOutcome, spend_facts
 from kairos_ci.tasks.reconcile import reconcile
 from kairos_ci.tasks.records import RunInfo
 from kairos_ci.verdicts.records import Verdict
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 TITLE = "kairos-ci fix-tests"
@@ -70,7 +71,7 @@ class WorkflowFix:
     memory: MemoryStore
     forge: Forge
     branches: Branches | None  # None in a dry run
-    runner: Runner
+    runner: CommandRunner
     run: RunInfo
     llm: Llm | None
     secrets: tuple[Secret, ...] = ()

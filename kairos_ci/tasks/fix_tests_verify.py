@@ -22,9 +22,10 @@ from kairos_ci.agent.records import FixAttempt
 from kairos_ci.config.records import Config
 from kairos_ci.guard.records import GuardReport
 from kairos_ci.policy.records import Violation
-from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.fix_lint import tests_no_worse
 from kairos_ci.tasks.records import Check
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 MAX_LISTED = 5
@@ -40,7 +41,7 @@ def verify(
     repo: Path,
     base_sha: str,
     config: Config,
-    runner: Runner,
+    runner: CommandRunner,
     base: Evidence,
     attempt: FixAttempt,
     targets: Sequence[str],

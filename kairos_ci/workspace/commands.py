@@ -2,19 +2,26 @@
 
 Output goes to temporary files rather than pipes so a chatty test suite cannot
 exhaust memory; only the tail is kept. On timeout the whole process group dies.
+``CommandRunner`` is the one way project code runs: in the jail, with the tree under
+test at the checkout's own path.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
+
+from kairos_ci.isolation.bubblewrap import Bubblewrap, Invocation
+from kairos_ci.isolation.limits import pids_cgroup, preexec
 
 MAX_OUTPUT_BYTES = 256 * 1024
 
@@ -34,8 +41,53 @@ class CommandResult:
         return self.exit_code == 0
 
 
+@dataclass(frozen=True)
+class CommandRunner:
+    """How the project's commands run: what they see, how long they may take, and where."""
+
+    env: Mapping[str, str]  # an allow-list: never a token or key
+    timeout_s: float
+    jail: Bubblewrap | None = None  # None: a plain child process (no model touched the tree)
+    checkout: Path | None = None  # the checkout's own path: where a tree under test appears
+
+    @property
+    def isolated(self) -> bool:
+        return self.jail is not None
+
+    def with_env(self, env: Mapping[str, str]) -> CommandRunner:
+        return replace(self, env=env)
+
+    def run(self, argv: Sequence[str], tree: Path, timeout_s: float | None = None) -> CommandResult:
+        """Run ``argv`` on ``tree`` (in the jail, seen at the checkout's path, when set)."""
+        timeout = self.timeout_s if timeout_s is None else timeout_s
+        if self.jail is None:
+            return run_command(argv, tree, self.env, timeout)
+        missing = _missing_program(argv, tree, self.env)
+        if missing:  # inside the jail it would be bubblewrap's error, not a clear one
+            return CommandResult(tuple(argv), None, "", "", 0.0, error=missing)
+        call = Invocation(argv, tree, self.checkout or tree, self.env)
+        with ExitStack() as stack:
+            group = stack.enter_context(pids_cgroup(self.jail.limits))
+            procs = None
+            if group is not None:
+                procs = os.open(group / "cgroup.procs", os.O_WRONLY)
+                stack.callback(os.close, procs)
+            result = run_command(
+                self.jail.argv(call),
+                tree,
+                self.jail.environment(call),
+                timeout,
+                preexec(self.jail.limits, procs),
+            )
+        return replace(result, argv=tuple(argv))
+
+
 def run_command(
-    argv: Sequence[str], cwd: Path, env: Mapping[str, str], timeout_s: float
+    argv: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout_s: float,
+    before_exec: Callable[[], None] | None = None,
 ) -> CommandResult:
     started = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -48,6 +100,7 @@ def run_command(
                 stdout=out,
                 stderr=err,
                 start_new_session=True,
+                preexec_fn=before_exec,
             )
         except OSError as failure:
             return CommandResult(tuple(argv), None, "", "", 0.0, error=_why(argv, failure))
@@ -60,6 +113,15 @@ def run_command(
             duration_s=time.monotonic() - started,
             timed_out=timed_out,
         )
+
+
+def _missing_program(argv: Sequence[str], tree: Path, env: Mapping[str, str]) -> str:
+    program = argv[0]
+    if "/" in program:
+        found = (tree / program).is_file()  # an absolute path ignores ``tree``
+    else:
+        found = shutil.which(program, path=env.get("PATH", "")) is not None
+    return "" if found else f"cannot run {program!r}: not found on PATH"
 
 
 def _wait(process: subprocess.Popen[bytes], timeout_s: float) -> bool:

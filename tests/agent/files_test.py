@@ -15,6 +15,7 @@ from kairos_ci.agent.toolkit import ToolContext, ToolFailed
 from kairos_ci.agent.untrusted import Envelope
 from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS
 from kairos_ci.git import Git
+from kairos_ci.workspace.commands import CommandRunner
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def ctx(tmp_path: Path) -> ToolContext:
         root=tmp_path,
         write_policy=WritePolicy(BUILTIN_PROTECTED_PATHS, {}),
         test_command=None,
+        commands=CommandRunner({}, 60),  # no test command: nothing runs
         envelope=Envelope("nonce"),
         redactor=Redactor.of(),
         limits=AgentLimits(tool_output_chars=2000),

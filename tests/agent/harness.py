@@ -17,11 +17,13 @@ from kairos_ci.agent.records import AgentLimits, FailingTest, FixAttempt, Untrus
 from kairos_ci.agent.spend import BudgetView
 from kairos_ci.config.load import parse_config
 from kairos_ci.config.records import Config
-from kairos_ci.context import Secret
+from kairos_ci.context import Secret, tool_environment
 from kairos_ci.git import Git
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import running
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
+from tests.jail import jail_or_skip
 
 API_KEY = Secret("sk-ant-api03-fake-key-for-tests-0123456789abcdef")
 GITHUB_TOKEN = Secret("ghs_" + "A" * 36)
@@ -138,6 +140,7 @@ def attempt(
             context=context,
             limits=limits,
             edit_tests=edit_tests,
+            commands=CommandRunner(tool_environment(), 60, jail=jail_or_skip()),
         )
         files = {
             name: (scratch.path / name).read_text()

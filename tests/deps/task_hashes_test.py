@@ -19,8 +19,8 @@ from kairos_ci.deps.manifests import read_manifests
 from kairos_ci.deps.plan import plan_updates
 from kairos_ci.deps.registry import open_registries
 from kairos_ci.deps.task import update_group
-from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import ProposedChange
+from kairos_ci.workspace.commands import CommandRunner
 from tests.deps.gitrepo import commit_files
 from tests.deps.pypi_server import Index, build_wheel, pypiserver, sha256_of
 
@@ -74,7 +74,7 @@ def test_hashes_are_recomputed_and_pyproject_keeps_its_formatting(
         ("alpha 1.0.0 -> 1.0.1", 2),
         ("beta 1.0.0 -> 1.0.1", 2),
     ]
-    runner = Runner(env=tool_environment(), timeout_s=120)
+    runner = CommandRunner(env=tool_environment(), timeout_s=120)
     done = update_group(repo, base, group, config, runner, registries)
     assert isinstance(done.result, ProposedChange), done.result
     assert done.result.files == ("pyproject.toml", "requirements.txt")

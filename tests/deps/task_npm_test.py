@@ -21,8 +21,8 @@ from kairos_ci.deps.plan import plan_updates
 from kairos_ci.deps.records import Package
 from kairos_ci.deps.registry import open_registries
 from kairos_ci.deps.task import update_group
-from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import ProposedChange
+from kairos_ci.workspace.commands import CommandRunner
 from tests.deps.gitrepo import commit_files
 from tests.deps.verdaccio import Registry, install_verdaccio, verdaccio
 
@@ -100,7 +100,9 @@ def test_npm_group_is_verified_and_the_lockfile_relocked(
         "right 2.0.0 -> 2.0.1",
     ]
 
-    done = update_group(repo, base, group, config, Runner(tool_environment(), 180), registries)
+    done = update_group(
+        repo, base, group, config, CommandRunner(tool_environment(), 180), registries
+    )
     change = done.result
     assert isinstance(change, ProposedChange), change
     assert change.files == ("package-lock.json", "package.json")

@@ -26,8 +26,8 @@ from kairos_ci.deps.plan import plan_updates
 from kairos_ci.deps.records import GroupUpdate, UpdatePlan
 from kairos_ci.deps.registry import Registries, open_registries
 from kairos_ci.deps.task import update_group
-from kairos_ci.tasks.evidence import Runner
 from kairos_ci.tasks.records import ProposedChange, Skipped
+from kairos_ci.workspace.commands import CommandRunner
 from tests.deps.gitrepo import commit_files, git
 from tests.deps.pypi_server import Index, build_wheel, pypiserver
 
@@ -54,7 +54,7 @@ class World:
     index: Index
     packages: Path
     config: Config
-    runner: Runner
+    runner: CommandRunner
 
     def registries(self) -> Registries:
         return open_registries(None, Secret(self.index.url), None)
@@ -90,7 +90,7 @@ def world(tmp_path: Path) -> Iterator[World]:
         {"requirements.txt": REQUIREMENTS, "check.py": CHECK, ".github/kairos.yml": KAIROS},
     )
     config = parse_config(KAIROS.encode(), "kairos.yml")
-    runner = Runner(env=tool_environment(), timeout_s=120)
+    runner = CommandRunner(env=tool_environment(), timeout_s=120)
     with pypiserver(packages, tmp_path / "pypiserver.log") as index:
         yield World(repo, base, index, packages, config, runner)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kairos_ci.context import tool_environment
-from kairos_ci.tasks.evidence import Runner
+from kairos_ci.workspace.commands import CommandRunner
+from tests.jail import jail_or_skip
 
 
 @pytest.fixture
@@ -24,10 +25,11 @@ def sample(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def runner() -> Runner:
+def runner() -> CommandRunner:
     env = tool_environment()
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return Runner(env={**env, "KAIROS_RUN_ID": "night-1"}, timeout_s=120)
+    env = {**env, "KAIROS_RUN_ID": "night-1"}
+    return CommandRunner(env=env, timeout_s=120, jail=jail_or_skip())
 
 
 @pytest.fixture

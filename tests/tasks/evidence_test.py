@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kairos_ci.config.load import load_config, parse_config
-from kairos_ci.tasks.evidence import Runner, gather
+from kairos_ci.tasks.evidence import gather
+from kairos_ci.workspace.commands import CommandRunner
 
 
-def test_runs_tests_and_linters_of_the_sample(sample: Path, runner: Runner) -> None:
+def test_runs_tests_and_linters_of_the_sample(sample: Path, runner: CommandRunner) -> None:
     config = load_config(sample / "kairos.yml")
     evidence = gather(sample, config, runner, run_commands=True)
     outcomes = {t.name: t.outcome for t in evidence.tests}
@@ -23,7 +24,9 @@ def test_runs_tests_and_linters_of_the_sample(sample: Path, runner: Runner) -> N
     assert evidence.errors == ()
 
 
-def test_stale_reports_are_removed_before_the_tests_run(sample: Path, runner: Runner) -> None:
+def test_stale_reports_are_removed_before_the_tests_run(
+    sample: Path, runner: CommandRunner
+) -> None:
     config = parse_config(b"version: 1\ntests:\n  run: 'true'\n  junit: [reports/*.xml]\n", "x")
     (sample / "reports").mkdir()
     (sample / "reports" / "old.xml").write_text("<testsuite><testcase name='ghost'/></testsuite>")
@@ -33,7 +36,7 @@ def test_stale_reports_are_removed_before_the_tests_run(sample: Path, runner: Ru
 
 
 def test_a_broken_report_is_an_error_and_the_others_still_count(
-    sample: Path, runner: Runner
+    sample: Path, runner: CommandRunner
 ) -> None:
     config = parse_config(b"version: 1\ntests:\n  junit: [reports/*.xml]\n", "x")
     (sample / "reports").mkdir()
@@ -44,7 +47,7 @@ def test_a_broken_report_is_an_error_and_the_others_still_count(
     assert [e.file for e in evidence.errors] == ["reports/b.xml"]
 
 
-def test_a_linter_that_cannot_start_is_reported(sample: Path, runner: Runner) -> None:
+def test_a_linter_that_cannot_start_is_reported(sample: Path, runner: CommandRunner) -> None:
     config = parse_config(
         b"version: 1\nlinters:\n  - {name: ghost, run: no-such-linter-kairos, format: ruff}\n", "x"
     )

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from kairos_ci.config.load import load_config, parse_config
 from kairos_ci.config.records import Config
-from kairos_ci.tasks.evidence import Runner, gather
+from kairos_ci.tasks.evidence import gather
 from kairos_ci.tasks.fix_lint import fix_lint
 from kairos_ci.tasks.records import ProposedChange, Skipped
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 
@@ -17,7 +18,7 @@ def head(repo: Path) -> str:
     ).stdout.strip()
 
 
-def run(repo: Path, config: Config, runner: Runner) -> ProposedChange | Skipped:
+def run(repo: Path, config: Config, runner: CommandRunner) -> ProposedChange | Skipped:
     sha = head(repo)
     with scratch_checkout(repo, sha) as scratch:
         base = gather(scratch.path, config, runner, run_commands=True)
@@ -30,7 +31,7 @@ def with_fix(repo: Path, fix: str) -> Config:
     return parse_config(text.encode(), "kairos.yml")
 
 
-def test_ruff_fix_is_verified_and_described(sample_repo: Path, runner: Runner) -> None:
+def test_ruff_fix_is_verified_and_described(sample_repo: Path, runner: CommandRunner) -> None:
     before = (sample_repo / "calc" / "stats.py").read_text()
     change = run(sample_repo, load_config(sample_repo / ".github" / "kairos.yml"), runner)
     assert isinstance(change, ProposedChange)
@@ -42,7 +43,7 @@ def test_ruff_fix_is_verified_and_described(sample_repo: Path, runner: Runner) -
     assert (sample_repo / "calc" / "stats.py").read_text() == before  # the checkout is untouched
 
 
-def test_same_fix_has_the_same_patch_hash(sample_repo: Path, runner: Runner) -> None:
+def test_same_fix_has_the_same_patch_hash(sample_repo: Path, runner: CommandRunner) -> None:
     config = load_config(sample_repo / ".github" / "kairos.yml")
     first, second = run(sample_repo, config, runner), run(sample_repo, config, runner)
     assert isinstance(first, ProposedChange) and isinstance(second, ProposedChange)
@@ -50,7 +51,7 @@ def test_same_fix_has_the_same_patch_hash(sample_repo: Path, runner: Runner) -> 
 
 
 def test_fix_touching_a_protected_path_fails_verification(
-    sample_repo: Path, runner: Runner
+    sample_repo: Path, runner: CommandRunner
 ) -> None:
     sneaky = (
         "python -c \"import pathlib; p = pathlib.Path('.github/kairos.yml'); "
@@ -65,7 +66,7 @@ def test_fix_touching_a_protected_path_fails_verification(
 
 
 def test_fix_that_breaks_a_passing_test_fails_verification(
-    sample_repo: Path, runner: Runner
+    sample_repo: Path, runner: CommandRunner
 ) -> None:
     breaking = (
         "python -c \"import pathlib; q = pathlib.Path('calc/stats.py'); "
@@ -77,13 +78,13 @@ def test_fix_that_breaks_a_passing_test_fails_verification(
     assert not tests_check.passed and "test_median_odd_and_even" in tests_check.detail
 
 
-def test_nothing_to_fix_is_a_skip_with_a_reason(sample_repo: Path, runner: Runner) -> None:
+def test_nothing_to_fix_is_a_skip_with_a_reason(sample_repo: Path, runner: CommandRunner) -> None:
     config = with_fix(sample_repo, "'true'")
     assert run(sample_repo, config, runner) == Skipped("fix_lint (ruff)", "`true` changed nothing")
 
 
 def test_without_a_test_command_the_fix_is_not_re_tested_and_says_so(
-    sample_repo: Path, runner: Runner
+    sample_repo: Path, runner: CommandRunner
 ) -> None:
     text = (sample_repo / ".github" / "kairos.yml").read_text()
     text = text.replace(

@@ -9,7 +9,7 @@ from kairos_ci.agent.records import LlmReply, LlmRequest
 from kairos_ci.config.load import parse_config
 from kairos_ci.memory.records import Memory, Task, TaskState, Work, WorkState
 from kairos_ci.signals.records import Outcome, TestResult
-from kairos_ci.tasks.evidence import Evidence, Runner
+from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.fix_tests import FixOutcome
 from kairos_ci.tasks.fix_tests_nightly import (
     already_handled,
@@ -21,6 +21,7 @@ from kairos_ci.tasks.fix_tests_nightly import (
 from kairos_ci.tasks.gate import Known
 from kairos_ci.tasks.records import ProposedChange
 from kairos_ci.verdicts.records import TestVerdict, Verdict
+from kairos_ci.workspace.commands import CommandRunner
 
 BRANCH = "kairos/fix-tests/test_a-0123456789"
 
@@ -79,7 +80,7 @@ def test_an_open_or_rejected_fix_holds_the_test_and_a_merged_one_does_not() -> N
 def test_held_tests_and_observe_ask_no_model(tmp_path: Path) -> None:
     failing = evidence(result("t::a", "failed"))
     verdicts: dict[str, TestVerdict] = {}
-    args = (tmp_path, "0" * 40, Runner({}, 1), failing, verdicts)
+    args = (tmp_path, "0" * 40, CommandRunner({}, 1), failing, verdicts)
     observe = parse_config(b"version: 1\nautonomy:\n  default: observe\n", "k.yml")
     done = nightly_fix(UnreachableModel(), observe, *args, Memory(), known(None), datetime.now(UTC))
     assert done.waiting == {"t::a": "autonomy.fix_tests is observe: no model work is done for it"}

@@ -22,11 +22,13 @@ from kairos_ci.git import Git
 from kairos_ci.policy.records import Situation, Trigger
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
-from kairos_ci.tasks.evidence import Evidence, Runner, gather
+from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.fix_tests import FixOutcome, FixRequest, fix_branch, fix_tests
 from kairos_ci.tasks.gate import Known, approval_key, gate
+from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 from tests.agent.harness import BUGGY, TEST
+from tests.jail import jail_or_skip
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -62,7 +64,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
     sha = git.text("rev-parse", "HEAD")
     env = {"PATH": str(Path(sys.executable).parent)}
     with scratch_checkout(root, sha) as scratch:
-        base = gather(scratch.path, settings(), Runner(env, 60), run_commands=True)
+        base = gather(scratch.path, settings(), CommandRunner(env, 60), run_commands=True)
     assert [t.id for t in base.failing()] == [ADD]
     yield root, sha, base
 
@@ -93,7 +95,9 @@ def attempt(
             repo=root,
             base_sha=sha,
             config=config,
-            runner=Runner({"PATH": str(Path(sys.executable).parent)}, 60),
+            runner=CommandRunner(
+                {"PATH": str(Path(sys.executable).parent)}, 60, jail=jail_or_skip(), checkout=root
+            ),
             base=base,
             targets=targets,
             llm=ClaudeLlm(KEY, handle.base_url, ClaudeSettings(max_retries=0, timeout_s=20)),
