@@ -8,6 +8,7 @@ prompts are disabled so a missing credential fails instead of hanging.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +22,27 @@ IDENTITY_NAME = "kairos-ci"
 IDENTITY_EMAIL = "kairos-ci@users.noreply.github.com"
 
 # A fixed identity and environment: the user's global git config must not change
-# what kairos writes (hooks, signing, editors, credential helpers).
+# what kairos writes (hooks, signing, editors, credential helpers), and neither may
+# anything the project's code wrote into a home directory.
 _BASE_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_AUTHOR_NAME": IDENTITY_NAME,
     "GIT_AUTHOR_EMAIL": IDENTITY_EMAIL,
     "GIT_COMMITTER_NAME": IDENTITY_NAME,
     "GIT_COMMITTER_EMAIL": IDENTITY_EMAIL,
     "LC_ALL": "C",
+}
+
+
+# Command-line config outranks a repository's own .git/config: whatever a tree under test
+# planted there, kairos's git runs no hook, no fsmonitor command, no credential helper.
+_IMMUNE_CONFIG = {
+    "core.hooksPath": os.devnull,
+    "core.fsmonitor": "false",
+    "credential.helper": "",
+    "protocol.ext.allow": "never",
 }
 
 
@@ -77,8 +90,9 @@ class Git:
     def _env(self, extra: Mapping[str, str]) -> dict[str, str]:
         env = dict(tool_environment())
         env.update(_BASE_ENV)
-        env["GIT_CONFIG_COUNT"] = str(len(self.config))
-        for index, (key, value) in enumerate(self.config.items()):
+        config = {**_IMMUNE_CONFIG, **self.config}
+        env["GIT_CONFIG_COUNT"] = str(len(config))
+        for index, (key, value) in enumerate(config.items()):
             env[f"GIT_CONFIG_KEY_{index}"] = key
             env[f"GIT_CONFIG_VALUE_{index}"] = value
         env.update(extra)
