@@ -15,6 +15,7 @@ from kairos_ci.config.records import Config, LinterConfig
 from kairos_ci.signals.read import parse_report
 from kairos_ci.signals.records import ErrorRecord, Finding, ReportFormat, TestResult
 from kairos_ci.workspace.commands import CommandResult, CommandRunner
+from kairos_ci.workspace.imports import imported_from_outside
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Evidence:
     test_command: CommandResult | None
     lint: tuple[LintEvidence, ...]
     errors: tuple[ErrorRecord, ...]  # reports that could not be read, and why
+    # Why the test run did not exercise this tree's own packages; "" when it did.
+    not_the_tree: str = ""
 
     def failing(self) -> tuple[TestResult, ...]:
         return tuple(t for t in self.tests if t.outcome in ("failed", "errored"))
@@ -43,12 +46,15 @@ def gather(
 ) -> Evidence:
     """Run (or, when ``run_commands`` is false, only read) the configured tests and linters."""
     tests, test_command, errors = run_tests(checkout, config, runner, run_commands=run_commands)
+    not_the_tree = ""
+    if run_commands and config.tests.run is not None:
+        not_the_tree = imported_from_outside(runner, checkout, config.tests.run.argv)
     lint = []
     for linter in config.linters:
         evidence, lint_errors = run_linter(checkout, linter, runner, run_command_=run_commands)
         lint.append(evidence)
         errors += lint_errors
-    return Evidence(tests, test_command, tuple(lint), errors)
+    return Evidence(tests, test_command, tuple(lint), errors, not_the_tree)
 
 
 def run_tests(
@@ -59,7 +65,7 @@ def run_tests(
         _clear(checkout, config.tests.junit)  # stale reports must not pass for fresh ones
         command = runner.run(config.tests.run.argv, checkout)
     reports = sorted(_glob(checkout, config.tests.junit))
-    tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout))
+    tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout, runner.seen_at(checkout)))
     if command is not None and not reports:
         errors.append(
             ErrorRecord(config.tests.run.text if config.tests.run else "", _no_report(command))
@@ -73,7 +79,7 @@ def run_linter(
     fmt = ReportFormat(linter.format)
     if not run_command_:
         paths = sorted(_glob(checkout, (linter.report,))) if linter.report else []
-        found, errors = _split(_read(paths, fmt, checkout))
+        found, errors = _split(_read(paths, fmt, checkout, checkout))
         return LintEvidence(linter.name, _findings(found), None), tuple(errors)
     if linter.report:
         _clear(checkout, (linter.report,))
@@ -82,16 +88,20 @@ def run_linter(
         why = command.error or f"timed out after {runner.timeout_s:.0f}s"
         return LintEvidence(linter.name, (), command), (ErrorRecord(linter.name, why),)
     if linter.report:
-        found, errors = _split(_read(sorted(_glob(checkout, (linter.report,))), fmt, checkout))
+        reports = sorted(_glob(checkout, (linter.report,)))
+        found, errors = _split(_read(reports, fmt, checkout, runner.seen_at(checkout)))
     else:
-        found, errors = _split(_read_text(command.stdout, fmt, checkout, linter.name))
+        seen = runner.seen_at(checkout)
+        found, errors = _split(_read_text(command.stdout, fmt, seen, linter.name))
     return LintEvidence(linter.name, _findings(found), command), tuple(errors)
 
 
-def _read(paths: Iterable[Path], fmt: ReportFormat, root: Path) -> list[object]:
+def _read(paths: Iterable[Path], fmt: ReportFormat, tree: Path, seen: Path) -> list[object]:
+    """Read reports found in ``tree``; absolute paths inside them are relative to ``seen``,
+    where the command that wrote them saw the tree."""
     records: list[object] = []
     for path in paths:
-        records.extend(parse_report(path, fmt, display=str(path.relative_to(root)), root=root))
+        records.extend(parse_report(path, fmt, display=str(path.relative_to(tree)), root=seen))
     return records
 
 

@@ -68,6 +68,7 @@ def _verify(
     )
     return (
         Check("findings go down", after_n < before_n, f"{linter.name}: {before_n} -> {after_n}"),
+        tests_see_the_patch(after),
         tests_no_worse(base, after),
         Check(
             "no protected path touched",
@@ -75,6 +76,16 @@ def _verify(
             "; ".join(v.reason for v in violations) or "none touched",
         ),
     )
+
+
+def tests_see_the_patch(after: Evidence) -> Check:
+    """A pass means nothing when the tests imported another copy of the project."""
+    name = "the tests ran the patched code"
+    if after.not_the_tree:
+        return Check(name, False, after.not_the_tree)
+    if after.test_command is None:
+        return Check(name, True, "not re-tested: no test command")
+    return Check(name, True, "the project's packages import from it")
 
 
 def tests_no_worse(base: Evidence, after: Evidence) -> Check:

@@ -23,7 +23,7 @@ from kairos_ci.config.records import Config
 from kairos_ci.guard.records import GuardReport
 from kairos_ci.policy.records import Violation
 from kairos_ci.tasks.evidence import Evidence, gather
-from kairos_ci.tasks.fix_lint import tests_no_worse
+from kairos_ci.tasks.fix_lint import tests_no_worse, tests_see_the_patch
 from kairos_ci.tasks.records import Check
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
@@ -57,6 +57,7 @@ def verify(
         after = gather(scratch.path, config, runner, run_commands=True)
     checks = (
         targets_pass(targets, base, after),
+        tests_see_the_patch(after),
         tests_no_worse(base, after),
         lint_no_worse(base, after),
         *integrity,

@@ -54,6 +54,10 @@ class CommandRunner:
     def isolated(self) -> bool:
         return self.jail is not None
 
+    def seen_at(self, tree: Path) -> Path:
+        """Where the commands see ``tree``: absolute paths in their reports start there."""
+        return self.checkout if self.jail is not None and self.checkout is not None else tree
+
     def with_env(self, env: Mapping[str, str]) -> CommandRunner:
         return replace(self, env=env)
 

@@ -130,6 +130,7 @@ def test_an_honest_fix_is_verified_and_proposed(project: tuple[Path, str, Eviden
     assert change.files == ("calc.py",) and "+    return a + b" in change.patch
     assert [(c.name, c.passed) for c in change.checks] == [
         ("target tests now pass", True),
+        ("the tests ran the patched code", True),
         ("tests no worse", True),
         ("lint no worse", True),
         ("test-integrity guard", True),
