@@ -177,7 +177,7 @@ def _update_deps(n: Nightly, memory: Memory) -> DepsOutcome:
 
 
 def _act(n: Nightly, bundle: Bundle) -> ApplyResult:
-    settings = ApplySettings(config=n.config, dry_run=n.dry_run)
+    settings = ApplySettings(config=n.config, dry_run=n.dry_run, secrets=n.secrets)
     return apply(bundle, n.forge, n.branches, settings)
 
 

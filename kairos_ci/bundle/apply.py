@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kairos_ci.bundle import policy
+from kairos_ci.agent.redact import Redactor
+from kairos_ci.bundle import policy, secrets
 from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Kind, Outcome, Status, Write
 from kairos_ci.config.records import Config
+from kairos_ci.context import Secret
 from kairos_ci.dashboard.parse import ticked
 from kairos_ci.dashboard.records import Action
 from kairos_ci.errors import KairosError
@@ -33,6 +35,7 @@ class ApplySettings:
     config: Config | None = None
     budget: policy.ChangeBudget = field(default_factory=policy.ChangeBudget)
     dry_run: bool = False
+    secrets: tuple[Secret, ...] = ()  # published in no disguise (nor is any token shape)
 
 
 def apply(
@@ -41,20 +44,31 @@ def apply(
     branches: Branches | None,
     settings: ApplySettings | None = None,
 ) -> ApplyResult:
-    """Apply every write policy allows, in a safe order. ``forge`` may be None in a dry run."""
+    """Apply every write policy and the secret scan allow, in a safe order. ``forge`` may
+    be None in a dry run."""
     settings = settings or ApplySettings()
-    refused = policy.refusals(bundle, settings.config, settings.budget)
+    redactor = Redactor.of(settings.secrets)
+    refused = _refusals(bundle, settings, redactor)
     ordered = sorted(enumerate(bundle.writes), key=lambda pair: ORDER.index(pair[1].kind))
     outcomes: dict[int, Outcome] = {}
     for index, write in ordered:
         if index in refused:
-            outcomes[index] = Outcome(write, Status.SKIPPED, refused[index])
+            outcomes[index] = Outcome(
+                secrets.shown(write, redactor), Status.SKIPPED, refused[index]
+            )
             continue
         try:
             outcomes[index] = _apply_one(write, forge, branches, settings)
         except KairosError as err:
             outcomes[index] = Outcome(write, Status.FAILED, str(err))
     return ApplyResult(tuple(outcomes[i] for i in range(len(bundle.writes))))
+
+
+def _refusals(bundle: Bundle, settings: ApplySettings, redactor: Redactor) -> dict[int, str]:
+    """Policy's refusals and the secret scan's; where both refuse a write, the leak is the
+    reason shown."""
+    refused = policy.refusals(bundle, settings.config, settings.budget)
+    return refused | secrets.refusals(bundle, redactor)
 
 
 def _apply_one(

@@ -63,7 +63,9 @@ def publish_bundle(
     if ctx.repository and ctx.repository.lower() != bundle.repository.lower():
         raise UsageError(f"the bundle is for {bundle.repository}, this run is {ctx.repository}")
     forge, branches = _effects(ctx, bundle.repository, repo, dry_run)
-    result = apply(bundle, forge, branches, ApplySettings(config=config, dry_run=dry_run))
+    result = apply(
+        bundle, forge, branches, ApplySettings(config, dry_run=dry_run, secrets=ctx.secrets())
+    )
     for outcome in result.outcomes:
         line = f"{outcome.status.value}: {outcome.write.describe()}"
         runner.echo_untrusted(f"{line} ({outcome.reason})" if outcome.reason else line)

@@ -199,7 +199,9 @@ def _reviewed(
     result = review(_job(ctx, request, config, memory, run))
     write = review_write(result, request.pull)
     bundle = Bundle(request.repository, (write,) if write else (), created_by(run))
-    applied = apply(bundle, forge, None, ApplySettings(config=config, dry_run=request.dry_run))
+    applied = apply(
+        bundle, forge, None, ApplySettings(config, dry_run=request.dry_run, secrets=ctx.secrets())
+    )
     posted = applied.outcomes[0] if applied.outcomes else None
     failed = posted is not None and posted.status.value == "failed"
     problems = [f"the review was not posted: {posted.reason}"] if posted and failed else []

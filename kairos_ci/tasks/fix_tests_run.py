@@ -104,7 +104,9 @@ def fix_failed_run(w: WorkflowFix) -> RunOutcome:
     gated = gate(fixed.changes, w.config, situation, known.known, w.default_branch)
     writes = (*gated.writes, *_comments(gated, target, w.default_branch))
     bundle = Bundle(w.repository, writes, journal.created_by(w.run))
-    applied = apply(bundle, w.forge, w.branches, ApplySettings(w.config, dry_run=w.dry_run))
+    applied = apply(
+        bundle, w.forge, w.branches, ApplySettings(w.config, dry_run=w.dry_run, secrets=w.secrets)
+    )
     identities = {c.branch: c.identity for c in fixed.changes}
     work = opened_work(applied, w.run.at, known.known.work, identities)
     record = journal.build(w.run, w.base_sha, base, {}, {}, known, gated, applied, work, fixed)

@@ -125,3 +125,22 @@ def test_a_failed_write_fails_the_step(world: World, sandbox: GitHubSandbox) -> 
     assert "| failed | comment on #42 |" in summary
     shown = done.stdout.replace(f"::add-mask::{KAIROS_TOKEN}", "") + done.stderr + summary
     assert KAIROS_TOKEN not in shown  # only ever handed to the runner to mask
+
+
+def test_a_bundle_that_would_publish_a_secret_is_refused(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    # Reversed, the token is no token shape: only the publish job's own secrets find it.
+    disguised = KAIROS_TOKEN[::-1]
+    base, patch = make_patch(world, {"app.py": "fixed\n"})
+    write = pr_write(base, patch, body=f"Fixed. {disguised}")
+    write["why"] = f"ruff says {disguised}"  # the summary shows it: redacted there
+    done, summary, _ = _publish(world, sandbox, bundle_data(write))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("writes: 1 skipped")
+    assert "| skipped | pull request kairos/fix-lint/ruff -&gt; main |" in summary
+    assert "| ruff says [REDACTED] |" in summary
+    assert "not published: a secret or token in the why text, PR body" in summary
+    assert disguised not in done.stdout + done.stderr + summary
+    assert writes_made(sandbox) == []
+    assert world.git("ls-remote", "--heads", "origin").count("refs/heads/") == 1
