@@ -17,6 +17,7 @@ from kairos_ci.commands import (
     action,
     chat,
     demo,
+    doctor,
     fix_tests,
     guard,
     memory,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         fix_tests,
         review,
         chat,
+        doctor,
     ):
         command.register(sub)
     return parser
