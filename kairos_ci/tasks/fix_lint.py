@@ -7,14 +7,16 @@ path is touched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from kairos_ci.config.records import Config, LinterConfig
 from kairos_ci.policy import protected
+from kairos_ci.policy.records import Violation
 from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.records import Check, ProposedChange, Skipped
 from kairos_ci.workspace.commands import CommandRunner
-from kairos_ci.workspace.scratch import Scratch, changed_paths, scratch_checkout, symlinks_at
+from kairos_ci.workspace.scratch import changed_paths, scratch_checkout, symlinks_at
 
 
 def fix_lint(
@@ -37,17 +39,23 @@ def fix_lint(
             return Skipped(
                 task, ran.error or f"the fix command timed out after {runner.timeout_s:.0f}s"
             )
-        changes = changed_paths(scratch)
+        # The change is what the fixer did to tracked files, taken before the tests run:
+        # reports and caches they write are never part of it.
+        changes = changed_paths(scratch, new_files=False)
         if not changes:
             return Skipped(task, f"`{linter.fix.text}` changed nothing")
+        patch = scratch.git.text("diff", "--cached", "--binary", base_sha) + "\n"
         after = gather(scratch.path, config, runner, run_commands=True)
-        checks = _verify(repo, scratch, config, linter, base, after)
+        violations = protected.violations(
+            changes, config.protected_paths, symlinks_at(repo, base_sha)
+        )
+        checks = _verify(linter, base, after, violations)
         return ProposedChange(
             kind="fix_lint",
             branch=f"kairos/fix-lint/{linter.name}",
             title=f"Fix {len(before) - len(after.findings_of(linter.name))} {linter.name} findings",
             base_sha=base_sha,
-            patch=scratch.git.text("diff", "--cached", "--binary", base_sha) + "\n",
+            patch=patch,
             files=tuple(sorted(c.path for c in changes)),
             checks=checks,
             summary=f"Ran `{linter.fix.text}` on {base_sha[:12]}.",
@@ -55,17 +63,9 @@ def fix_lint(
 
 
 def _verify(
-    repo: Path,
-    scratch: Scratch,
-    config: Config,
-    linter: LinterConfig,
-    base: Evidence,
-    after: Evidence,
+    linter: LinterConfig, base: Evidence, after: Evidence, violations: Sequence[Violation]
 ) -> tuple[Check, ...]:
     before_n, after_n = len(base.findings_of(linter.name)), len(after.findings_of(linter.name))
-    violations = protected.violations(
-        changed_paths(scratch), config.protected_paths, symlinks_at(repo, scratch.base_sha)
-    )
     return (
         Check("findings go down", after_n < before_n, f"{linter.name}: {before_n} -> {after_n}"),
         tests_see_the_patch(after),

@@ -43,10 +43,13 @@ def scratch_checkout(repo: Path, rev: str, parent: Path | None = None) -> Iterat
         shutil.rmtree(path, ignore_errors=True)
 
 
-def changed_paths(scratch: Scratch) -> tuple[PathChange, ...]:
-    """Every path the scratch's working tree changes against its base, renames included."""
+def changed_paths(scratch: Scratch, *, new_files: bool = True) -> tuple[PathChange, ...]:
+    """Every path the scratch's working tree changes against its base, renames included,
+    staged in the scratch's index. With ``new_files`` false only tracked paths count:
+    whatever a command created (reports, caches) is never part of the change, whatever
+    ``.gitignore`` says."""
     git = scratch.git
-    git.run("add", "--all")
+    git.run("add", "--all" if new_files else "--update")
     raw = git.run("diff", "--cached", "--raw", "-z", "-M", "--no-abbrev", scratch.base_sha).stdout
     changes = []
     fields = raw.decode("utf-8", "surrogateescape").split("\0")

@@ -23,7 +23,9 @@ from tests.sandbox.github.world import (
 pytestmark = pytest.mark.slow
 
 
-def sample_world(tmp_path: Path, autonomy: str = "approve") -> World:
+def sample_world(
+    tmp_path: Path, autonomy: str = "approve", ignored: str = "reports/\n__pycache__/\n"
+) -> World:
     world = make_world(tmp_path)
     with resources.as_file(resources.files("kairos_ci") / "demo" / "sample") as sample:
         files = {
@@ -34,7 +36,7 @@ def sample_world(tmp_path: Path, autonomy: str = "approve") -> World:
     files[".github/kairos.yml"] = files.pop("kairos.yml").replace(
         "fix_lint: approve", f"fix_lint: {autonomy}"
     )
-    files[".gitignore"] = "reports/\n__pycache__/\n"
+    files[".gitignore"] = ignored
     world.git("rm", "-q", "app.py")  # the world's filler file is not Python
     world.commit(files, "add the sample project")
     return world
@@ -100,6 +102,26 @@ def test_three_nights(sandbox: tuple[World, GitHubSandbox]) -> None:
     maintainer.get_pull(int(pr["number"])).edit(state="closed")
     assert night(world, 3) == 0
     assert [p["state"] for p in pulls(repo_state(github))] == ["closed"]  # not re-proposed
+
+
+def test_reports_gitignore_misses_stay_out_of_the_pr_and_night_two_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
+) -> None:
+    world = sample_world(tmp_path, ignored="__pycache__/\n")  # reports/ is not ignored
+    with strict_sandbox(world) as github:
+        monkeypatch.setenv("GITHUB_API_URL", github.base_url)
+        assert night(world, 1) == 0
+        (pr,) = pulls(repo_state(github))
+        changed = world.git("diff", "--name-only", "origin/main...origin/kairos/fix-lint/ruff")
+        listed = [line[3:-1] for line in pr["body"].splitlines() if line.startswith("- `")]
+        assert changed.splitlines() == listed == ["calc/stats.py"]
+        head = pr["head"]["sha"]
+
+        requests_before = len(github.state()["requests"])
+        assert night(world, 2) == 0
+        writes = [r for r in github.state()["requests"][requests_before:] if r["method"] != "GET"]
+        assert writes == []
+        assert pulls(repo_state(github))[0]["head"]["sha"] == head  # no force-push
 
 
 def test_suggest_then_a_maintainer_approves(
