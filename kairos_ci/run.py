@@ -30,7 +30,7 @@ from kairos_ci.tasks.fix_tests_nightly import nightly_fix
 from kairos_ci.tasks.gate import Known, gate
 from kairos_ci.tasks.history import entries
 from kairos_ci.tasks.reconcile import offline, reconcile
-from kairos_ci.tasks.records import ProposedChange, RunInfo, Skipped
+from kairos_ci.tasks.records import ProposedChange, RunInfo, Skipped, VerificationRun
 from kairos_ci.verdicts.history import judge
 from kairos_ci.verdicts.records import TestVerdict
 from kairos_ci.workspace.commands import CommandRunner
@@ -103,7 +103,7 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         n.run, n.base_sha, evidence, results, verdicts, known, gated, applied, work, fixed
     )
     saved = None if n.dry_run else n.memory.save(record)
-    return outcome.summarise(
+    summary = outcome.summarise(
         n.run,
         n.config,
         evidence=evidence,
@@ -118,6 +118,15 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         dry_run=n.dry_run,
         spend=fixed.spend,
     )
+    return replace(summary, verifications=_verifications(changes, fixed))
+
+
+def _verifications(changes: list[ProposedChange], fixed: FixOutcome) -> tuple[VerificationRun, ...]:
+    """Every verification that ran, published or refused (a refused fix has no change)."""
+    found = [c.evidence for c in changes if c.evidence is not None]
+    if fixed.change is None:
+        found += fixed.verifications
+    return tuple(found)
 
 
 def _evidence(n: Nightly) -> Evidence:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,10 +91,26 @@ def report_outcome(
     runner.set_output("summary", outcome.report.one_line())
     runner.set_output("bundle", str(path) if path else "")
     runner.set_output("pr-urls", json.dumps(list(outcome.applied.pr_urls())))
+    runner.set_output("evidence", str(_write_evidence(ctx, outcome) or ""))
     for problem in outcome.report.problems:
         runner.annotate("error", problem, title="kairos-ci")
     print(render(outcome.report))
     return outcome.exit_code
+
+
+def _write_evidence(ctx: context.Context, outcome: RunOutcome) -> Path | None:
+    """Each verification's JUnit report, in a folder the workflow uploads as an artifact
+    (only under Actions: a local run has no artifact to fill)."""
+    if ctx.runner_temp is None or not outcome.verifications:
+        return None
+    from kairos_ci.tasks.evidence_junit import write_evidence_junit
+
+    folder = ctx.runner_temp / "kairos-ci" / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, run in enumerate(outcome.verifications, 1):
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", run.name).strip("-")[:80]
+        write_evidence_junit(folder / f"{index:02d}-{slug}.xml", run)
+    return folder
 
 
 def _default_bundle_path(ctx: context.Context, dry_run: bool) -> Path | None:

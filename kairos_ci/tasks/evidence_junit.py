@@ -21,12 +21,13 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kairos_ci.signals.records import Outcome, TestResult
+from kairos_ci.tasks.records import VerificationRun
 
 MAX_CASES = 20_000  # testcases per suite; the most telling ones are kept
 MAX_SUITE_BYTES = 24 * 1024 * 1024  # both suites stay well under the reader's 100 MiB cap
@@ -43,17 +44,6 @@ _PARAMS = re.compile(r"\[.*\]\Z", re.DOTALL)  # a parametrised test's "[...]" su
 _FAILING = (Outcome.FAILED, Outcome.ERRORED)
 
 _Element = Any  # a junitparser object: see _junitparser
-
-
-@dataclass(frozen=True)
-class VerificationRun:
-    """What one verification saw: the tests before and after the fix, and kairos's marks."""
-
-    name: str  # e.g. "fix_tests: tests/test_calc.py::test_add"
-    before: Sequence[TestResult]
-    after: Sequence[TestResult]
-    targets: Collection[str] = ()  # ids of the tests the fix targets
-    flaky: Collection[str] = ()  # ids kairos judged flaky: shown, not counted
 
 
 @dataclass(frozen=True)

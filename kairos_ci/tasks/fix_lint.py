@@ -14,7 +14,7 @@ from kairos_ci.config.records import Config, LinterConfig
 from kairos_ci.policy import protected
 from kairos_ci.policy.records import Violation
 from kairos_ci.tasks.evidence import Evidence, gather
-from kairos_ci.tasks.records import Check, ProposedChange, Skipped
+from kairos_ci.tasks.records import Check, ProposedChange, Skipped, VerificationRun
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import changed_paths, scratch_checkout, symlinks_at
 
@@ -59,6 +59,7 @@ def fix_lint(
             files=tuple(sorted(c.path for c in changes)),
             checks=checks,
             summary=f"Ran `{linter.fix.text}` on {base_sha[:12]}.",
+            evidence=VerificationRun(f"fix_lint ({linter.name})", base.tests, after.tests),
         )
 
 

@@ -36,7 +36,7 @@ from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import fix_tests_body as body
 from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.fix_tests_verify import Verified, verify
-from kairos_ci.tasks.records import ProposedChange
+from kairos_ci.tasks.records import ProposedChange, VerificationRun
 from kairos_ci.tasks.triage import Triage, one_line, triage
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
@@ -70,6 +70,11 @@ class FixOutcome:
     charges: tuple[Charge, ...] = ()
     decisions: tuple[tuple[str, str, str], ...] = ()  # (action, target, why) for memory
     fixed: tuple[str, ...] = ()  # test ids the proposed change fixes
+    verification: VerificationRun | None = None  # what verifying the agent's fix saw
+
+    @property
+    def verifications(self) -> tuple[VerificationRun, ...]:
+        return (self.verification,) if self.verification is not None else ()
 
     @property
     def spend(self) -> dict[str, Spend]:
@@ -145,21 +150,23 @@ def _fix(
         )
     charges = (*sorted_out.charges, *attempt.charges)
     why = _no_fix(attempt)
-    verified = None
+    seen = None
     if not why:
         verified = verify(
             req.repo, req.base_sha, req.config, req.runner, req.base, attempt, real_ids
         )
         change = _change(req, branch, real_ids, attempt, verified, charges, sorted_out, redactor)
+        seen = change.evidence
         if change.verified:
             decisions.append((KIND, branch, f"proposed: {attempt.reason}"))
-            return FixOutcome(change, waiting, charges, tuple(decisions), real_ids)
+            return FixOutcome(change, waiting, charges, tuple(decisions), real_ids, seen)
         why = "the agent's fix failed verification: " + "; ".join(
             f"{c.name}: {c.detail}" for c in change.checks if c.blocking and not c.passed
         )
     why = one_line(why, redactor, MAX_WHY_CHARS)
     decisions.append((KIND, branch, why))
-    return FixOutcome(None, {**waiting, **dict.fromkeys(real_ids, why)}, charges, tuple(decisions))
+    waiting = {**waiting, **dict.fromkeys(real_ids, why)}
+    return FixOutcome(None, waiting, charges, tuple(decisions), verification=seen)
 
 
 def _change(
@@ -192,7 +199,16 @@ def _change(
         ceiling=_ceiling(attempt.ceiling, req.ceiling),
         injection_signals=tuple(dict.fromkeys((*sorted_out.signals, *attempt.injection_signals))),
         details=section,
+        evidence=_evidence(branch, req.base, verified, real_ids),
     )
+
+
+def _evidence(
+    branch: str, base: Evidence, verified: Verified, targets: tuple[str, ...]
+) -> VerificationRun | None:
+    if verified.after is None:
+        return None  # the patch did not apply: nothing ran
+    return VerificationRun(f"fix_tests ({branch})", base.tests, verified.after.tests, targets)
 
 
 def _ceiling(*caps: Cap | None) -> Cap | None:

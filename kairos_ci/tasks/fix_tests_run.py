@@ -17,7 +17,7 @@ pull request's code in a job with secrets, so a PR's head is never checked out o
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kairos_ci.agent.claude import NO_KEY
@@ -115,7 +115,8 @@ def fix_failed_run(w: WorkflowFix) -> RunOutcome:
     skips = (*notes, *(Skip(f"fix_tests ({t})", why) for t, why in sorted(waiting.items())))
     skips += tuple(Skip(s.task, s.why) for s in gated.skipped)
     memory_line = "memory: not saved (dry run)" if saved is None else "memory: saved"
-    return _report(w, skips, applied, bundle, fixed, (memory_line, *_suggested(gated, target)))
+    done = _report(w, skips, applied, bundle, fixed, (memory_line, *_suggested(gated, target)))
+    return replace(done, verifications=fixed.verifications)
 
 
 def find_target(w: WorkflowFix) -> Target:

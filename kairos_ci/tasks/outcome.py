@@ -12,7 +12,7 @@ from kairos_ci.memory.store import SaveResult
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.gate import Gated
-from kairos_ci.tasks.records import RunInfo, Skipped
+from kairos_ci.tasks.records import RunInfo, Skipped, VerificationRun
 from kairos_ci.verdicts.records import TestVerdict, Verdict
 
 NO_MODEL = "fixing a failing test needs a model: set the anthropic-api-key input"
@@ -24,6 +24,7 @@ class RunOutcome:
     bundle: Bundle
     applied: ApplyResult
     exit_code: int
+    verifications: tuple[VerificationRun, ...] = ()  # each verification's tests, for artefacts
 
 
 def waiting_for_agent(

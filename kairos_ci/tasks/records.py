@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from kairos_ci.bundle.records import patch_hash
 from kairos_ci.policy.records import Cap
+from kairos_ci.signals.records import TestResult
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,17 @@ class Check:
 
 
 @dataclass(frozen=True)
+class VerificationRun:
+    """What one verification saw: the tests before and after the fix, and kairos's marks."""
+
+    name: str  # e.g. "fix_tests: tests/test_calc.py::test_add"
+    before: Sequence[TestResult]
+    after: Sequence[TestResult]
+    targets: Collection[str] = ()  # ids of the tests the fix targets
+    flaky: Collection[str] = ()  # ids kairos judged flaky: shown, not counted
+
+
+@dataclass(frozen=True)
 class ProposedChange:
     """A verified (or refused) patch on top of ``base_sha``, to publish on ``branch``."""
 
@@ -52,6 +65,7 @@ class ProposedChange:
     injection_signals: tuple[str, ...] = ()  # hidden content met on the way: caps at suggest
     details: str = ""  # a task's own PR-body section, already safe markdown
     identity_key: str = ""  # what a human rejects or accepts; default: the patch itself
+    evidence: VerificationRun | None = None  # the tests before and after, for the artefact
 
     @property
     def verified(self) -> bool:

@@ -8,6 +8,7 @@ bubblewrap, and the GitHub and Anthropic sandboxes.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import sysconfig
@@ -126,6 +127,30 @@ def job_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", f"{tmp_path / 'job-venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
 
 
+def assert_evidence(folder: Path) -> None:
+    """The fix's JUnit artefact, as kairos, junitparser and the anchors' reporters read it."""
+    from junitparser import xunit2
+
+    (report,) = folder.glob("*fix_tests*.xml")
+    suites = {suite.name: suite for suite in xunit2.JUnitXml.fromfile(str(report))}
+    assert set(suites) == {"before", "after"}
+    assert (suites["before"].tests, suites["before"].failures) == (3, 1)
+    assert (suites["after"].tests, suites["after"].failures) == (3, 0)
+    (target,) = [case for case in suites["after"] if case.name == "test_add"]
+    marks = {p.name: p.value for p in target.properties()}
+    assert marks["kairos.target"] == "true" and marks["kairos.id"] == TARGET
+    read = subprocess.run(
+        [sys.executable, "-m", "kairos_ci", "parse", "junit", str(report)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    outcomes = sorted(
+        r["outcome"] for r in map(json.loads, read.splitlines()) if r["kind"] == "test"
+    )
+    assert outcomes == ["failed"] + ["passed"] * 5
+
+
 @pytest.mark.parametrize(
     ("layout", "path"),
     [(SRC_LAYOUT, "src/calc/ops.py"), (FLAT_LAYOUT, "calc/ops.py")],
@@ -136,10 +161,12 @@ def test_a_correct_fix_verifies_failed_to_passed_and_becomes_a_pr(
 ) -> None:
     world = project(tmp_path, layout)
     job_path(tmp_path, monkeypatch)
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path / "runner-temp"))
     replies = {"claude-haiku-4-5": [REAL], "claude-sonnet-4-5": fix(path, "    return a + b")}
     with github(world, monkeypatch) as sandbox, model(monkeypatch, replies):
         assert night(world) == 0, env.read_text()
         body = fix_pull(sandbox)["body"]
+    assert_evidence(tmp_path / "runner-temp" / "kairos-ci" / "evidence")
     assert f"| `{TARGET}` | failed | passed |" in body
     assert "| the tests ran the patched code | passed |" in body
     assert "| tests no worse | passed | 1 failing before, 0 after |" in body
