@@ -48,27 +48,22 @@ def apply(
     be None in a dry run."""
     settings = settings or ApplySettings()
     redactor = Redactor.of(settings.secrets)
-    refused = _refusals(bundle, settings, redactor)
+    leaks = secrets.refusals(bundle, redactor)
+    refused = policy.refusals(bundle, settings.config, settings.budget)
     ordered = sorted(enumerate(bundle.writes), key=lambda pair: ORDER.index(pair[1].kind))
     outcomes: dict[int, Outcome] = {}
     for index, write in ordered:
+        if index in leaks:  # a failure, not a skip: someone must look at what was written
+            outcomes[index] = Outcome(secrets.shown(write, redactor), Status.FAILED, leaks[index])
+            continue
         if index in refused:
-            outcomes[index] = Outcome(
-                secrets.shown(write, redactor), Status.SKIPPED, refused[index]
-            )
+            outcomes[index] = Outcome(write, Status.SKIPPED, refused[index])
             continue
         try:
             outcomes[index] = _apply_one(write, forge, branches, settings)
         except KairosError as err:
             outcomes[index] = Outcome(write, Status.FAILED, str(err))
     return ApplyResult(tuple(outcomes[i] for i in range(len(bundle.writes))))
-
-
-def _refusals(bundle: Bundle, settings: ApplySettings, redactor: Redactor) -> dict[int, str]:
-    """Policy's refusals and the secret scan's; where both refuse a write, the leak is the
-    reason shown."""
-    refused = policy.refusals(bundle, settings.config, settings.budget)
-    return refused | secrets.refusals(bundle, redactor)
 
 
 def _apply_one(

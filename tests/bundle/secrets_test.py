@@ -139,7 +139,7 @@ def test_a_token_inserted_into_a_binary_file_is_found_in_the_delta(world: World)
     assert refusals(bundle(pr_write(base, patch)), NOTHING_KNOWN)
 
 
-def test_a_refused_write_is_skipped_and_the_others_applied(
+def test_a_leaking_write_fails_and_the_others_are_applied(
     world: World, sandbox: GitHubSandbox
 ) -> None:
     base, patch = make_patch(world, {"app.py": f'TOKEN = "{TOKEN}"\n'})
@@ -151,7 +151,8 @@ def test_a_refused_write_is_skipped_and_the_others_applied(
     )
     settings = ApplySettings(secrets=(Secret(KEY),))
     result = apply(planned, forge_for(sandbox, world), Branches(world.work), settings)
-    assert [o.status for o in result.outcomes] == [Status.SKIPPED, Status.APPLIED, Status.SKIPPED]
+    # A leak is a failure someone must look at, not a quiet skip.
+    assert [o.status for o in result.outcomes] == [Status.FAILED, Status.APPLIED, Status.FAILED]
     assert result.outcomes[0].reason == "not published: a secret or token in the patch (app.py)"
     assert result.outcomes[2].reason == "not published: a secret or token in the comment body"
     assert result.outcomes[2].write.payload["body"] == f"run it with KEY={MARK}"  # as shown

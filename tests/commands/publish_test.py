@@ -136,9 +136,9 @@ def test_a_bundle_that_would_publish_a_secret_is_refused(
     write = pr_write(base, patch, body=f"Fixed. {disguised}")
     write["why"] = f"ruff says {disguised}"  # the summary shows it: redacted there
     done, summary, _ = _publish(world, sandbox, bundle_data(write))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("writes: 1 skipped")
-    assert "| skipped | pull request kairos/fix-lint/ruff -&gt; main |" in summary
+    assert done.returncode == 1, done.stderr  # the publishing step fails: someone must look
+    assert done.stdout.strip().endswith("writes: 1 failed")
+    assert "| failed | pull request kairos/fix-lint/ruff -&gt; main |" in summary
     assert "| ruff says [REDACTED] |" in summary
     assert "not published: a secret or token in the why text, PR body" in summary
     assert disguised not in done.stdout + done.stderr + summary
