@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,59 +88,86 @@ class Branches:
 
     def push(self, branch: str, built: BuiltCommit, base: str) -> Pushed:
         """Create or update ``branch`` to ``built``; leave it when it already has this change."""
-        git = self._git()
-        heads = self._remote_heads(branch, base)
-        remote_sha = heads.get(branch)
-        if remote_sha is None:
-            git.run("push", "--quiet", self.remote, f"{built.sha}:refs/heads/{branch}")
-            return Pushed(Change.CREATED, built.sha)
-        wanted = [f"refs/heads/{name}" for name in heads]
-        git.run("fetch", "--quiet", "--no-tags", self.remote, *wanted)
-        bases = tuple(dict.fromkeys(s for s in (built.base_sha, heads.get(base)) if s))
-        self._check_owner(branch, remote_sha, bases)
-        if self._same_change(remote_sha, built):
-            return Pushed(Change.UNCHANGED, remote_sha)
-        lease = f"--force-with-lease=refs/heads/{branch}:{remote_sha}"
-        git.run("push", "--quiet", lease, self.remote, f"{built.sha}:refs/heads/{branch}")
-        return Pushed(Change.UPDATED, built.sha)
+        with self._outbox() as (git, url):
+            heads = _remote_heads(git, url, branch, base)
+            remote_sha = heads.get(branch)
+            if remote_sha is None:
+                git.run("push", "--quiet", url, f"{built.sha}:refs/heads/{branch}")
+                return Pushed(Change.CREATED, built.sha)
+            wanted = [f"refs/heads/{name}" for name in heads]
+            git.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", url, *wanted)
+            bases = tuple(dict.fromkeys(s for s in (built.base_sha, heads.get(base)) if s))
+            _check_owner(git, branch, remote_sha, bases)
+            if _same_change(git, remote_sha, built):
+                return Pushed(Change.UNCHANGED, remote_sha)
+            lease = f"--force-with-lease=refs/heads/{branch}:{remote_sha}"
+            git.run("push", "--quiet", lease, url, f"{built.sha}:refs/heads/{branch}")
+            return Pushed(Change.UPDATED, built.sha)
 
-    def _check_owner(self, branch: str, remote_sha: str, bases: tuple[str, ...]) -> None:
-        git = Git(self.repo)
-        out = git.text(
-            "log", "--format=%an <%ae>%x00%ae%x00%ce", remote_sha, *(f"^{b}" for b in bases), "--"
-        )
-        foreign = []
-        for line in out.splitlines():
-            who, author, committer = line.split("\0")
-            if author != IDENTITY_EMAIL or committer != IDENTITY_EMAIL:
-                foreign.append(who)
-        if foreign:
-            raise HumanCommits(branch, tuple(dict.fromkeys(foreign)))
-
-    def _same_change(self, remote_sha: str, built: BuiltCommit) -> bool:
-        """Same patch as what the branch holds (on whatever base it was built): no rebase."""
-        git = Git(self.repo)
-        fork = git.text("merge-base", remote_sha, built.base_sha)
-        ours = _patch_id(git, built.base_sha, built.sha)
-        theirs = _patch_id(git, fork, remote_sha)
-        return ours == theirs
-
-    def _remote_heads(self, *branches: str) -> dict[str, str]:
-        refs = [f"refs/heads/{b}" for b in branches]
-        out = self._git().text("ls-remote", self.remote, *refs)
-        heads = {}
-        for line in out.splitlines():
-            sha, ref = line.split("\t", 1)
-            heads[ref.removeprefix("refs/heads/")] = sha
-        return heads
+    @contextmanager
+    def _outbox(self) -> Iterator[tuple[Git, str]]:
+        """A bare repository only kairos writes, borrowing the checkout's objects (kairos's
+        commits are there): fetches and pushes read none of the checkout's own config, so
+        an ``http.proxy``, ``sslVerify`` or ``insteadOf`` left there by an earlier step of
+        the job cannot touch a request that carries the token."""
+        checkout = Git(self.repo)
+        url = _remote_url(checkout, self.remote)
+        objects = checkout.text("rev-parse", "--path-format=absolute", "--git-path", "objects")
+        with tempfile.TemporaryDirectory(prefix="kairos-outbox-") as tmp:
+            path = Path(tmp) / "outbox.git"
+            Git(Path(tmp)).run("init", "--quiet", "--bare", "--template=", str(path))
+            (path / "objects" / "info" / "alternates").write_text(objects + "\n")
+            yield Git(path, config=dict(self.auth)), url
 
     def _have(self, sha: str) -> None:
         git = Git(self.repo)
         if git.run("cat-file", "-e", f"{sha}^{{commit}}", check=False).returncode != 0:
-            self._git().run("fetch", "--quiet", "--no-tags", self.remote, sha)
+            url = _remote_url(git, self.remote)
+            Git(self.repo, config=dict(self.auth)).run("fetch", "--quiet", "--no-tags", url, sha)
 
-    def _git(self) -> Git:
-        return Git(self.repo, config=dict(self.auth))
+
+def _remote_url(git: Git, remote: str) -> str:
+    """The remote's URL as configured, before any ``insteadOf`` rewriting; a URL or path
+    given instead of a remote name is used as it is."""
+    if "/" in remote or ":" in remote:
+        url = remote
+    else:
+        url = git.text("config", "--get", f"remote.{remote}.url")
+    if url.startswith("-"):  # would be read as an option
+        raise GitError(f"remote {remote!r} does not look like a repository URL")
+    if "://" in url or ":" in url.split("/", 1)[0]:
+        return url
+    return str((git.repo / url).resolve())
+
+
+def _remote_heads(git: Git, url: str, *branches: str) -> dict[str, str]:
+    refs = [f"refs/heads/{b}" for b in branches]
+    heads = {}
+    for line in git.text("ls-remote", url, *refs).splitlines():
+        sha, ref = line.split("\t", 1)
+        heads[ref.removeprefix("refs/heads/")] = sha
+    return heads
+
+
+def _check_owner(git: Git, branch: str, remote_sha: str, bases: tuple[str, ...]) -> None:
+    out = git.text(
+        "log", "--format=%an <%ae>%x00%ae%x00%ce", remote_sha, *(f"^{b}" for b in bases), "--"
+    )
+    foreign = []
+    for line in out.splitlines():
+        who, author, committer = line.split("\0")
+        if author != IDENTITY_EMAIL or committer != IDENTITY_EMAIL:
+            foreign.append(who)
+    if foreign:
+        raise HumanCommits(branch, tuple(dict.fromkeys(foreign)))
+
+
+def _same_change(git: Git, remote_sha: str, built: BuiltCommit) -> bool:
+    """Same patch as what the branch holds (on whatever base it was built): no rebase."""
+    fork = git.text("merge-base", remote_sha, built.base_sha)
+    ours = _patch_id(git, built.base_sha, built.sha)
+    theirs = _patch_id(git, fork, remote_sha)
+    return ours == theirs
 
 
 def _patch_id(git: Git, old: str, new: str) -> str:

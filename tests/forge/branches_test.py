@@ -10,6 +10,7 @@ import pytest
 from kairos_ci.errors import GitError
 from kairos_ci.forge.branches import Branches, HumanCommits, auth_config
 from kairos_ci.forge.records import Change
+from kairos_ci.git import Git
 from tests.bundle.builders import make_patch
 from tests.sandbox.github.world import World, make_world
 
@@ -75,3 +76,17 @@ def test_auth_config_is_a_basic_header_for_the_server_only() -> None:
     assert key == "http.https://github.com/.extraheader"
     token = base64.b64decode(value.removeprefix("AUTHORIZATION: basic ")).decode()
     assert token == "x-access-token:ghs_secret"
+
+
+def test_pushes_read_none_of_the_checkouts_config(world: World, tmp_path: Path) -> None:
+    """An earlier step of the job left an insteadOf to another repository and a proxy in
+    the checkout's .git/config: kairos's push still reaches origin, directly."""
+    elsewhere = tmp_path / "elsewhere.git"
+    world.git("init", "-q", "--bare", str(elsewhere))
+    world.git("config", f"url.{elsewhere}.insteadOf", str(world.origin))
+    world.git("config", "http.proxy", "http://127.0.0.1:9")
+    branches = Branches(world.work)
+    built = branches.build(*make_patch(world, {"app.py": "one\n"}), "m")
+    assert branches.push("kairos/x", built, "main").change is Change.CREATED
+    assert world.git("ls-remote", str(elsewhere)) == ""  # plain git would have pushed here
+    assert Git(world.origin).text("rev-parse", "refs/heads/kairos/x") == built.sha
