@@ -112,6 +112,7 @@ def test_reports_gitignore_misses_stay_out_of_the_pr_and_night_two_writes_nothin
         monkeypatch.setenv("GITHUB_API_URL", github.base_url)
         assert night(world, 1) == 0
         (pr,) = pulls(repo_state(github))
+        world.git("fetch", "-q", "origin")
         changed = world.git("diff", "--name-only", "origin/main...origin/kairos/fix-lint/ruff")
         listed = [line[3:-1] for line in pr["body"].splitlines() if line.startswith("- `")]
         assert changed.splitlines() == listed == ["calc/stats.py"]
