@@ -28,10 +28,10 @@ from kairos_ci.tasks.fix_lint import fix_lint
 from kairos_ci.tasks.fix_tests import FixOutcome
 from kairos_ci.tasks.fix_tests_nightly import nightly_fix
 from kairos_ci.tasks.gate import Known, gate
-from kairos_ci.tasks.history import entries
+from kairos_ci.tasks.history import entries, thresholds
 from kairos_ci.tasks.reconcile import offline, reconcile
 from kairos_ci.tasks.records import ProposedChange, RunInfo, Skipped, VerificationRun
-from kairos_ci.verdicts.history import judge
+from kairos_ci.verdicts.history import judge, judged_flaky
 from kairos_ci.verdicts.records import TestVerdict
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
@@ -71,8 +71,8 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     results = entries(
         evidence.tests, sha=n.base_sha, tree=_tree(n), run_id=n.run.run_id, at=n.run.at
     )
-    verdicts = judge(journal.histories(loaded.memory, results), n.run.now)
-    changes, skipped = _work(n, evidence)
+    verdicts = judge(journal.histories(loaded.memory, results), n.run.now, thresholds(n.config))
+    changes, skipped = _work(n, replace(evidence, flaky=judged_flaky(verdicts)))
     fixed = _fix_tests(n, evidence, verdicts, loaded.memory, known.known)
     changes += fixed.changes
     updates = _update_deps(n, loaded.memory)

@@ -2,6 +2,8 @@
 
 Memory entries made here (read by the nightly run and the review):
 - ``/kairos fix``: task ``fix_tests:pr#N`` (kind ``fix_tests``, target ``pr#N``), queued.
+  The next nightly run takes it: failing tests waiting after a failed fix are tried
+  again at once (the backoff is skipped once), and the task is marked done.
 - ``/kairos approve KEY``: task ``approve:KEY`` (kind ``approve``), queued; the dashboard
   box with that key is ticked too, which is what the nightly run's gate reads.
 - ``/kairos ignore KEY``: a rejection of ``KEY`` (a finding's fingerprint or a rule).
@@ -27,7 +29,8 @@ HELP = """kairos-ci commands (each on a line of its own, from someone with write
 - `/kairos help`: this list.
 - `/kairos status`: what kairos knows about this pull request or issue.
 - `/kairos review`: review this pull request now (only what it has not said before).
-- `/kairos fix`: queue `fix_tests` for this pull request; the next maintenance run takes it.
+- `/kairos fix`: queue `fix_tests` for this pull request; the next maintenance run takes it,
+  and retries failing tests at once even where an earlier fix failed and waits to retry.
 - `/kairos approve [KEY]`: promote a change kairos suggested on the dashboard to a pull request.
 - `/kairos ignore FINGERPRINT|RULE`: never post that finding, or that rule, in this repository.
 - `/kairos plan`: queue a planning task (planning is not available yet)."""

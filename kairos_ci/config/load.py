@@ -259,6 +259,8 @@ def _build(data: dict[str, Any], source: str) -> Config:
         tests=TestsConfig(
             run=_command(data["tests"].get("run")),
             junit=tuple(data["tests"]["junit"]),
+            reruns=data["tests"]["reruns"],
+            broken_commits=data["tests"]["broken_commits"],
         ),
         linters=tuple(_linter(item) for item in data["linters"]),
         autonomy=_autonomy(data["autonomy"]),

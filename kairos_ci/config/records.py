@@ -66,6 +66,8 @@ class Command:
 class TestsConfig:
     run: Command | None
     junit: tuple[str, ...]
+    reruns: int = 2  # a first-seen failure is rerun this often before a model is asked
+    broken_commits: int = 3  # failing on this many latest distinct commits is broken
 
 
 @dataclass(frozen=True)

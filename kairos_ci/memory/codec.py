@@ -16,6 +16,7 @@ from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryCorrupt
 from kairos_ci.memory.records import (
     SCHEMA_VERSION,
+    Backoff,
     ByModel,
     CoFailureSample,
     Decision,
@@ -195,6 +196,7 @@ def snapshot_doc(memory: Memory) -> Doc:
         },
         "facts": {key: _record_doc(f) for key, f in memory.facts.items()},
         "tasks": {task_id: _record_doc(t) for task_id, t in memory.tasks.items()},
+        "backoffs": {key: _record_doc(b) for key, b in memory.backoffs.items()},
     }
 
 
@@ -229,6 +231,7 @@ def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
         ),
         facts={key: Fact(**f) for key, f in doc["facts"].items()},
         tasks={task_id: _task(t) for task_id, t in doc["tasks"].items()},
+        backoffs={key: Backoff(**b) for key, b in doc["backoffs"].items()},
         applied=tuple(doc["applied"]),
     )
 
@@ -260,6 +263,7 @@ def journal_doc(journal: Journal) -> Doc:
         "spend": _by_model_doc(journal.spend),
         "facts": [_record_doc(f) for f in journal.facts],
         "tasks": [_record_doc(t) for t in journal.tasks],
+        "backoffs": [_record_doc(b) for b in journal.backoffs],
     }
 
 
@@ -286,6 +290,7 @@ def decode_journal(doc: Doc, where: str) -> Journal:
         spend=_by_model(doc["spend"]),
         facts=tuple(Fact(**f) for f in doc["facts"]),
         tasks=tuple(_task(t) for t in doc["tasks"]),
+        backoffs=tuple(Backoff(**b) for b in doc["backoffs"]),
     )
 
 

@@ -31,8 +31,17 @@ class Migration:
     apply: Callable[[Doc], Doc]
 
 
-# Version 1 is the first shape. A future change appends Migration(1, ...) here.
-MIGRATIONS: tuple[Migration, ...] = ()
+def _add_backoffs(doc: Doc) -> Doc:
+    """Version 2 remembers failed fixes and when to retry them; version 1 had none."""
+    if doc.get("kind") == "snapshot":
+        doc["backoffs"] = {}  # by failure signature
+    elif doc.get("kind") == "journal":
+        doc["backoffs"] = []
+    return doc
+
+
+# Version 1 is the first shape; each later version appends the step that lifts to it.
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, _add_backoffs),)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from kairos_ci.memory.records import (
+    Backoff,
     ByModel,
     CoFailureSample,
     Journal,
@@ -70,6 +71,7 @@ class _Draft:
         }
         self.facts = dict(memory.facts)
         self.tasks = dict(memory.tasks)
+        self.backoffs = dict(memory.backoffs)
 
     def apply(self, name: str, journal: Journal, limits: Limits) -> None:
         self.applied[name] = None
@@ -93,6 +95,8 @@ class _Draft:
             self._newer(self.facts, fact.key, fact, lambda f: f.at)
         for task in journal.tasks:
             self._newer(self.tasks, task.task_id, task, _task_order)
+        for backoff in journal.backoffs:
+            self._newer(self.backoffs, backoff.signature, backoff, _last_attempt)
 
     def finish(self, limits: Limits) -> Memory:
         return Memory(
@@ -111,6 +115,7 @@ class _Draft:
             ),
             facts=_newest(self.facts, limits.facts, lambda f: f.at),
             tasks=_newest(self.tasks, limits.tasks, _task_keep),
+            backoffs=_newest(self.backoffs, limits.backoffs, _last_attempt),
             leases=self.memory.leases,
             applied=tuple(sorted(self.applied))[-limits.applied :],
         )
@@ -179,6 +184,10 @@ def _task_order(task: Task) -> tuple[str, int]:
 def _task_keep(task: Task) -> tuple[bool, str]:
     """Queued and running tasks are kept before finished ones."""
     return (_TASK_RANK[task.state] < 2, task.at)
+
+
+def _last_attempt(backoff: Backoff) -> str:
+    return backoff.last_attempt
 
 
 def _work_order(work: Work) -> tuple[bool, str]:

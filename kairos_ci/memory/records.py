@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from kairos_ci.verdicts.records import HistoryEntry, Verdict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added ``backoffs``; older documents are migrated on load
 
 
 class RunOutcome(enum.StrEnum):
@@ -166,6 +166,21 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Backoff:
+    """A fix that failed for one failure signature, and when it may be tried again.
+
+    The newest record of a signature wins; a different signature (the failure changed)
+    has no record, so it is tried at once."""
+
+    signature: str  # hash of the test id and its normalised failure message
+    test_id: str
+    attempts: int  # failed fixes for this signature so far
+    last_attempt: str
+    next_attempt: str  # no new try before the day after this one
+    why: str  # why the last try did not fix it
+
+
+@dataclass(frozen=True)
 class Lease:
     name: str
     owner: str  # run id
@@ -188,6 +203,7 @@ class Journal:
     spend: ByModel = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
     tasks: tuple[Task, ...] = ()
+    backoffs: tuple[Backoff, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,7 @@ class Memory:
     spend: SpendLedger = field(default_factory=SpendLedger)
     facts: Mapping[str, Fact] = field(default_factory=dict)
     tasks: Mapping[str, Task] = field(default_factory=dict)
+    backoffs: Mapping[str, Backoff] = field(default_factory=dict)  # by signature
     leases: Mapping[str, Lease] = field(default_factory=dict)
     applied: tuple[str, ...] = ()  # names of journals folded in: applying one twice is a no-op
 
@@ -231,6 +248,7 @@ class Limits:
     spend_months: int = 24
     facts: int = 500
     tasks: int = 500
+    backoffs: int = 500
     leases: int = 200
     applied: int = 1_000
     max_journals: int = 8  # more than this in the tip: compact down to ``compact_to``

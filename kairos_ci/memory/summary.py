@@ -62,6 +62,14 @@ def _sections(memory: Memory) -> list[str]:
         ],
     )
     lines += _table(
+        "Failed fixes waiting to be retried",
+        ("Test", "Failed fixes", "Next try after", "Why"),
+        [
+            (b.test_id, str(b.attempts), b.next_attempt[:10], b.why)
+            for b in sorted(memory.backoffs.values(), key=lambda b: b.last_attempt, reverse=True)
+        ],
+    )
+    lines += _table(
         "Leases",
         ("Lease", "Owner", "Expires"),
         [(x.name, x.owner, x.expires_at) for x in sorted(memory.leases.values(), key=_name)],

@@ -89,7 +89,7 @@ def _pulls(work: Iterable[Work], planned: Iterable[tuple[str, str]]) -> tuple[Pu
 
 def _tests(verdicts: Mapping[str, TestVerdict], waiting: Mapping[str, str]) -> tuple[TestLine, ...]:
     lines = [
-        TestLine(test_id, v.verdict.value, _evidence(v))
+        _flagged(v, waiting.get(test_id))
         for test_id, v in sorted(verdicts.items())
         if v.verdict in ATTENTION_VERDICTS
     ]
@@ -100,6 +100,14 @@ def _tests(verdicts: Mapping[str, TestVerdict], waiting: Mapping[str, str]) -> t
         if test_id not in flagged
     ]
     return tuple(lines)
+
+
+def _flagged(verdict: TestVerdict, waiting: str | None) -> TestLine:
+    """A flaky or broken test; one that waits says why (a failed fix's backoff, say)."""
+    evidence = _evidence(verdict)
+    return TestLine(
+        verdict.test_id, verdict.verdict.value, f"{evidence}; {waiting}" if waiting else evidence
+    )
 
 
 def _evidence(verdict: TestVerdict) -> str:

@@ -33,6 +33,8 @@ class Evidence:
     errors: tuple[ErrorRecord, ...]  # reports that could not be read, and why
     # Why the test run did not exercise this tree's own packages; "" when it did.
     not_the_tree: str = ""
+    # Tests memory judges flaky: verification shows their failures but never counts them.
+    flaky: frozenset[str] = frozenset()
 
     def failing(self) -> tuple[TestResult, ...]:
         return tuple(t for t in self.tests if t.outcome in ("failed", "errored"))
@@ -58,12 +60,19 @@ def gather(
 
 
 def run_tests(
-    checkout: Path, config: Config, runner: CommandRunner, *, run_commands: bool
+    checkout: Path,
+    config: Config,
+    runner: CommandRunner,
+    *,
+    run_commands: bool,
+    selected: tuple[str, ...] = (),
 ) -> tuple[tuple[TestResult, ...], CommandResult | None, tuple[ErrorRecord, ...]]:
+    """Run the test command (with ``selected`` test ids appended, as the agent's
+    ``run_tests`` tool does) and read the JUnit reports it wrote."""
     command = None
     if run_commands and config.tests.run is not None:
         _clear(checkout, config.tests.junit)  # stale reports must not pass for fresh ones
-        command = runner.run(config.tests.run.argv, checkout)
+        command = runner.run((*config.tests.run.argv, *selected), checkout)
     reports = sorted(_glob(checkout, config.tests.junit))
     tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout, runner.seen_at(checkout)))
     if command is not None and not reports:

@@ -59,7 +59,9 @@ def fix_lint(
             files=tuple(sorted(c.path for c in changes)),
             checks=checks,
             summary=f"Ran `{linter.fix.text}` on {base_sha[:12]}.",
-            evidence=VerificationRun(f"fix_lint ({linter.name})", base.tests, after.tests),
+            evidence=VerificationRun(
+                f"fix_lint ({linter.name})", base.tests, after.tests, flaky=base.flaky
+            ),
         )
 
 
@@ -90,16 +92,22 @@ def tests_see_the_patch(after: Evidence) -> Check:
 
 
 def tests_no_worse(base: Evidence, after: Evidence) -> Check:
-    """No test that passed on the base fails now (flaky passes count as passes)."""
+    """No test that passed on the base fails now (flaky passes count as passes). A test
+    memory judges flaky (``base.flaky``) failing now is named, but vetoes nothing: it
+    fails without any change too."""
     if after.test_command is None:
         why = "no tests are configured" if not base.tests else "no test command to re-run them"
         return Check("tests no worse", True, f"not re-tested: {why}")
     passed = {t.id for t in base.tests if t.outcome in ("passed", "flaky")}
-    broken = sorted(t.id for t in after.failing() if t.id in passed)
+    newly = sorted({t.id for t in after.failing() if t.id in passed})
+    broken = [test_id for test_id in newly if test_id not in base.flaky]
+    flaky = [test_id for test_id in newly if test_id in base.flaky]
     missing = sorted(passed - {t.id for t in after.tests})
     detail = f"{len(base.failing())} failing before, {len(after.failing())} after"
     if broken:
         detail += "; newly failing: " + ", ".join(broken[:5])
+    if flaky:
+        detail += "; flaky, not counted: " + ", ".join(flaky[:5])
     if missing:
         detail += "; no longer reported: " + ", ".join(missing[:5])
     return Check("tests no worse", not broken and not missing, detail)

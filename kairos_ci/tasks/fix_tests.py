@@ -30,7 +30,7 @@ from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView, to_journal
 from kairos_ci.config.records import Config, Level
 from kairos_ci.context import Secret
-from kairos_ci.memory.records import Spend
+from kairos_ci.memory.records import Backoff, Spend, Task
 from kairos_ci.policy.records import BudgetState, Cap
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import fix_tests_body as body
@@ -71,6 +71,10 @@ class FixOutcome:
     decisions: tuple[tuple[str, str, str], ...] = ()  # (action, target, why) for memory
     fixed: tuple[str, ...] = ()  # test ids the proposed change fixes
     verification: VerificationRun | None = None  # what verifying the agent's fix saw
+    # What the nightly learned around the task, for memory:
+    flaky_on_rerun: tuple[str, ...] = ()  # first-seen failures that passed when rerun
+    backoffs: tuple[Backoff, ...] = ()  # failed fixes, and when each may be tried again
+    requests: tuple[Task, ...] = ()  # `/kairos fix` requests this run took, now done
 
     @property
     def verifications(self) -> tuple[VerificationRun, ...]:
@@ -208,7 +212,8 @@ def _evidence(
 ) -> VerificationRun | None:
     if verified.after is None:
         return None  # the patch did not apply: nothing ran
-    return VerificationRun(f"fix_tests ({branch})", base.tests, verified.after.tests, targets)
+    after = verified.after.tests
+    return VerificationRun(f"fix_tests ({branch})", base.tests, after, targets, base.flaky)
 
 
 def _ceiling(*caps: Cap | None) -> Cap | None:

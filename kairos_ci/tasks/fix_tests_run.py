@@ -165,7 +165,7 @@ def _fix(
         base_sha=w.base_sha,
         config=w.config,
         runner=w.runner,
-        base=base,
+        base=replace(base, flaky=_flaky(memory)),
         targets=tuple(on_base[t.id] for t in failing if t.id in on_base and t.id not in held),
         llm=llm,
         budget=BudgetView.from_memory(w.config.budget, memory.spend, w.run.now),
@@ -211,11 +211,13 @@ def _suggested(gated: Gated, target: Target) -> tuple[str, ...]:
 
 
 def _not_flaky(tests: tuple[TestResult, ...], memory: Memory) -> tuple[TestResult, ...]:
-    def flaky(test_id: str) -> bool:
-        record = memory.tests.get(test_id)
-        return record is not None and record.verdict is Verdict.FLAKY
+    flaky = _flaky(memory)
+    return tuple(t for t in tests if t.id not in flaky)
 
-    return tuple(t for t in tests if not flaky(t.id))
+
+def _flaky(memory: Memory) -> frozenset[str]:
+    """The tests the last nightly run judged flaky: verification does not count them."""
+    return frozenset(test_id for test_id, r in memory.tests.items() if r.verdict is Verdict.FLAKY)
 
 
 def _base_evidence(w: WorkflowFix) -> Evidence:

@@ -1,11 +1,13 @@
-"""This run's test outcomes as history entries for memory's journal."""
+"""This run's test outcomes as history entries for memory's journal, and the thresholds
+the config sets for judging them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from kairos_ci.config.records import Config
 from kairos_ci.signals.records import Outcome, TestResult
-from kairos_ci.verdicts.records import HistoryEntry
+from kairos_ci.verdicts.records import HistoryEntry, Thresholds
 
 # When one test id appears in several reports (a matrix, a rerun job), the worst
 # outcome is the one that counts: a failure must never be hidden by a pass elsewhere.
@@ -31,3 +33,8 @@ def entries(
         test_id: HistoryEntry(sha, tree, run_id, Outcome(t.outcome), t.duration_s, at)
         for test_id, t in sorted(worst.items())
     }
+
+
+def thresholds(config: Config) -> Thresholds:
+    """The verdict thresholds the config sets; every other one keeps its default."""
+    return Thresholds(broken_commits=config.tests.broken_commits)

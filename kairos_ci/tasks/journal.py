@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from kairos_ci import __version__
 from kairos_ci.bundle.records import ApplyResult, Status
 from kairos_ci.memory.records import (
+    Backoff,
     Decision,
     Journal,
     Memory,
@@ -22,7 +24,7 @@ from kairos_ci.tasks.fix_tests_nightly import tasks_for
 from kairos_ci.tasks.gate import Gated
 from kairos_ci.tasks.reconcile import Reconciled
 from kairos_ci.tasks.records import RunInfo
-from kairos_ci.verdicts.records import HistoryEntry, TestVerdict
+from kairos_ci.verdicts.records import HistoryEntry, Outcome, TestVerdict, Verdict
 
 LANDED = (Status.APPLIED, Status.UNCHANGED)
 
@@ -69,10 +71,15 @@ def build(
     for branch, item in work.items():
         if known.known.work.get(branch) != item:
             changed_work[branch] = item
+    notes = fixed or FixOutcome()
+    results = marked_flaky(results, notes.flaky_on_rerun)
     return Journal(
         run=run_record(run, sha, evidence, applied),
         results={test_id: (entry,) for test_id, entry in results.items()},
-        verdicts={t: VerdictRecord(v.verdict, v.evidence) for t, v in verdicts.items()},
+        verdicts={
+            **{t: VerdictRecord(v.verdict, v.evidence) for t, v in verdicts.items()},
+            **flaky_now(results, notes.flaky_on_rerun, run.run_id),
+        },
         posted={
             o.write.fingerprint: Posted(o.write.kind.value, o.write.describe(), o.url or "", run.at)
             for o in applied.outcomes
@@ -86,7 +93,27 @@ def build(
         + model_decisions(run, fixed),
         spend=fixed.spend if fixed else {},
         tasks=tasks_for(fixed, run.at) if fixed else (),
+        backoffs=tuple(_storable(b) for b in notes.backoffs),
     )
+
+
+def marked_flaky(
+    results: Mapping[str, HistoryEntry], reran: Iterable[str]
+) -> Mapping[str, HistoryEntry]:
+    """This run's entries, with the failures that passed when rerun made flaky: a pass
+    and a failure on the same tree is the evidence the verdicts read."""
+    marked = dict(results)
+    for test_id in reran:
+        if test_id in marked:
+            marked[test_id] = replace(marked[test_id], outcome=Outcome.FLAKY)
+    return marked
+
+
+def flaky_now(
+    results: Mapping[str, HistoryEntry], reran: Iterable[str], run_id: str
+) -> dict[str, VerdictRecord]:
+    """The verdict the next judgement gives a test that passed on a retry in this run."""
+    return {t: VerdictRecord(Verdict.FLAKY, (run_id,)) for t in reran if t in results}
 
 
 def model_decisions(run: RunInfo, fixed: FixOutcome | None) -> tuple[Decision, ...]:
@@ -97,6 +124,12 @@ def model_decisions(run: RunInfo, fixed: FixOutcome | None) -> tuple[Decision, .
         Decision(run.run_id, run.at, action, _line(target, 1000) or "-", _line(why, 4000))
         for action, target, why in fixed.decisions
     )
+
+
+def _storable(backoff: Backoff) -> Backoff:
+    """Test ids and reasons come from test output: one printable line, bounded."""
+    why = _line(backoff.why, 4000)
+    return replace(backoff, test_id=_line(backoff.test_id, 1000) or "-", why=why)
 
 
 def _line(text: str, limit: int) -> str:

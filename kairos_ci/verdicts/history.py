@@ -38,6 +38,11 @@ def judge(
     }
 
 
+def judged_flaky(verdicts: Mapping[str, TestVerdict]) -> frozenset[str]:
+    """The test ids judged flaky: a failure of one is no evidence against a change."""
+    return frozenset(test_id for test_id, v in verdicts.items() if v.verdict is Verdict.FLAKY)
+
+
 def infrastructure_failures(
     history: Mapping[str, Sequence[HistoryEntry]], limits: Thresholds
 ) -> frozenset[str]:

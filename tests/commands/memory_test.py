@@ -11,7 +11,7 @@ import pytest
 from kairos_ci.cli import main
 from kairos_ci.git import Git
 from kairos_ci.memory.leases import acquire
-from kairos_ci.memory.records import Spend, Task, TaskState
+from kairos_ci.memory.records import SCHEMA_VERSION, Spend, Task, TaskState
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.verdicts.records import Outcome
 from tests.memory.helpers import at, init_clone, init_origin, journal, make_store, put_tip, show
@@ -44,7 +44,7 @@ def test_show_without_memory_says_so(clone: Path, capsys: Capture) -> None:
     assert main(["memory", "show", "--repo", str(clone)]) == 0
     assert "no memory yet: branch kairos/memory does not exist" in capsys.readouterr().out
     data = shown(clone, capsys)
-    assert (data["schema_version"], data["commit"], data["run_count"]) == (1, None, 0)
+    assert (data["schema_version"], data["commit"], data["run_count"]) == (SCHEMA_VERSION, None, 0)
 
 
 def test_show_json_has_what_later_stages_read(
@@ -57,7 +57,7 @@ def test_show_json_has_what_later_stages_read(
     )
     acquire(store, "nightly", "r2", ttl_s=3600)
     data = shown(clone, capsys)
-    assert data["schema_version"] == 1 and data["run_count"] == 2
+    assert data["schema_version"] == SCHEMA_VERSION and data["run_count"] == 2
     assert [run["run_id"] for run in data["recent_runs"]] == ["r1", "r2"]
     test = data["tests"]["t::a"]
     assert test["verdict"] == "new"
@@ -124,7 +124,8 @@ def test_a_newer_memory_is_one_clear_error(
     put_tip(origin, {"snapshot.json": json.dumps(doc).encode()})
     assert main(["memory", "show", "--repo", str(clone)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("kairos-ci: error: snapshot.json has schema version 7, newer than 1")
+    newer = f"snapshot.json has schema version 7, newer than {SCHEMA_VERSION}"
+    assert err.startswith(f"kairos-ci: error: {newer}")
     assert err.count("\n") == 1
 
 

@@ -160,6 +160,12 @@ BROKEN = {
         "expected a boolean, got a string 'yes'",
     ),
     "recursive alias": ("version: 1\nrules: &r [*r]\n", "", 2, "recursive YAML alias"),
+    "broken after no commit": (
+        "version: 1\ntests:\n  broken_commits: 0\n",
+        "tests.broken_commits",
+        3,
+        "less than the minimum of 1",
+    ),
 }
 
 
@@ -258,3 +264,10 @@ def test_config_is_read_from_a_commit_not_the_working_tree(tmp_path: Path) -> No
 def test_agent_edit_tests_is_read() -> None:
     assert parse_config(b"version: 1\n", "x").agent.edit_tests is False
     assert parse_config(b"version: 1\nagent: {edit_tests: true}\n", "x").agent.edit_tests is True
+
+
+def test_reruns_and_broken_commits_are_read_with_their_defaults() -> None:
+    tests = parse_config(b"version: 1\n", "x").tests
+    assert (tests.reruns, tests.broken_commits) == (2, 3)
+    tests = parse_config(b"version: 1\ntests: {reruns: 0, broken_commits: 5}\n", "x").tests
+    assert (tests.reruns, tests.broken_commits) == (0, 5)

@@ -9,6 +9,7 @@ from kairos_ci.memory import codec
 from kairos_ci.memory.documents import checker, validate
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import (
+    Backoff,
     CoFailureSample,
     Decision,
     Fact,
@@ -42,6 +43,11 @@ def rich_journal(run_id: str = "r1", seconds: int = 1):  # type: ignore[no-untyp
         spend={"claude-opus": Spend(0.42, 1200, 300)},
         facts=(Fact("test_framework", "pytest", "pyproject.toml", run_id, at(seconds)),),
         tasks=(Task("task-1", "fix_lint", "ruff", TaskState.QUEUED, "3 new findings", at(1)),),
+        backoffs=(
+            Backoff(
+                "ab" * 32, "tests/b.py::test_y[1|2]", 2, at(seconds), at(86400), "triage: flaky"
+            ),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import (
+    Backoff,
     CoFailureSample,
     Decision,
     Fact,
@@ -138,6 +139,18 @@ def test_newest_change_wins_for_work_facts_and_tasks() -> None:
     assert memory.work["kairos/fix-1"].state is WorkState.MERGED
     assert memory.tasks["t1"].state is TaskState.DONE
     assert memory.facts["test_framework"].value == "pytest"
+
+
+def test_the_newest_backoff_of_a_signature_wins_and_they_are_bounded() -> None:
+    def backoff(signature: str, attempts: int, seconds: int) -> Backoff:
+        return Backoff(signature, "t::a", attempts, at(seconds), at(seconds + 86400), "flaky")
+
+    late = journal("r2", 2, backoffs=(backoff("a" * 64, 2, 9), backoff("b" * 64, 1, 1)))
+    early = journal("r3", 3, backoffs=(backoff("a" * 64, 1, 1),))
+    memory = fold(Memory(), [(name(2), late), (name(3), early)], LIMITS)
+    assert memory.backoffs["a" * 64].attempts == 2
+    small = fold(Memory(), [(name(2), late), (name(3), early)], replace(LIMITS, backoffs=1))
+    assert list(small.backoffs) == ["a" * 64]  # the most recently tried is kept
 
 
 @settings(max_examples=40, deadline=None)

@@ -9,7 +9,7 @@ import pytest
 from kairos_ci.context import Secret
 from kairos_ci.errors import GitError, MemoryConflict, MemoryError_
 from kairos_ci.git import Git
-from kairos_ci.memory.records import Fact, Lease, Limits, RunOutcome, RunRecord
+from kairos_ci.memory.records import SCHEMA_VERSION, Fact, Lease, Limits, RunOutcome, RunRecord
 from kairos_ci.memory.store import Edit, MemoryStore
 from kairos_ci.memory.tip import Tip
 from kairos_ci.verdicts.records import Outcome
@@ -226,4 +226,4 @@ def test_memory_json_on_the_branch_is_compact_but_valid_json(
 ) -> None:
     store.save(journal("r1", 1, {"t::a": Outcome.PASSED}))
     snapshot = json.loads(show(origin, "snapshot.json"))
-    assert snapshot["schema_version"] == 1 and snapshot["kind"] == "snapshot"
+    assert snapshot["schema_version"] == SCHEMA_VERSION and snapshot["kind"] == "snapshot"

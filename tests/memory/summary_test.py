@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from kairos_ci.memory.fold import fold
-from kairos_ci.memory.records import Decision, Limits, Memory, Spend, VerdictRecord
+from kairos_ci.memory.records import Backoff, Decision, Limits, Memory, Spend, VerdictRecord
 from kairos_ci.memory.summary import render, text
 from kairos_ci.verdicts.records import Outcome, Verdict
 from tests.memory.helpers import at, jname, journal
@@ -46,3 +46,10 @@ def test_long_tables_are_cut_with_a_count() -> None:
     items = [(jname(i), journal(f"r{i}", i)) for i in range(25)]
     page = render(fold(Memory(), items, Limits()), ())
     assert "…and 5 more." in page
+
+
+def test_failed_fixes_waiting_to_be_retried_are_listed() -> None:
+    waiting = Backoff("e" * 64, "tests/a.py::test_x", 3, at(0), "2026-12-09T03:00:00Z", "no fix")
+    page = render(Memory(backoffs={waiting.signature: waiting}))
+    assert "## Failed fixes waiting to be retried" in page
+    assert "| tests/a.py::test\\_x | 3 | 2026-12-09 | no fix |" in page

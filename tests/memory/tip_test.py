@@ -10,6 +10,7 @@ import pytest
 
 from kairos_ci.errors import MemoryTooNew
 from kairos_ci.git import Git
+from kairos_ci.memory.records import SCHEMA_VERSION
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.memory.tip import MAX_BYTES
 from kairos_ci.verdicts.records import Outcome
@@ -124,9 +125,12 @@ def test_memory_from_a_newer_kairos_is_never_overwritten(
     store: MemoryStore, origin: Path, saved: dict[str, bytes]
 ) -> None:
     doc = json.loads(saved["snapshot.json"])
-    doc["schema_version"] = 2
+    doc["schema_version"] = SCHEMA_VERSION + 1
     newer = put_tip(origin, dict(saved, **{"snapshot.json": json.dumps(doc).encode()}))
-    with pytest.raises(MemoryTooNew, match=r"snapshot\.json has schema version 2, newer than 1"):
+    refused = (
+        rf"snapshot\.json has schema version {SCHEMA_VERSION + 1}, newer than {SCHEMA_VERSION}"
+    )
+    with pytest.raises(MemoryTooNew, match=refused):
         store.load()
     with pytest.raises(MemoryTooNew):
         store.save(journal("r9", 9))

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from kairos_ci.config.load import load_config, parse_config
 from kairos_ci.config.records import Config
-from kairos_ci.tasks.evidence import gather
+from kairos_ci.signals.records import Outcome, TestResult
+from kairos_ci.tasks import fix_lint as lint_task
+from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.fix_lint import fix_lint
 from kairos_ci.tasks.records import ProposedChange, Skipped
-from kairos_ci.workspace.commands import CommandRunner
+from kairos_ci.workspace.commands import CommandResult, CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 
@@ -94,3 +97,53 @@ def test_without_a_test_command_the_fix_is_not_re_tested_and_says_so(
     assert isinstance(change, ProposedChange) and change.verified
     (tests_check,) = [c for c in change.checks if c.name == "tests no worse"]
     assert tests_check.detail == "not re-tested: no tests are configured"
+
+
+MODE = "tests.test_stats::test_mode_of_generated_sample"
+
+
+def test_a_known_flaky_test_failing_after_the_fix_vetoes_nothing(
+    sample_repo: Path, runner: CommandRunner
+) -> None:
+    # The sample's flaky test draws from the run id: it passes for night-1 (the base run)
+    # and fails for night-2 (the verification run), whatever the fix did.
+    config = load_config(sample_repo / ".github" / "kairos.yml")
+    sha = head(sample_repo)
+    with scratch_checkout(sample_repo, sha) as scratch:
+        base = gather(scratch.path, config, runner, run_commands=True)
+    assert MODE not in {t.id for t in base.failing()}
+    unlucky = runner.with_env({**runner.env, "KAIROS_RUN_ID": "night-2"})
+
+    vetoed = fix_lint(sample_repo, sha, config.linters[0], config, unlucky, base)
+    assert isinstance(vetoed, ProposedChange) and not vetoed.verified  # not known flaky yet
+    known = replace(base, flaky=frozenset({MODE}))
+    change = fix_lint(sample_repo, sha, config.linters[0], config, unlucky, known)
+    assert isinstance(change, ProposedChange)
+    assert change.verified, change.checks
+    (tests_check,) = [c for c in change.checks if c.name == "tests no worse"]
+    assert tests_check.passed and f"flaky, not counted: {MODE}" in tests_check.detail
+    assert change.evidence is not None and set(change.evidence.flaky) == {MODE}
+
+
+def outcome_of(test_id: str, outcome: str) -> TestResult:
+    return TestResult(
+        "r.xml", test_id, (), None, test_id, None, None, Outcome(outcome), (), None, None
+    )
+
+
+def test_tests_no_worse_names_flaky_failures_and_still_counts_the_rest() -> None:
+    command = CommandResult(("pytest",), 1, "", "", 1.0)
+    before = (outcome_of("t::flaky", "passed"), outcome_of("t::real", "passed"))
+    base = Evidence(before, command, (), (), flaky=frozenset({"t::flaky"}))
+    flaky_failed = (outcome_of("t::flaky", "failed"), outcome_of("t::real", "passed"))
+    check = lint_task.tests_no_worse(base, Evidence(flaky_failed, command, (), ()))
+    assert check.passed
+    assert check.detail == "0 failing before, 1 after; flaky, not counted: t::flaky"
+    both = (outcome_of("t::flaky", "failed"), outcome_of("t::real", "failed"))
+    check = lint_task.tests_no_worse(base, Evidence(both, command, (), ()))
+    assert not check.passed
+    assert check.detail == (
+        "0 failing before, 2 after; newly failing: t::real; flaky, not counted: t::flaky"
+    )
+    gone = lint_task.tests_no_worse(base, Evidence(flaky_failed[1:], command, (), ()))
+    assert not gone.passed and "no longer reported: t::flaky" in gone.detail

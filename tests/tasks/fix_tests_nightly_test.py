@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import hashlib
+import json
+import shlex
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from kairos_ci.agent.claude import ClaudeLlm, ClaudeSettings
+from kairos_ci.agent.llm import Llm
 from kairos_ci.agent.records import LlmReply, LlmRequest
-from kairos_ci.config.load import parse_config
-from kairos_ci.memory.records import Memory, Task, TaskState, Work, WorkState
+from kairos_ci.bundle.records import ApplyResult
+from kairos_ci.chat.handle import Thread, answer
+from kairos_ci.chat.records import Command, Name
+from kairos_ci.clock import to_iso
+from kairos_ci.config.load import load_config, parse_config
+from kairos_ci.config.records import Config, Level
+from kairos_ci.context import Secret
+from kairos_ci.git import Git
+from kairos_ci.memory.fold import fold
+from kairos_ci.memory.records import (
+    Journal,
+    Limits,
+    Memory,
+    RunOutcome,
+    RunRecord,
+    Task,
+    TaskState,
+    TestRecord,
+    Work,
+    WorkState,
+)
+from kairos_ci.sandbox.anthropic.script import parse_script
+from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.signals.records import Outcome, TestResult
-from kairos_ci.tasks.evidence import Evidence
+from kairos_ci.tasks import journal
+from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.fix_tests import FixOutcome
 from kairos_ci.tasks.fix_tests_nightly import (
     already_handled,
@@ -18,10 +52,18 @@ from kairos_ci.tasks.fix_tests_nightly import (
     task_id,
     tasks_for,
 )
-from kairos_ci.tasks.gate import Known
-from kairos_ci.tasks.records import ProposedChange
-from kairos_ci.verdicts.records import TestVerdict, Verdict
+from kairos_ci.tasks.gate import Gated, Known
+from kairos_ci.tasks.history import entries, thresholds
+from kairos_ci.tasks.reconcile import offline
+from kairos_ci.tasks.records import ProposedChange, RunInfo
+from kairos_ci.verdicts.history import judge
+from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
 from kairos_ci.workspace.commands import CommandRunner
+from kairos_ci.workspace.scratch import scratch_checkout
+from tests.agent.harness import BUGGY, TEST
+from tests.jail import jail_or_skip
+
+pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
 BRANCH = "kairos/fix-tests/test_a-0123456789"
 
@@ -120,3 +162,204 @@ def test_memory_notes_which_branch_took_which_test() -> None:
     assert tasks_for(FixOutcome(), "t") == ()
     assert task_id("x" * 2000).startswith("fix_tests:sha256:")
     assert task_id("a\nb").startswith("fix_tests:sha256:")
+
+
+# --- scenarios: several nights, remembered as the nightly run remembers them ----------
+
+KEY = Secret("sk-ant-api03-nightly-fix-key-0123456789ab")
+ADD = "tests.test_calc::test_add"
+MODE = "tests.test_stats::test_mode_of_generated_sample"
+EMPTY = "tests.test_stats::test_mean_of_empty_is_zero"
+T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+NO_GATE = Gated((), (), (), (), ())
+
+
+def calc_settings() -> Config:
+    command = shlex.join(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml=r/j.xml"]
+    )
+    text = (
+        f"version: 1\ntests:\n  run: {json.dumps(command)}\n  junit: [r/j.xml]\n"
+        "autonomy:\n  default: approve\nmodels:\n  triage: claude-haiku-4-5\n"
+        "  work: claude-sonnet-4-5\n"
+    )
+    return parse_config(text.encode(), "kairos.yml")
+
+
+@pytest.fixture(scope="module")
+def calc(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Evidence]:
+    """A project whose add() subtracts, committed, and the nightly's evidence on it."""
+    root = tmp_path_factory.mktemp("calc")
+    files = {"calc.py": BUGGY, "tests/test_calc.py": TEST, ".gitignore": "r/\n__pycache__/\n"}
+    files["pyproject.toml"] = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git = Git(root)
+    git.run("init", "-q", "-b", "main")
+    git.run("add", "--all")
+    git.run("commit", "-q", "-m", "base")
+    sha = git.text("rev-parse", "HEAD")
+    plain = CommandRunner({"PATH": str(Path(sys.executable).parent)}, 60)
+    with scratch_checkout(root, sha) as scratch:
+        base = gather(scratch.path, calc_settings(), plain, run_commands=True)
+    assert [t.id for t in base.failing()] == [ADD]
+    return root, sha, base
+
+
+def hex_of(label: str) -> str:
+    return hashlib.sha1(label.encode()).hexdigest()
+
+
+@dataclass
+class Nights:
+    """Nightly fixes one after another, each folded into memory as the nightly run folds it:
+    this run's results, then verdicts, then ``nightly_fix``, then the journal."""
+
+    repo: Path
+    sha: str
+    config: Config
+    runner: CommandRunner
+    llm: Llm
+    memory: Memory = field(default_factory=Memory)
+
+    def run(self, now: datetime, evidence: Evidence, commit: str = "c0") -> FixOutcome:
+        info = RunInfo(f"night-{now:%m%d}", "schedule", now)
+        results = entries(
+            evidence.tests, sha=hex_of(commit), tree=hex_of(f"tree {commit}"),
+            run_id=info.run_id, at=info.at,
+        )  # fmt: skip
+        verdicts = judge(journal.histories(self.memory, results), now, thresholds(self.config))
+        known = offline(self.memory)
+        done = nightly_fix(
+            self.llm, self.config, self.repo, self.sha, self.runner, evidence, verdicts,
+            self.memory, known.known, now,
+        )  # fmt: skip
+        record = journal.build(
+            info, self.sha, evidence, results, verdicts, known, NO_GATE, ApplyResult(()), {}, done
+        )
+        self.remember(info.at, record)
+        return done
+
+    def remember(self, at: str, record: Journal) -> None:
+        self.memory = fold(self.memory, [(f"{at}-{record.run.run_id}", record)], Limits())
+
+    def ask_fix(self, at: datetime) -> None:
+        """A maintainer comments `/kairos fix` on pull request #7, as chat records it."""
+        thread = Thread(7, True, "maria", Level.AUTO, self.memory, None, 1, to_iso(at))
+        said = answer(Command(Name.FIX, "", "/kairos fix"), thread)
+        run = RunRecord("chat-1", "issue_comment", self.sha, to_iso(at), RunOutcome.SUCCESS)
+        self.remember(to_iso(at), Journal(run=run, tasks=said.tasks))
+
+
+def classify(verdict: str) -> dict[str, Any]:
+    call = {"test_id": ADD, "verdict": verdict, "reason": "the clock"}
+    return {"content": [{"type": "tool_use", "name": "classify_failure", "input": call}]}
+
+
+@contextmanager
+def model(*triage: dict[str, Any]) -> Iterator[tuple[Llm, Handle]]:
+    with running(parse_script({"replies": {"claude-haiku-4-5": list(triage)}})) as handle:
+        llm = ClaudeLlm(KEY, handle.base_url, ClaudeSettings(max_retries=0, timeout_s=20))
+        yield llm, handle
+
+
+def jailed(root: Path) -> CommandRunner:
+    return CommandRunner(
+        {"PATH": str(Path(sys.executable).parent)}, 60, jail=jail_or_skip(), checkout=root
+    )
+
+
+def test_a_first_seen_failure_that_passes_on_rerun_costs_nothing_and_is_flaky(
+    sample_repo: Path, runner: CommandRunner
+) -> None:
+    # The sample's flaky test fails for night-2 and passes for night-1: the nightly saw
+    # it fail (night-2); the rerun (night-1) sees it pass.
+    config = load_config(sample_repo / ".github" / "kairos.yml")
+    sha = Git(sample_repo).text("rev-parse", "HEAD")
+    unlucky = runner.with_env({**runner.env, "KAIROS_RUN_ID": "night-2"})
+    with scratch_checkout(sample_repo, sha) as scratch:
+        seen = gather(scratch.path, config, unlucky, run_commands=True)
+    evidence = replace(seen, tests=tuple(t for t in seen.tests if t.id != EMPTY))
+    assert [t.id for t in evidence.failing()] == [MODE]
+    with model() as (llm, handle):
+        nights = Nights(sample_repo, sha, config, runner, llm)
+        done = nights.run(T0, evidence)
+        assert handle.requests() == []  # no triage call, nothing paid
+    assert done.charges == () and done.change is None
+    assert done.waiting[MODE] == (
+        "failed for the first time, then passed on rerun 1 of 2: recorded as flaky; "
+        "no model was asked"
+    )
+    record = nights.memory.tests[MODE]
+    assert record.history[-1].outcome is Outcome.FLAKY and record.verdict is Verdict.FLAKY
+    decisions = {(d.action, d.target): d.why for d in nights.memory.decisions}
+    assert decisions[("rerun", MODE)] == done.waiting[MODE]
+    # The next night's verdicts see it: flaky, so it is not handed to the fix task.
+    results = entries(evidence.tests, sha="c" * 40, tree="d" * 40, run_id="n2", at="x")
+    assert judge(journal.histories(nights.memory, results), T0 + DAY)[MODE].verdict is (
+        Verdict.FLAKY
+    )
+
+
+def test_a_flaky_test_failing_on_three_new_commits_is_broken_and_sent_for_fixing(
+    calc: tuple[Path, str, Evidence],
+) -> None:
+    root, sha, base = calc
+    flaky_nights = [
+        HistoryEntry(hex_of(f"old{i}"), hex_of(f"tree old{i}"), f"old-{i}",
+                     Outcome.PASSED if i % 3 else Outcome.FAILED, 0.1, to_iso(T0 - (12 - i) * DAY))
+        for i in range(12)
+    ]  # fmt: skip
+    with model(classify("infra")) as (llm, handle):
+        nights = Nights(root, sha, calc_settings(), jailed(root), llm)
+        nights.memory = Memory(tests={ADD: TestRecord(tuple(flaky_nights))})
+        for night, commit in enumerate(("r1", "r2")):
+            done = nights.run(T0 + night * DAY, base, commit)
+            assert nights.memory.tests[ADD].verdict is Verdict.FLAKY
+            assert done == FixOutcome() and handle.requests() == []  # flaky: not sent
+        done = nights.run(T0 + 2 * DAY, base, "r3")
+        assert nights.memory.tests[ADD].verdict is Verdict.BROKEN
+        (asked,) = handle.requests()  # broken now: handed to the fix task, triage first
+    assert ADD in json.dumps(asked["body"])
+    assert done.waiting[ADD] == "triage says infra: the clock"
+
+
+def test_a_failed_fix_waits_unless_the_failure_changes_or_a_maintainer_asks(
+    calc: tuple[Path, str, Evidence],
+) -> None:
+    root, sha, base = calc
+    changed = replace(
+        base, tests=tuple(t._replace(message="TypeError: bad operand") for t in base.tests)
+    )
+    with model(*[classify("flaky")] * 4) as (llm, handle):
+        nights = Nights(root, sha, calc_settings(), jailed(root), llm)
+        first = nights.run(T0, base)  # first seen: rerun, still failing, so triage is asked
+        assert len(handle.requests()) == 1 and first.waiting[ADD] == "triage says flaky: the clock"
+        (backoff,) = nights.memory.backoffs.values()
+        assert (backoff.attempts, backoff.next_attempt) == (1, "2026-12-02T03:00:00Z")
+
+        second = nights.run(T0 + DAY, base)  # the next night: no model request
+        assert len(handle.requests()) == 1
+        assert second.waiting[ADD] == (
+            "a fix for this failure failed (triage says flaky: the clock); "
+            "next try after 2026-12-02"
+        )
+        nights.run(T0 + 2 * DAY, base)  # the wait is over: tried again, and it waits longer
+        assert len(handle.requests()) == 2
+        assert nights.memory.backoffs[backoff.signature].attempts == 2
+
+        nights.run(T0 + 3 * DAY, changed)  # the failure changed: tried at once
+        assert len(handle.requests()) == 3
+
+        nights.ask_fix(T0 + 3 * DAY + timedelta(hours=5))
+        asked = nights.run(T0 + 4 * DAY, base)  # still waiting, but a maintainer asked
+        assert len(handle.requests()) == 4
+        assert ("backoff", ADD, "wait skipped once: asked by maria in comment 1") in (
+            asked.decisions
+        )
+        assert nights.memory.tasks["fix_tests:pr#7"].state is TaskState.DONE
+        after = nights.run(T0 + 5 * DAY, base)  # once: the request was taken
+        assert len(handle.requests()) == 4
+        assert after.waiting[ADD].endswith("; next try after 2026-12-09")

@@ -185,3 +185,47 @@ def test_a_test_failing_on_one_commit_is_never_healthy() -> None:
         "failed in its last 3 runs on 1 commit(s); broken once it fails on 3",
     )
     assert verdict.evidence == ("r1", "r2", "r3")
+
+
+FLIPPING = [P, F, P, P, F, P, F, P, P, F, P, P]
+FLAKY_NIGHTS = list(zip(FLIPPING, [f"c{i}" for i in range(12)], strict=True))  # a commit a night
+
+
+def nights(plan: Sequence[tuple[Outcome, str]]) -> list[HistoryEntry]:
+    """One nightly run a day, the last one now, each on the commit the branch was at."""
+    last = len(plan) - 1
+    return [
+        HistoryEntry(
+            sha, f"tree-{sha}", f"n{i}", outcome, 0.1, (NOW - timedelta(days=last - i)).isoformat()
+        )
+        for i, (outcome, sha) in enumerate(plan)
+    ]
+
+
+def test_a_flaky_test_that_starts_failing_every_night_becomes_broken() -> None:
+    # The issue: "a test once marked flaky stays flaky after it starts failing every
+    # night, so a real regression is never sent for fixing". Twelve flaky nights (a
+    # commit a night), then a regression: it fails every night from then on, while the
+    # branch gets a new commit every other night.
+    regression = [(F, sha) for sha in ("r1", "r1", "r2", "r2", "r3", "r3")]
+    assert verdict(nights(FLAKY_NIGHTS))[0] is Verdict.FLAKY
+    night_by_night = [verdict(nights(FLAKY_NIGHTS + regression[:n]))[0] for n in range(1, 7)]
+    assert night_by_night == [Verdict.FLAKY] * 4 + [Verdict.BROKEN] * 2
+    _, reasons, evidence = verdict(nights(FLAKY_NIGHTS + regression))
+    assert reasons == ("failed on each of the last 3 commits",)
+    assert evidence == ("n12", "n13", "n14", "n15", "n16", "n17")
+    # How many commits make it broken is configurable (tests.broken_commits).
+    sooner = [
+        verdict(nights(FLAKY_NIGHTS + regression[:n]), broken_commits=2)[0] for n in range(1, 7)
+    ]
+    assert sooner == [Verdict.FLAKY] * 2 + [Verdict.BROKEN] * 4
+
+
+def test_a_flaky_test_failing_every_night_on_one_commit_is_not_broken() -> None:
+    # Failing again and again on one commit is what flakiness looks like too: without a
+    # new commit it does not become broken; the next commits it fails on make it so.
+    quiet = [(F, "r1")] * 6
+    assert verdict(nights(FLAKY_NIGHTS + quiet))[0] is Verdict.FLAKY
+    landed = [(F, "r2"), (F, "r3")]
+    assert verdict(nights(FLAKY_NIGHTS + quiet + landed[:1]))[0] is Verdict.FLAKY
+    assert verdict(nights(FLAKY_NIGHTS + quiet + landed))[0] is Verdict.BROKEN
