@@ -124,6 +124,7 @@ def test_one_group_with_the_allowed_verified_bumps_and_the_dropped_member_explai
     assert patched == REQUIREMENTS.replace("alpha==1.0.0", "alpha==1.0.1")  # all else byte-exact
 
 
+@pytest.mark.slow  # over 5 s: the full suite runs it, the fast lane does not
 def test_a_rerun_proposes_the_same_change(world: World) -> None:
     first, second = world.update(world.plan()), world.update(world.plan())
     assert world.plan() == world.plan()
@@ -131,6 +132,7 @@ def test_a_rerun_proposes_the_same_change(world: World) -> None:
     assert first.result == second.result and first.rejection_key == second.rejection_key
 
 
+@pytest.mark.slow  # over 5 s: the full suite runs it, the fast lane does not
 def test_a_rejected_set_is_not_proposed_again_but_a_newer_patch_is(world: World) -> None:
     first = world.update(world.plan())
     assert first.rejection_key is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from kairos_ci.memory.records import Spend
 from kairos_ci.memory.store import MemoryStore
 from tests.memory.helpers import branch_files
@@ -14,6 +16,7 @@ WRITERS = 8
 EACH = 25
 
 
+@pytest.mark.slow  # over 5 s: the full suite runs it, the fast lane does not
 def test_concurrent_writers_lose_nothing_and_duplicate_nothing(
     store: MemoryStore, clone: Path, origin: Path, tmp_path: Path
 ) -> None:

@@ -26,6 +26,7 @@ from tests.memory.workers import save_forever
 TRIALS = 50
 
 
+@pytest.mark.slow  # over 5 s: the full suite runs it, the fast lane does not
 def test_killed_writers_leave_a_valid_branch_and_the_next_save_works(
     store: MemoryStore, clone: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
