@@ -29,10 +29,10 @@ from kairos_ci.agent.spend import BudgetView
 from kairos_ci.agent.toolbox import Toolbox
 from kairos_ci.agent.toolkit import ToolContext
 from kairos_ci.agent.untrusted import Envelope, Profile
-from kairos_ci.config.records import Config, Level
+from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.guard.records import GuardReport
-from kairos_ci.policy.records import BudgetState, Cap
+from kairos_ci.policy.records import BudgetState, ChangeFacts
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, symlinks_at
 
@@ -122,7 +122,7 @@ def skipped(reason: str) -> FixAttempt:
         protected=(),
         denials=(),
         injection_signals=(),
-        ceiling=Cap(Level.OBSERVE, f"no fix was attempted: {reason}"),
+        facts=ChangeFacts(unpublishable=f"no fix was attempted: {reason}"),
     )
 
 
@@ -180,7 +180,7 @@ def _attempt(
         protected=final.protected,
         denials=outcome.denials,
         injection_signals=signals,
-        ceiling=_ceiling(outcome, final, signals, budget.plus(outcome.charges)),
+        facts=_facts(outcome, final, signals, budget.plus(outcome.charges)),
         turns=outcome.turns,
         test_runs=test_runs,
         models=outcome.models,
@@ -188,20 +188,17 @@ def _attempt(
     )
 
 
-def _ceiling(
+def _facts(
     outcome: LoopOutcome, final: FinalPatch, signals: tuple[str, ...], after: BudgetView
-) -> Cap | None:
+) -> ChangeFacts:
+    """What the attempt found about its own patch; policy turns it into a cap."""
     if outcome.stop is not Stop.FINISHED or not final.changes:
         why = outcome.reason if outcome.stop is not Stop.FINISHED else "the patch is empty"
-        return Cap(Level.OBSERVE, f"no fix to publish: {why}")
-    reasons = []
-    if final.protected:
-        reasons.append(f"the patch touches a protected path ({final.protected[0].reason})")
-    if not final.guard.ok:
-        first = final.guard.flagged[0]
-        reasons.append(f"the test-integrity guard flagged it ({first.rule}: {first.path})")
-    if signals:
-        reasons.append(f"possible prompt injection ({signals[0]})")
-    if after.state() is not BudgetState.OK:
-        reasons.append(f"spend is near a budget cap ({after.why()})")
-    return Cap(Level.SUGGEST, "; ".join(reasons)) if reasons else None
+        return ChangeFacts(unpublishable=f"no fix to publish: {why}")
+    flagged = final.guard.flagged[0] if not final.guard.ok else None
+    return ChangeFacts(
+        guard_flag=f"{flagged.rule}: {flagged.path}" if flagged else "",
+        protected=final.protected[0].reason if final.protected else "",
+        injection_signals=signals,
+        budget_near=after.why() if after.state() is not BudgetState.OK else "",
+    )

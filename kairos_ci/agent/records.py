@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kairos_ci.guard.records import GuardReport
-from kairos_ci.policy.records import Cap, PathChange, Violation
+from kairos_ci.policy.autonomy import change_ceiling
+from kairos_ci.policy.records import Cap, ChangeFacts, PathChange, Violation
 
 
 class Stop(enum.StrEnum):
@@ -175,7 +176,7 @@ class FixAttempt:
     protected: tuple[Violation, ...]  # protected paths the final patch touches
     denials: tuple[Denial, ...]  # tool calls the policy refused
     injection_signals: tuple[str, ...]
-    ceiling: Cap | None  # the highest level this attempt may be published at, and why
+    facts: ChangeFacts  # what policy needs to know to cap it
     turns: int = 0
     test_runs: int = 0
     models: tuple[str, ...] = ()
@@ -184,6 +185,11 @@ class FixAttempt:
     @property
     def spend_usd(self) -> float:
         return round(sum(c.usd for c in self.charges), 6)
+
+    @property
+    def ceiling(self) -> Cap | None:
+        """The highest level policy lets this attempt be published at, and why."""
+        return change_ceiling(self.facts)
 
     @property
     def publishable(self) -> bool:

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kairos_ci.bundle.records import REQUIRED_LEVEL, Bundle, Kind, Write, patch_hash
+from kairos_ci.bundle.records import Bundle, Kind, Write, patch_hash
 from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS, Config, Level
 from kairos_ci.forge.branches import BuiltCommit
-from kairos_ci.policy import protected
-from kairos_ci.policy.autonomy import TASK_CEILINGS
+from kairos_ci.policy import autonomy, protected
 
 
 @dataclass(frozen=True)
@@ -44,13 +43,9 @@ def refusals(bundle: Bundle, config: Config | None, budget: ChangeBudget) -> dic
 
 
 def effective_level(write: Write, config: Config | None) -> Level:
-    """The bundle's level, capped by this repository's config for the task."""
-    level = write.autonomy
-    if config is not None and write.task is not None:
-        level = min(level, config.autonomy.level_for(write.task))
-    if write.task in TASK_CEILINGS:
-        level = min(level, TASK_CEILINGS[write.task].level)
-    return level
+    """The bundle's level, admitted again against this repository's own config."""
+    configured = config.autonomy if config is not None else None
+    return autonomy.admitted(write.autonomy, write.task, configured)
 
 
 def change_refusal(
@@ -96,9 +91,7 @@ def _autonomy_refusal(write: Write, config: Config | None) -> str | None:
 
 def _required(write: Write) -> Level:
     """A maintainer's approval on the dashboard lets a suggestion become a PR."""
-    if write.kind is Kind.PULL_REQUEST and write.approval is not None:
-        return Level.SUGGEST
-    return REQUIRED_LEVEL[write.kind]
+    return autonomy.required_level(write.kind.value, approved=write.approval is not None)
 
 
 def _approval_refusal(write: Write) -> str | None:

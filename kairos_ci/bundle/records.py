@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kairos_ci.config.records import Level, TaskKind
+from kairos_ci.policy.autonomy import PUBLISH_LEVELS
 
 BUNDLE_VERSION = 1
 
@@ -24,17 +25,8 @@ class Kind(enum.StrEnum):
     AUTO_MERGE = "auto_merge"
 
 
-# The least autonomy each kind of write needs (ARCHITECTURE.md section 4): speech at
-# suggest, a branch and PR at approve, auto-merge only at auto. Observe writes nothing.
-REQUIRED_LEVEL: Mapping[Kind, Level] = {
-    Kind.PULL_REQUEST: Level.APPROVE,
-    Kind.AUTO_MERGE: Level.AUTO,
-    Kind.REVIEW: Level.SUGGEST,
-    Kind.COMMENT: Level.SUGGEST,
-    Kind.DASHBOARD: Level.SUGGEST,
-    Kind.LABEL: Level.SUGGEST,
-    Kind.LABELS: Level.SUGGEST,
-}
+# The least autonomy each kind of write needs: policy's table, keyed by this enum.
+REQUIRED_LEVEL: Mapping[Kind, Level] = {Kind(name): level for name, level in PUBLISH_LEVELS.items()}
 
 # Writes are applied in this order: labels exist before PRs use them, a PR exists
 # before its auto-merge, the dashboard comes last.

@@ -10,9 +10,10 @@ at most ``suggest``. kairos's own comments are never commands (no self-triggered
 from __future__ import annotations
 
 from kairos_ci.chat.records import Authorization
-from kairos_ci.config.records import ChatConfig, Level
+from kairos_ci.config.records import ChatConfig
 from kairos_ci.events.records import User
-from kairos_ci.policy.records import Permission
+from kairos_ci.policy.autonomy import actor_ceiling
+from kairos_ci.policy.records import Actor, Permission, Trigger
 
 
 def is_bot(user: User) -> bool:
@@ -32,6 +33,8 @@ def authorize(user: User, permission: Permission, config: ChatConfig) -> Authori
     if not permission.can_write:
         why = f"{user.login} has {permission} permission; commands need write, maintain or admin"
         return Authorization(False, why)
+    # The trust table decides how far the request may go (a bot: at most suggest).
+    ceiling = actor_ceiling(Actor(user.login, permission, is_bot(user)), Trigger.ISSUE_COMMENT)
     if is_bot(user):
-        return Authorization(True, f"{user.login} is listed in chat.allowed_bots", Level.SUGGEST)
-    return Authorization(True, f"{user.login} has {permission} permission")
+        return Authorization(True, f"{user.login} is listed in chat.allowed_bots", ceiling)
+    return Authorization(True, f"{user.login} has {permission} permission", ceiling)

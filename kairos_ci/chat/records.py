@@ -33,7 +33,7 @@ class Command:
 class Authorization:
     allowed: bool
     why: str
-    ceiling: Level = Level.AUTO  # bots that are let in get at most suggest
+    ceiling: Level | None = None  # when allowed: how far policy's trust table lets it go
 
 
 @dataclass(frozen=True)

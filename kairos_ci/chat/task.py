@@ -98,6 +98,7 @@ def _authorized(job: ChatJob) -> Authorization:
 
 
 def _thread(job: ChatJob, command: Command, allowed: Authorization) -> Thread:
+    assert allowed.ceiling is not None  # an allowed command always has its ceiling
     event = job.event
     wants_board = command.name is Name.APPROVE
     return Thread(

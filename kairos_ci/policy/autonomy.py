@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from kairos_ci.config.records import AutonomyConfig, Level, TaskKind
 from kairos_ci.policy.records import (
+    Actor,
     BudgetState,
     Cap,
+    ChangeFacts,
     Decision,
     RuleOutcome,
     Situation,
@@ -24,9 +26,31 @@ TASK_CEILINGS = {
 }
 
 
+# The least each kind of write needs, keyed by the bundle's write kinds. An approved
+# suggestion becomes a pull request at ``suggest``: the maintainer's tick is the approval.
+PUBLISH_LEVELS = {
+    "pull_request": Level.APPROVE,
+    "auto_merge": Level.AUTO,
+    "review": Level.SUGGEST,
+    "comment": Level.SUGGEST,
+    "dashboard": Level.SUGGEST,
+    "label": Level.SUGGEST,
+    "labels": Level.SUGGEST,
+}
+APPROVED_SUGGESTION = Level.SUGGEST
+
+NO_FACTS = ChangeFacts()
+
+
 def decide(
-    kind: TaskKind, configured: AutonomyConfig, rules: RuleOutcome, situation: Situation
+    kind: TaskKind,
+    configured: AutonomyConfig,
+    rules: RuleOutcome,
+    situation: Situation,
+    facts: ChangeFacts = NO_FACTS,
 ) -> Decision:
+    """The effective level: the lowest of every cap the configuration, the rules, the
+    run's situation and the change's own facts impose."""
     caps = [Cap(configured.level_for(kind), _configured_reason(kind, configured))]
     if kind in TASK_CEILINGS:
         caps.append(TASK_CEILINGS[kind])
@@ -38,6 +62,11 @@ def decide(
     if situation.injection_signals:
         signals = ", ".join(situation.injection_signals)
         caps.append(Cap(Level.SUGGEST, f"possible prompt injection in the input ({signals})"))
+    ceiling = change_ceiling(facts)
+    if ceiling is not None:
+        caps.append(ceiling)
+    if rules.skip:
+        caps.append(Cap(Level.OBSERVE, "skipped by a config rule"))
     level = min(cap.level for cap in caps)
     return Decision(kind, level, tuple(caps), skip=rules.skip, notify=rules.notify)
 
@@ -55,6 +84,60 @@ def trust_caps(situation: Situation) -> list[Cap]:
         reason = f"{actor.login} has {actor.permission} permission, not write"
         caps.append(Cap(Level.SUGGEST, reason))
     return caps
+
+
+def change_ceiling(facts: ChangeFacts) -> Cap | None:
+    """The highest level a change may be published at, from what its task found."""
+    if facts.unpublishable:
+        return Cap(Level.OBSERVE, facts.unpublishable)
+    reasons = []
+    if facts.protected:
+        reasons.append(f"the patch touches a protected path ({facts.protected})")
+    if facts.guard_flag:
+        reasons.append(f"the test-integrity guard flagged it ({facts.guard_flag})")
+    if facts.injection_signals:
+        reasons.append(f"possible prompt injection ({facts.injection_signals[0]})")
+    if facts.budget_near:
+        reasons.append(f"spend is near a budget cap ({facts.budget_near})")
+    if facts.pull_request is not None:
+        number = facts.pull_request
+        reasons.append(f"the failure came from pull request #{number}: the fix is a comment there")
+    return Cap(Level.SUGGEST, "; ".join(reasons)) if reasons else None
+
+
+def approved(decision: Decision, facts: ChangeFacts) -> tuple[Level, str]:
+    """A maintainer's approval on the dashboard lifts a suggestion to a pull request,
+    never past what the change's own facts allow: a tick cannot lift a guard flag."""
+    level, why = decision.level, decision.why()
+    if level is Level.SUGGEST and not decision.skip:
+        level, why = Level.APPROVE, f"approved by a maintainer on the dashboard ({why})"
+    ceiling = change_ceiling(facts)
+    if ceiling is not None and ceiling.level < level:
+        return ceiling.level, f"{ceiling.level}: {ceiling.reason}"
+    return level, why
+
+
+def actor_ceiling(actor: Actor, trigger: Trigger) -> Level:
+    """The most an actor's request may lead to, before any task's own caps."""
+    caps = trust_caps(Situation(trigger, actor))
+    return min((cap.level for cap in caps), default=Level.AUTO)
+
+
+def admitted(requested: Level, kind: TaskKind | None, configured: AutonomyConfig | None) -> Level:
+    """Where a bundle is applied (the two-job setup): the level the bundle asks for, never
+    above this repository's configured level or the task's own ceiling."""
+    level = requested
+    if configured is not None and kind is not None:
+        level = min(level, configured.level_for(kind))
+    if kind in TASK_CEILINGS:
+        level = min(level, TASK_CEILINGS[kind].level)
+    return level
+
+
+def required_level(write_kind: str, approved: bool) -> Level:
+    if write_kind == "pull_request" and approved:
+        return APPROVED_SUGGESTION
+    return PUBLISH_LEVELS[write_kind]
 
 
 def budget_caps(state: BudgetState) -> list[Cap]:

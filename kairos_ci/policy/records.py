@@ -47,6 +47,19 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class ChangeFacts:
+    """What a task found out about its own change. Tasks report facts; only
+    ``policy.autonomy`` turns them into a level."""
+
+    unpublishable: str = ""  # why there is nothing to publish (no attempt, an empty patch)
+    guard_flag: str = ""  # the first thing the test-integrity guard flagged
+    protected: str = ""  # the first protected path the change touches, and why
+    injection_signals: tuple[str, ...] = ()  # hidden content met on the way
+    budget_near: str = ""  # spend after this change is near a cap: which one
+    pull_request: int | None = None  # a fix for a pull request's failing run
+
+
+@dataclass(frozen=True)
 class Situation:
     """What policy needs to know about this run; built by the run from trusted sources."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kairos_ci.agent.fix import fix_failing_tests
@@ -28,10 +28,10 @@ from kairos_ci.agent.records import (
 )
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView, to_journal
-from kairos_ci.config.records import Config, Level
+from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.memory.records import Backoff, Spend, Task
-from kairos_ci.policy.records import BudgetState, Cap
+from kairos_ci.policy.records import BudgetState
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import fix_tests_body as body
 from kairos_ci.tasks.evidence import Evidence
@@ -58,7 +58,7 @@ class FixRequest:
     budget: BudgetView
     secrets: tuple[Secret, ...] = ()
     context: tuple[UntrustedText, ...] = ()
-    ceiling: Cap | None = None  # a cap from where the failures came from
+    pull_request: int | None = None  # the failures came from this pull request's CI run
     source: str = "the default branch"
     limits: AgentLimits | None = None
 
@@ -200,8 +200,13 @@ def _change(
             f"kairos-ci fixed {len(real_ids)} test(s) failing on {req.source} at "
             f"{req.base_sha[:12]}; the model's fix is verified with the project's own tests."
         ),
-        ceiling=_ceiling(attempt.ceiling, req.ceiling),
-        injection_signals=tuple(dict.fromkeys((*sorted_out.signals, *attempt.injection_signals))),
+        facts=replace(
+            attempt.facts,
+            injection_signals=tuple(
+                dict.fromkeys((*sorted_out.signals, *attempt.injection_signals))
+            ),
+            pull_request=req.pull_request,
+        ),
         details=section,
         evidence=_evidence(branch, req.base, verified, real_ids),
     )
@@ -214,15 +219,6 @@ def _evidence(
         return None  # the patch did not apply: nothing ran
     after = verified.after.tests
     return VerificationRun(f"fix_tests ({branch})", base.tests, after, targets, base.flaky)
-
-
-def _ceiling(*caps: Cap | None) -> Cap | None:
-    found = [c for c in caps if c is not None]
-    if not found:
-        return None
-    lowest = min(c.level for c in found)
-    reasons = "; ".join(c.reason for c in found if c.level == lowest)
-    return Cap(Level(lowest), reasons)
 
 
 NO_JAIL = (

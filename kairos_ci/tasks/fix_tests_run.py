@@ -33,7 +33,7 @@ from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
-from kairos_ci.policy.records import Actor, Cap, Permission, Situation, Trigger
+from kairos_ci.policy.records import Actor, Permission, Situation, Trigger
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks import journal
@@ -170,17 +170,10 @@ def _fix(
         llm=llm,
         budget=BudgetView.from_memory(w.config.budget, memory.spend, w.run.now),
         secrets=w.secrets,
-        ceiling=_pull_cap(target),
+        pull_request=target.pull,
         source=f"pull request #{target.pull}'s CI run" if target.pull else w.default_branch,
     )
     return fix_tests(request), held
-
-
-def _pull_cap(target: Target) -> Cap | None:
-    if target.pull is None:
-        return None
-    why = f"the failure came from pull request #{target.pull}: the fix is a comment there"
-    return Cap(Level.SUGGEST, why)
 
 
 def _comments(gated: Gated, target: Target, default_branch: str) -> tuple[Write, ...]:
@@ -190,7 +183,7 @@ def _comments(gated: Gated, target: Target, default_branch: str) -> tuple[Write,
         Write(
             Kind.COMMENT,
             f"fix_tests:pr{target.pull}:{s.change.branch.rsplit('/', 1)[-1]}",
-            Level.SUGGEST,
+            s.level,
             s.why[:2000],
             {"number": target.pull},
             {"body": comment_body(s.change, default_branch, s.why)},

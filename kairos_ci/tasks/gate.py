@@ -9,14 +9,14 @@ change already open with the same patch is left alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kairos_ci.bundle.records import Kind, Write
 from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.memory.records import Rejection, Work, WorkState
 from kairos_ci.policy import autonomy, rules
 from kairos_ci.policy.limits import pr_slots
-from kairos_ci.policy.records import Situation, Subject
+from kairos_ci.policy.records import Decision, Situation, Subject
 from kairos_ci.tasks.pr_body import pr_body
 from kairos_ci.tasks.records import ProposedChange, Skipped
 
@@ -28,6 +28,7 @@ class Suggestion:
     change: ProposedChange
     key: str
     why: str
+    level: Level  # what policy allowed: suggest, or observe in a dry run's preview
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,16 @@ def gate(
             left.append(f"{change.branch}: PR #{work.pr} already has this change")
             continue
         decision = _decide(change, config, situation)
-        level, why = decision
         approved = approval_key(change) in known.approvals
-        if level is Level.SUGGEST and approved:
-            level, why = Level.APPROVE, f"approved by a maintainer on the dashboard ({why})"
-        level, why = _capped(change, level, why)  # after approval: a tick cannot lift it
+        if approved:
+            level, why = autonomy.approved(decision, change.facts)
+        else:
+            level, why = decision.level, decision.why()
         decisions.append((target, why))
         if level is Level.OBSERVE:
             skipped.append(Skipped(change.kind, f"observe only: {why}"))
         elif level is Level.SUGGEST:
-            suggestions.append(Suggestion(change, approval_key(change), why))
+            suggestions.append(Suggestion(change, approval_key(change), why, level))
         elif len([w for w in writes if w.kind is Kind.PULL_REQUEST]) >= slots.available:
             skipped.append(Skipped(change.kind, f"no PR slot left: {slots.why}"))
         else:
@@ -101,24 +102,10 @@ def _refusal(change: ProposedChange, known: Known) -> str | None:
     return None
 
 
-def _decide(change: ProposedChange, config: Config, situation: Situation) -> tuple[Level, str]:
+def _decide(change: ProposedChange, config: Config, situation: Situation) -> Decision:
     kind = TaskKind(change.kind)
-    if change.injection_signals:
-        signals = (*situation.injection_signals, *change.injection_signals)
-        situation = replace(situation, injection_signals=tuple(dict.fromkeys(signals)))
     matched = rules.evaluate(config.rules, Subject(kind, paths=change.files))
-    decision = autonomy.decide(kind, config.autonomy, matched, situation)
-    if decision.skip:
-        return Level.OBSERVE, "skipped by a config rule"
-    return decision.level, decision.why()
-
-
-def _capped(change: ProposedChange, level: Level, why: str) -> tuple[Level, str]:
-    """The change's own ceiling (a guard flag, a protected path...) binds last."""
-    cap = change.ceiling
-    if cap is None or level <= cap.level:
-        return level, why
-    return cap.level, f"{cap.level}: {cap.reason}"
+    return autonomy.decide(kind, config.autonomy, matched, situation, change.facts)
 
 
 def _pr_writes(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kairos_ci.bundle.records import patch_hash
-from kairos_ci.policy.records import Cap
+from kairos_ci.policy.autonomy import NO_FACTS, change_ceiling
+from kairos_ci.policy.records import Cap, ChangeFacts
 from kairos_ci.signals.records import TestResult
 
 
@@ -61,11 +62,19 @@ class ProposedChange:
     files: tuple[str, ...]
     checks: tuple[Check, ...]
     summary: str  # what was done, for humans
-    ceiling: Cap | None = None  # the highest level it may be published at, and why
-    injection_signals: tuple[str, ...] = ()  # hidden content met on the way: caps at suggest
+    facts: ChangeFacts = NO_FACTS  # what the task found; policy caps the change by it
     details: str = ""  # a task's own PR-body section, already safe markdown
     identity_key: str = ""  # what a human rejects or accepts; default: the patch itself
     evidence: VerificationRun | None = None  # the tests before and after, for the artefact
+
+    @property
+    def injection_signals(self) -> tuple[str, ...]:
+        return self.facts.injection_signals
+
+    @property
+    def ceiling(self) -> Cap | None:
+        """The highest level policy lets this change be published at, and why."""
+        return change_ceiling(self.facts)
 
     @property
     def verified(self) -> bool:
