@@ -83,7 +83,7 @@ def fix_failing_tests(
     toolbox = Toolbox(ctx)
     outcome = run_loop(llm, session, toolbox, redactor, clock, ctx.deadline)
     final = final_patch(scratch, config, toolbox.written)
-    return _attempt(outcome, final, input_signals, toolbox.test_runs, budget)
+    return _attempt(outcome, final, input_signals, toolbox, budget)
 
 
 def _tool_context(
@@ -165,7 +165,7 @@ def _attempt(
     outcome: LoopOutcome,
     final: FinalPatch,
     input_signals: tuple[str, ...],
-    test_runs: int,
+    toolbox: Toolbox,
     budget: BudgetView,
 ) -> FixAttempt:
     signals = tuple(dict.fromkeys((*input_signals, *outcome.signals)))
@@ -182,9 +182,10 @@ def _attempt(
         injection_signals=signals,
         facts=_facts(outcome, final, signals, budget.plus(outcome.charges)),
         turns=outcome.turns,
-        test_runs=test_runs,
+        test_runs=toolbox.test_runs,
         models=outcome.models,
         discarded=final.discarded,
+        test_notes=dict(toolbox.test_notes),
     )
 
 

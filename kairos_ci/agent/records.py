@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kairos_ci.guard.records import GuardReport
@@ -181,6 +181,7 @@ class FixAttempt:
     test_runs: int = 0
     models: tuple[str, ...] = ()
     discarded: tuple[str, ...] = ()  # files test runs changed, reverted out of the patch
+    test_notes: Mapping[str, str] = field(default_factory=dict)  # test file -> the model's why
 
     @property
     def spend_usd(self) -> float:

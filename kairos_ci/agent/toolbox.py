@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from kairos_ci.agent import files, toolspecs
@@ -16,6 +17,7 @@ from kairos_ci.agent.records import Denial, ToolCall, ToolResult
 from kairos_ci.agent.toolkit import Data, ToolContext, ToolFailed
 from kairos_ci.agent.untrusted import Profile, cap, normalise
 from kairos_ci.errors import PolicyViolation
+from kairos_ci.guard.classify import is_protected_test_path
 
 MAX_SUMMARY_CHARS = 8000
 MAX_TARGET_CHARS = 120
@@ -36,6 +38,7 @@ class Toolbox:
         self.ctx = ctx
         self.test_runs = 0
         self.written: set[str] = set()  # only these paths belong in the patch
+        self.test_notes: dict[str, str] = {}  # changed test file -> the model's why, from finish
 
     def run(self, call: ToolCall) -> ToolOutcome:
         spec = toolspecs.BY_NAME.get(call.name)
@@ -68,10 +71,25 @@ class Toolbox:
         return handlers[name]
 
     def _finish(self, call: ToolCall) -> ToolOutcome:
-        clean = normalise(str(call.input["summary"]), Profile.TEXT)
-        summary = cap(self.ctx.redactor.text(clean.text).strip(), MAX_SUMMARY_CHARS)
-        signals = tuple(f"{kind} stripped from the model's summary" for kind in clean.stripped)
+        notes = {
+            PurePosixPath(str(item["path"])).as_posix(): self._text(str(item["why"]), 2000)
+            for item in call.input.get("test_changes", [])
+        }
+        unexplained = sorted(
+            p for p in self.written if is_protected_test_path(p) and p not in notes
+        )
+        if unexplained:
+            why = "finish needs `test_changes`: say why each changed test was wrong: "
+            return ToolOutcome(ToolResult(call.id, why + ", ".join(unexplained), is_error=True))
+        self.test_notes = {path: note for path, (note, _) in notes.items() if path in self.written}
+        summary, stripped = self._text(str(call.input["summary"]), MAX_SUMMARY_CHARS)
+        signals = tuple(f"{kind} stripped from the model's summary" for kind in stripped)
         return ToolOutcome(ToolResult(call.id, "finished"), summary=summary, signals=signals)
+
+    def _text(self, raw: str, limit: int) -> tuple[str, tuple[str, ...]]:
+        """The model's words as kairos may show them: normalised, redacted, capped."""
+        clean = normalise(raw, Profile.TEXT)
+        return cap(self.ctx.redactor.text(clean.text).strip(), limit), tuple(clean.stripped)
 
     def _run_tests(self, ctx: ToolContext, args: Mapping[str, Any]) -> Data:
         if ctx.test_command is None:

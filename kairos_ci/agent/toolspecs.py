@@ -80,10 +80,21 @@ RUN_TESTS = ToolSpec(
         }
     ),
 )
+_TEST_CHANGE = _schema(
+    {"path": _PATH, "why": {"type": "string", "minLength": 1, "maxLength": 2000}}, "path", "why"
+)
 FINISH = ToolSpec(
     "finish",
-    "Stop. 'summary' explains the root cause and the fix for the pull request body.",
-    _schema({"summary": {"type": "string", "minLength": 1, "maxLength": 8000}}, "summary"),
+    "Stop. 'summary' explains the root cause and the fix for the pull request body. If you "
+    "changed any test file, 'test_changes' must say for each one why the test itself was "
+    "wrong; reviewers see it next to every changed assertion.",
+    _schema(
+        {
+            "summary": {"type": "string", "minLength": 1, "maxLength": 8000},
+            "test_changes": {"type": "array", "items": _TEST_CHANGE, "maxItems": 50},
+        },
+        "summary",
+    ),
 )
 
 ALL = (LIST_FILES, READ_FILE, SEARCH_CODE, REPLACE_IN_FILE, WRITE_FILE, RUN_TESTS, FINISH)

@@ -67,7 +67,10 @@ def test_tw_adding_a_skip_is_refused_then_caught_by_the_guard_when_tests_are_edi
     skipped = "import pytest\n" + TEST.replace(
         "def test_add", '@pytest.mark.skip(reason="flaky")\ndef test_add'
     )
-    replies = [use("write_file", path="tests/test_calc.py", content=skipped), finish()]
+    replies = [
+        use("write_file", path="tests/test_calc.py", content=skipped),
+        finish("Fixed the bug.", "tests/test_calc.py"),
+    ]
     locked = attempt(repo, replies).attempt
     assert READ_ONLY in refused(locked)[0][2]
     allowed = attempt(repo, replies, edit_tests=True).attempt
@@ -81,7 +84,7 @@ def test_tw_adding_a_skip_is_refused_then_caught_by_the_guard_when_tests_are_edi
 
 def test_tw_an_expectation_edited_to_agree_with_the_bug_is_flagged(repo: Path) -> None:
     edit = use("replace_in_file", path="tests/test_calc.py", old="== 5", new="== -1")
-    result = attempt(repo, [edit, finish()], edit_tests=True).attempt
+    result = attempt(repo, [edit, finish("Fixed.", "tests/test_calc.py")], edit_tests=True).attempt
     assert [v.rule for v in result.guard.flagged] == ["expectation-edited"]
     assert_downgraded(result, Level.SUGGEST)
 

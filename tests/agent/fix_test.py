@@ -173,3 +173,30 @@ def test_nothing_to_do_is_a_skip_with_a_reason(repo: Path) -> None:
     outcome = attempt(repo, [finish()], settings=no_command)
     assert outcome.attempt.reason.startswith("the config has no test command")
     assert outcome.files["calc.py"] == BUGGY
+
+
+def test_a_changed_test_needs_a_why_before_finish_is_accepted(repo: Path) -> None:
+    """With edit_tests on, finish is refused until each changed test file is explained;
+    the explanation travels with the attempt, redacted like the summary."""
+    replies = [
+        use("replace_in_file", path="calc.py", old="return a - b", new="return a + b"),
+        use(
+            "replace_in_file",
+            path="tests/test_calc.py",
+            old="assert mul(2, 3) == 6",
+            new="assert mul(2, 3) == 6, 'mul of 2 and 3'",
+        ),
+        finish("add() subtracted."),
+        use(
+            "finish",
+            summary="add() subtracted.",
+            test_changes=[{"path": "tests/test_calc.py", "why": "the message names the case"}],
+        ),
+    ]
+    outcome = attempt(repo, replies, edit_tests=True)
+    result = outcome.attempt
+    refused = outcome.results()[2]
+    assert refused["is_error"] and "test_changes" in refused["content"]
+    assert "tests/test_calc.py" in refused["content"]
+    assert result.stop is Stop.FINISHED and result.turns == 4
+    assert result.test_notes == {"tests/test_calc.py": "the message names the case"}

@@ -90,8 +90,12 @@ def say(text: str) -> dict[str, Any]:
     return {"content": [{"type": "text", "text": text}]}
 
 
-def finish(summary: str = "Fixed the bug.") -> dict[str, Any]:
-    return use("finish", summary=summary)
+def finish(summary: str = "Fixed the bug.", *tests: str) -> dict[str, Any]:
+    """The model's finish; each changed test file named in ``tests`` gets a why."""
+    if not tests:
+        return use("finish", summary=summary)
+    changes = [{"path": path, "why": "the test itself was wrong"} for path in tests]
+    return use("finish", summary=summary, test_changes=changes)
 
 
 @dataclass(frozen=True)
