@@ -196,9 +196,11 @@ def _facts(
     if outcome.stop is not Stop.FINISHED or not final.changes:
         why = outcome.reason if outcome.stop is not Stop.FINISHED else "the patch is empty"
         return ChangeFacts(unpublishable=f"no fix to publish: {why}")
-    flagged = final.guard.flagged[0] if not final.guard.ok else None
+    hard = [v for v in final.guard.flagged if not v.acceptable]
+    soft = [v for v in final.guard.flagged if v.acceptable]
     return ChangeFacts(
-        guard_flag=f"{flagged.rule}: {flagged.path}" if flagged else "",
+        guard_flag=f"{hard[0].rule}: {hard[0].path}" if hard else "",
+        guard_to_accept=f"{soft[0].rule}: {soft[0].path}" if soft else "",
         protected=final.protected[0].reason if final.protected else "",
         injection_signals=signals,
         budget_near=after.why() if after.state() is not BudgetState.OK else "",

@@ -6,6 +6,8 @@ trigger) x budget x injection signals. The model can request; only this grants.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kairos_ci.config.records import AutonomyConfig, Level, TaskKind
 from kairos_ci.policy.records import (
     Actor,
@@ -95,6 +97,10 @@ def change_ceiling(facts: ChangeFacts) -> Cap | None:
         reasons.append(f"the patch touches a protected path ({facts.protected})")
     if facts.guard_flag:
         reasons.append(f"the test-integrity guard flagged it ({facts.guard_flag})")
+    if facts.guard_to_accept:
+        reasons.append(
+            f"a test change waits for a maintainer to accept it ({facts.guard_to_accept})"
+        )
     if facts.injection_signals:
         reasons.append(f"possible prompt injection ({facts.injection_signals[0]})")
     if facts.budget_near:
@@ -106,12 +112,13 @@ def change_ceiling(facts: ChangeFacts) -> Cap | None:
 
 
 def approved(decision: Decision, facts: ChangeFacts) -> tuple[Level, str]:
-    """A maintainer's approval on the dashboard lifts a suggestion to a pull request,
-    never past what the change's own facts allow: a tick cannot lift a guard flag."""
+    """A maintainer's approval (a dashboard tick, ``/kairos approve``) lifts a suggestion to
+    a pull request, and accepts the test changes the guard left to a human; it never lifts
+    a guard flag, a protected path or an injection signal."""
     level, why = decision.level, decision.why()
     if level is Level.SUGGEST and not decision.skip:
         level, why = Level.APPROVE, f"approved by a maintainer on the dashboard ({why})"
-    ceiling = change_ceiling(facts)
+    ceiling = change_ceiling(replace(facts, guard_to_accept=""))
     if ceiling is not None and ceiling.level < level:
         return ceiling.level, f"{ceiling.level}: {ceiling.reason}"
     return level, why

@@ -53,6 +53,9 @@ class ChangeFacts:
 
     unpublishable: str = ""  # why there is nothing to publish (no attempt, an empty patch)
     guard_flag: str = ""  # the first thing the test-integrity guard flagged
+    # Flags the guard leaves to a human (an expected value changed along with the code):
+    # they cap like a flag, and a maintainer's approval accepts them.
+    guard_to_accept: str = ""
     protected: str = ""  # the first protected path the change touches, and why
     injection_signals: tuple[str, ...] = ()  # hidden content met on the way
     budget_near: str = ""  # spend after this change is near a cap: which one

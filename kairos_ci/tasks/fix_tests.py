@@ -188,6 +188,9 @@ def _change(
     section = body.details(
         real_ids, req.base, verified.after, req.base_sha, attempt.explanation, charges, redactor
     )
+    changed_tests = body.test_changes(attempt, redactor)
+    if changed_tests:
+        section += "\n\n" + "\n".join(changed_tests)
     return ProposedChange(
         kind=KIND,
         branch=branch,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from kairos_ci.agent.records import Charge
+from kairos_ci.agent.records import Charge, FixAttempt
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import to_journal, total_usd
 from kairos_ci.agent.untrusted import Profile, cap, normalise
+from kairos_ci.guard.classify import is_protected_test_path
+from kairos_ci.guard.records import Verdict
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.records import Check, ProposedChange
@@ -127,6 +129,46 @@ def details(
             escape(cost_line(charges)),
         ]
     )
+
+
+def test_changes(attempt: FixAttempt, redactor: Redactor) -> list[str]:
+    """Every changed test, old -> new, with the guard's verdict and the model's reason:
+    a fix never changes a test silently. Empty when no test file changed."""
+    changed = [c.path for c in attempt.changed if is_protected_test_path(c.path)]
+    verdicts = [v for v in attempt.guard.verdicts if v.path in changed or v.old or v.new]
+    if not changed and not verdicts:
+        return []
+    rows = [_change_row(v, attempt.guard.accepted, redactor) for v in verdicts[:MAX_TABLE_ROWS]]
+    reasons = [
+        f"- {code(path)}: {escape(redactor.text(why))}"
+        for path, why in sorted(attempt.test_notes.items())
+    ]
+    return [
+        "### Test changes",
+        "",
+        "| where | old | new | guard | id |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        "Why the model changed them (its words, not kairos's finding):",
+        "",
+        *(reasons or ["- (no reason was given)"]),
+        "",
+        "A finding marked *to accept* is accepted with `/kairos approve` or the dashboard box.",
+    ]
+
+
+def _change_row(verdict: Verdict, accepted: frozenset[str], redactor: Redactor) -> str:
+    where = f"{verdict.path}:{verdict.line}" if verdict.line else verdict.path
+    if verdict.identity in accepted:
+        state = "accepted"
+    elif verdict.acceptable:
+        state = "to accept"
+    else:
+        state = "flagged" if verdict.flagged else "note"
+    old, new = (code(redactor.text(t)) if t else "-" for t in (verdict.old, verdict.new))
+    judged = escape(f"{state}: {verdict.rule} ({verdict.check or 'rule'}): {verdict.message}")
+    return f"| {code(where)} | {old} | {new} | {judged} | {code(verdict.identity)} |"
 
 
 def checks_table(checks: Sequence[Check]) -> list[str]:
