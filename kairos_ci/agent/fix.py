@@ -9,7 +9,8 @@ published (``ceiling``) and why; policy takes the minimum with everything else.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from kairos_ci.agent import prompts, toolspecs
 from kairos_ci.agent.llm import Llm, model_for
@@ -31,7 +32,7 @@ from kairos_ci.agent.toolkit import ToolContext
 from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
-from kairos_ci.guard.records import GuardReport
+from kairos_ci.guard.records import GuardReport, Verdict
 from kairos_ci.policy.records import BudgetState, ChangeFacts
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, symlinks_at
@@ -189,6 +190,19 @@ def _attempt(
     )
 
 
+def guard_facts(facts: ChangeFacts, flagged: Iterable[Verdict]) -> ChangeFacts:
+    """``facts`` with the guard's findings added: a flag, or a change a human may accept.
+    The first finding of each kind is the one named."""
+    found = list(flagged)
+    hard = [f"{v.rule}: {v.path}" for v in found if not v.acceptable]
+    soft = [f"{v.rule}: {v.path}" for v in found if v.acceptable]
+    return replace(
+        facts,
+        guard_flag=facts.guard_flag or (hard[0] if hard else ""),
+        guard_to_accept=facts.guard_to_accept or (soft[0] if soft else ""),
+    )
+
+
 def _facts(
     outcome: LoopOutcome, final: FinalPatch, signals: tuple[str, ...], after: BudgetView
 ) -> ChangeFacts:
@@ -196,12 +210,9 @@ def _facts(
     if outcome.stop is not Stop.FINISHED or not final.changes:
         why = outcome.reason if outcome.stop is not Stop.FINISHED else "the patch is empty"
         return ChangeFacts(unpublishable=f"no fix to publish: {why}")
-    hard = [v for v in final.guard.flagged if not v.acceptable]
-    soft = [v for v in final.guard.flagged if v.acceptable]
-    return ChangeFacts(
-        guard_flag=f"{hard[0].rule}: {hard[0].path}" if hard else "",
-        guard_to_accept=f"{soft[0].rule}: {soft[0].path}" if soft else "",
+    facts = ChangeFacts(
         protected=final.protected[0].reason if final.protected else "",
         injection_signals=signals,
         budget_near=after.why() if after.state() is not BudgetState.OK else "",
     )
+    return guard_facts(facts, final.guard.flagged)

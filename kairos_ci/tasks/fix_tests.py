@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kairos_ci.agent.fix import fix_failing_tests
+from kairos_ci.agent.fix import fix_failing_tests, guard_facts
 from kairos_ci.agent.llm import Llm
 from kairos_ci.agent.records import (
     AgentLimits,
@@ -30,6 +30,7 @@ from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView, to_journal
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
+from kairos_ci.guard.records import Verdict
 from kairos_ci.memory.records import Backoff, Spend, Task
 from kairos_ci.policy.records import BudgetState
 from kairos_ci.signals.records import TestResult
@@ -159,6 +160,7 @@ def _fix(
         verified = verify(
             req.repo, req.base_sha, req.config, req.runner, req.base, attempt, real_ids
         )
+        attempt = _with_crossed(attempt, verified.crossed)
         change = _change(req, branch, real_ids, attempt, verified, charges, sorted_out, redactor)
         seen = change.evidence
         if change.verified:
@@ -213,6 +215,16 @@ def _change(
         details=section,
         evidence=_evidence(branch, req.base, verified, real_ids),
     )
+
+
+def _with_crossed(attempt: FixAttempt, crossed: tuple[Verdict, ...]) -> FixAttempt:
+    """The attempt as the cross-runs judged its test changes: their verdicts join the
+    guard's, in the Test changes section and in what policy caps."""
+    if not crossed:
+        return attempt
+    guard = replace(attempt.guard, verdicts=(*attempt.guard.verdicts, *crossed))
+    facts = guard_facts(attempt.facts, (v for v in crossed if v.flagged))
+    return replace(attempt, guard=guard, facts=facts)
 
 
 def _evidence(

@@ -8,8 +8,9 @@ the full configured test run and the linters are compared with the base:
 - no test that passed on the base fails now, or disappears (JUnit, test by test);
 - no linter reports more findings than on the base.
 
-The test-integrity guard's verdicts and the protected-path check come from the attempt.
-They do not refuse the change: they cap it at suggest, with the reason shown.
+The test-integrity guard's verdicts and the protected-path check come from the attempt;
+when the patch changes tests, the cross-runs add what the tests do against the other
+side's code. None of them refuses the change: they cap it at suggest, with the reason.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pathlib import Path
 
 from kairos_ci.agent.records import FixAttempt
 from kairos_ci.config.records import Config
-from kairos_ci.guard.records import GuardReport
+from kairos_ci.guard.records import GuardReport, Verdict
 from kairos_ci.policy.records import Violation
+from kairos_ci.tasks.cross_runs import Sides, changed_tests, cross
 from kairos_ci.tasks.evidence import Evidence, gather
 from kairos_ci.tasks.fix_lint import tests_no_worse, tests_see_the_patch
 from kairos_ci.tasks.records import Check
@@ -35,6 +37,7 @@ MAX_LISTED = 5
 class Verified:
     checks: tuple[Check, ...]
     after: Evidence | None  # None when the patch did not even apply
+    crossed: tuple[Verdict, ...] = ()  # what the cross-runs found about changed tests
 
 
 def verify(
@@ -55,14 +58,17 @@ def verify(
             why = applied.stderr.decode("utf-8", "replace").strip()[:300]
             return Verified((Check("patch applies", False, why), *integrity), None)
         after = gather(scratch.path, config, runner, run_commands=True)
+        sides = Sides(repo, base_sha, config, runner, base, after)
+        crossed = cross(sides, scratch, changed_tests(attempt))
     checks = (
         targets_pass(targets, base, after),
         tests_see_the_patch(after),
         tests_no_worse(base, after),
         lint_no_worse(base, after),
         *integrity,
+        *((crossed.check,) if crossed.check is not None else ()),
     )
-    return Verified(checks, after)
+    return Verified(checks, after, crossed.verdicts)
 
 
 def targets_pass(targets: Sequence[str], base: Evidence, after: Evidence) -> Check:

@@ -37,7 +37,7 @@ ADD = "tests.test_calc::test_add"
 MUL = "tests.test_calc::test_mul"
 
 
-def settings(per_run_usd: float = 1.0) -> Config:
+def settings(per_run_usd: float = 1.0, edit_tests: bool = False) -> Config:
     command = shlex.join(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml=r/j.xml"]
     )
@@ -45,6 +45,7 @@ def settings(per_run_usd: float = 1.0) -> Config:
         f"version: 1\ntests:\n  run: {json.dumps(command)}\n  junit: [r/j.xml]\n"
         "autonomy:\n  default: approve\nmodels:\n  triage: claude-haiku-4-5\n"
         f"  work: claude-sonnet-4-5\nbudget:\n  per_run_usd: {per_run_usd}\n"
+        f"agent:\n  edit_tests: {str(edit_tests).lower()}\n"
     )
     return parse_config(text.encode(), "kairos.yml")
 
@@ -226,3 +227,37 @@ def test_the_branch_is_stable_for_a_set_of_tests() -> None:
     assert fix_branch([MUL, ADD]) == fix_branch([ADD, MUL, ADD])
     assert fix_branch([ADD]) != fix_branch([ADD, MUL])
     assert fix_branch(["weird id/with spaces::t[1-2]"]).startswith("kairos/fix-tests/t-1-2-")
+
+
+def explained_finish(summary: str = "The test was wrong.") -> dict[str, Any]:
+    why = [{"path": "tests/test_calc.py", "why": "the expectation was wrong"}]
+    return use("finish", summary=summary, test_changes=why)
+
+
+def test_a_test_edited_to_pass_on_the_unfixed_code_is_caught_by_the_cross_runs(
+    project: tuple[Path, str, Evidence],
+) -> None:
+    """The model makes the failing test agree with the bug: the patched test, run on the
+    unfixed base, passes where the original failed. Shown, and capped at suggest."""
+    edit = use("replace_in_file", path="tests/test_calc.py", old="== 5", new="== -1")
+    done, _ = attempt(project, [edit, explained_finish()], config=settings(edit_tests=True))
+    change = done.change
+    assert change is not None and change.verified
+    crossed = next(c for c in change.checks if c.name == "cross-runs")
+    assert not crossed.passed and not crossed.blocking
+    assert "changed tests on the unfixed base: 2 passed" in crossed.detail
+    assert "no longer detects the bug" in crossed.detail
+    assert change.ceiling is not None and change.ceiling.level is Level.SUGGEST
+    assert "### Test changes" in change.details
+    assert "`== -1`" in change.details or "-1" in change.details
+    assert "the expectation was wrong" in change.details
+
+
+def test_a_fix_that_leaves_the_tests_alone_runs_no_cross_runs(
+    project: tuple[Path, str, Evidence],
+) -> None:
+    done, _ = attempt(project, edit("return a - b", "return a + b"))
+    change = done.change
+    assert change is not None and change.ceiling is None
+    assert "cross-runs" not in [c.name for c in change.checks]
+    assert "### Test changes" not in change.details
