@@ -1,30 +1,39 @@
-"""Benchmark: the test-integrity guard on a large patch, and the agent loop's own overhead.
+"""Benchmark: the test-integrity guard's precision and recall on its labelled corpus, its
+speed on a large patch, and the agent loop's own overhead.
 
-    python bench/guard.py [--files 400] [--tests 25]
+    python bench/guard.py [--files 400] [--tests 25] [--loop] [--no-corpus] [--no-speed]
 
-Guard: builds a repository of FILES Python test modules with TESTS tests each (plus as
+Corpus: every case of ``tests/guard/corpus`` is built as a git repository and checked
+through ``kairos-ci guard --json``, the same path ``tests/guard/corpus_test.py`` takes.
+Prints precision and recall overall and per weakening class (recall: the class's cases
+flagged; precision: of the cases flagged with a verdict of that class, how many weaken
+tests), how each honest refactor class and the review cases fare, and every misjudged case.
+
+Guard speed: builds a repository of FILES Python test modules with TESTS tests each (plus as
 many code modules), changes every test module (a quarter of them weakened) and every
 code module, commits, then times ``kairos-ci guard``'s steps: reading the patch from
 git, reading the repository's test literals, and checking. Target: under 5 s for
 400 files x 25 tests on one core.
 
-Loop: one scripted agent run of TURNS list_files calls against the in-process sandbox
+Loop (``--loop``): one scripted agent run of TURNS list_files calls against the in-process sandbox
 through the real SDK, to show the per-turn overhead kairos adds around the model.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from kairos_ci.git import Git
-from kairos_ci.guard.check import check
-from kairos_ci.guard.revisions import patch_versions, test_sources
-from kairos_ci.guard.special import test_literals_of
+from kairos_ci.guard.check import check_patch
+from kairos_ci.guard.revisions import patch_versions, repo_context
 
 GUARD_TARGET_S = 5.0
+TARGET_SCORE = 0.95
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def module(index: int, tests: int, weaken: bool) -> str:
@@ -69,16 +78,16 @@ def bench_guard(files: int, tests: int) -> None:
         started = time.perf_counter()
         patch = patch_versions(root, base, head)
         read = time.perf_counter()
-        literals = test_literals_of(test_sources(root, head))
+        context = repo_context(root, head)
         corpus = time.perf_counter()
-        report = check(patch, literals)
+        report = check_patch(patch, context)
         done = time.perf_counter()
     total = done - started
     print(
         f"guard: {len(patch)} changed files, {files * tests} tests, {len(report.flagged)} flagged"
     )
     print(f"  read patch from git   {read - started:6.2f} s")
-    print(f"  read test literals    {corpus - read:6.2f} s")
+    print(f"  read repository facts {corpus - read:6.2f} s")
     print(f"  check                 {done - corpus:6.2f} s")
     verdict = "ok" if total < GUARD_TARGET_S else "OVER TARGET"
     print(f"  total                 {total:6.2f} s (target < {GUARD_TARGET_S:.0f} s: {verdict})")
@@ -103,6 +112,7 @@ def bench_loop(turns: int) -> None:
     from kairos_ci.context import Secret
     from kairos_ci.sandbox.anthropic.script import parse_script
     from kairos_ci.sandbox.anthropic.server import running
+    from kairos_ci.workspace.commands import CommandRunner
 
     warnings.simplefilter("ignore", DeprecationWarning)
     call = {"content": [{"type": "tool_use", "name": "list_files", "input": {"pattern": "*"}}]}
@@ -115,8 +125,8 @@ def bench_loop(turns: int) -> None:
         root = Path(folder)
         (root / "a.py").write_text("x = 1\n")
         ctx = ToolContext(
-            root, WritePolicy((), {}), None, Envelope.fresh(), Redactor.of(), limits,
-            time.monotonic() + 600, time.monotonic,
+            root, WritePolicy((), {}), None, CommandRunner({}, 60), Envelope.fresh(),
+            Redactor.of(), limits, time.monotonic() + 600, time.monotonic,
         )  # fmt: skip
         session = Session(
             "system", "go", toolspecs.ALL, ((Tier.WORK, "claude-sonnet-4-5"),), {},
@@ -131,14 +141,53 @@ def bench_loop(turns: int) -> None:
     print("  per turn, sandbox, SDK and tools included")
 
 
+def bench_corpus() -> bool:
+    """Precision and recall on the labelled corpus; True when every target is met."""
+    sys.path.insert(0, str(ROOT))  # the corpus and its parser live with the tests
+    from tests.guard.cases import by_class, honest_kinds, judge, load_cases, overall
+
+    cases = load_cases()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        outcomes = [judge(case, Path(folder)) for case in cases]
+    elapsed = time.perf_counter() - started
+    score = overall(outcomes)
+    met = score.precision >= TARGET_SCORE and score.recall >= TARGET_SCORE
+    print(f"corpus: {len(cases)} patches through `kairos-ci guard --json` in {elapsed:.1f} s")
+    print(f"  {'class':<22}{'cases':>6}{'flagged':>9}{'precision':>11}{'recall':>8}")
+    for row in [score, *by_class(outcomes)]:
+        flagged = row.true_pos + row.false_pos
+        print(f"  {row.name:<22}{row.cases:>6}{flagged:>9}{row.precision:>11.3f}{row.recall:>8.3f}")
+        met = met and (row.cases < 5 or min(row.precision, row.recall) >= TARGET_SCORE)
+    print(f"  {'honest and review':<22}{'cases':>6}{'right':>9}")
+    for kind, (count, right) in honest_kinds(outcomes).items():
+        print(f"  {kind:<22}{count:>6}{right:>9}")
+        met = met and (count < 5 or right / count >= TARGET_SCORE)
+    wrong = [o for o in outcomes if not o.correct]
+    print(f"  misjudged: {len(wrong)}")
+    for outcome in wrong:
+        got = ", ".join(sorted(outcome.rules)) or "clean"
+        expected = ", ".join(sorted(outcome.case.expect)) or "clean"
+        print(f"    {outcome.case.name} ({outcome.case.kind}): expected {expected}, got {got}")
+    print(f"  targets (>= {TARGET_SCORE} everywhere with 5+ cases): {'met' if met else 'MISSED'}")
+    return met
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--tests", type=int, default=25)
     parser.add_argument("--turns", type=int, default=50)
+    parser.add_argument("--loop", action="store_true", help="also time the agent loop")
+    parser.add_argument("--no-corpus", action="store_true", help="skip the corpus")
+    parser.add_argument("--no-speed", action="store_true", help="skip the large patch")
     args = parser.parse_args()
-    bench_guard(args.files, args.tests)
-    bench_loop(args.turns)
+    if not args.no_corpus:
+        bench_corpus()
+    if not args.no_speed:
+        bench_guard(args.files, args.tests)
+    if args.loop:
+        bench_loop(args.turns)
 
 
 if __name__ == "__main__":

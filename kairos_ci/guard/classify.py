@@ -18,6 +18,7 @@ _TEST_NAMES = re.compile(
     r"|.*(?:Test|Tests|IT|Spec)\.(?:java|kt|scala|groovy)"
     r"|.*_spec\.rb|.*Test\.php)$"
 )
+_COLLECTED = re.compile(r"^(?:test_.*|.*_test)\.py$")
 _TEST_CONFIG = re.compile(
     r"^(?:pytest\.ini|tox\.ini|noxfile\.py|conftest\.py"
     r"|(?:jest|vitest|karma|playwright|cypress)\.config\.[cm]?[jt]s(?:on)?"
@@ -45,6 +46,11 @@ def is_test_file(path: str) -> bool:
         return True
     folders = [p.casefold() for p in parts[:-1]]
     return any(p in _TEST_DIRS for p in folders) or "src/test" in "/".join(folders)
+
+
+def collects(path: str) -> bool:
+    """Does pytest collect this Python file by default (``test_*.py`` or ``*_test.py``)?"""
+    return _COLLECTED.match(posixpath.basename(path)) is not None
 
 
 def is_test_config(path: str) -> bool:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field, replace
+
+Literal = str | int | float  # a test's input or expected value, as written in its source
 
 
 class Rule(enum.StrEnum):
@@ -15,15 +19,55 @@ class Rule(enum.StrEnum):
     TEST_REMOVED = "test-removed"
     TESTS_DESELECTED = "tests-deselected"
     SPECIAL_CASING = "special-casing"
+    DUNDER_OVERRIDE = "dunder-override"  # __eq__ and kin that ignore what they compare
+    ERROR_MASKING = "error-masking"  # code under test swallows the error on the failing path
+    ORACLE_NEUTRALISED = "oracle-neutralised"  # the unit under test or a checker stubbed out
     GATE_WEAKENED = "quality-gate-weakened"
     EXPECTATION_EDITED = "expectation-edited"  # a test's expected value changed, no code did
+    EXPECTED_VALUE_CHANGED = "expected-value-changed"  # the same, with code: a human may accept
+    TEST_RETIRED = "test-retired"  # removed with the code it tested: a human may accept
     UNANALYSABLE = "unanalysable"  # fail closed: what cannot be read is flagged
     ASSERTION_CHANGED = "assertion-changed"  # a note: shown, never flagged
     TEST_RENAMED = "test-renamed"  # a note
+    TEST_REFACTORED = "test-refactored"  # a note: split, moved, parametrized, duplicate removed
     TEST_DATA_CHANGED = "test-data-changed"  # a note
 
 
-NOTES = frozenset({Rule.ASSERTION_CHANGED, Rule.TEST_RENAMED, Rule.TEST_DATA_CHANGED})
+class Category(enum.StrEnum):
+    """The class of a verdict: what kind of weakening (or refactor) it looks like."""
+
+    ASSERTION_REWRITE = "assertion-rewrite"
+    ORACLE_NEUTRALISED = "oracle-neutralised"
+    PRODUCTION_CHEAT = "production-cheat"
+    HONEST_REFACTOR_LOOKING = "honest-refactor-looking"  # notes only
+    TEST_REMOVED = "test-removed"
+    CONFIG = "config"
+
+
+NOTES = frozenset(
+    {Rule.ASSERTION_CHANGED, Rule.TEST_RENAMED, Rule.TEST_REFACTORED, Rule.TEST_DATA_CHANGED}
+)
+# Flagged, but honest often enough that a human is asked to accept it rather than refuse it.
+ACCEPTABLE = frozenset({Rule.EXPECTED_VALUE_CHANGED, Rule.TEST_RETIRED})
+RULE_CATEGORY: Mapping[Rule, Category] = {
+    Rule.ASSERTION_REMOVED: Category.ASSERTION_REWRITE,
+    Rule.ASSERTION_WEAKENED: Category.ASSERTION_REWRITE,
+    Rule.TOLERANCE_LOOSENED: Category.ASSERTION_REWRITE,
+    Rule.EXPECTATION_EDITED: Category.ASSERTION_REWRITE,
+    Rule.EXPECTED_VALUE_CHANGED: Category.ASSERTION_REWRITE,
+    Rule.BROAD_EXCEPT: Category.ORACLE_NEUTRALISED,
+    Rule.ORACLE_NEUTRALISED: Category.ORACLE_NEUTRALISED,
+    Rule.SPECIAL_CASING: Category.PRODUCTION_CHEAT,
+    Rule.DUNDER_OVERRIDE: Category.PRODUCTION_CHEAT,
+    Rule.ERROR_MASKING: Category.PRODUCTION_CHEAT,
+    Rule.SKIP_ADDED: Category.TEST_REMOVED,
+    Rule.TEST_REMOVED: Category.TEST_REMOVED,
+    Rule.TEST_RETIRED: Category.TEST_REMOVED,
+    Rule.UNANALYSABLE: Category.TEST_REMOVED,  # a test file that cannot be read does not run
+    Rule.TESTS_DESELECTED: Category.CONFIG,
+    Rule.GATE_WEAKENED: Category.CONFIG,
+}
+SHOWN_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -33,16 +77,43 @@ class Verdict:
     line: int | None
     message: str
     test: str | None = None  # the test function or case, when one is concerned
+    check: str = ""  # which check fired, e.g. "strength-order" or "mock-of-unit-under-test"
+    old: str = ""  # what the base had there, one short line ("" when nothing)
+    new: str = ""  # what the head has there
+    category: Category | None = None  # when not the rule's usual class
 
     @property
     def flagged(self) -> bool:
         return self.rule not in NOTES
+
+    @property
+    def kind(self) -> Category:
+        if self.category is not None:
+            return self.category
+        return RULE_CATEGORY.get(self.rule, Category.HONEST_REFACTOR_LOOKING)
+
+    @property
+    def acceptable(self) -> bool:
+        """Flagged, yet often honest: shown as a test change for a human to accept."""
+        return self.rule in ACCEPTABLE
+
+    @property
+    def identity(self) -> str:
+        """A short stable id, to accept (``/kairos approve``) or justify this exact finding."""
+        parts = (self.rule, self.path, self.test or "", self.check, self.old, self.new)
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         kind = "flag" if self.flagged else "note"
         test = f" [{self.test}]" if self.test else ""
         return f"{where}: {kind} {self.rule}{test}: {self.message}"
+
+
+def shown(text: str) -> str:
+    """Source text as one short line, for a verdict's old and new."""
+    line = " ".join(text.split())
+    return line if len(line) <= SHOWN_CHARS else line[: SHOWN_CHARS - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -57,14 +128,44 @@ class FileVersions:
 
 
 @dataclass(frozen=True)
+class CollectedRuns:
+    """Test ids pytest collected (``--collect-only -q``) on the base and on the head."""
+
+    before: frozenset[str]
+    after: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """What the guard knows about the repository beyond the changed files."""
+
+    literals: frozenset[Literal] = frozenset()  # literals of the repository's test files
+    modules: frozenset[str] = frozenset()  # top-level importable names of the project
+    collected: CollectedRuns | None = None
+    # The repository's Python test files at the head (path -> text): fixtures and helpers
+    # the patch did not touch, and tests a removed test may have duplicated.
+    test_files: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class GuardReport:
     verdicts: tuple[Verdict, ...]
     files: int  # changed files looked at
+    accepted: frozenset[str] = field(default_factory=frozenset)  # identities a human accepted
 
     @property
     def flagged(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if v.flagged)
+        return tuple(v for v in self.verdicts if v.flagged and v.identity not in self.accepted)
 
     @property
     def ok(self) -> bool:
         return not self.flagged
+
+    @property
+    def test_changes(self) -> tuple[Verdict, ...]:
+        """Flagged changes a human may accept (an expected value changed with the code)."""
+        return tuple(v for v in self.flagged if v.acceptable)
+
+    def accept(self, identities: Set[str]) -> GuardReport:
+        """The report once a human accepted these findings (by ``Verdict.identity``)."""
+        return replace(self, accepted=self.accepted | frozenset(identities))

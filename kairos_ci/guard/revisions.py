@@ -16,7 +16,8 @@ from pathlib import Path
 from kairos_ci.errors import UsageError
 from kairos_ci.git import Git
 from kairos_ci.guard.classify import is_test_file
-from kairos_ci.guard.records import FileVersions
+from kairos_ci.guard.records import CollectedRuns, FileVersions, RepoContext
+from kairos_ci.guard.special import test_literals_of
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_CORPUS_FILES = 2000
@@ -57,25 +58,65 @@ def patch_versions(repo: Path, base: str, head: str | None = None) -> tuple[File
         return _versions(git, raw.stdout)
 
 
+def repo_context(
+    repo: Path, head: str | None = None, collected: CollectedRuns | None = None
+) -> RepoContext:
+    """What the guard needs of the repository beyond the diff: the test files' literals,
+    the project's top-level modules, and collected test ids when the caller ran pytest."""
+    files = test_files(repo, head)
+    literals = frozenset(test_literals_of(files.values()))
+    return RepoContext(literals, project_modules(_tracked(Git(repo), head)), collected, files)
+
+
+def project_modules(paths: Iterator[str] | list[str]) -> frozenset[str]:
+    """Top-level importable names: ``x.py`` and ``x/__init__.py``, under ``src/`` too."""
+    names = set()
+    for path in paths:
+        parts = path.split("/")
+        if parts[0] == "src" and len(parts) > 1:
+            parts = parts[1:]
+        if len(parts) == 1 and parts[0].endswith(".py"):
+            names.add(parts[0][:-3])
+        elif len(parts) == 2 and parts[1] == "__init__.py":
+            names.add(parts[0])
+    return frozenset(
+        n for n in names if not is_test_file(f"{n}.py") and not is_test_file(f"{n}/__init__.py")
+    )
+
+
+def _tracked(git: Git, head: str | None) -> list[str]:
+    if head is None:
+        listing = git.run("ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
+        return [n for n in listing.decode("utf-8", "replace").split("\0") if n]
+    tree = git.run("ls-tree", "-r", "-z", "--name-only", "--end-of-options", resolve(git, head))
+    return [n for n in tree.stdout.decode("utf-8", "replace").split("\0") if n]
+
+
 def test_sources(repo: Path, head: str | None = None) -> Iterator[str]:
     """The text of the repository's Python test files at ``head`` (or in the working tree)."""
+    yield from test_files(repo, head).values()
+
+
+def test_files(repo: Path, head: str | None = None) -> dict[str, str]:
+    """The repository's Python test files at ``head`` (or in the working tree), by path."""
     git = Git(repo)
     if head is None:
         listing = git.run("ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
         names = [n for n in listing.decode("utf-8", "replace").split("\0") if _wanted(n)]
+        found = {}
         for name in names[:MAX_CORPUS_FILES]:
             path = repo / name
             if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
-                yield path.read_text("utf-8", "replace")
-        return
+                found[name] = path.read_text("utf-8", "replace")
+        return found
     listing = git.run("ls-tree", "-r", "-z", "--end-of-options", resolve(git, head)).stdout
-    shas = []
+    shas: dict[str, str] = {}
     for entry in listing.decode("utf-8", "replace").split("\0"):
         if entry and _wanted(entry.split("\t", 1)[1]) and entry.startswith("100"):
-            shas.append(entry.split()[2])
-    for text in _blobs(git, shas[:MAX_CORPUS_FILES]).values():
-        if text is not None:
-            yield text
+            shas[entry.split("\t", 1)[1]] = entry.split()[2]
+    chosen = dict(list(shas.items())[:MAX_CORPUS_FILES])
+    texts = _blobs(git, list(chosen.values()))
+    return {name: text for name, sha in chosen.items() if (text := texts.get(sha)) is not None}
 
 
 def _wanted(name: str) -> bool:

@@ -1,17 +1,19 @@
 """Text heuristics for test files in languages kairos does not parse (JS/TS, Go, Java).
 
 Counts, with comments removed, of assertions, skips, focused tests (``.only``: every
-other test stops running) and test definitions, base against head. Weaker than the
-Python AST checks and easy to evade on purpose; they catch the common shortcuts.
+other test stops running), negated matchers and test definitions, base against head;
+and lines whose only change is a value (an expected value or an input edited). Weaker
+than the Python AST checks and easy to evade on purpose; they catch the common shortcuts.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from kairos_ci.guard.records import Rule, Verdict
+from kairos_ci.guard.records import Rule, Verdict, shown
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Idioms:
     focus: re.Pattern[str] | None = None
     strong: re.Pattern[str] | None = None
     weak: re.Pattern[str] | None = None
+    negated: re.Pattern[str] | None = None
 
 
 IDIOMS: Mapping[str, Idioms] = {
@@ -34,6 +37,7 @@ IDIOMS: Mapping[str, Idioms] = {
         focus=re.compile(r"\b(?:fit|fdescribe)\s*\(|\b(?:it|test|describe)\.only\b"),
         strong=re.compile(r"\.(?:toBe|toEqual|toStrictEqual|toMatchObject|toThrow\w*)\s*\("),
         weak=re.compile(r"\.(?:toBeTruthy|toBeDefined|toBeInstanceOf)\s*\(|\.not\.toBeNull\("),
+        negated=re.compile(r"\.not\.to\w+\s*\("),
     ),
     "go": Idioms(
         asserts=re.compile(
@@ -46,6 +50,10 @@ IDIOMS: Mapping[str, Idioms] = {
         asserts=re.compile(r"\bassert\w*\s*\(|\bverify\s*\(|\bfail\s*\("),
         skips=re.compile(r"@(?:Disabled|Ignore)\b|\bassume(?:True|False|That)\s*\("),
         tests=re.compile(r"@(?:Test|ParameterizedTest|RepeatedTest)\b"),
+        strong=re.compile(
+            r"\bassert(?:Equals|ArrayEquals|IterableEquals|Same|Throws|LinesMatch)\s*\("
+        ),
+        weak=re.compile(r"\bassert(?:NotNull|NotEquals|InstanceOf|DoesNotThrow|NotSame)\s*\("),
     ),
 }
 _LINE_COMMENT = re.compile(r"(?<![:\"'])//[^\n]*")
@@ -55,28 +63,74 @@ _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 def compare_text(path: str, language: str, base: str, head: str) -> Iterator[Verdict]:
     idioms = IDIOMS[language]
     before, after = _code(base), _code(head)
-
-    def count(pattern: re.Pattern[str] | None, text: str) -> int:
-        return len(pattern.findall(text)) if pattern is not None else 0
-
-    def verdict(rule: Rule, message: str, pattern: re.Pattern[str] | None = None) -> Verdict:
-        return Verdict(rule, path, _first_new_line(pattern, base, head), message)
-
-    if count(idioms.tests, after) < count(idioms.tests, before):
-        yield verdict(Rule.TEST_REMOVED, "fewer test definitions than before")
-    if count(idioms.asserts, after) < count(idioms.asserts, before):
-        n, m = count(idioms.asserts, before), count(idioms.asserts, after)
-        yield verdict(Rule.ASSERTION_REMOVED, f"{n} assertions before, {m} now")
-    if count(idioms.skips, after) > count(idioms.skips, before):
-        yield verdict(Rule.SKIP_ADDED, "a skipped or disabled test was added", idioms.skips)
-    if count(idioms.focus, after) > count(idioms.focus, before):
-        yield verdict(Rule.TESTS_DESELECTED, ".only/fit focuses the run", idioms.focus)
+    yield from _counts(path, idioms, (base, head), (before, after))
+    edited = list(value_edits(before, after))
+    for line, old, new in edited[:1]:
+        message = "a value in the test changed (an input or an expected value)"
+        rule = Rule.EXPECTED_VALUE_CHANGED
+        yield Verdict(rule, path, line, message, None, "expected-value", old, new)
     changed = _changed_lines(idioms.asserts, before, after)
-    if changed and count(idioms.asserts, after) == count(idioms.asserts, before):
-        yield Verdict(Rule.ASSERTION_CHANGED, path, changed, "an assertion line changed")
-    fewer_strong = count(idioms.strong, after) < count(idioms.strong, before)
-    if fewer_strong and count(idioms.weak, after) > count(idioms.weak, before):
-        yield verdict(Rule.ASSERTION_WEAKENED, "exact matchers became truthiness", idioms.weak)
+    same_count = _count(idioms.asserts, after) == _count(idioms.asserts, before)
+    if changed and not edited and same_count:
+        message = "an assertion line changed"
+        yield Verdict(Rule.ASSERTION_CHANGED, path, changed, message, check="assertion-line")
+
+
+def _count(pattern: re.Pattern[str] | None, text: str) -> int:
+    return len(pattern.findall(text)) if pattern is not None else 0
+
+
+def _counts(
+    path: str, idioms: Idioms, texts: tuple[str, str], code: tuple[str, str]
+) -> Iterator[Verdict]:
+    """Idioms counted base to head (``texts`` as written, ``code`` without comments)."""
+    (base, head), (before, after) = texts, code
+
+    def grew(pattern: re.Pattern[str] | None) -> bool:
+        return _count(pattern, after) > _count(pattern, before)
+
+    def shrank(pattern: re.Pattern[str] | None) -> bool:
+        return _count(pattern, after) < _count(pattern, before)
+
+    def verdict(rule: Rule, check: str, message: str, pattern: re.Pattern[str] | None) -> Verdict:
+        counts = (
+            (f"{_count(pattern, before)}", f"{_count(pattern, after)}") if pattern else ("", "")
+        )
+        line = _first_new_line(pattern, base, head)
+        return Verdict(rule, path, line, message, None, check, *counts)
+
+    if shrank(idioms.tests):
+        yield verdict(Rule.TEST_REMOVED, "test-count", "fewer test definitions", idioms.tests)
+    if shrank(idioms.asserts):
+        message = "fewer assertions than before"
+        yield verdict(Rule.ASSERTION_REMOVED, "assertion-count", message, idioms.asserts)
+    if grew(idioms.skips):
+        message = "a skipped or disabled test was added"
+        yield verdict(Rule.SKIP_ADDED, "skip", message, idioms.skips)
+    if grew(idioms.focus):
+        yield verdict(Rule.TESTS_DESELECTED, "focus", ".only/fit focuses the run", idioms.focus)
+    if shrank(idioms.strong) and grew(idioms.weak):
+        message = "exact matchers became truthiness"
+        yield verdict(Rule.ASSERTION_WEAKENED, "strength-order", message, idioms.weak)
+    if grew(idioms.negated):
+        message = "a matcher was negated (.not)"
+        yield verdict(Rule.ASSERTION_WEAKENED, "comparison-inverted", message, idioms.negated)
+
+
+_VALUE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`|-?\b\d+(?:\.\d+)?\b")
+
+
+def value_edits(base: str, head: str) -> Iterator[tuple[int, str, str]]:
+    """(head line, old, new) for lines that changed only in a string or number literal."""
+    old_lines, new_lines = base.splitlines(), head.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        pairs = zip(old_lines[i1:i2], new_lines[j1:j2], strict=True)
+        for number, (old, new) in enumerate(pairs, j1 + 1):
+            if old != new and _VALUE.sub("?", old).split() == _VALUE.sub("?", new).split():
+                yield number, shown(old), shown(new)
 
 
 def _changed_lines(pattern: re.Pattern[str], base: str, head: str) -> int | None:

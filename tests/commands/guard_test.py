@@ -79,10 +79,50 @@ def test_binary_and_unparseable_test_files_fail_closed(
     git.run("commit", "-q", "-m", "break")
     assert main(["guard", "--base", base, "--head", "HEAD", "--repo", str(tmp_path), "--json"]) == 1
     verdicts = json.loads(capsys.readouterr().out)["verdicts"]
-    assert [(v["path"], v["rule"]) for v in verdicts] == [
+    assert sorted((v["file"], v["rule"]) for v in verdicts) == [
         ("tests/test_calc.py", "unanalysable"),
         ("tests/test_more.py", "unanalysable"),
     ]
+
+
+def test_json_findings_say_class_rule_check_and_old_to_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, base = repo_with_test(tmp_path)
+    weakened = TEST.replace("assert add(2, 2) == 4", "assert add(2, 2) is not None")
+    (tmp_path / "tests" / "test_calc.py").write_text(weakened)
+    assert main(["guard", "--base", base, "--repo", str(tmp_path), "--json"]) == 1
+    [finding] = json.loads(capsys.readouterr().out)["verdicts"]
+    assert {k: finding[k] for k in ("class", "rule", "check", "file", "line", "old", "new")} == {
+        "class": "assertion-rewrite",
+        "rule": "assertion-weakened",
+        "check": "type-check",
+        "file": "tests/test_calc.py",
+        "line": 6,
+        "old": "assert add(2, 2) == 4",
+        "new": "assert add(2, 2) is not None",
+    }
+    assert finding["flagged"] and not finding["acceptable"] and len(finding["id"]) == 12
+    assert main(["guard", "--base", base, "--repo", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (
+        "    [assertion-rewrite / type-check]: "
+        "assert add(2, 2) == 4 -> assert add(2, 2) is not None"
+    )
+
+
+def test_collected_ids_from_both_sides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, base = repo_with_test(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    before, after = tmp_path.parent / "before.txt", tmp_path.parent / "after.txt"
+    before.write_text("tests/test_calc.py::test_add\ntests/test_io.py::test_read\n\n2 tests\n")
+    after.write_text("tests/test_calc.py::test_add\n\n1 test\n")
+    argv = ["guard", "--base", base, "--repo", str(tmp_path), "--json"]
+    assert main([*argv, "--collected-before", str(before), "--collected-after", str(after)]) == 1
+    [finding] = json.loads(capsys.readouterr().out)["verdicts"]
+    assert (finding["rule"], finding["file"]) == ("tests-deselected", "tests/test_io.py")
+    assert main([*argv, "--collected-before", str(before)]) == 2
+    assert "go together" in capsys.readouterr().err
 
 
 def test_broken_settings_fail_closed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
