@@ -10,10 +10,9 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 from kairos_ci.config.records import Config
-from kairos_ci.guard.check import check
+from kairos_ci.guard.check import check_patch
 from kairos_ci.guard.records import GuardReport
-from kairos_ci.guard.revisions import patch_versions, test_sources
-from kairos_ci.guard.special import test_literals_of
+from kairos_ci.guard.revisions import patch_versions, repo_context
 from kairos_ci.policy.protected import violations
 from kairos_ci.policy.records import PathChange, Violation
 from kairos_ci.workspace.scratch import Scratch, changed_paths, symlinks_at
@@ -33,7 +32,7 @@ def final_patch(scratch: Scratch, config: Config, written: Set[str]) -> FinalPat
     changes = changed_paths(scratch)  # stages everything in the scratch's own index
     text = scratch.git.run("diff", "--cached", "--binary", scratch.base_sha).stdout
     files = patch_versions(scratch.path, scratch.base_sha)
-    report = check(files, test_literals_of(test_sources(scratch.path)))
+    report = check_patch(files, repo_context(scratch.path))
     links = symlinks_at(scratch.path, scratch.base_sha)
     found = violations(changes, config.protected_paths, links)
     return FinalPatch(text.decode("utf-8", "replace"), changes, report, found, discarded)

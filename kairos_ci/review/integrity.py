@@ -12,17 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kairos_ci.forge.markers import fingerprint
-from kairos_ci.guard.check import check
+from kairos_ci.guard.check import check_patch
 from kairos_ci.guard.records import Verdict
-from kairos_ci.guard.revisions import patch_versions, test_sources
-from kairos_ci.guard.special import test_literals_of
+from kairos_ci.guard.revisions import patch_versions, repo_context
 from kairos_ci.review.markdown import code, inert
 from kairos_ci.review.records import Finding, Scope, Source
 
 
 def guard_findings(repo: Path, merge_base: str, head: str, scope: Scope) -> Iterator[Finding]:
     files = patch_versions(repo, merge_base, head)
-    report = check(files, test_literals_of(test_sources(repo, head)))
+    report = check_patch(files, repo_context(repo, head))
     for verdict in report.flagged:
         if verdict.path in scope.files:
             yield _finding(verdict)
