@@ -98,15 +98,15 @@ def bench_loop(turns: int) -> None:
 
     import anthropic  # noqa: F401 - imported before the clock starts, as in a warm run
 
-    from kairos_ci.agent import toolspecs
     from kairos_ci.agent.claude import ClaudeLlm
     from kairos_ci.agent.loop import Session, run_loop
     from kairos_ci.agent.paths import WritePolicy
     from kairos_ci.agent.records import AgentLimits, Tier
     from kairos_ci.agent.redact import Redactor
     from kairos_ci.agent.spend import BudgetView
-    from kairos_ci.agent.toolbox import Toolbox
-    from kairos_ci.agent.toolkit import ToolContext
+    from kairos_ci.agent.tools import specs
+    from kairos_ci.agent.tools.context import ToolContext
+    from kairos_ci.agent.tools.dispatch import Toolbox
     from kairos_ci.agent.untrusted import Envelope
     from kairos_ci.config.records import Budget
     from kairos_ci.context import Secret
@@ -129,7 +129,7 @@ def bench_loop(turns: int) -> None:
             Redactor.of(), limits, time.monotonic() + 600, time.monotonic,
         )  # fmt: skip
         session = Session(
-            "system", "go", toolspecs.ALL, ((Tier.WORK, "claude-sonnet-4-5"),), {},
+            "system", "go", specs.ALL, ((Tier.WORK, "claude-sonnet-4-5"),), {},
             BudgetView(Budget(1000, 1000, 1000, {})), limits,
         )  # fmt: skip
         llm = ClaudeLlm(Secret("sk-ant-bench"), handle.base_url)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from kairos_ci.agent import prompts, toolspecs
+from kairos_ci.agent import prompts
 from kairos_ci.agent.llm import Llm, model_for
 from kairos_ci.agent.loop import LoopOutcome, Session, run_loop
 from kairos_ci.agent.patch import FinalPatch, final_patch
@@ -27,8 +27,9 @@ from kairos_ci.agent.records import (
 )
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView
-from kairos_ci.agent.toolbox import Toolbox
-from kairos_ci.agent.toolkit import ToolContext
+from kairos_ci.agent.tools import specs
+from kairos_ci.agent.tools.context import ToolContext
+from kairos_ci.agent.tools.dispatch import Toolbox
 from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
@@ -72,7 +73,7 @@ def fix_failing_tests(
             edit_tests_rule=EDITABLE_TESTS if edit_tests else READ_ONLY_TESTS,
         ),
         opening=opening,
-        tools=toolspecs.ALL,
+        tools=specs.ALL,
         candidates=(
             (Tier.WORK, model_for(Tier.WORK, config.models)),
             (Tier.TRIAGE, model_for(Tier.TRIAGE, config.models)),

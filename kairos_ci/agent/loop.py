@@ -29,7 +29,7 @@ from kairos_ci.agent.records import (
 )
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView, charge, choose_model
-from kairos_ci.agent.toolbox import Toolbox
+from kairos_ci.agent.tools.dispatch import Toolbox
 from kairos_ci.config.records import Price
 from kairos_ci.errors import ModelError
 

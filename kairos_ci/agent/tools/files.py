@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci.agent.paths import check_syntax, locate, locate_for_write
-from kairos_ci.agent.toolkit import Data, ToolContext, ToolFailed
+from kairos_ci.agent.tools.context import Data, ToolContext, ToolFailed
 from kairos_ci.config import glob
 from kairos_ci.errors import GitError
 from kairos_ci.git import Git

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from kairos_ci.agent import files, toolspecs
 from kairos_ci.agent.records import Denial, ToolCall, ToolResult
-from kairos_ci.agent.toolkit import Data, ToolContext, ToolFailed
+from kairos_ci.agent.tools import files, specs
+from kairos_ci.agent.tools.context import Data, ToolContext, ToolFailed
 from kairos_ci.agent.untrusted import Profile, cap, normalise
 from kairos_ci.errors import PolicyViolation
 from kairos_ci.guard.classify import is_protected_test_path
@@ -41,7 +41,7 @@ class Toolbox:
         self.test_notes: dict[str, str] = {}  # changed test file -> the model's why, from finish
 
     def run(self, call: ToolCall) -> ToolOutcome:
-        spec = toolspecs.BY_NAME.get(call.name)
+        spec = specs.BY_NAME.get(call.name)
         if spec is None:
             return self._refused(call, f"there is no tool named {call.name!r}")
         problem = _input_problem(spec.input_schema, call.input)

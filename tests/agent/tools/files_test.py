@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from kairos_ci.agent.files import list_files, read_file, replace_in_file, search_code, write_file
 from kairos_ci.agent.paths import WritePolicy
 from kairos_ci.agent.records import AgentLimits
 from kairos_ci.agent.redact import Redactor
-from kairos_ci.agent.toolkit import ToolContext, ToolFailed
+from kairos_ci.agent.tools.context import ToolContext, ToolFailed
+from kairos_ci.agent.tools.files import (
+    list_files,
+    read_file,
+    replace_in_file,
+    search_code,
+    write_file,
+)
 from kairos_ci.agent.untrusted import Envelope
 from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS
 from kairos_ci.git import Git
