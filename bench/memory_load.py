@@ -31,20 +31,20 @@ from kairos_ci.memory.names import journal_name
 from kairos_ci.memory.plumbing import commit_tree, write_blob, write_tree
 from kairos_ci.memory.records import (
     CoFailureSample,
-    Decision,
+    DecisionRecord,
     Journal,
-    Limits,
     Memory,
+    MemoryLimits,
     Posted,
-    RunOutcome,
     RunRecord,
+    RunResult,
     Spend,
 )
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.memory.summary import render
 from kairos_ci.verdicts.records import HistoryEntry, Outcome
 
-LIMITS = Limits()
+LIMITS = MemoryLimits()
 START = datetime(2026, 1, 1, tzinfo=UTC)
 BATCH = 50  # journals folded at a time while building
 PULLS = "https://github.com/o/r/pull"
@@ -65,11 +65,13 @@ def make_journal(index: int, tests: list[str], chance: random.Random) -> Journal
         results[test_id] = (HistoryEntry(commit, tree, run_id, outcome, duration, when),)
     changed = tuple(f"src/pkg{chance.randrange(40)}/mod{chance.randrange(30)}.py" for _ in range(3))
     return Journal(
-        run=RunRecord(run_id, "schedule", commit, when, RunOutcome.SUCCESS),
+        run=RunRecord(run_id, "schedule", commit, when, RunResult.SUCCESS),
         results=results,
         cofailure=CoFailureSample(changed, tuple(failing)),
         posted={f"fp-{index}": Posted("comment", f"pr#{index}", f"{PULLS}/{index}", when)},
-        decisions=(Decision(run_id, when, "report_flaky", "tests", "two failures on one tree"),),
+        decisions=(
+            DecisionRecord(run_id, when, "report_flaky", "tests", "two failures on one tree"),
+        ),
         spend={"claude-sonnet": Spend(0.12, 30_000, 2_000)},
     )
 

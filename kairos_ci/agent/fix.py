@@ -33,7 +33,7 @@ from kairos_ci.agent.tools.dispatch import Toolbox
 from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
-from kairos_ci.guard.records import GuardReport, Verdict
+from kairos_ci.guard.records import GuardReport, GuardVerdict
 from kairos_ci.policy.records import BudgetState, ChangeFacts
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, symlinks_at
@@ -191,7 +191,7 @@ def _attempt(
     )
 
 
-def guard_facts(facts: ChangeFacts, flagged: Iterable[Verdict]) -> ChangeFacts:
+def guard_facts(facts: ChangeFacts, flagged: Iterable[GuardVerdict]) -> ChangeFacts:
     """``facts`` with the guard's findings added: a flag, or a change a human may accept.
     The first finding of each kind is the one named."""
     found = list(flagged)

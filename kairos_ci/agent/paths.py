@@ -24,7 +24,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 @dataclass(frozen=True)
-class Located:
+class LocatedPath:
     relative: str  # as asked, normalised
     real: Path  # resolved on disk, inside the worktree
     real_relative: str  # the resolved path relative to the worktree
@@ -48,7 +48,7 @@ def check_syntax(raw: str) -> str:
     return "/".join(parts)
 
 
-def locate(root: Path, raw: str) -> Located:
+def locate(root: Path, raw: str) -> LocatedPath:
     relative = check_syntax(raw)
     top = root.resolve()
     real = (top / relative).resolve()
@@ -57,7 +57,7 @@ def locate(root: Path, raw: str) -> Located:
     real_relative = real.relative_to(top).as_posix()
     if any(p.casefold() == ".git" for p in real.relative_to(top).parts):
         raise PolicyViolation("resolves into .git, which is off limits")
-    return Located(relative, real, real_relative)
+    return LocatedPath(relative, real, real_relative)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class WritePolicy:
     edit_tests: bool = False
 
 
-def locate_for_write(root: Path, raw: str, policy: WritePolicy) -> Located:
+def locate_for_write(root: Path, raw: str, policy: WritePolicy) -> LocatedPath:
     found = locate(root, raw)
     if (root / found.relative).is_symlink():
         raise PolicyViolation("is a symlink; kairos never writes through symlinks")

@@ -8,7 +8,7 @@ from typing import Any
 
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.bundle import policy, secrets
-from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Kind, Outcome, Status, Write
+from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Kind, Status, Write, WriteOutcome
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.dashboard.parse import ticked
@@ -51,28 +51,30 @@ def apply(
     leaks = secrets.refusals(bundle, redactor)
     refused = policy.refusals(bundle, settings.config, settings.budget)
     ordered = sorted(enumerate(bundle.writes), key=lambda pair: ORDER.index(pair[1].kind))
-    outcomes: dict[int, Outcome] = {}
+    outcomes: dict[int, WriteOutcome] = {}
     for index, write in ordered:
         if index in leaks:  # a failure, not a skip: someone must look at what was written
-            outcomes[index] = Outcome(secrets.shown(write, redactor), Status.FAILED, leaks[index])
+            outcomes[index] = WriteOutcome(
+                secrets.shown(write, redactor), Status.FAILED, leaks[index]
+            )
             continue
         if index in refused:
-            outcomes[index] = Outcome(write, Status.SKIPPED, refused[index])
+            outcomes[index] = WriteOutcome(write, Status.SKIPPED, refused[index])
             continue
         try:
             outcomes[index] = _apply_one(write, forge, branches, settings)
         except KairosError as err:
-            outcomes[index] = Outcome(write, Status.FAILED, str(err))
+            outcomes[index] = WriteOutcome(write, Status.FAILED, str(err))
     return ApplyResult(tuple(outcomes[i] for i in range(len(bundle.writes))))
 
 
 def _apply_one(
     write: Write, forge: Forge | None, branches: Branches | None, settings: ApplySettings
-) -> Outcome:
+) -> WriteOutcome:
     if write.kind is Kind.PULL_REQUEST:
         return _pull_request(write, forge, branches, settings)
     if settings.dry_run or forge is None:
-        return Outcome(write, Status.PLANNED, "dry run: not applied")
+        return WriteOutcome(write, Status.PLANNED, "dry run: not applied")
     t, p = write.target, write.payload
     ensured: Ensured
     if write.kind is Kind.REVIEW:
@@ -93,21 +95,23 @@ def _apply_one(
 
 def _pull_request(
     write: Write, forge: Forge | None, branches: Branches | None, settings: ApplySettings
-) -> Outcome:
+) -> WriteOutcome:
     t, p = write.target, write.payload
     change = p["change"]
     if branches is None:
-        return Outcome(write, Status.PLANNED, "dry run: the change was not built")
+        return WriteOutcome(write, Status.PLANNED, "dry run: the change was not built")
     built = branches.build(change["base_sha"], change["patch"], change["message"])
     symlinks = symlinks_at(branches.repo, change["base_sha"])
     refusal = policy.change_refusal(built, settings.config, settings.budget, symlinks)
     if refusal:
-        return Outcome(write, Status.SKIPPED, refusal)
+        return WriteOutcome(write, Status.SKIPPED, refusal)
     if settings.dry_run or forge is None:
-        return Outcome(write, Status.PLANNED, f"dry run: would push {len(built.changes)} files")
+        return WriteOutcome(
+            write, Status.PLANNED, f"dry run: would push {len(built.changes)} files"
+        )
     unticked = _unticked_approval(write, forge, settings.config)
     if unticked:
-        return Outcome(write, Status.SKIPPED, unticked)
+        return WriteOutcome(write, Status.SKIPPED, unticked)
     try:
         pushed = branches.push(t["branch"], built, t["base"])
     except HumanCommits as err:
@@ -139,7 +143,7 @@ def _unticked_approval(write: Write, forge: Forge, config: Config | None) -> str
     )
 
 
-def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> Outcome:
+def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> WriteOutcome:
     """Say so on the PR (once: the comment is found again by its marker)."""
     pull = forge.find_pull_request(err.branch)
     if pull is not None and pull.state == "open":
@@ -149,7 +153,9 @@ def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> Outcome:
             "if you want kairos to propose the change again on a new branch."
         )
         forge.ensure_comment(CommentSpec(pull.number, f"{write.fingerprint}.owned", body))
-    return Outcome(write, Status.SKIPPED, str(err), pull.url if pull else None, human_owned=True)
+    return WriteOutcome(
+        write, Status.SKIPPED, str(err), pull.url if pull else None, human_owned=True
+    )
 
 
 def _auto_merge(forge: Forge, target: Any, method: str) -> Ensured:
@@ -183,8 +189,10 @@ def _review(write: Write, cap: int | None) -> ReviewSpec:
     return ReviewSpec(write.target["pull_number"], write.fingerprint, body, comments, commit)
 
 
-def _outcome(write: Write, ensured: Ensured) -> Outcome:
+def _outcome(write: Write, ensured: Ensured) -> WriteOutcome:
     if ensured.change is Change.UNCHANGED:
-        return Outcome(write, Status.UNCHANGED, ensured.note, ensured.url, number=ensured.number)
+        return WriteOutcome(
+            write, Status.UNCHANGED, ensured.note, ensured.url, number=ensured.number
+        )
     reason = ensured.note or ensured.change.value
-    return Outcome(write, Status.APPLIED, reason, ensured.url, number=ensured.number)
+    return WriteOutcome(write, Status.APPLIED, reason, ensured.url, number=ensured.number)

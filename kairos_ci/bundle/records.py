@@ -97,7 +97,7 @@ class Status(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class WriteOutcome:
     write: Write
     status: Status
     reason: str = ""
@@ -108,13 +108,13 @@ class Outcome:
 
 @dataclass(frozen=True)
 class ApplyResult:
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[WriteOutcome, ...]
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
 
     @property
-    def failed(self) -> tuple[Outcome, ...]:
+    def failed(self) -> tuple[WriteOutcome, ...]:
         return tuple(o for o in self.outcomes if o.status is Status.FAILED)
 
     def pr_urls(self) -> tuple[str, ...]:

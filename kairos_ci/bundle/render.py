@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kairos_ci.bundle.records import ApplyResult, Bundle, Status
-from kairos_ci.dashboard.records import Action, Decision
+from kairos_ci.dashboard.records import Action, BoxDecision
 
 
 def render_result(bundle: Bundle, result: ApplyResult, dry_run: bool) -> str:
@@ -43,10 +43,10 @@ def _inline(text: str) -> str:
     return " ".join(text.replace("<", "&lt;").replace(">", "&gt;").split())
 
 
-def dashboard_decisions(result: ApplyResult) -> tuple[Decision, ...]:
+def dashboard_decisions(result: ApplyResult) -> tuple[BoxDecision, ...]:
     """What the outcomes ask of a human on the dashboard: branches a human took over."""
     return tuple(
-        Decision(
+        BoxDecision(
             Action.RECREATE,
             o.write.fingerprint,
             f"{o.write.describe()}: a human committed to the branch, so kairos stopped updating it",

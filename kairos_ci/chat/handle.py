@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kairos_ci import __version__
-from kairos_ci.chat.records import Answer, Command, Name
+from kairos_ci.chat.records import Answer, ChatCommand, Name
 from kairos_ci.config.records import Level
 from kairos_ci.dashboard.parse import checkboxes
 from kairos_ci.dashboard.records import Action
@@ -50,7 +50,7 @@ class Thread:
     at: str  # ISO time of this run
 
 
-def answer(command: Command, thread: Thread) -> Answer:
+def answer(command: ChatCommand, thread: Thread) -> Answer:
     if command.name is None:
         return Answer(f"kairos did not understand {_code(command.line)}.\n\n{HELP}")
     handlers = {

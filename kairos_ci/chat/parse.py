@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kairos_ci.agent.untrusted import Profile, normalise
-from kairos_ci.chat.records import Command, Name
+from kairos_ci.chat.records import ChatCommand, Name
 
 PREFIX = "/kairos"
 ARGUMENT = re.compile(r"^[A-Za-z0-9._:/+-]{1,128}$")
@@ -22,7 +22,7 @@ _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})")
 MAX_BODY_CHARS = 65_536
 
 
-def first_command(body: str) -> Command | None:
+def first_command(body: str) -> ChatCommand | None:
     """The comment's first command, or None when it has none."""
     raw = body[:MAX_BODY_CHARS].replace("\r\n", "\n")
     text = normalise(raw, Profile.TEXT).text
@@ -47,16 +47,16 @@ def first_command(body: str) -> Command | None:
     return None
 
 
-def _command(rest: str, line: str) -> Command:
+def _command(rest: str, line: str) -> ChatCommand:
     words = rest.split()
     shown = " ".join(line.split())[:200]
     if not words:
-        return Command(Name.HELP, "", shown)
+        return ChatCommand(Name.HELP, "", shown)
     try:
         name = Name(words[0].lower())
     except ValueError:
-        return Command(None, "", shown)
+        return ChatCommand(None, "", shown)
     argument = words[1] if len(words) == 2 else ""
     if len(words) > 2 or (argument and not ARGUMENT.match(argument)):
-        return Command(None, "", shown)
-    return Command(name, argument, shown)
+        return ChatCommand(None, "", shown)
+    return ChatCommand(name, argument, shown)

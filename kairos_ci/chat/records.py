@@ -20,7 +20,7 @@ class Name(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Command:
+class ChatCommand:
     """``/kairos NAME [ARGUMENT]`` on a line of its own. ``name`` is None when the line
     starts with ``/kairos`` but is not a command kairos knows (it gets the help)."""
 
@@ -47,7 +47,7 @@ class Answer:
     review: bool = False  # run a review of this pull request (the composition root does)
 
 
-class Status(enum.StrEnum):
+class CommandStatus(enum.StrEnum):
     IGNORED = "ignored"  # not a command for kairos (no command, edited, kairos's own comment)
     REFUSED = "refused"  # a command from someone who may not give one: no reply at all
     DONE = "done"
@@ -56,8 +56,8 @@ class Status(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ChatOutcome:
-    status: Status
+    status: CommandStatus
     why: str
-    command: Command | None = None
+    command: ChatCommand | None = None
     reply: str | None = None  # what was posted
     notes: tuple[str, ...] = ()

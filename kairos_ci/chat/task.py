@@ -17,14 +17,21 @@ from dataclasses import dataclass
 from kairos_ci.chat.authorize import authorize, refused_early
 from kairos_ci.chat.handle import Thread, answer
 from kairos_ci.chat.parse import first_command
-from kairos_ci.chat.records import Answer, Authorization, ChatOutcome, Command, Name, Status
+from kairos_ci.chat.records import (
+    Answer,
+    Authorization,
+    ChatCommand,
+    ChatOutcome,
+    CommandStatus,
+    Name,
+)
 from kairos_ci.config.records import Config
 from kairos_ci.errors import ForgeError
 from kairos_ci.events.records import IssueCommentCreated
 from kairos_ci.forge.markers import fingerprints
 from kairos_ci.forge.port import Forge
 from kairos_ci.forge.records import CommentSpec, DashboardSpec, Issue
-from kairos_ci.memory.records import Journal, Memory, RunOutcome, RunRecord
+from kairos_ci.memory.records import Journal, Memory, RunRecord, RunResult
 from kairos_ci.tasks.records import RunInfo
 
 ACK = "eyes"
@@ -56,15 +63,17 @@ class Chatted:
 def chat(job: ChatJob) -> Chatted:
     event = job.event
     if event.action != "created":
-        return _quiet(Status.IGNORED, f"the comment was {event.action}: only new comments count")
+        return _quiet(
+            CommandStatus.IGNORED, f"the comment was {event.action}: only new comments count"
+        )
     if fingerprints(event.body) or event.author.login == KAIROS_ACTIONS:
-        return _quiet(Status.IGNORED, "the comment is kairos's own")
+        return _quiet(CommandStatus.IGNORED, "the comment is kairos's own")
     command = first_command(event.body)
     if command is None:
-        return _quiet(Status.IGNORED, "no /kairos command on a line of its own")
+        return _quiet(CommandStatus.IGNORED, "no /kairos command on a line of its own")
     allowed = _authorized(job)
     if not allowed.allowed:
-        return _quiet(Status.REFUSED, allowed.why, command)
+        return _quiet(CommandStatus.REFUSED, allowed.why, command)
     job.forge.add_reaction(event.comment_id, ACK)
     said = answer(command, _thread(job, command, allowed))
     text = said.text
@@ -77,11 +86,11 @@ def chat(job: ChatJob) -> Chatted:
     elif said.tick is not None:
         _tick(job, said.tick)
     job.forge.ensure_comment(CommentSpec(event.issue_number, f"chat.{event.comment_id}", text))
-    status = Status.FAILED if problem else Status.DONE
+    status = CommandStatus.FAILED if problem else CommandStatus.DONE
     return Chatted(ChatOutcome(status, problem or allowed.why, command, text), journal)
 
 
-def _quiet(status: Status, why: str, command: Command | None = None) -> Chatted:
+def _quiet(status: CommandStatus, why: str, command: ChatCommand | None = None) -> Chatted:
     return Chatted(ChatOutcome(status, why, command), None)
 
 
@@ -97,7 +106,7 @@ def _authorized(job: ChatJob) -> Authorization:
     return authorize(author, permission, job.config.chat)
 
 
-def _thread(job: ChatJob, command: Command, allowed: Authorization) -> Thread:
+def _thread(job: ChatJob, command: ChatCommand, allowed: Authorization) -> Thread:
     assert allowed.ceiling is not None  # an allowed command always has its ceiling
     event = job.event
     wants_board = command.name is Name.APPROVE
@@ -130,5 +139,5 @@ def ticked(board: Issue, key: str) -> str:
 def _journal(job: ChatJob, said: Answer) -> Journal | None:
     if not said.tasks and not said.rejections:
         return None
-    record = RunRecord(job.run.run_id, job.run.event, job.sha, job.run.at, RunOutcome.SUCCESS)
+    record = RunRecord(job.run.run_id, job.run.event, job.sha, job.run.at, RunResult.SUCCESS)
     return Journal(run=record, tasks=said.tasks, rejections=said.rejections)

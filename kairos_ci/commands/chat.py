@@ -61,7 +61,7 @@ def action_chat(
     ctx: context.Context, runner: Runner, repo: Path, args: argparse.Namespace | None = None
 ) -> int:
     """The action's ``chat`` command (``commands/action.py``): same as the CLI's."""
-    from kairos_ci.chat.records import Status
+    from kairos_ci.chat.records import CommandStatus
     from kairos_ci.chat.task import ChatJob, chat
     from kairos_ci.commands.review import _load, finish
     from kairos_ci.commands.wiring import _forge, _memory, _run_id
@@ -92,9 +92,9 @@ def action_chat(
 
     job = ChatJob(event, config, memory, forge, run, sha, reviewer=reviewer, recorder=recorder)
     chatted = chat(job)
-    if chatted.journal is not None and chatted.outcome.status is not Status.FAILED:
+    if chatted.journal is not None and chatted.outcome.status is not CommandStatus.FAILED:
         notes.append("memory: recorded")
-    code = 1 if chatted.outcome.status is Status.FAILED else 0
+    code = 1 if chatted.outcome.status is CommandStatus.FAILED else 0
     return finish(runner, _report(event, chatted, tuple(notes)), None, code)
 
 
@@ -160,7 +160,7 @@ def _save(store: MemoryStore, journal: Journal) -> str | None:
 
 
 def _report(event: Any, chatted: Chatted, notes: tuple[str, ...]) -> RunReport:
-    from kairos_ci.chat.records import Status
+    from kairos_ci.chat.records import CommandStatus
     from kairos_ci.report.summary import RunReport, Skip
 
     outcome = chatted.outcome
@@ -171,6 +171,6 @@ def _report(event: Any, chatted: Chatted, notes: tuple[str, ...]) -> RunReport:
         ("command", command),
         ("outcome", f"{outcome.status}: {outcome.why}"),
     )
-    if outcome.status is Status.DONE:
+    if outcome.status is CommandStatus.DONE:
         return RunReport("kairos-ci chat", facts, (f"answered {command}", *notes))
     return RunReport("kairos-ci chat", facts, notes, (Skip(command, outcome.why),))

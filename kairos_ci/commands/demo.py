@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _night(number: int, world: Any, api_url: str) -> Any:
     from kairos_ci.commands.wiring import nightly_for, run_args
-    from kairos_ci.demo.report import Night
+    from kairos_ci.demo.report import DemoNight
     from kairos_ci.demo.world import BOT_TOKEN
     from kairos_ci.run import nightly
 
@@ -63,7 +63,7 @@ def _night(number: int, world: Any, api_url: str) -> Any:
     )
     started = time.monotonic()
     outcome = nightly(nightly_for(ctx, args, "schedule"))
-    night = Night(number, outcome.report, outcome.exit_code, time.monotonic() - started)
+    night = DemoNight(number, outcome.report, outcome.exit_code, time.monotonic() - started)
     print(f"night {number}: {outcome.report.one_line()} ({night.seconds:.1f} s)")
     return night
 

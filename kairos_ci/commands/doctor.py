@@ -46,7 +46,7 @@ _PROBE_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
-class Check:
+class DoctorCheck:
     status: Status
     name: str  # what was checked: a config key, "config", "jail: ..."
     detail: str  # what was found, and why it matters
@@ -92,7 +92,7 @@ def doctor_main(ctx: context.Context, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def diagnose(ctx: context.Context, args: argparse.Namespace) -> list[Check]:
+def diagnose(ctx: context.Context, args: argparse.Namespace) -> list[DoctorCheck]:
     config, checks = _config(args)
     if config is not None:
         checks += _programs(config, args.repo, ctx.tool_env.get("PATH", ""))
@@ -103,7 +103,7 @@ def diagnose(ctx: context.Context, args: argparse.Namespace) -> list[Check]:
     return checks
 
 
-def _config(args: argparse.Namespace) -> tuple[Config | None, list[Check]]:
+def _config(args: argparse.Namespace) -> tuple[Config | None, list[DoctorCheck]]:
     # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
     from kairos_ci.config.load import CONFIG_CANDIDATES, load_config, load_config_at
     from kairos_ci.git import Git
@@ -116,18 +116,18 @@ def _config(args: argparse.Namespace) -> tuple[Config | None, list[Check]]:
             config = load_config_at(args.repo, head)
     except ConfigError as err:
         fix = "correct the config (kairos-ci validate FILE lists every problem)"
-        return None, [Check("FAIL", "config", str(p), fix) for p in err.problems]
+        return None, [DoctorCheck("FAIL", "config", str(p), fix) for p in err.problems]
     except GitError as err:
         fix = "run it in a git checkout with a commit, or pass --config FILE"
-        return None, [Check("FAIL", "config", f"cannot read the config at HEAD: {err}", fix)]
+        return None, [DoctorCheck("FAIL", "config", f"cannot read the config at HEAD: {err}", fix)]
     if not args.config and config.source.partition("@")[0] not in CONFIG_CANDIDATES:
         add = f"commit one of {', '.join(CONFIG_CANDIDATES)} to configure tests and linters"
-        return config, [Check("warn", "config", "no config, defaults apply", add)]
+        return config, [DoctorCheck("warn", "config", "no config, defaults apply", add)]
     shape = f"{len(config.linters)} linters, {len(config.rules)} rules"
-    return config, [Check("ok", "config", f"{config.source} is valid ({shape})")]
+    return config, [DoctorCheck("ok", "config", f"{config.source} is valid ({shape})")]
 
 
-def _programs(config: Config, repo: Path, path: str) -> list[Check]:
+def _programs(config: Config, repo: Path, path: str) -> list[DoctorCheck]:
     checks = []
     for key, command, what in _commands(config):
         program = command.argv[0]
@@ -135,9 +135,9 @@ def _programs(config: Config, repo: Path, path: str) -> list[Check]:
         if found is None:
             fix = f"install it, or change {key} in {config.source}"
             detail = f"{program!r} ({what}) is not on PATH"
-            checks.append(Check("FAIL", key, detail, fix))
+            checks.append(DoctorCheck("FAIL", key, detail, fix))
         else:
-            checks.append(Check("ok", key, f"{program!r} found at {found}"))
+            checks.append(DoctorCheck("ok", key, f"{program!r} found at {found}"))
     return checks
 
 
@@ -157,7 +157,7 @@ def _locate(program: str, repo: Path, path: str) -> str | None:
     return shutil.which(program, path=path)
 
 
-def _jail(ctx: context.Context) -> tuple[Bubblewrap | None, list[Check]]:
+def _jail(ctx: context.Context) -> tuple[Bubblewrap | None, list[DoctorCheck]]:
     from kairos_ci.commands.wiring import jail_setup
     from kairos_ci.isolation.detect import find_jail
 
@@ -166,12 +166,12 @@ def _jail(ctx: context.Context) -> tuple[Bubblewrap | None, list[Check]]:
     if found.jail is None:
         fix = _INSTALL_BWRAP if shutil.which("bwrap", path=setup.path) is None else _ALLOW_USERNS
         detail = f"{'; '.join(found.problems)}; {_NO_JAIL}"
-        return None, [Check("FAIL", "jail", detail, fix)]
-    ran = Check("ok", "jail", f"bubblewrap at {found.jail.executable} runs commands")
-    return found.jail, [ran, *(Check("warn", "jail", problem) for problem in found.problems)]
+        return None, [DoctorCheck("FAIL", "jail", detail, fix)]
+    ran = DoctorCheck("ok", "jail", f"bubblewrap at {found.jail.executable} runs commands")
+    return found.jail, [ran, *(DoctorCheck("warn", "jail", problem) for problem in found.problems)]
 
 
-def _isolation(ctx: context.Context, jail: Bubblewrap) -> list[Check]:
+def _isolation(ctx: context.Context, jail: Bubblewrap) -> list[DoctorCheck]:
     from kairos_ci.isolation.selftest import self_test
     from kairos_ci.workspace.commands import CommandRunner
 
@@ -179,11 +179,13 @@ def _isolation(ctx: context.Context, jail: Bubblewrap) -> list[Check]:
     home = ctx.tool_env.get("HOME")
     probes = self_test(runner, Path(home) if home else Path.home())
     return [
-        Check("ok", p.name, p.detail) if p.ok else Check("FAIL", p.name, p.detail, _LEAK)
+        DoctorCheck("ok", p.name, p.detail)
+        if p.ok
+        else DoctorCheck("FAIL", p.name, p.detail, _LEAK)
         for p in probes
     ]
 
 
-def _summary(checks: list[Check]) -> str:
+def _summary(checks: list[DoctorCheck]) -> str:
     counts = {status: sum(c.status == status for c in checks) for status in ("ok", "warn", "FAIL")}
     return f"doctor: {counts['ok']} ok, {counts['warn']} warn, {counts['FAIL']} FAIL"

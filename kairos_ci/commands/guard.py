@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kairos_ci.guard.records import CollectedRuns, GuardReport, Verdict
+    from kairos_ci.guard.records import CollectedRuns, GuardReport, GuardVerdict
 
 
 def register(sub: Any) -> None:
@@ -73,7 +73,7 @@ def _collected(args: argparse.Namespace) -> CollectedRuns | None:
     return CollectedRuns(parse_collect_only(texts[0]), parse_collect_only(texts[1]))
 
 
-def _detail(verdict: Verdict) -> str:
+def _detail(verdict: GuardVerdict) -> str:
     change = f": {verdict.old or '(none)'} -> {verdict.new or '(none)'}"
     shown = change if verdict.old or verdict.new else ""
     return f"[{verdict.kind} / {verdict.check or verdict.rule}]{shown}"

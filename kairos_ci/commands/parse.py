@@ -50,13 +50,13 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kairos_ci.signals.read import parse_report
-    from kairos_ci.signals.records import ErrorRecord, Limits
+    from kairos_ci.signals.records import ErrorRecord, ReportLimits
     from kairos_ci.signals.serialize import to_json
     from kairos_ci.signals.summary import summarize
 
     if args.max_bytes is not None and args.max_bytes <= 0:
         raise UsageError("--max-bytes must be a positive number of bytes")
-    limits = Limits(max_bytes=args.max_bytes) if args.max_bytes else Limits()
+    limits = ReportLimits(max_bytes=args.max_bytes) if args.max_bytes else ReportLimits()
     failed = False
 
     def records() -> Any:

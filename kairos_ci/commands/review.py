@@ -20,7 +20,7 @@ from kairos_ci import context
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
-    from kairos_ci.bundle.records import Bundle, Outcome
+    from kairos_ci.bundle.records import Bundle, WriteOutcome
     from kairos_ci.config.records import Config
     from kairos_ci.forge.port import Forge
     from kairos_ci.memory.records import Memory
@@ -151,7 +151,7 @@ class ReviewRequest:
 class ReviewDone:
     report: RunReport
     bundle: Bundle | None
-    posted: Outcome | None
+    posted: WriteOutcome | None
     result: ReviewResult | None
     exit_code: int
 
@@ -252,7 +252,7 @@ def _remember(
     request: ReviewRequest,
     run: RunInfo,
     result: ReviewResult,
-    posted: Outcome | None,
+    posted: WriteOutcome | None,
 ) -> list[str]:
     """The reviewed head and what was said, unless nothing may be written (see R10)."""
     from kairos_ci.bundle.records import Status

@@ -17,7 +17,7 @@ class Action(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Decision:
+class BoxDecision:
     """A line under "Needs your decision": a box with a hidden key."""
 
     action: Action
@@ -69,7 +69,7 @@ class MemoryHealth:
 class Dashboard:
     """Everything one render needs. Rendering is pure: the same value, the same text."""
 
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[BoxDecision, ...] = ()
     pulls: tuple[PullLine, ...] = ()
     tests: tuple[TestLine, ...] = ()
     runs: tuple[RunLine, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kairos_ci.dashboard.records import Dashboard, Decision
+from kairos_ci.dashboard.records import BoxDecision, Dashboard
 from kairos_ci.dashboard.text import cell, inline
 
 KEY = re.compile(r"^[A-Za-z0-9._:/+-]{1,128}$")
@@ -47,7 +47,7 @@ def render(board: Dashboard) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _decision(d: Decision) -> str:
+def _decision(d: BoxDecision) -> str:
     if not KEY.match(d.key):
         raise ValueError(f"dashboard key {d.key!r} must match {KEY.pattern}")
     box = "x" if d.checked else " "

@@ -11,14 +11,14 @@ from kairos_ci.report.summary import RunReport
 
 
 @dataclass(frozen=True)
-class Night:
+class DemoNight:
     number: int
     report: RunReport
     exit_code: int
     seconds: float
 
 
-def render(nights: Sequence[Night], github: Mapping[str, Any], memory: Memory) -> str:
+def render(nights: Sequence[DemoNight], github: Mapping[str, Any], memory: Memory) -> str:
     lines = ["# kairos-ci demo", "", "Three nightly runs against a sample project, offline.", ""]
     for night in nights:
         lines += [f"## Night {night.number} ({night.seconds:.1f} s, exit {night.exit_code})", ""]

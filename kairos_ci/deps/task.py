@@ -34,7 +34,7 @@ from kairos_ci.deps.records import (
 )
 from kairos_ci.deps.registry import Registries
 from kairos_ci.deps.trial import GroupTrial
-from kairos_ci.deps.verify import Verdict, verify_members
+from kairos_ci.deps.verify import TrialVerdict, verify_members
 from kairos_ci.errors import InputError
 from kairos_ci.git import Git
 from kairos_ci.policy import protected
@@ -169,7 +169,7 @@ def _unsupported(bump: Bump, found: ManifestSet, envs: Environments) -> str | No
 
 def _proposed(
     job: _Job,
-    verdict: Verdict,
+    verdict: TrialVerdict,
     dropped: tuple[Dropped, ...],
     key: RejectedKey,
     patch: str,
@@ -195,7 +195,9 @@ def _proposed(
     return GroupUpdate(change, accepted, dropped, key, full)
 
 
-def _checks(job: _Job, paths: Sequence[str], command: str, verdict: Verdict) -> tuple[Check, ...]:
+def _checks(
+    job: _Job, paths: Sequence[str], command: str, verdict: TrialVerdict
+) -> tuple[Check, ...]:
     violations = protected.violations(
         [PathChange(p) for p in paths],
         job.config.protected_paths,

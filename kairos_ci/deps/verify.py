@@ -26,7 +26,7 @@ class Trial:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class TrialVerdict:
     accepted: tuple[Bump, ...]
     dropped: tuple[Dropped, ...]
     base_broken: str | None  # why the project fails with no update at all
@@ -39,15 +39,15 @@ Attempt = Callable[[Sequence[Bump]], Trial]
 
 def verify_members(
     members: Sequence[Bump], attempt: Attempt, max_trials: int = MAX_TRIALS
-) -> Verdict:
+) -> TrialVerdict:
     together = attempt(members)
     if together.ok:
-        return Verdict(tuple(members), (), None, 1, together)
+        return TrialVerdict(tuple(members), (), None, 1, together)
     base = attempt(())
     if not base.ok:
-        return Verdict((), (), base.why, 2, base)
+        return TrialVerdict((), (), base.why, 2, base)
     if len(members) == 1:
-        return Verdict((), (Dropped(members[0], together.why),), None, 2, base)
+        return TrialVerdict((), (Dropped(members[0], together.why),), None, 2, base)
     accepted: list[Bump] = []
     dropped: list[Dropped] = []
     trials, last = 2, base
@@ -63,4 +63,4 @@ def verify_members(
             last = result
         else:
             dropped.append(Dropped(member, result.why))
-    return Verdict(tuple(accepted), tuple(dropped), None, trials, last)
+    return TrialVerdict(tuple(accepted), tuple(dropped), None, trials, last)

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kairos_ci.guard.claims import Claim
-from kairos_ci.guard.records import Category, CollectedRuns, Rule, Verdict, shown
-from kairos_ci.guard.rewrites import Located, Pairing, pair_claims
+from kairos_ci.guard.records import Category, CollectedRuns, GuardRule, GuardVerdict, shown
+from kairos_ci.guard.rewrites import LocatedClaim, Pairing, pair_claims
 from kairos_ci.guard.suite import CollectedTest, Suite
 from kairos_ci.guard.testfacts import ModuleFacts
 
@@ -34,13 +34,13 @@ class SuitePair:
     elsewhere: Mapping[str, str] = field(default_factory=dict)  # claim key -> unchanged test
 
 
-def compare_tests(pair: SuitePair) -> Iterator[Verdict]:
+def compare_tests(pair: SuitePair) -> Iterator[GuardVerdict]:
     """Verdicts on the collected tests: lost, weakened, rewritten, skipped, refactored."""
     base = _moved_tests(pair)
     head = pair.head.tests
     pairing = _pairing(base, head, pair.elsewhere)
     yield from (j.verdict for j in pairing.judged if j.verdict is not None)
-    unpaired: defaultdict[str, list[Located]] = defaultdict(list)
+    unpaired: defaultdict[str, list[LocatedClaim]] = defaultdict(list)
     for item in pairing.unpaired:
         unpaired[item.owner].append(item)
     judged_owners = {j.lost.owner for j in pairing.judged if j.verdict and j.verdict.flagged}
@@ -98,8 +98,8 @@ def _pairing(
     return pair_claims(lost, gained)
 
 
-def _located(test: CollectedTest, claim: Claim, renewed: bool) -> Located:
-    return Located(claim, test.id, test.name, test.path, renewed=renewed)
+def _located(test: CollectedTest, claim: Claim, renewed: bool) -> LocatedClaim:
+    return LocatedClaim(claim, test.id, test.name, test.path, renewed=renewed)
 
 
 def _holders(
@@ -116,60 +116,66 @@ def _holders(
 
 
 def _still_there(
-    before: CollectedTest, after: CollectedTest, dropped: Sequence[Located]
-) -> Iterator[Verdict]:
-    def verdict(rule: Rule, check: str, message: str, old: str = "", new: str = "") -> Verdict:
-        return Verdict(rule, after.path, after.line, message, after.name, check, old, new)
+    before: CollectedTest, after: CollectedTest, dropped: Sequence[LocatedClaim]
+) -> Iterator[GuardVerdict]:
+    def verdict(
+        rule: GuardRule, check: str, message: str, old: str = "", new: str = ""
+    ) -> GuardVerdict:
+        return GuardVerdict(rule, after.path, after.line, message, after.name, check, old, new)
 
     if dropped:
         message = f"{len(before.claims)} assertions before, {len(after.claims)} now"
         old = shown(dropped[0].claim.shown)
-        yield verdict(Rule.ASSERTION_REMOVED, "assertion-count", message, old, "(removed)")
+        yield verdict(GuardRule.ASSERTION_REMOVED, "assertion-count", message, old, "(removed)")
     b, a = before.facts, after.facts
     if a.skips > b.skips or (after.skipped and not before.skipped):
         message = "a skip, xfail or early return was added"
-        yield verdict(Rule.SKIP_ADDED, "skip", message, f"{b.skips} skips", f"{a.skips} skips")
+        yield verdict(GuardRule.SKIP_ADDED, "skip", message, f"{b.skips} skips", f"{a.skips} skips")
     if a.broad_handlers > b.broad_handlers:
         message = "a broad exception handler was added around the checks"
         counts = (f"{b.broad_handlers} handlers", f"{a.broad_handlers} handlers")
-        yield verdict(Rule.BROAD_EXCEPT, "broad-handler", message, *counts)
+        yield verdict(GuardRule.BROAD_EXCEPT, "broad-handler", message, *counts)
     if a.reruns > b.reruns:
         message = "the test is now rerun until it passes"
         counts = (f"{b.reruns} rerun marks", f"{a.reruns} rerun marks")
-        yield _config(verdict(Rule.GATE_WEAKENED, "reruns", message, *counts))
+        yield _config(verdict(GuardRule.GATE_WEAKENED, "reruns", message, *counts))
     if b.timeout is not None and (a.timeout is None or a.timeout > b.timeout):
         message = "its timeout was raised"
         values = (f"timeout({b.timeout:g})", f"timeout({a.timeout or 'none'})")
-        yield _config(verdict(Rule.GATE_WEAKENED, "timeout", message, *values))
+        yield _config(verdict(GuardRule.GATE_WEAKENED, "timeout", message, *values))
     if b.examples is not None and (a.examples is None or a.examples < b.examples):
         message = "hypothesis runs fewer examples"
         values = (f"max_examples={b.examples:g}", f"max_examples={a.examples or 'default'}")
-        yield _config(verdict(Rule.GATE_WEAKENED, "hypothesis-examples", message, *values))
+        yield _config(verdict(GuardRule.GATE_WEAKENED, "hypothesis-examples", message, *values))
 
 
-def _config(verdict: Verdict) -> Verdict:
+def _config(verdict: GuardVerdict) -> GuardVerdict:
     return replace(verdict, category=Category.CONFIG)
 
 
 @dataclass(frozen=True)
 class _Lost:
     test: CollectedTest
-    unpaired: Sequence[Located]  # its claims no head test makes, nor anything like them
+    unpaired: Sequence[LocatedClaim]  # its claims no head test makes, nor anything like them
 
 
-def _lost(lost: _Lost, pair: SuitePair, index: _Index) -> Verdict:
+def _lost(lost: _Lost, pair: SuitePair, index: _Index) -> GuardVerdict:
     test = lost.test
     if lost.unpaired and all(_exercises(item.claim, pair.retired) for item in lost.unpaired):
         message = f"{test.id} was removed with the code it tested"
         old = shown(lost.unpaired[0].claim.shown)
-        return Verdict(Rule.TEST_RETIRED, test.path, None, message, test.name, "retired", old)
+        return GuardVerdict(
+            GuardRule.TEST_RETIRED, test.path, None, message, test.name, "retired", old
+        )
     if lost.unpaired or (not test.claims and not set(test.trail) <= index.trails):
         return _removed(lost, pair.head)
     where = sorted({i for c in test.claims for i in index.holders.get(c.key, [])})
     how = _how(test, where, index.base)
     shown_where = ", ".join(where[:MAX_SHOWN]) + (" ..." if len(where) > MAX_SHOWN else "")
     message = f"{test.id} {how} {shown_where}".strip()
-    return Verdict(Rule.TEST_REFACTORED, test.path, None, message, test.name, how.split()[0])
+    return GuardVerdict(
+        GuardRule.TEST_REFACTORED, test.path, None, message, test.name, how.split()[0]
+    )
 
 
 def _exercises(claim: Claim, retired: frozenset[str]) -> bool:
@@ -195,7 +201,7 @@ def _how(test: CollectedTest, where: Sequence[str], base: Mapping[str, Collected
     return "moved to" if where[0].split("::")[0] != test.path else "renamed to"
 
 
-def _removed(lost: _Lost, head: Suite) -> Verdict:
+def _removed(lost: _Lost, head: Suite) -> GuardVerdict:
     test = lost.test
     old = shown(lost.unpaired[0].claim.shown) if lost.unpaired else ""
     function = test.name.rsplit(".", 1)[-1]
@@ -210,47 +216,53 @@ def _removed(lost: _Lost, head: Suite) -> Verdict:
     return _removal(test, message, "test-removed", old, test.path)
 
 
-def _removal(test: CollectedTest, message: str, check: str, old: str, path: str) -> Verdict:
-    return Verdict(Rule.TEST_REMOVED, path, None, message, test.name, check, old, "(not collected)")
+def _removal(test: CollectedTest, message: str, check: str, old: str, path: str) -> GuardVerdict:
+    return GuardVerdict(
+        GuardRule.TEST_REMOVED, path, None, message, test.name, check, old, "(not collected)"
+    )
 
 
-def module_changes(path: str, base: ModuleFacts, head: ModuleFacts) -> Iterator[Verdict]:
+def module_changes(path: str, base: ModuleFacts, head: ModuleFacts) -> Iterator[GuardVerdict]:
     """What a test module or conftest changes about which tests run and how they report."""
     if head.module_skips > base.module_skips:
         message = "a module-level skip or xfail was added"
-        yield Verdict(Rule.SKIP_ADDED, path, None, message, check="skip")
+        yield GuardVerdict(GuardRule.SKIP_ADDED, path, None, message, check="skip")
     new_ignores = sorted(head.collect_ignores - base.collect_ignores)
     if new_ignores:
         listed = ", ".join(repr(i) for i in new_ignores[:MAX_SHOWN])
         message = f"collect_ignore gained {listed}"
-        yield Verdict(
-            Rule.TESTS_DESELECTED, path, None, message, check="collect-ignore", new=listed
+        yield GuardVerdict(
+            GuardRule.TESTS_DESELECTED, path, None, message, check="collect-ignore", new=listed
         )
     for hook, body in head.hooks.items():
         if base.hooks.get(hook) != body:
             yield _hook(path, hook, body, base.hooks.get(hook, ""))
     if head.skip_calls > base.skip_calls and path.endswith("conftest.py"):
         message = "a pytest.skip/xfail call was added"
-        yield Verdict(Rule.SKIP_ADDED, path, None, message, check="skip")
+        yield GuardVerdict(GuardRule.SKIP_ADDED, path, None, message, check="skip")
     for profile, examples in head.profiles.items():
         before = base.profiles.get(profile)
         if before is not None and examples < before:
             message = f"hypothesis profile {profile!r} runs {examples:g} examples, not {before:g}"
-            yield Verdict(Rule.GATE_WEAKENED, path, None, message, check="hypothesis-examples")
+            yield GuardVerdict(
+                GuardRule.GATE_WEAKENED, path, None, message, check="hypothesis-examples"
+            )
 
 
-def _hook(path: str, hook: str, body: str, old: str) -> Verdict:
+def _hook(path: str, hook: str, body: str, old: str) -> GuardVerdict:
     deselects = "collect" in hook or any(
         word in body for word in ("deselect", "markexpr", "keyword", ".args", "ignore")
     )
-    rule = Rule.TESTS_DESELECTED if deselects else Rule.GATE_WEAKENED
+    rule = GuardRule.TESTS_DESELECTED if deselects else GuardRule.GATE_WEAKENED
     message = f"hook {hook}, which decides what runs or how it is reported, was changed"
-    return Verdict(rule, path, None, message, check="pytest-hook", old=shown(old), new=shown(body))
+    return GuardVerdict(
+        rule, path, None, message, check="pytest-hook", old=shown(old), new=shown(body)
+    )
 
 
 def collected_changes(
     runs: CollectedRuns, base: Suite, moves: Mapping[str, str]
-) -> Iterator[Verdict]:
+) -> Iterator[GuardVerdict]:
     """Ids pytest collected on the base and not on the head that the patch's files do not
     explain: their file is unchanged, so configuration or a hook deselected them."""
     known = {_moved_id(test_id, moves).split("[", 1)[0] for test_id in base.tests}
@@ -261,8 +273,13 @@ def collected_changes(
     for path, ids in lost.items():
         listed = ", ".join(ids[:MAX_SHOWN]) + (" ..." if len(ids) > MAX_SHOWN else "")
         message = f"{len(ids)} tests collected on the base are not collected now: {listed}"
-        yield Verdict(
-            Rule.TESTS_DESELECTED, path, None, message, check="collected-ids", old=shown(listed)
+        yield GuardVerdict(
+            GuardRule.TESTS_DESELECTED,
+            path,
+            None,
+            message,
+            check="collected-ids",
+            old=shown(listed),
         )
 
 

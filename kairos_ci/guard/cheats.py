@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from kairos_ci.guard.claims import serialize
 from kairos_ci.guard.pyshapes import Function, last_name
-from kairos_ci.guard.records import Literal, Rule, Verdict, shown
+from kairos_ci.guard.records import GuardRule, GuardVerdict, Literal, shown
 from kairos_ci.guard.special import TRIVIAL
 
 BINARY_DUNDERS = frozenset(
@@ -49,7 +49,7 @@ class _Changed:
     before: Function | ast.Lambda | None  # the base's version, if any
 
 
-def rigged_code(versions: Versions, literals: Set[Literal]) -> Iterator[Verdict]:
+def rigged_code(versions: Versions, literals: Set[Literal]) -> Iterator[GuardVerdict]:
     old = dict(_functions(versions.base)) if versions.base is not None else {}
     for name, function in _functions(versions.head):
         before = old.get(name)
@@ -80,7 +80,7 @@ def _methods(cls: ast.ClassDef) -> Iterator[tuple[str, Function | ast.Lambda]]:
                     yield f"{cls.name}.{target.id}", item.value  # __eq__ = lambda s, o: True
 
 
-def _dunder(path: str, name: str, function: Function | ast.Lambda) -> Iterator[Verdict]:
+def _dunder(path: str, name: str, function: Function | ast.Lambda) -> Iterator[GuardVerdict]:
     method = name.rsplit(".", 1)[-1]
     if "." not in name or method not in BINARY_DUNDERS | CONSTANT_DUNDERS:
         return
@@ -91,7 +91,9 @@ def _dunder(path: str, name: str, function: Function | ast.Lambda) -> Iterator[V
         line = getattr(function, "lineno", None)
         message = f"{name} {problem}: comparisons and checks on it always pass"
         new = shown(ast.unparse(function))
-        yield Verdict(Rule.DUNDER_OVERRIDE, path, line, message, check=f"{method}-rigged", new=new)
+        yield GuardVerdict(
+            GuardRule.DUNDER_OVERRIDE, path, line, message, check=f"{method}-rigged", new=new
+        )
 
 
 def _returns(function: Function | ast.Lambda) -> list[ast.expr | None]:
@@ -132,7 +134,7 @@ def _type_check(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and last_name(node) in TYPE_ONLY and bool(node.args)
 
 
-def _early_constant(changed: _Changed, literals: Set[Literal]) -> Iterator[Verdict]:
+def _early_constant(changed: _Changed, literals: Set[Literal]) -> Iterator[GuardVerdict]:
     path, name, function, before = changed.path, changed.name, changed.function, changed.before
     if isinstance(function, ast.Lambda):
         return
@@ -150,9 +152,14 @@ def _early_constant(changed: _Changed, literals: Set[Literal]) -> Iterator[Verdi
                 return
 
 
-def _special(path: str, node: ast.Return, message: str, check: str) -> Verdict:
-    return Verdict(
-        Rule.SPECIAL_CASING, path, node.lineno, message, check=check, new=shown(ast.unparse(node))
+def _special(path: str, node: ast.Return, message: str, check: str) -> GuardVerdict:
+    return GuardVerdict(
+        GuardRule.SPECIAL_CASING,
+        path,
+        node.lineno,
+        message,
+        check=check,
+        new=shown(ast.unparse(node)),
     )
 
 
@@ -195,7 +202,7 @@ def _literal_values(node: ast.expr) -> list[Literal] | None:
 
 def _lookup_tables(
     versions: Versions, literals: Set[Literal], known: set[str]
-) -> Iterator[Verdict]:
+) -> Iterator[GuardVerdict]:
     base = versions.base
     old = {serialize(n) for n in ast.walk(base) if isinstance(n, ast.Dict)} if base else set()
     for owner, table in _tables(versions.head):
@@ -204,8 +211,8 @@ def _lookup_tables(
         pair = _rigged_pair(table, literals)
         if pair is not None:
             message = f"a new table answers the tests' input {pair[0]!r} with {pair[1]!r}"
-            yield Verdict(
-                Rule.SPECIAL_CASING, versions.path, table.lineno, f"{message} in {owner}",
+            yield GuardVerdict(
+                GuardRule.SPECIAL_CASING, versions.path, table.lineno, f"{message} in {owner}",
                 check="lookup-table", new=shown(ast.unparse(table)),
             )  # fmt: skip
 

@@ -29,7 +29,7 @@ from kairos_ci.guard.classify import collects, is_test_file, language
 from kairos_ci.guard.elsewhere import claims_elsewhere, unchanged_libraries
 from kairos_ci.guard.golden import changed_golden, is_data_file
 from kairos_ci.guard.oracle import (
-    Scope,
+    OracleScope,
     compare_helpers,
     fixture_values,
     module_oracles,
@@ -38,10 +38,10 @@ from kairos_ci.guard.oracle import (
 from kairos_ci.guard.records import (
     FileVersions,
     GuardReport,
+    GuardRule,
+    GuardVerdict,
     Literal,
     RepoContext,
-    Rule,
-    Verdict,
 )
 from kairos_ci.guard.settings import compare_settings, is_settings_file
 from kairos_ci.guard.special import compare_code, test_literals
@@ -73,7 +73,7 @@ class _Sources:
     code: list[Versions] = field(default_factory=list)
     both: list[tuple[str, ast.Module, ast.Module]] = field(default_factory=list)
     retired: set[str] = field(default_factory=set)  # names the patch removed from the code
-    problems: list[Verdict] = field(default_factory=list)
+    problems: list[GuardVerdict] = field(default_factory=list)
 
 
 def check(files: Sequence[FileVersions], literals: Iterable[Literal] = ()) -> GuardReport:
@@ -102,34 +102,34 @@ def _is_code(item: FileVersions) -> bool:
     return suffix in SOURCE_SUFFIXES and not is_test_file(item.path)
 
 
-def _settled(verdicts: Iterable[Verdict], code_changed: bool) -> Iterator[Verdict]:
+def _settled(verdicts: Iterable[GuardVerdict], code_changed: bool) -> Iterator[GuardVerdict]:
     """Expected values changed while no code did: edited to agree. Duplicates dropped."""
     seen: set[tuple[object, ...]] = set()
     for verdict in verdicts:
         if not code_changed and _value_edit(verdict):
             message = f"{verdict.message}, but no code under test changed"
-            verdict = replace(verdict, rule=Rule.EXPECTATION_EDITED, message=message)
+            verdict = replace(verdict, rule=GuardRule.EXPECTATION_EDITED, message=message)
         key = (verdict.rule, verdict.path, verdict.line, verdict.test, verdict.message)
         if key not in seen:
             seen.add(key)
             yield verdict
 
 
-def _value_edit(verdict: Verdict) -> bool:
-    textual = verdict.rule is Rule.ASSERTION_CHANGED and verdict.check == "assertion-line"
-    return verdict.rule is Rule.EXPECTED_VALUE_CHANGED or textual
+def _value_edit(verdict: GuardVerdict) -> bool:
+    textual = verdict.rule is GuardRule.ASSERTION_CHANGED and verdict.check == "assertion-line"
+    return verdict.rule is GuardRule.EXPECTED_VALUE_CHANGED or textual
 
 
 # --- per file -------------------------------------------------------------------------
 
 
-def _file(item: FileVersions, literals: frozenset[Literal]) -> Iterator[Verdict]:
+def _file(item: FileVersions, literals: frozenset[Literal]) -> Iterator[GuardVerdict]:
     path = item.path
     test = is_test_file(path) or (item.old_path is not None and is_test_file(item.old_path))
     settings = is_settings_file(path)
     if item.unreadable:
         if test or settings or path.endswith(".py"):
-            yield Verdict(Rule.UNANALYSABLE, path, None, "binary or too large to analyse")
+            yield GuardVerdict(GuardRule.UNANALYSABLE, path, None, "binary or too large to analyse")
         return
     if settings and item.base is not None and item.head is not None:
         yield from compare_settings(path, item.base, item.head)
@@ -139,19 +139,21 @@ def _file(item: FileVersions, literals: frozenset[Literal]) -> Iterator[Verdict]
         yield from changed_golden(item, literals)
 
 
-def _test_file(item: FileVersions) -> Iterator[Verdict]:
+def _test_file(item: FileVersions) -> Iterator[GuardVerdict]:
     path = item.path
     kind = language(item.old_path or path) or language(path)
     old = item.old_path or path
     if item.head is None:
         if kind != "python":  # a Python file's tests are accounted for one by one
             message = "the test file was deleted"
-            yield Verdict(Rule.TEST_REMOVED, path, None, message, check="file-deleted")
+            yield GuardVerdict(GuardRule.TEST_REMOVED, path, None, message, check="file-deleted")
         return
     if item.old_path is not None and _collected(item.old_path) and not _collected(path):
         message = f"moved from {old} to a path where tests are not collected"
         check = "renamed-out-of-pattern"
-        yield Verdict(Rule.TEST_REMOVED, path, None, message, check=check, old=old, new=path)
+        yield GuardVerdict(
+            GuardRule.TEST_REMOVED, path, None, message, check=check, old=old, new=path
+        )
     if kind is not None and kind != "python" and kind in IDIOMS and item.base is not None:
         yield from compare_text(path, kind, item.base, item.head)
 
@@ -182,8 +184,8 @@ def _parse(files: Sequence[FileVersions]) -> _Sources:
     return sources
 
 
-def _unanalysable(path: str, message: str) -> Verdict:
-    return Verdict(Rule.UNANALYSABLE, path, None, message, check="parse")
+def _unanalysable(path: str, message: str) -> GuardVerdict:
+    return GuardVerdict(GuardRule.UNANALYSABLE, path, None, message, check="parse")
 
 
 def _sort(
@@ -228,7 +230,7 @@ def _parse_text(text: str | None, path: str) -> ast.Module | None:
         raise _Unparseable(f"not valid Python{where}: cannot check it") from None
 
 
-def _python_tests(sources: _Sources, context: RepoContext) -> Iterator[Verdict]:
+def _python_tests(sources: _Sources, context: RepoContext) -> Iterator[GuardVerdict]:
     touched = {*sources.base_tests, *sources.head_tests, *sources.moves}
     libraries = unchanged_libraries(context.test_files, touched)
     base = build_suite({**libraries, **sources.base_tests})
@@ -239,7 +241,7 @@ def _python_tests(sources: _Sources, context: RepoContext) -> Iterator[Verdict]:
         found = claims_elsewhere(lost, context.test_files, touched, libraries)
         pair = replace(pair, elsewhere=found)
     yield from compare_tests(pair)
-    scope = Scope(context.modules | _code_modules(sources))
+    scope = OracleScope(context.modules | _code_modules(sources))
     yield from _modules(base, head, sources.moves, scope)
     yield from stubbed_units(base, head, sources.moves)
     yield from compare_helpers(base, head)
@@ -248,7 +250,9 @@ def _python_tests(sources: _Sources, context: RepoContext) -> Iterator[Verdict]:
         yield from collected_changes(context.collected, base, sources.moves)
 
 
-def _modules(base: Suite, head: Suite, moves: dict[str, str], scope: Scope) -> Iterator[Verdict]:
+def _modules(
+    base: Suite, head: Suite, moves: dict[str, str], scope: OracleScope
+) -> Iterator[GuardVerdict]:
     empty = module_facts(_EMPTY)
     before = {moves.get(path, path): facts for path, facts in base.modules.items()}
     for path, facts in head.modules.items():
@@ -267,7 +271,7 @@ def _code_modules(sources: _Sources) -> frozenset[str]:
     return frozenset(names)
 
 
-def _code(sources: _Sources, literals: frozenset[Literal]) -> Iterator[Verdict]:
+def _code(sources: _Sources, literals: frozenset[Literal]) -> Iterator[GuardVerdict]:
     for versions in sources.code:
         yield from compare_code(versions.path, versions.base, versions.head, literals)
         yield from rigged_code(versions, literals)

@@ -18,10 +18,10 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from kairos_ci.guard.records import Rule, Verdict
+from kairos_ci.guard.records import GuardRule, GuardVerdict
 
 
-class Outcome(enum.StrEnum):
+class CrossOutcome(enum.StrEnum):
     PASSED = "passed"
     FAILED = "failed"  # failures and errors alike
     SKIPPED = "skipped"  # skipped or xfailed: it judged nothing
@@ -31,19 +31,19 @@ class Outcome(enum.StrEnum):
 class CrossRuns:
     """Outcomes by test id of the three crossed runs (a missing id was not collected)."""
 
-    base_on_base: Mapping[str, Outcome]
-    base_on_head: Mapping[str, Outcome]
-    head_on_base: Mapping[str, Outcome]
-    head_on_head: Mapping[str, Outcome]  # the verification run itself
+    base_on_base: Mapping[str, CrossOutcome]
+    base_on_head: Mapping[str, CrossOutcome]
+    head_on_base: Mapping[str, CrossOutcome]
+    head_on_head: Mapping[str, CrossOutcome]  # the verification run itself
 
 
-def cross_run_verdicts(runs: CrossRuns) -> Iterator[Verdict]:
+def cross_run_verdicts(runs: CrossRuns) -> Iterator[GuardVerdict]:
     for test_id, before in sorted(runs.base_on_base.items()):
-        if before is not Outcome.FAILED:
+        if before is not CrossOutcome.FAILED:
             continue
-        if runs.head_on_base.get(test_id) is Outcome.PASSED:
+        if runs.head_on_base.get(test_id) is CrossOutcome.PASSED:
             yield _verdict(
-                Rule.ASSERTION_WEAKENED,
+                GuardRule.ASSERTION_WEAKENED,
                 test_id,
                 "the patched test passes on the unfixed code it failed on: it no longer "
                 "detects the bug",
@@ -51,7 +51,7 @@ def cross_run_verdicts(runs: CrossRuns) -> Iterator[Verdict]:
             )
         elif _changed_to_agree(runs, test_id):
             yield _verdict(
-                Rule.EXPECTED_VALUE_CHANGED,
+                GuardRule.EXPECTED_VALUE_CHANGED,
                 test_id,
                 "the original test still fails on the patched code; only its edited version passes",
                 "cross-run-original-test",
@@ -61,17 +61,20 @@ def cross_run_verdicts(runs: CrossRuns) -> Iterator[Verdict]:
 
 def _changed_to_agree(runs: CrossRuns, test_id: str) -> bool:
     original = runs.base_on_head.get(test_id)
-    return original is Outcome.FAILED and runs.head_on_head.get(test_id) is Outcome.PASSED
+    return original is CrossOutcome.FAILED and runs.head_on_head.get(test_id) is CrossOutcome.PASSED
 
 
-def _skipped_now(runs: CrossRuns) -> Iterator[Verdict]:
+def _skipped_now(runs: CrossRuns) -> Iterator[GuardVerdict]:
     """Tests that ran (pass or fail) on the base and are skipped on the head."""
     for test_id, before in sorted(runs.base_on_base.items()):
-        if before is not Outcome.SKIPPED and runs.head_on_head.get(test_id) is Outcome.SKIPPED:
+        if (
+            before is not CrossOutcome.SKIPPED
+            and runs.head_on_head.get(test_id) is CrossOutcome.SKIPPED
+        ):
             message = "the test ran on the base and is skipped now"
-            yield _verdict(Rule.SKIP_ADDED, test_id, message, "cross-run-skipped")
+            yield _verdict(GuardRule.SKIP_ADDED, test_id, message, "cross-run-skipped")
 
 
-def _verdict(rule: Rule, test_id: str, message: str, check: str) -> Verdict:
+def _verdict(rule: GuardRule, test_id: str, message: str, check: str) -> GuardVerdict:
     path, _, name = test_id.partition("::")
-    return Verdict(rule, path, None, message, name or None, check, "", "")
+    return GuardVerdict(rule, path, None, message, name or None, check, "", "")

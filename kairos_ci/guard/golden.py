@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Iterator, Set
 
 from kairos_ci.guard.classify import is_test_file
-from kairos_ci.guard.records import FileVersions, Literal, Rule, Verdict, shown
+from kairos_ci.guard.records import FileVersions, GuardRule, GuardVerdict, Literal, shown
 
 DATA_SUFFIXES = frozenset(
     {
@@ -30,7 +30,7 @@ def is_data_file(path: str) -> bool:
     return "." in name and name.rsplit(".", 1)[1].lower() in DATA_SUFFIXES
 
 
-def changed_golden(item: FileVersions, literals: Set[Literal]) -> Iterator[Verdict]:
+def changed_golden(item: FileVersions, literals: Set[Literal]) -> Iterator[GuardVerdict]:
     """A verdict when ``item`` is a data file the tests read and its content changed."""
     if item.base is None or item.head is None or item.base == item.head:
         return
@@ -38,8 +38,8 @@ def changed_golden(item: FileVersions, literals: Set[Literal]) -> Iterator[Verdi
         return
     old, new, line = _first_difference(item.base, item.head)
     message = "a data file the tests compare against changed"
-    yield Verdict(
-        Rule.EXPECTED_VALUE_CHANGED, item.path, line, message, None, "golden-file", old, new
+    yield GuardVerdict(
+        GuardRule.EXPECTED_VALUE_CHANGED, item.path, line, message, None, "golden-file", old, new
     )
 
 

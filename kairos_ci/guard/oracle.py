@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from kairos_ci.guard.claims import Claim, blank
-from kairos_ci.guard.records import Category, Rule, Verdict, shown
-from kairos_ci.guard.rewrites import Located, pair_claims
+from kairos_ci.guard.records import Category, GuardRule, GuardVerdict, shown
+from kairos_ci.guard.rewrites import LocatedClaim, pair_claims
 from kairos_ci.guard.suite import CollectedTest, Helper, Suite
 from kairos_ci.guard.testfacts import CHECK_PREFIXES, ModuleFacts, Patch, resolve
 
@@ -23,13 +23,13 @@ ORACLE = Category.ORACLE_NEUTRALISED
 
 
 @dataclass(frozen=True)
-class Scope:
+class OracleScope:
     """What the code under test is: the project's top-level modules."""
 
     modules: frozenset[str]
 
 
-def stubbed_units(base: Suite, head: Suite, moves: Mapping[str, str]) -> Iterator[Verdict]:
+def stubbed_units(base: Suite, head: Suite, moves: Mapping[str, str]) -> Iterator[GuardVerdict]:
     """Head tests newly stubbing what their own assertions call, or a checker."""
     before = {_moved(t.id, moves): t for t in base.tests.values()}
     seen: set[tuple[str, str]] = set()
@@ -75,7 +75,7 @@ def same_target(target: str, callee: str) -> bool:
 
 def _stub(
     test: CollectedTest, patch: Patch, imports: Mapping[str, str], existed: bool
-) -> Verdict | None:
+) -> GuardVerdict | None:
     """A verdict when the patch stubs what the test's assertions call, a checker, or (in a
     test that did without it before) a function next to the one it checks."""
     if _calls(test, patch, imports):
@@ -89,39 +89,39 @@ def _stub(
         check = "checker-replaced"
     else:
         return None
-    return Verdict(
-        Rule.ORACLE_NEUTRALISED, test.path, patch.line, message, test.name, check, "",
+    return GuardVerdict(
+        GuardRule.ORACLE_NEUTRALISED, test.path, patch.line, message, test.name, check, "",
         shown(patch.text),
     )  # fmt: skip
 
 
 def module_oracles(
-    path: str, base: ModuleFacts, head: ModuleFacts, scope: Scope
-) -> Iterator[Verdict]:
+    path: str, base: ModuleFacts, head: ModuleFacts, scope: OracleScope
+) -> Iterator[GuardVerdict]:
     old_rebound = {text for _, text in base.rebound}
     for line, text in head.rebound:
         if text not in old_rebound:
             message = "an assertion method or checker is replaced"
-            yield Verdict(
-                Rule.ORACLE_NEUTRALISED, path, line, message, check="checker-replaced",
+            yield GuardVerdict(
+                GuardRule.ORACLE_NEUTRALISED, path, line, message, check="checker-replaced",
                 new=shown(text),
             )  # fmt: skip
     old_patches = {p.text for p in base.autouse_patches}
     for patch in head.autouse_patches:
         if patch.stubbed and patch.text not in old_patches and _project_or_checker(patch, scope):
             message = f"an autouse fixture stubs {patch.target} for every test"
-            yield Verdict(
-                Rule.ORACLE_NEUTRALISED, path, patch.line, message, check="autouse-patch",
+            yield GuardVerdict(
+                GuardRule.ORACLE_NEUTRALISED, path, patch.line, message, check="autouse-patch",
                 new=shown(patch.text),
             )  # fmt: skip
 
 
-def _project_or_checker(patch: Patch, scope: Scope) -> bool:
+def _project_or_checker(patch: Patch, scope: OracleScope) -> bool:
     parts = patch.target.split(".")
     return parts[0] in scope.modules or parts[-1].startswith(CHECK_PREFIXES)
 
 
-def compare_helpers(base: Suite, head: Suite) -> Iterator[Verdict]:
+def compare_helpers(base: Suite, head: Suite) -> Iterator[GuardVerdict]:
     """Helpers that assert, base to head: weaker checks or new handlers swallowing them."""
     for name, before in base.helpers.items():
         after = head.helpers.get(name)
@@ -129,7 +129,7 @@ def compare_helpers(base: Suite, head: Suite) -> Iterator[Verdict]:
             yield from _helper(before, after)
 
 
-def _helper(before: Helper, after: Helper) -> Iterator[Verdict]:
+def _helper(before: Helper, after: Helper) -> Iterator[GuardVerdict]:
     head_keys = {c.key for c in after.claims}
     base_keys = {c.key for c in before.claims}
     lost = [_located(before, c) for c in before.claims if c.key not in head_keys]
@@ -139,31 +139,33 @@ def _helper(before: Helper, after: Helper) -> Iterator[Verdict]:
     if pairing.unpaired:
         message = f"the helper makes {len(after.claims)} checks, it made {len(before.claims)}"
         old = shown(pairing.unpaired[0].claim.shown)
-        yield _helper_verdict(after, Rule.ASSERTION_REMOVED, message, "helper-assertion", old)
+        yield _helper_verdict(after, GuardRule.ASSERTION_REMOVED, message, "helper-assertion", old)
     if after.facts.broad_handlers > before.facts.broad_handlers:
         message = "the helper now catches the failure of its own checks"
-        yield _helper_verdict(after, Rule.BROAD_EXCEPT, message, "helper-handler", "")
+        yield _helper_verdict(after, GuardRule.BROAD_EXCEPT, message, "helper-handler", "")
 
 
-def _helper_verdict(helper: Helper, rule: Rule, message: str, check: str, old: str) -> Verdict:
-    return Verdict(
+def _helper_verdict(
+    helper: Helper, rule: GuardRule, message: str, check: str, old: str
+) -> GuardVerdict:
+    return GuardVerdict(
         rule, helper.path, helper.line, message, helper.name, check, old, category=ORACLE
     )
 
 
-def _located(helper: Helper, claim: Claim) -> Located:
-    return Located(claim, f"helper:{helper.name}", helper.name, helper.path, ORACLE)
+def _located(helper: Helper, claim: Claim) -> LocatedClaim:
+    return LocatedClaim(claim, f"helper:{helper.name}", helper.name, helper.path, ORACLE)
 
 
-def fixture_values(base: Suite, head: Suite) -> Iterator[Verdict]:
+def fixture_values(base: Suite, head: Suite) -> Iterator[GuardVerdict]:
     """Fixtures of the same name whose literals changed: data the tests check against."""
     before = _fixtures(base)
     for name, (path, text) in _fixtures(head).items():
         old = before.get(name)
         if old is not None and old[1] != text and blank(old[1]) == blank(text):
             message = f"fixture {name} returns other literal values"
-            yield Verdict(
-                Rule.EXPECTED_VALUE_CHANGED,
+            yield GuardVerdict(
+                GuardRule.EXPECTED_VALUE_CHANGED,
                 path,
                 None,
                 message,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 Literal = str | int | float  # a test's input or expected value, as written in its source
 
 
-class Rule(enum.StrEnum):
+class GuardRule(enum.StrEnum):
     ASSERTION_REMOVED = "assertion-removed"
     ASSERTION_WEAKENED = "assertion-weakened"
     SKIP_ADDED = "skip-added"
@@ -45,34 +45,39 @@ class Category(enum.StrEnum):
 
 
 NOTES = frozenset(
-    {Rule.ASSERTION_CHANGED, Rule.TEST_RENAMED, Rule.TEST_REFACTORED, Rule.TEST_DATA_CHANGED}
+    {
+        GuardRule.ASSERTION_CHANGED,
+        GuardRule.TEST_RENAMED,
+        GuardRule.TEST_REFACTORED,
+        GuardRule.TEST_DATA_CHANGED,
+    }
 )
 # Flagged, but honest often enough that a human is asked to accept it rather than refuse it.
-ACCEPTABLE = frozenset({Rule.EXPECTED_VALUE_CHANGED, Rule.TEST_RETIRED})
-RULE_CATEGORY: Mapping[Rule, Category] = {
-    Rule.ASSERTION_REMOVED: Category.ASSERTION_REWRITE,
-    Rule.ASSERTION_WEAKENED: Category.ASSERTION_REWRITE,
-    Rule.TOLERANCE_LOOSENED: Category.ASSERTION_REWRITE,
-    Rule.EXPECTATION_EDITED: Category.ASSERTION_REWRITE,
-    Rule.EXPECTED_VALUE_CHANGED: Category.ASSERTION_REWRITE,
-    Rule.BROAD_EXCEPT: Category.ORACLE_NEUTRALISED,
-    Rule.ORACLE_NEUTRALISED: Category.ORACLE_NEUTRALISED,
-    Rule.SPECIAL_CASING: Category.PRODUCTION_CHEAT,
-    Rule.DUNDER_OVERRIDE: Category.PRODUCTION_CHEAT,
-    Rule.ERROR_MASKING: Category.PRODUCTION_CHEAT,
-    Rule.SKIP_ADDED: Category.TEST_REMOVED,
-    Rule.TEST_REMOVED: Category.TEST_REMOVED,
-    Rule.TEST_RETIRED: Category.TEST_REMOVED,
-    Rule.UNANALYSABLE: Category.TEST_REMOVED,  # a test file that cannot be read does not run
-    Rule.TESTS_DESELECTED: Category.CONFIG,
-    Rule.GATE_WEAKENED: Category.CONFIG,
+ACCEPTABLE = frozenset({GuardRule.EXPECTED_VALUE_CHANGED, GuardRule.TEST_RETIRED})
+RULE_CATEGORY: Mapping[GuardRule, Category] = {
+    GuardRule.ASSERTION_REMOVED: Category.ASSERTION_REWRITE,
+    GuardRule.ASSERTION_WEAKENED: Category.ASSERTION_REWRITE,
+    GuardRule.TOLERANCE_LOOSENED: Category.ASSERTION_REWRITE,
+    GuardRule.EXPECTATION_EDITED: Category.ASSERTION_REWRITE,
+    GuardRule.EXPECTED_VALUE_CHANGED: Category.ASSERTION_REWRITE,
+    GuardRule.BROAD_EXCEPT: Category.ORACLE_NEUTRALISED,
+    GuardRule.ORACLE_NEUTRALISED: Category.ORACLE_NEUTRALISED,
+    GuardRule.SPECIAL_CASING: Category.PRODUCTION_CHEAT,
+    GuardRule.DUNDER_OVERRIDE: Category.PRODUCTION_CHEAT,
+    GuardRule.ERROR_MASKING: Category.PRODUCTION_CHEAT,
+    GuardRule.SKIP_ADDED: Category.TEST_REMOVED,
+    GuardRule.TEST_REMOVED: Category.TEST_REMOVED,
+    GuardRule.TEST_RETIRED: Category.TEST_REMOVED,
+    GuardRule.UNANALYSABLE: Category.TEST_REMOVED,  # a test file that cannot be read does not run
+    GuardRule.TESTS_DESELECTED: Category.CONFIG,
+    GuardRule.GATE_WEAKENED: Category.CONFIG,
 }
 SHOWN_CHARS = 100
 
 
 @dataclass(frozen=True)
-class Verdict:
-    rule: Rule
+class GuardVerdict:
+    rule: GuardRule
     path: str
     line: int | None
     message: str
@@ -149,12 +154,12 @@ class RepoContext:
 
 @dataclass(frozen=True)
 class GuardReport:
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[GuardVerdict, ...]
     files: int  # changed files looked at
     accepted: frozenset[str] = field(default_factory=frozenset)  # identities a human accepted
 
     @property
-    def flagged(self) -> tuple[Verdict, ...]:
+    def flagged(self) -> tuple[GuardVerdict, ...]:
         return tuple(v for v in self.verdicts if v.flagged and v.identity not in self.accepted)
 
     @property
@@ -162,10 +167,10 @@ class GuardReport:
         return not self.flagged
 
     @property
-    def test_changes(self) -> tuple[Verdict, ...]:
+    def test_changes(self) -> tuple[GuardVerdict, ...]:
         """Flagged changes a human may accept (an expected value changed with the code)."""
         return tuple(v for v in self.flagged if v.acceptable)
 
     def accept(self, identities: Set[str]) -> GuardReport:
-        """The report once a human accepted these findings (by ``Verdict.identity``)."""
+        """The report once a human accepted these findings (by ``GuardVerdict.identity``)."""
         return replace(self, accepted=self.accepted | frozenset(identities))

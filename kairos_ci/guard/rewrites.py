@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kairos_ci.guard.claims import Claim, Strength, Tolerance, approx_centre, negation, serialize
-from kairos_ci.guard.records import Category, Rule, Verdict, shown
+from kairos_ci.guard.records import Category, GuardRule, GuardVerdict, shown
 
 MAX_TEXT_CANDIDATES = 40  # per lost claim, compared by text (same test only)
 MIN_TEXT_SIMILARITY = 0.3
@@ -45,7 +45,7 @@ CHECK_NAMES = {
 
 
 @dataclass(frozen=True)
-class Located:
+class LocatedClaim:
     """A claim, where it is made: in a test (by id) or a helper (by name)."""
 
     claim: Claim
@@ -58,17 +58,17 @@ class Located:
 
 @dataclass(frozen=True)
 class Judged:
-    lost: Located
-    verdict: Verdict | None  # None: the same check, nothing worth saying
+    lost: LocatedClaim
+    verdict: GuardVerdict | None  # None: the same check, nothing worth saying
 
 
 @dataclass(frozen=True)
 class Pairing:
     judged: tuple[Judged, ...]
-    unpaired: tuple[Located, ...]
+    unpaired: tuple[LocatedClaim, ...]
 
 
-def pair_claims(lost: Sequence[Located], gained: Sequence[Located]) -> Pairing:
+def pair_claims(lost: Sequence[LocatedClaim], gained: Sequence[LocatedClaim]) -> Pairing:
     edges = sorted(_edges(lost, gained), key=lambda e: -e[0])
     edges = [e for e in edges if e[0] > 0 or lost[e[1]].renewed]
     used_lost: set[int] = set()
@@ -84,7 +84,9 @@ def pair_claims(lost: Sequence[Located], gained: Sequence[Located]) -> Pairing:
     return Pairing(tuple(judged), unpaired)
 
 
-def _edges(lost: Sequence[Located], gained: Sequence[Located]) -> Iterator[tuple[float, int, int]]:
+def _edges(
+    lost: Sequence[LocatedClaim], gained: Sequence[LocatedClaim]
+) -> Iterator[tuple[float, int, int]]:
     by_subject: defaultdict[str, list[int]] = defaultdict(list)
     by_shape: defaultdict[str, list[int]] = defaultdict(list)
     by_owner: defaultdict[str, list[int]] = defaultdict(list)
@@ -103,7 +105,7 @@ def _edges(lost: Sequence[Located], gained: Sequence[Located]) -> Iterator[tuple
 
 
 def _rewritten_tests(
-    lost: Sequence[Located], gained: Sequence[Located]
+    lost: Sequence[LocatedClaim], gained: Sequence[LocatedClaim]
 ) -> Iterator[tuple[float, int, int]]:
     """A removed test's claims against a new test's, by text: a test rewritten as another
     (more general, renamed and reworked). Weaker than any other match."""
@@ -120,7 +122,7 @@ def _rewritten_tests(
                     yield ratio - 1.0, i, j  # below every same-test or same-subject match
 
 
-def _affinity(old: Located, new: Located) -> float:
+def _affinity(old: LocatedClaim, new: LocatedClaim) -> float:
     a, b = old.claim, new.claim
     same_owner = old.owner == new.owner
     if a.subject == b.subject:
@@ -139,11 +141,11 @@ def _affinity(old: Located, new: Located) -> float:
 
 # What a judged pair is: (rule, check, message); None: judge on. SAME: the same check
 # (a tolerance tightened, a restyled form): no verdict, nothing more to judge.
-Judgement = tuple[Rule, str, str] | None
-SAME: Judgement = (Rule.ASSERTION_CHANGED, "same", "")
+Judgement = tuple[GuardRule, str, str] | None
+SAME: Judgement = (GuardRule.ASSERTION_CHANGED, "same", "")
 
 
-def judge_pair(old: Located, new: Located) -> Verdict | None:
+def judge_pair(old: LocatedClaim, new: LocatedClaim) -> GuardVerdict | None:
     a, b = old.claim, new.claim
     if a.subject == b.subject and {a.relation, b.relation} <= EMPTINESS:
         return None  # `x == ""`, `len(x) == 0` and `not x`: the same check, styled
@@ -158,21 +160,21 @@ def _weaker(a: Claim, b: Claim) -> Judgement:
     inverted = serialize(negation(a.expr)) == serialize(b.expr)
     if b.strength < a.strength:
         if b.relation == "approx" and a.relation == "==":
-            return Rule.TOLERANCE_LOOSENED, "exact-to-approx", "exact check became approximate"
+            return GuardRule.TOLERANCE_LOOSENED, "exact-to-approx", "exact check became approximate"
         check = _weakening(a, b, inverted)
-        return Rule.ASSERTION_WEAKENED, check, _weakened_message(a, b, check)
+        return GuardRule.ASSERTION_WEAKENED, check, _weakened_message(a, b, check)
     if b.guarded and not a.guarded:
         message = "the check now runs only when a condition holds"
-        return Rule.ASSERTION_WEAKENED, "conditional", message
+        return GuardRule.ASSERTION_WEAKENED, "conditional", message
     if inverted:
-        return Rule.EXPECTED_VALUE_CHANGED, "comparison-inverted", "the check was inverted"
+        return GuardRule.EXPECTED_VALUE_CHANGED, "comparison-inverted", "the check was inverted"
     return None
 
 
 def _tolerance(a: Claim, b: Claim) -> Judgement:
     if a.relation == b.relation == "approx":
         if _looser(a.tolerance, b.tolerance):
-            return Rule.TOLERANCE_LOOSENED, "tolerance", "tolerance loosened"
+            return GuardRule.TOLERANCE_LOOSENED, "tolerance", "tolerance loosened"
         if _within(a, b):
             return SAME  # a narrower band inside the old one
     return None
@@ -183,16 +185,18 @@ def _changed(a: Claim, b: Claim) -> Judgement:
     if a.subject == b.subject and a.expected == b.expected:
         return SAME
     if b.strength > a.strength:
-        return Rule.ASSERTION_CHANGED, "strengthened", "assertion made stricter"
+        return GuardRule.ASSERTION_CHANGED, "strengthened", "assertion made stricter"
     if a.subject == b.subject and (a.shape == b.shape or _other_literal(a, b)):
-        return Rule.EXPECTED_VALUE_CHANGED, "expected-value", "expected value changed"
+        return GuardRule.EXPECTED_VALUE_CHANGED, "expected-value", "expected value changed"
     if a.shape == b.shape:
-        return Rule.EXPECTED_VALUE_CHANGED, "test-input", "the test's input changed"
-    return Rule.ASSERTION_CHANGED, "rewritten", "assertion rewritten"
+        return GuardRule.EXPECTED_VALUE_CHANGED, "test-input", "the test's input changed"
+    return GuardRule.ASSERTION_CHANGED, "rewritten", "assertion rewritten"
 
 
-def _verdict(old: Located, new: Located, rule: Rule, check: str, message: str) -> Verdict:
-    return Verdict(
+def _verdict(
+    old: LocatedClaim, new: LocatedClaim, rule: GuardRule, check: str, message: str
+) -> GuardVerdict:
+    return GuardVerdict(
         rule=rule,
         path=new.path,
         line=new.claim.line,

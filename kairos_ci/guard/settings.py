@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kairos_ci.guard.records import Category, Rule, Verdict, shown
+from kairos_ci.guard.records import Category, GuardRule, GuardVerdict, shown
 
 SETTINGS_FILES = frozenset({"pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml", ".coveragerc"})
 SCRIPT_FILES = frozenset({"package.json", "Makefile", "makefile", "justfile", "noxfile.py"})
@@ -41,7 +41,7 @@ JS_DESELECTING = re.compile(r"\b(?:testPathIgnorePatterns|modulePathIgnorePatter
 JS_GATES = re.compile(r"\b(?:bail|retry|retries|passWithNoTests|testTimeout|coverageThreshold)\b")
 
 
-class Unreadable(Exception):
+class UnreadableSettings(Exception):
     pass
 
 
@@ -68,7 +68,7 @@ def is_settings_file(path: str) -> bool:
     )
 
 
-def compare_settings(path: str, base: str, head: str) -> Iterator[Verdict]:
+def compare_settings(path: str, base: str, head: str) -> Iterator[GuardVerdict]:
     name = posixpath.basename(path)
     yield from _ignored_failures(path, base, head)
     if JS_CONFIG.match(name):
@@ -78,23 +78,25 @@ def compare_settings(path: str, base: str, head: str) -> Iterator[Verdict]:
         return
     try:
         before, after = _read(name, base), _read(name, head)
-    except Unreadable as err:
+    except UnreadableSettings as err:
         message = f"cannot read the test settings: {err}"
-        yield Verdict(
-            Rule.UNANALYSABLE, path, None, message, check="settings", category=Category.CONFIG
+        yield GuardVerdict(
+            GuardRule.UNANALYSABLE, path, None, message, check="settings", category=Category.CONFIG
         )
         return
     yield from _collection(path, head, before, after)
     yield from _gates(path, head, before, after)
 
 
-def _verdict(rule: Rule, path: str, line: int | None, message: str, check: str) -> Verdict:
-    return Verdict(rule, path, line, message, check=check, new=shown(message))
+def _verdict(
+    rule: GuardRule, path: str, line: int | None, message: str, check: str
+) -> GuardVerdict:
+    return GuardVerdict(rule, path, line, message, check=check, new=shown(message))
 
 
-def _collection(path: str, head: str, before: Settings, after: Settings) -> Iterator[Verdict]:
+def _collection(path: str, head: str, before: Settings, after: Settings) -> Iterator[GuardVerdict]:
     """What changes which tests are collected and run."""
-    deselect = Rule.TESTS_DESELECTED
+    deselect = GuardRule.TESTS_DESELECTED
     for option in sorted(_deselecting(after.addopts) - _deselecting(before.addopts)):
         line = _line_of(head, option.split()[0])
         yield _verdict(deselect, path, line, f"the test options now include {option}", "addopts")
@@ -117,9 +119,9 @@ def _collection(path: str, head: str, before: Settings, after: Settings) -> Iter
         yield _verdict(deselect, path, _line_of(head, "norecursedirs"), message, "norecursedirs")
 
 
-def _gates(path: str, head: str, before: Settings, after: Settings) -> Iterator[Verdict]:
+def _gates(path: str, head: str, before: Settings, after: Settings) -> Iterator[GuardVerdict]:
     """What changes whether a failure fails the run."""
-    gate = Rule.GATE_WEAKENED
+    gate = GuardRule.GATE_WEAKENED
     flag = "--cov-fail-under"
     for old, new in (
         (before.fail_under, after.fail_under),
@@ -246,7 +248,7 @@ def _from_toml(text: str) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise Unreadable(str(err)) from None
+        raise UnreadableSettings(str(err)) from None
     tool = data.get("tool", {})
     pytest = tool.get("pytest", {})
     options = pytest.get("ini_options", pytest)
@@ -259,7 +261,7 @@ def _from_ini(name: str, text: str) -> Settings:
     try:
         parser.read_string(text)
     except configparser.Error as err:
-        raise Unreadable(str(err).splitlines()[0]) from None
+        raise UnreadableSettings(str(err).splitlines()[0]) from None
     section = {"setup.cfg": "tool:pytest"}.get(name, "pytest")
     options = dict(parser[section]) if parser.has_section(section) else {}
     report = "report" if name == ".coveragerc" else "coverage:report"
@@ -285,7 +287,7 @@ def _from_package(text: str) -> Settings:
     try:
         data = json.loads(text)
     except ValueError as err:
-        raise Unreadable(str(err)) from None
+        raise UnreadableSettings(str(err)) from None
     scripts = data.get("scripts", {}) if isinstance(data, dict) else {}
     test = scripts.get("test", "") if isinstance(scripts, dict) else ""
     return Settings(addopts=_tokens(str(test)))
@@ -329,18 +331,18 @@ def _float(value: Any, what: str) -> float | None:
     try:
         return None if value is None else float(value)
     except (TypeError, ValueError):
-        raise Unreadable(f"{what} is not a number: {value!r}") from None
+        raise UnreadableSettings(f"{what} is not a number: {value!r}") from None
 
 
-def _ignored_failures(path: str, base: str, head: str) -> Iterator[Verdict]:
+def _ignored_failures(path: str, base: str, head: str) -> Iterator[GuardVerdict]:
     if len(IGNORED_FAILURE.findall(head)) > len(IGNORED_FAILURE.findall(base)):
         match = IGNORED_FAILURE.search(head)
         line = head.count("\n", 0, match.start()) + 1 if match else None
         message = "a command's failure is now ignored (|| true)"
-        yield _verdict(Rule.GATE_WEAKENED, path, line, message, "ignored-failure")
+        yield _verdict(GuardRule.GATE_WEAKENED, path, line, message, "ignored-failure")
 
 
-def _js_config(path: str, base: str, head: str) -> Iterator[Verdict]:
+def _js_config(path: str, base: str, head: str) -> Iterator[GuardVerdict]:
     """A JS test runner's config: new ignore patterns, bail/retry/timeout settings."""
     old = set(base.splitlines())
     for number, line in enumerate(head.splitlines(), 1):
@@ -348,9 +350,9 @@ def _js_config(path: str, base: str, head: str) -> Iterator[Verdict]:
             continue
         message = f"test runner config: {line.strip()}"
         if JS_DESELECTING.search(line):
-            yield _verdict(Rule.TESTS_DESELECTED, path, number, message, "js-config")
+            yield _verdict(GuardRule.TESTS_DESELECTED, path, number, message, "js-config")
         elif JS_GATES.search(line):
-            yield _verdict(Rule.GATE_WEAKENED, path, number, message, "js-config")
+            yield _verdict(GuardRule.GATE_WEAKENED, path, number, message, "js-config")
 
 
 def _line_of(text: str, needle: str) -> int | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kairos_ci.guard.pyshapes import BROAD, dotted, last_name
-from kairos_ci.guard.records import Literal, Rule, Verdict
+from kairos_ci.guard.records import GuardRule, GuardVerdict, Literal
 
 TRIVIAL: frozenset[object] = frozenset({0, 1, -1, "", None})  # bools are never literals here
 TEST_ENVIRONMENT = re.compile(
@@ -53,7 +53,7 @@ class _Scope:
 
 def compare_code(
     path: str, base: ast.Module | None, head: ast.Module, literals: frozenset[Literal]
-) -> Iterator[Verdict]:
+) -> Iterator[GuardVerdict]:
     before = _scopes(base) if base is not None else {}
     for name, scope in _scopes(head).items():
         old = before.get(name, _Scope())
@@ -68,19 +68,24 @@ def compare_code(
                 shown = ", ".join(repr(v) for v in sorted(hits, key=repr)[:2])
                 message = f"new branch special-cases test input {shown} in {name}"
                 new = ast.unparse(node)[:100]
-                yield Verdict(
-                    Rule.SPECIAL_CASING, path, _line(node), message, check="literal-branch", new=new
+                yield GuardVerdict(
+                    GuardRule.SPECIAL_CASING,
+                    path,
+                    _line(node),
+                    message,
+                    check="literal-branch",
+                    new=new,
                 )
         for what in scope.detections - old.detections:
             message = f"{name} now checks {what}: code that knows it is under test"
             line = scope.lines.get(what)
-            yield Verdict(
-                Rule.SPECIAL_CASING, path, line, message, check="test-detection", new=what
+            yield GuardVerdict(
+                GuardRule.SPECIAL_CASING, path, line, message, check="test-detection", new=what
             )
         if name in before and scope.masking > old.masking:  # new code is not a failing path
             message = f"a broad handler in {name} now swallows errors (error masking)"
             line = scope.masking_line
-            yield Verdict(Rule.ERROR_MASKING, path, line, message, check="broad-handler")
+            yield GuardVerdict(GuardRule.ERROR_MASKING, path, line, message, check="broad-handler")
 
 
 def _scopes(tree: ast.Module) -> dict[str, _Scope]:

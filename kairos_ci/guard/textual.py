@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from kairos_ci.guard.records import Rule, Verdict, shown
+from kairos_ci.guard.records import GuardRule, GuardVerdict, shown
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,22 @@ _LINE_COMMENT = re.compile(r"(?<![:\"'])//[^\n]*")
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
-def compare_text(path: str, language: str, base: str, head: str) -> Iterator[Verdict]:
+def compare_text(path: str, language: str, base: str, head: str) -> Iterator[GuardVerdict]:
     idioms = IDIOMS[language]
     before, after = _code(base), _code(head)
     yield from _counts(path, idioms, (base, head), (before, after))
     edited = list(value_edits(before, after))
     for line, old, new in edited[:1]:
         message = "a value in the test changed (an input or an expected value)"
-        rule = Rule.EXPECTED_VALUE_CHANGED
-        yield Verdict(rule, path, line, message, None, "expected-value", old, new)
+        rule = GuardRule.EXPECTED_VALUE_CHANGED
+        yield GuardVerdict(rule, path, line, message, None, "expected-value", old, new)
     changed = _changed_lines(idioms.asserts, before, after)
     same_count = _count(idioms.asserts, after) == _count(idioms.asserts, before)
     if changed and not edited and same_count:
         message = "an assertion line changed"
-        yield Verdict(Rule.ASSERTION_CHANGED, path, changed, message, check="assertion-line")
+        yield GuardVerdict(
+            GuardRule.ASSERTION_CHANGED, path, changed, message, check="assertion-line"
+        )
 
 
 def _count(pattern: re.Pattern[str] | None, text: str) -> int:
@@ -82,7 +84,7 @@ def _count(pattern: re.Pattern[str] | None, text: str) -> int:
 
 def _counts(
     path: str, idioms: Idioms, texts: tuple[str, str], code: tuple[str, str]
-) -> Iterator[Verdict]:
+) -> Iterator[GuardVerdict]:
     """Idioms counted base to head (``texts`` as written, ``code`` without comments)."""
     (base, head), (before, after) = texts, code
 
@@ -92,29 +94,33 @@ def _counts(
     def shrank(pattern: re.Pattern[str] | None) -> bool:
         return _count(pattern, after) < _count(pattern, before)
 
-    def verdict(rule: Rule, check: str, message: str, pattern: re.Pattern[str] | None) -> Verdict:
+    def verdict(
+        rule: GuardRule, check: str, message: str, pattern: re.Pattern[str] | None
+    ) -> GuardVerdict:
         counts = (
             (f"{_count(pattern, before)}", f"{_count(pattern, after)}") if pattern else ("", "")
         )
         line = _first_new_line(pattern, base, head)
-        return Verdict(rule, path, line, message, None, check, *counts)
+        return GuardVerdict(rule, path, line, message, None, check, *counts)
 
     if shrank(idioms.tests):
-        yield verdict(Rule.TEST_REMOVED, "test-count", "fewer test definitions", idioms.tests)
+        yield verdict(GuardRule.TEST_REMOVED, "test-count", "fewer test definitions", idioms.tests)
     if shrank(idioms.asserts):
         message = "fewer assertions than before"
-        yield verdict(Rule.ASSERTION_REMOVED, "assertion-count", message, idioms.asserts)
+        yield verdict(GuardRule.ASSERTION_REMOVED, "assertion-count", message, idioms.asserts)
     if grew(idioms.skips):
         message = "a skipped or disabled test was added"
-        yield verdict(Rule.SKIP_ADDED, "skip", message, idioms.skips)
+        yield verdict(GuardRule.SKIP_ADDED, "skip", message, idioms.skips)
     if grew(idioms.focus):
-        yield verdict(Rule.TESTS_DESELECTED, "focus", ".only/fit focuses the run", idioms.focus)
+        yield verdict(
+            GuardRule.TESTS_DESELECTED, "focus", ".only/fit focuses the run", idioms.focus
+        )
     if shrank(idioms.strong) and grew(idioms.weak):
         message = "exact matchers became truthiness"
-        yield verdict(Rule.ASSERTION_WEAKENED, "strength-order", message, idioms.weak)
+        yield verdict(GuardRule.ASSERTION_WEAKENED, "strength-order", message, idioms.weak)
     if grew(idioms.negated):
         message = "a matcher was negated (.not)"
-        yield verdict(Rule.ASSERTION_WEAKENED, "comparison-inverted", message, idioms.negated)
+        yield verdict(GuardRule.ASSERTION_WEAKENED, "comparison-inverted", message, idioms.negated)
 
 
 _VALUE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`|-?\b\d+(?:\.\d+)?\b")

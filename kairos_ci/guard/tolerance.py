@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from kairos_ci.guard.records import Category, Rule, Verdict
+from kairos_ci.guard.records import Category, GuardRule, GuardVerdict
 
 TOLERANCE_NAME = re.compile(
     r"^(?:\w+_)?(?:TOL|TOLERANCE|EPS|EPSILON|RTOL|ATOL|REL_TOL|ABS_TOL|DELTA|MARGIN"
@@ -23,14 +23,14 @@ DIGITS = re.compile(r"(?:PLACES|DECIMALS?|PRECISION)$", re.IGNORECASE)
 Named = tuple[str, tuple[float, int]]  # (qualified name, (value, line))
 
 
-def loosened_constants(path: str, base: ast.Module, head: ast.Module) -> Iterator[Verdict]:
+def loosened_constants(path: str, base: ast.Module, head: ast.Module) -> Iterator[GuardVerdict]:
     before = dict(_constants(base))
     for name, (value, line) in _constants(head):
         old = before.get(name)
         if old is not None and _looser(name, old[0], value):
             message = f"tolerance {name} loosened from {old[0]:g} to {value:g}"
-            yield Verdict(
-                Rule.TOLERANCE_LOOSENED, path, line, message, None, "tolerance-constant",
+            yield GuardVerdict(
+                GuardRule.TOLERANCE_LOOSENED, path, line, message, None, "tolerance-constant",
                 f"{name} = {old[0]:g}", f"{name} = {value:g}", Category.ORACLE_NEUTRALISED,
             )  # fmt: skip
 

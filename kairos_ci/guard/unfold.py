@@ -129,7 +129,7 @@ class Binding:
 
 
 @dataclass
-class Frame:
+class UnfoldFrame:
     names: dict[str, Binding]
     trail: list[str]  # every statement run, serialized: compared for tests asserting nothing
     line: int | None = None  # the caller's line while a helper is inlined
@@ -166,7 +166,7 @@ class Unfolder:
 
     def test(self, function: Function, case: Case) -> Unfolded:
         params = frozenset(a.arg for a in [*function.args.args, *function.args.kwonlyargs])
-        frame = Frame(self._class_state(), [], params=params)
+        frame = UnfoldFrame(self._class_state(), [], params=params)
         frame.names.update({n: Binding(v) for n, v in case.values.items()})
         frame.names.update(self._fixtures(function, frame.names))
         self._block(frame, function.body)
@@ -175,7 +175,7 @@ class Unfolder:
     # --- setup: class state and fixtures --------------------------------------------
 
     def _class_state(self) -> dict[str, Binding]:
-        frame = Frame({}, [])
+        frame = UnfoldFrame({}, [])
         if self.owner is None:
             return frame.names
         for name in SETUP_METHODS:
@@ -200,7 +200,7 @@ class Unfolder:
         return found
 
     def _fixture_value(self, fixture: Function) -> Binding | None:
-        frame = Frame({}, [])
+        frame = UnfoldFrame({}, [])
         self.depth += 1
         frame.names.update(self._fixtures(fixture, {}))
         self._block(frame, fixture.body)
@@ -211,14 +211,14 @@ class Unfolder:
 
     # --- statements -----------------------------------------------------------------
 
-    def _block(self, frame: Frame, statements: Sequence[ast.stmt]) -> bool:
+    def _block(self, frame: UnfoldFrame, statements: Sequence[ast.stmt]) -> bool:
         """Follow statements in order; False once one returns (or the test is too big)."""
         for statement in statements:
             if len(self.claims) >= MAX_CLAIMS or not self._statement(frame, statement):
                 return False
         return True
 
-    def _statement(self, frame: Frame, node: ast.stmt) -> bool:
+    def _statement(self, frame: UnfoldFrame, node: ast.stmt) -> bool:
         if isinstance(node, ast.Assert):
             self._emit(frame, canonical_assert(self.subst(frame, node.test)), node.test, node)
         elif isinstance(node, ast.Expr):
@@ -236,14 +236,14 @@ class Unfolder:
             self._compound(frame, node)
         return True
 
-    def _define(self, frame: Frame, node: Function | ast.ClassDef) -> None:
+    def _define(self, frame: UnfoldFrame, node: Function | ast.ClassDef) -> None:
         """A function or class defined in the test (a CLI command, a fake): part of the setup
         of every claim that uses it, with the values it closes over substituted in."""
         text = serialize(self._substitute(frame, node, self.depth))
         frame.trail.append(text)
         frame.names[node.name] = Binding(ast.Name(node.name, ast.Load()), [text])
 
-    def _compound(self, frame: Frame, node: ast.stmt) -> None:
+    def _compound(self, frame: UnfoldFrame, node: ast.stmt) -> None:
         if isinstance(node, ast.With | ast.AsyncWith):
             self._with(frame, node)
         elif isinstance(node, ast.For | ast.AsyncFor):
@@ -262,7 +262,7 @@ class Unfolder:
             for case in node.cases:
                 self._block(frame, case.body)
 
-    def _expression(self, frame: Frame, node: ast.Expr) -> bool:
+    def _expression(self, frame: UnfoldFrame, node: ast.Expr) -> bool:
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
         if isinstance(value, ast.Yield | ast.YieldFrom):
             self._return(frame, value.value)  # a fixture's value; teardown follows
@@ -271,7 +271,7 @@ class Unfolder:
             self._call(frame, value, node)
         return True
 
-    def _call(self, frame: Frame, call: ast.Call, node: ast.stmt) -> None:
+    def _call(self, frame: UnfoldFrame, call: ast.Call, node: ast.stmt) -> None:
         helper = self._helper(call)
         if helper is not None:
             before = len(self.claims)
@@ -286,7 +286,7 @@ class Unfolder:
         else:
             self._effect(frame, node)
 
-    def _assign(self, frame: Frame, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+    def _assign(self, frame: UnfoldFrame, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if isinstance(node, ast.AugAssign) or node.value is None:
             self._effect(frame, node)
@@ -302,7 +302,9 @@ class Unfolder:
         for target in targets:
             self._bind(frame, target, substituted, tuple(names_in(value)))
 
-    def _bind(self, frame: Frame, target: ast.expr, value: ast.expr, deps: tuple[str, ...]) -> None:
+    def _bind(
+        self, frame: UnfoldFrame, target: ast.expr, value: ast.expr, deps: tuple[str, ...]
+    ) -> None:
         token = _token(target)
         if token is not None:
             frame.names[token] = Binding(value, [], deps)
@@ -317,16 +319,16 @@ class Unfolder:
         else:
             self._forget(frame, target)
 
-    def _forget(self, frame: Frame, target: ast.AST) -> None:
+    def _forget(self, frame: UnfoldFrame, target: ast.AST) -> None:
         for token in names_in(target):
             frame.names.pop(token, None)
 
-    def _return(self, frame: Frame, value: ast.expr | None) -> None:
+    def _return(self, frame: UnfoldFrame, value: ast.expr | None) -> None:
         if value is not None:
             frame.returned = self.subst(frame, value)
             frame.returned_setup = self._setup(frame, value)
 
-    def _with(self, frame: Frame, node: ast.With | ast.AsyncWith) -> None:
+    def _with(self, frame: UnfoldFrame, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
             context = item.context_expr
             if isinstance(context, ast.Call) and last_name(context) in RAISES_CONTEXTS:
@@ -337,7 +339,9 @@ class Unfolder:
                 self._forget(frame, item.optional_vars)
         self._block(frame, node.body)
 
-    def _raises(self, frame: Frame, context: ast.Call, node: ast.With | ast.AsyncWith) -> None:
+    def _raises(
+        self, frame: UnfoldFrame, context: ast.Call, node: ast.With | ast.AsyncWith
+    ) -> None:
         name = last_name(context)
         kind: ast.expr = context.args[0] if context.args else ast.Name("DeprecationWarning")
         match = next((k.value for k in context.keywords if k.arg == "match"), None)
@@ -350,7 +354,7 @@ class Unfolder:
         if name not in RAISING:
             self._block(frame, node.body)  # a warning does not stop the block: its checks run
 
-    def _for(self, frame: Frame, node: ast.For | ast.AsyncFor) -> None:
+    def _for(self, frame: UnfoldFrame, node: ast.For | ast.AsyncFor) -> None:
         items = literal_items(self.subst(frame, node.iter))
         if items is None or len(items) > MAX_EXPANSION:
             self._forget(frame, node.target)
@@ -362,7 +366,7 @@ class Unfolder:
                 return
         self._block(frame, node.orelse)
 
-    def _if(self, frame: Frame, node: ast.If) -> None:
+    def _if(self, frame: UnfoldFrame, node: ast.If) -> None:
         truth = static_truth(self.subst(frame, node.test))
         if truth is None:
             frame.guards += 1
@@ -388,16 +392,18 @@ class Unfolder:
         return helper if helper is not None and not _single_return(helper) else None
 
     def _inline(
-        self, frame: Frame, helper: Function, call: ast.Call, node: ast.stmt
+        self, frame: UnfoldFrame, helper: Function, call: ast.Call, node: ast.stmt
     ) -> ast.expr | None:
         arguments = self._arguments(frame, helper, call)
-        inner = Frame(arguments, frame.trail, frame.line or node.lineno, frame.guards)
+        inner = UnfoldFrame(arguments, frame.trail, frame.line or node.lineno, frame.guards)
         self.depth += 1
         self._block(inner, helper.body)
         self.depth -= 1
         return inner.returned
 
-    def _arguments(self, frame: Frame, helper: Function, call: ast.Call) -> dict[str, Binding]:
+    def _arguments(
+        self, frame: UnfoldFrame, helper: Function, call: ast.Call
+    ) -> dict[str, Binding]:
         params = [*helper.args.posonlyargs, *helper.args.args]
         if params and params[0].arg in ("self", "cls") and _is_self(call.func):
             params = params[1:]
@@ -419,14 +425,14 @@ class Unfolder:
     # --- claims and setup -----------------------------------------------------------
 
     def _emit(
-        self, frame: Frame, canons: Sequence[Canon], original: ast.AST, node: ast.stmt
+        self, frame: UnfoldFrame, canons: Sequence[Canon], original: ast.AST, node: ast.stmt
     ) -> None:
         setup = self._setup(frame, original)
         line = frame.line or node.lineno
         guarded = frame.guards > 0
         self.claims.extend(make_claim(canon, setup, line, guarded) for canon in canons)
 
-    def _effect(self, frame: Frame, node: ast.stmt) -> None:
+    def _effect(self, frame: UnfoldFrame, node: ast.stmt) -> None:
         if isinstance(node, ast.Expr) and dotted(node.value) in ("print", "breakpoint"):
             return
         text = serialize(self._substitute(frame, node, self.depth))
@@ -439,7 +445,7 @@ class Unfolder:
             if binding is not None:
                 binding.effects.append(text)
 
-    def _setup(self, frame: Frame, original: ast.AST) -> tuple[str, ...]:
+    def _setup(self, frame: UnfoldFrame, original: ast.AST) -> tuple[str, ...]:
         """The statements made on the names ``original`` uses, and on what they came from."""
         seen: set[str] = set()
         found: list[str] = []
@@ -454,12 +460,12 @@ class Unfolder:
             pending.extend(binding.deps)
         return tuple(found)
 
-    def subst(self, frame: Frame, node: ast.expr) -> ast.expr:
+    def subst(self, frame: UnfoldFrame, node: ast.expr) -> ast.expr:
         """``node`` with the values of the names it reads substituted in."""
         result = self._substitute(frame, node, self.depth)
         return result if isinstance(result, ast.expr) else node
 
-    def _substitute(self, frame: Frame, node: ast.AST, depth: int) -> ast.AST:
+    def _substitute(self, frame: UnfoldFrame, node: ast.AST, depth: int) -> ast.AST:
         if isinstance(node, ast.Name) and not isinstance(getattr(node, "ctx", None), ast.Store):
             binding = frame.names.get(node.id)
             if binding is not None:
@@ -475,7 +481,7 @@ class Unfolder:
                 return inlined
         return folded(rebuilt(node, lambda child: self._substitute(frame, child, depth)))
 
-    def _value_helper(self, frame: Frame, call: ast.Call, depth: int) -> ast.AST | None:
+    def _value_helper(self, frame: UnfoldFrame, call: ast.Call, depth: int) -> ast.AST | None:
         """``make_order()`` where ``make_order`` only returns an expression: that expression."""
         if not isinstance(call.func, ast.Name):
             return None
@@ -484,7 +490,7 @@ class Unfolder:
             return None
         returned = _single_return(helper)
         assert returned is not None
-        inner = Frame(self._arguments(frame, helper, call), [])
+        inner = UnfoldFrame(self._arguments(frame, helper, call), [])
         return self._substitute(inner, returned, depth + 1)
 
 

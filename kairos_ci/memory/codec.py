@@ -19,7 +19,7 @@ from kairos_ci.memory.records import (
     Backoff,
     ByModel,
     CoFailureSample,
-    Decision,
+    DecisionRecord,
     Fact,
     Journal,
     Lease,
@@ -27,8 +27,8 @@ from kairos_ci.memory.records import (
     PathStats,
     Posted,
     Rejection,
-    RunOutcome,
     RunRecord,
+    RunResult,
     Spend,
     SpendLedger,
     Task,
@@ -113,7 +113,7 @@ def _points(doc: Doc) -> list[Point]:
 
 
 def _run(doc: Doc) -> RunRecord:
-    return RunRecord(doc["run_id"], doc["event"], doc["sha"], doc["at"], RunOutcome(doc["outcome"]))
+    return RunRecord(doc["run_id"], doc["event"], doc["sha"], doc["at"], RunResult(doc["outcome"]))
 
 
 def _run_doc(run: RunRecord) -> Doc:
@@ -222,7 +222,7 @@ def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
         posted={fp: Posted(**p) for fp, p in doc["posted"].items()},
         work={branch: _work(w) for branch, w in doc["work"].items()},
         rejections={key: Rejection(**r) for key, r in doc["rejections"].items()},
-        decisions=tuple(Decision(**d) for d in doc["decisions"]),
+        decisions=tuple(DecisionRecord(**d) for d in doc["decisions"]),
         spend=SpendLedger(
             **{
                 name: {key: _by_model(by) for key, by in spend[name].items()}
@@ -286,7 +286,7 @@ def decode_journal(doc: Doc, where: str) -> Journal:
         posted={fp: Posted(**p) for fp, p in doc["posted"].items()},
         work=tuple(_work(w) for w in doc["work"]),
         rejections=tuple(Rejection(**r) for r in doc["rejections"]),
-        decisions=tuple(Decision(**d) for d in doc["decisions"]),
+        decisions=tuple(DecisionRecord(**d) for d in doc["decisions"]),
         spend=_by_model(doc["spend"]),
         facts=tuple(Fact(**f) for f in doc["facts"]),
         tasks=tuple(_task(t) for t in doc["tasks"]),

@@ -15,8 +15,8 @@ from kairos_ci.memory.records import (
     ByModel,
     CoFailureSample,
     Journal,
-    Limits,
     Memory,
+    MemoryLimits,
     PathStats,
     Spend,
     SpendLedger,
@@ -33,7 +33,7 @@ T = TypeVar("T")
 _TASK_RANK = {TaskState.QUEUED: 0, TaskState.RUNNING: 1, TaskState.DONE: 2, TaskState.DROPPED: 2}
 
 
-def fold(memory: Memory, journals: Iterable[tuple[str, Journal]], limits: Limits) -> Memory:
+def fold(memory: Memory, journals: Iterable[tuple[str, Journal]], limits: MemoryLimits) -> Memory:
     """Apply journals in name order (their names start with the run's time)."""
     applied = set(memory.applied)
     fresh = sorted((item for item in journals if item[0] not in applied), key=_name)
@@ -73,7 +73,7 @@ class _Draft:
         self.tasks = dict(memory.tasks)
         self.backoffs = dict(memory.backoffs)
 
-    def apply(self, name: str, journal: Journal, limits: Limits) -> None:
+    def apply(self, name: str, journal: Journal, limits: MemoryLimits) -> None:
         self.applied[name] = None
         run = journal.run
         if self.runs.pop(run.run_id, None) is None:
@@ -98,7 +98,7 @@ class _Draft:
         for backoff in journal.backoffs:
             self._newer(self.backoffs, backoff.signature, backoff, _last_attempt)
 
-    def finish(self, limits: Limits) -> Memory:
+    def finish(self, limits: MemoryLimits) -> Memory:
         return Memory(
             run_count=self.run_count,
             runs=tuple(self.runs.values())[-limits.runs :],
@@ -126,7 +126,7 @@ class _Draft:
             self.histories[test_id] = list(old.history) if old else []
         return self.histories[test_id]
 
-    def _count_cofailures(self, sample: CoFailureSample, limits: Limits) -> None:
+    def _count_cofailures(self, sample: CoFailureSample, limits: MemoryLimits) -> None:
         if len(sample.changed) > limits.cofailure_sample_paths:
             return
         if len(sample.failing) > limits.cofailure_sample_tests:
@@ -154,7 +154,7 @@ class _Draft:
         if old is None or order(value) >= order(old):
             table[key] = value
 
-    def _tests(self, limits: Limits) -> dict[str, TestRecord]:
+    def _tests(self, limits: MemoryLimits) -> dict[str, TestRecord]:
         tests = dict(self.memory.tests)
         for test_id in self.histories.keys() | self.verdicts.keys():
             record = tests.get(test_id, TestRecord())
@@ -168,7 +168,7 @@ class _Draft:
             tests[test_id] = record
         return _newest(tests, limits.tests, _last_seen)
 
-    def _cofailure_stats(self, limits: Limits) -> dict[str, PathStats]:
+    def _cofailure_stats(self, limits: MemoryLimits) -> dict[str, PathStats]:
         stats = dict(self.memory.cofailures)
         for path, (changes, failures) in self.cofailures.items():
             top = _newest(failures, limits.cofailure_tests_per_path, lambda count: count)

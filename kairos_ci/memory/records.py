@@ -1,7 +1,7 @@
 """What memory holds: frozen records for the snapshot, one run's journal and leases.
 
 Times are ISO 8601 UTC strings ("2026-11-27T03:00:00Z"), as in ``HistoryEntry``.
-Every collection is bounded by ``Limits`` when journals are folded in.
+Every collection is bounded by ``MemoryLimits`` when journals are folded in.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kairos_ci.verdicts.records import HistoryEntry, Verdict
 SCHEMA_VERSION = 2  # 2 added ``backoffs``; older documents are migrated on load
 
 
-class RunOutcome(enum.StrEnum):
+class RunResult(enum.StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"
     PARTIAL = "partial"  # some work done, some skipped for a reason the user must fix
@@ -43,7 +43,7 @@ class RunRecord:
     event: str
     sha: str
     at: str
-    outcome: RunOutcome
+    outcome: RunResult
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class Rejection:
 
 
 @dataclass(frozen=True)
-class Decision:
+class DecisionRecord:
     run_id: str
     at: str
     action: str
@@ -199,7 +199,7 @@ class Journal:
     posted: Mapping[str, Posted] = field(default_factory=dict)
     work: tuple[Work, ...] = ()
     rejections: tuple[Rejection, ...] = ()
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[DecisionRecord, ...] = ()
     spend: ByModel = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
     tasks: tuple[Task, ...] = ()
@@ -217,7 +217,7 @@ class Memory:
     posted: Mapping[str, Posted] = field(default_factory=dict)
     work: Mapping[str, Work] = field(default_factory=dict)
     rejections: Mapping[str, Rejection] = field(default_factory=dict)
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[DecisionRecord, ...] = ()
     spend: SpendLedger = field(default_factory=SpendLedger)
     facts: Mapping[str, Fact] = field(default_factory=dict)
     tasks: Mapping[str, Task] = field(default_factory=dict)
@@ -227,7 +227,7 @@ class Memory:
 
 
 @dataclass(frozen=True)
-class Limits:
+class MemoryLimits:
     """Bounds on every collection, and when journals are compacted into the snapshot."""
 
     runs: int = 200

@@ -35,7 +35,7 @@ from kairos_ci.memory.plumbing import (
     write_blobs,
     write_tree,
 )
-from kairos_ci.memory.records import Journal, Lease, Limits, Memory
+from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
 from kairos_ci.memory.summary import render
 from kairos_ci.memory.tip import LEASES, SNAPSHOT, SUMMARY, Cache, JournalFile, Tip, read_tip
 
@@ -94,7 +94,7 @@ class MemoryStore:
     remote: str = "origin"
     token: Secret | None = None  # sent as a per-command HTTP header, never stored
     server_url: str = "https://github.com"  # the token is sent to this host only
-    limits: Limits = field(default_factory=Limits)
+    limits: MemoryLimits = field(default_factory=MemoryLimits)
     max_attempts: int = 40
     scratch_dir: Path | None = None  # where private scratch repositories go (default: temp)
 

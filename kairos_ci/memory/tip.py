@@ -17,23 +17,23 @@ from kairos_ci.memory.documents import Checker, parse
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.names import JOURNAL_DIR, JOURNAL_NAME, journal_time
 from kairos_ci.memory.plumbing import CommitInfo, TreeEntry, list_tree, read_blobs
-from kairos_ci.memory.records import Journal, Lease, Limits, Memory
+from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
 
 SNAPSHOT = "snapshot.json"
 LEASES = "leases.json"
 SUMMARY = "MEMORY.md"
 MAX_BYTES = {SNAPSHOT: 64 << 20, LEASES: 1 << 20, JOURNAL_DIR: 8 << 20}
-# A tip written by kairos never has more than Limits.max_journals journals.
+# A tip written by kairos never has more than MemoryLimits.max_journals journals.
 MAX_JOURNALS = 256
 _TRUSTED = f"{IDENTITY_NAME} <{IDENTITY_EMAIL}>"
 
 
 @dataclass(frozen=True)
-class Unreadable:
+class UnreadableMemoryFile:
     reason: str
 
 
-Parsed = Memory | Journal | dict[str, Lease] | Unreadable
+Parsed = Memory | Journal | dict[str, Lease] | UnreadableMemoryFile
 Cache = dict[tuple[str, str], Parsed]
 
 
@@ -60,7 +60,11 @@ class Tip:
 
 
 def read_tip(
-    git: Git, commit: CommitInfo | None, check: Checker, limits: Limits, cache: Cache | None = None
+    git: Git,
+    commit: CommitInfo | None,
+    check: Checker,
+    limits: MemoryLimits,
+    cache: Cache | None = None,
 ) -> Tip:
     """Read ``commit``; ``cache`` ((path, blob) -> parsed) spares re-parsing on a CAS retry."""
     if commit is None:
@@ -83,7 +87,7 @@ def read_tip(
     journals = []
     for entry in wanted:
         parsed = cache[entry.path, entry.blob]
-        if isinstance(parsed, Unreadable):
+        if isinstance(parsed, UnreadableMemoryFile):
             fresh = "started from a fresh snapshot" if entry.path == SNAPSHOT else "left it out"
             notes.append(f"{parsed.reason}: {fresh}")
         elif isinstance(parsed, Memory):
@@ -142,4 +146,4 @@ def _parse(entry: TreeEntry, raw: bytes, check: Checker) -> Parsed:
             return codec.decode_leases(parse(raw, "leases", LEASES, check))
         return codec.decode_journal(parse(raw, "journal", entry.path, check), entry.path)
     except MemoryCorrupt as err:
-        return Unreadable(str(err))
+        return UnreadableMemoryFile(str(err))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kairos_ci.review.markdown import code, fence
-from kairos_ci.review.records import RANK, Coverage, Finding, PullDiff, Scope
+from kairos_ci.review.records import RANK, Coverage, PullDiff, ReviewFinding, ReviewScope
 
 MAX_LISTED = 50  # body list entries; the job summary has them all
 MAX_BODY_CHARS = 60_000  # GitHub takes 65,536; the marker and a margin need the rest
@@ -29,20 +29,24 @@ NOT_COMPLETE = (
 class Composed:
     body: str
     comments: tuple[dict[str, object], ...]  # the bundle's review comments
-    inline: tuple[Finding, ...]
-    listed: tuple[Finding, ...]  # in the body
+    inline: tuple[ReviewFinding, ...]
+    listed: tuple[ReviewFinding, ...]  # in the body
 
 
-def ranked(findings: Sequence[Finding]) -> list[Finding]:
+def ranked(findings: Sequence[ReviewFinding]) -> list[ReviewFinding]:
     return sorted(findings, key=lambda f: (RANK[f.source], f.severity, f.path, f.line or 0))
 
 
 def compose(
-    findings: Sequence[Finding], pull: PullDiff, scope: Scope, coverage: Coverage, limit: int
+    findings: Sequence[ReviewFinding],
+    pull: PullDiff,
+    scope: ReviewScope,
+    coverage: Coverage,
+    limit: int,
 ) -> Composed:
-    inline: list[Finding] = []
-    over: list[Finding] = []
-    unplaced: list[Finding] = []
+    inline: list[ReviewFinding] = []
+    over: list[ReviewFinding] = []
+    unplaced: list[ReviewFinding] = []
     for finding in ranked(findings):
         if not placeable(finding, pull):
             unplaced.append(finding)
@@ -55,7 +59,7 @@ def compose(
     return Composed(body, comments, tuple(inline), (*over, *unplaced))
 
 
-def placeable(finding: Finding, pull: PullDiff) -> bool:
+def placeable(finding: ReviewFinding, pull: PullDiff) -> bool:
     changed = pull.diff.file(finding.path)
     if changed is None or finding.line is None:
         return False
@@ -67,7 +71,7 @@ def placeable(finding: Finding, pull: PullDiff) -> bool:
     return all(n in shown for n in range(first, finding.line + 1))
 
 
-def _comment(finding: Finding) -> dict[str, object]:
+def _comment(finding: ReviewFinding) -> dict[str, object]:
     text = finding.detail
     first, last = finding.start_line, finding.line
     if finding.suggestion is not None:
@@ -89,7 +93,7 @@ def _comment(finding: Finding) -> dict[str, object]:
     return comment
 
 
-def _footnote(finding: Finding) -> str:
+def _footnote(finding: ReviewFinding) -> str:
     return (
         f"_kairos · {code(finding.rule, 80)} · not useful? comment on the pull request "
         f"`/kairos ignore {finding.fingerprint}` (this finding) or "
@@ -99,11 +103,11 @@ def _footnote(finding: Finding) -> str:
 
 def _body(
     pull: PullDiff,
-    scope: Scope,
+    scope: ReviewScope,
     coverage: Coverage,
-    inline: list[Finding],
-    over: list[Finding],
-    unplaced: list[Finding],
+    inline: list[ReviewFinding],
+    over: list[ReviewFinding],
+    unplaced: list[ReviewFinding],
     limit: int,
 ) -> str:
     total = len(inline) + len(over) + len(unplaced)
@@ -129,7 +133,7 @@ def _count(n: int) -> str:
     return "nothing new to say" if n == 0 else f"{n} new finding{'s' if n != 1 else ''}"
 
 
-def _listed(findings: list[Finding], details: bool = False) -> list[str]:
+def _listed(findings: list[ReviewFinding], details: bool = False) -> list[str]:
     rows = []
     for f in findings[:MAX_LISTED]:
         where = f"{code(f.path)} line {f.line}" if f.line else code(f.path)

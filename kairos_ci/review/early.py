@@ -15,7 +15,7 @@ from kairos_ci.forge.markers import fingerprint
 from kairos_ci.memory.records import Memory, TestRecord
 from kairos_ci.review.lines import first_added
 from kairos_ci.review.markdown import code
-from kairos_ci.review.records import Finding, Scope, Source
+from kairos_ci.review.records import ReviewFinding, ReviewScope, Source
 from kairos_ci.verdicts.cofailure import from_counts, warnings_for
 from kairos_ci.verdicts.records import CoFailure, Outcome, Verdict
 
@@ -23,13 +23,13 @@ MAX_TESTS_NAMED = 5
 _FAILED = frozenset({Outcome.FAILED, Outcome.ERRORED, Outcome.FLAKY})
 
 
-def cofailure_findings(memory: Memory, scope: Scope) -> Iterator[Finding]:
+def cofailure_findings(memory: Memory, scope: ReviewScope) -> Iterator[ReviewFinding]:
     known = warnings_for(scope.files, from_counts(memory.cofailures))
     for path, group in groupby(sorted(known, key=lambda c: c.path), key=lambda c: c.path):
         yield _cofailure(path, list(group), scope)
 
 
-def _cofailure(path: str, found: list[CoFailure], scope: Scope) -> Finding:
+def _cofailure(path: str, found: list[CoFailure], scope: ReviewScope) -> ReviewFinding:
     found.sort(key=lambda c: (-c.confidence, c.test_id))
     stats = [
         f"{code(c.test_id)} (failed in {c.support} of {_runs(c)} runs that changed it)"
@@ -42,7 +42,7 @@ def _cofailure(path: str, found: list[CoFailure], scope: Scope) -> Finding:
         + f"{more}. Run them before merging."
     )
     tests = sorted(c.test_id for c in found)
-    return Finding(
+    return ReviewFinding(
         source=Source.COFAILURE,
         rule="kairos/co-failure",
         path=path,
@@ -58,7 +58,9 @@ def _runs(c: CoFailure) -> int:
     return max(c.support, round(c.support / c.confidence)) if c.confidence else c.support
 
 
-def flaky_findings(memory: Memory, scope: Scope, tracked: Iterable[str]) -> Iterator[Finding]:
+def flaky_findings(
+    memory: Memory, scope: ReviewScope, tracked: Iterable[str]
+) -> Iterator[ReviewFinding]:
     index = TrackedFiles([*tracked, *scope.files])
     by_file: dict[str, list[tuple[str, TestRecord]]] = {}
     for test_id, record in memory.tests.items():
@@ -72,7 +74,7 @@ def flaky_findings(memory: Memory, scope: Scope, tracked: Iterable[str]) -> Iter
         yield _flaky(path, sorted(tests), scope)
 
 
-def _flaky(path: str, tests: list[tuple[str, TestRecord]], scope: Scope) -> Finding:
+def _flaky(path: str, tests: list[tuple[str, TestRecord]], scope: ReviewScope) -> ReviewFinding:
     named = [f"{code(t)} ({_failures(r)})" for t, r in tests[:MAX_TESTS_NAMED]]
     detail = (
         f"**Flaky tests here**: memory judges these tests in {code(path)} flaky: "
@@ -80,7 +82,7 @@ def _flaky(path: str, tests: list[tuple[str, TestRecord]], scope: Scope) -> Find
         + ". A failure in them on this pull request may not be its fault; a change to them "
         "deserves a careful look."
     )
-    return Finding(
+    return ReviewFinding(
         source=Source.FLAKY,
         rule="kairos/flaky-test",
         path=path,

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.guard.check import check_patch
-from kairos_ci.guard.records import Verdict
+from kairos_ci.guard.records import GuardVerdict
 from kairos_ci.guard.revisions import patch_versions, repo_context
 from kairos_ci.review.markdown import code, inert
-from kairos_ci.review.records import Finding, Scope, Source
+from kairos_ci.review.records import ReviewFinding, ReviewScope, Source
 
 
-def guard_findings(repo: Path, merge_base: str, head: str, scope: Scope) -> Iterator[Finding]:
+def guard_findings(
+    repo: Path, merge_base: str, head: str, scope: ReviewScope
+) -> Iterator[ReviewFinding]:
     files = patch_versions(repo, merge_base, head)
     report = check_patch(files, repo_context(repo, head))
     for verdict in report.flagged:
@@ -27,14 +29,14 @@ def guard_findings(repo: Path, merge_base: str, head: str, scope: Scope) -> Iter
             yield _finding(verdict)
 
 
-def _finding(verdict: Verdict) -> Finding:
+def _finding(verdict: GuardVerdict) -> ReviewFinding:
     rule = f"guard/{verdict.rule}"
     test = f" in {code(verdict.test)}" if verdict.test else ""
     detail = (
         f"**Test integrity** ({verdict.rule}){test}: {inert(verdict.message, 300)}. "
         "If the test was wrong, say why in the pull request; otherwise keep what it checked."
     )
-    return Finding(
+    return ReviewFinding(
         source=Source.GUARD,
         rule=rule,
         path=verdict.path,

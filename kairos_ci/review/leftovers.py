@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.guard.classify import is_test_file
 from kairos_ci.review.lines import Added
-from kairos_ci.review.records import Finding, Source, Suggestion
+from kairos_ci.review.records import ReviewFinding, Source, SuggestedEdit
 
 RULE = "kairos/debug-leftover"
 MAX_PRINTS_PER_FILE = 3
@@ -38,7 +38,7 @@ def find_leftovers(
     lines: Iterable[Added],
     texts: Mapping[str, str | None],
     base_texts: Mapping[str, str | None],
-) -> Iterator[Finding]:
+) -> Iterator[ReviewFinding]:
     """``base_texts`` are keyed by head path (None: the file is new)."""
     by_file: dict[str, list[Added]] = {}
     for added in lines:
@@ -52,7 +52,7 @@ def find_leftovers(
                     yield _finding(added, "a debugger statement or console call", deletable=True)
 
 
-def _python(path: str, rows: list[Added], head: str, base: str | None) -> Iterator[Finding]:
+def _python(path: str, rows: list[Added], head: str, base: str | None) -> Iterator[ReviewFinding]:
     for added in rows:
         if _PY_DEBUG.match(added.text):
             yield _finding(added, "a debugger breakpoint", _deletable(head, added.line))
@@ -89,10 +89,10 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _finding(added: Added, what: str, deletable: bool) -> Finding:
+def _finding(added: Added, what: str, deletable: bool) -> ReviewFinding:
     statement = " ".join(added.text.split())
     detail = f"**Debug leftover**: {what}. Remove it before merging."
-    return Finding(
+    return ReviewFinding(
         source=Source.DEBUG,
         rule=RULE,
         path=added.path,
@@ -100,5 +100,5 @@ def _finding(added: Added, what: str, deletable: bool) -> Finding:
         title=f"debug leftover ({what})",
         detail=detail,
         fingerprint=fingerprint(RULE, added.path, statement, prefix="debug"),
-        suggestion=Suggestion(added.line, added.line, "") if deletable else None,
+        suggestion=SuggestedEdit(added.line, added.line, "") if deletable else None,
     )

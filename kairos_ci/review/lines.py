@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kairos_ci.review.records import Limits, NotReviewed, PullDiff, Scope
+from kairos_ci.review.records import NotReviewed, PullDiff, ReviewLimits, ReviewScope
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Readable:
     not_reviewed: tuple[NotReviewed, ...]
 
 
-def readable(pull: PullDiff, scope: Scope, limits: Limits) -> Readable:
+def readable(pull: PullDiff, scope: ReviewScope, limits: ReviewLimits) -> Readable:
     """Files with added lines in scope, in path order, while they fit ``limits``."""
     files: list[str] = []
     skipped: list[NotReviewed] = []
@@ -44,7 +44,7 @@ def readable(pull: PullDiff, scope: Scope, limits: Limits) -> Readable:
     return Readable(tuple(files), tuple(skipped))
 
 
-def added_lines(pull: PullDiff, scope: Scope, files: tuple[str, ...]) -> Iterator[Added]:
+def added_lines(pull: PullDiff, scope: ReviewScope, files: tuple[str, ...]) -> Iterator[Added]:
     for path in files:
         rows = (pull.texts.get(path) or "").split("\n")
         for number in sorted(scope.lines.get(path, ())):
@@ -52,6 +52,6 @@ def added_lines(pull: PullDiff, scope: Scope, files: tuple[str, ...]) -> Iterato
                 yield Added(path, number, rows[number - 1])
 
 
-def first_added(scope: Scope, path: str) -> int | None:
+def first_added(scope: ReviewScope, path: str) -> int | None:
     lines = scope.lines.get(path)
     return min(lines) if lines else None

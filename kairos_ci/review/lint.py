@@ -18,7 +18,7 @@ from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import FilterMode, Hunk, Placement
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.markdown import code, inert
-from kairos_ci.review.records import Finding, PullDiff, Scope, Source, Suggestion
+from kairos_ci.review.records import PullDiff, ReviewFinding, ReviewScope, Source, SuggestedEdit
 from kairos_ci.signals import records as signals
 from kairos_ci.tasks.evidence import run_linter
 from kairos_ci.workspace.commands import CommandRunner
@@ -30,14 +30,18 @@ _SEVERITY = {signals.Severity.ERROR: 0, signals.Severity.WARNING: 1, signals.Sev
 
 @dataclass(frozen=True)
 class Linted:
-    findings: tuple[Finding, ...]
+    findings: tuple[ReviewFinding, ...]
     notes: tuple[str, ...]  # how each linter ran, for the coverage footer
 
 
 def lint(
-    repo: Path, linters: Sequence[LinterConfig], pull: PullDiff, scope: Scope, runner: CommandRunner
+    repo: Path,
+    linters: Sequence[LinterConfig],
+    pull: PullDiff,
+    scope: ReviewScope,
+    runner: CommandRunner,
 ) -> Linted:
-    findings: list[Finding] = []
+    findings: list[ReviewFinding] = []
     notes: list[str] = []
     with scratch_checkout(repo, pull.head) as scratch:
         for linter in linters:
@@ -51,13 +55,13 @@ def lint(
     return Linted(tuple(findings), tuple(notes))
 
 
-def _in_scope(path: str | None, line: int | None, scope: Scope) -> bool:
+def _in_scope(path: str | None, line: int | None, scope: ReviewScope) -> bool:
     return path is not None and line is not None and line in scope.lines.get(path, ())
 
 
 def _fixes(
     scratch: Scratch, linter: LinterConfig, runner: CommandRunner
-) -> dict[str, list[Suggestion]]:
+) -> dict[str, list[SuggestedEdit]]:
     """What the fix command changes on the head, as replacements of head lines."""
     assert linter.fix is not None
     scratch.git.run("reset", "--quiet", "--hard", scratch.base_sha)
@@ -66,7 +70,7 @@ def _fixes(
     if ran.exit_code is None:
         return {}
     raw = scratch.git.run("diff", "-U0", "--no-color", "--no-ext-diff", "HEAD").stdout
-    fixes: dict[str, list[Suggestion]] = {}
+    fixes: dict[str, list[SuggestedEdit]] = {}
     for changed in parse_diff(raw.decode("utf-8", "replace")).files:
         path = scratch.path / changed.path
         rows = path.read_text("utf-8", "replace").split("\n") if path.is_file() else []
@@ -74,19 +78,19 @@ def _fixes(
     return fixes
 
 
-def _replacement(hunk: Hunk, rows: list[str]) -> Suggestion | None:
+def _replacement(hunk: Hunk, rows: list[str]) -> SuggestedEdit | None:
     if hunk.old_count == 0:
         return None  # a pure insertion has no head line to hang a suggestion on
     start = hunk.old_start
     new = "\n".join(rows[hunk.new_start - 1 : hunk.new_start - 1 + hunk.new_count])
     if len(new) > MAX_SUGGESTION_CHARS:
         return None  # a rewrite that big is not a one-click suggestion
-    return Suggestion(start, start + hunk.old_count - 1, new)
+    return SuggestedEdit(start, start + hunk.old_count - 1, new)
 
 
 def _findings(
-    linter: str, placed: Sequence[Placement], fixes: dict[str, list[Suggestion]], pull: PullDiff
-) -> Iterator[Finding]:
+    linter: str, placed: Sequence[Placement], fixes: dict[str, list[SuggestedEdit]], pull: PullDiff
+) -> Iterator[ReviewFinding]:
     used: set[tuple[str, int]] = set()  # one fix, one suggestion: two would conflict
     for placement in placed:
         item, path, line = placement.subject, placement.path, placement.line
@@ -102,8 +106,8 @@ def _findings(
 
 
 def _fix_for(
-    fixes: list[Suggestion], start: int, end: int, added: frozenset[int]
-) -> Suggestion | None:
+    fixes: list[SuggestedEdit], start: int, end: int, added: frozenset[int]
+) -> SuggestedEdit | None:
     """The one fix that overlaps the finding and lies wholly on added lines."""
     found = [f for f in fixes if f.start <= end and start <= f.end]
     if len(found) != 1:
@@ -113,11 +117,11 @@ def _fix_for(
 
 
 def _finding(
-    linter: str, item: signals.Finding, path: str, line: int, fix: Suggestion | None
-) -> Finding:
+    linter: str, item: signals.Finding, path: str, line: int, fix: SuggestedEdit | None
+) -> ReviewFinding:
     rule = f"{linter}/{item.rule or 'error'}"
     detail = f"**{inert(linter, 40)}** {code(item.rule or 'error', 60)}: {inert(item.message, 500)}"
-    return Finding(
+    return ReviewFinding(
         source=Source.LINT,
         rule=rule,
         path=path,

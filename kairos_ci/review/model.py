@@ -24,7 +24,7 @@ from kairos_ci.errors import ModelError
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.markdown import inert
 from kairos_ci.review.packing import Packed
-from kairos_ci.review.records import Finding, PullView, Source
+from kairos_ci.review.records import PullView, ReviewFinding, Source
 
 MAX_COMMENTS = 10
 MAX_TOKENS = 4096
@@ -62,7 +62,7 @@ DONE = ToolSpec(
 
 @dataclass(frozen=True)
 class ModelReview:
-    findings: tuple[Finding, ...]
+    findings: tuple[ReviewFinding, ...]
     charges: tuple[Charge, ...]
     note: str  # what the model read, or why it read nothing: for the coverage footer
     signals: tuple[str, ...] = ()  # hidden content stripped from the PR's text
@@ -141,9 +141,9 @@ def _opening(
     return "\n\n".join(parts), tuple(dict.fromkeys(signals))
 
 
-def _comments(reply: LlmReply, packed: Packed, redactor: Redactor) -> tuple[Finding, ...]:
+def _comments(reply: LlmReply, packed: Packed, redactor: Redactor) -> tuple[ReviewFinding, ...]:
     allowed = {e.path: e.lines for e in packed.excerpts}
-    found: dict[tuple[str, int], Finding] = {}
+    found: dict[tuple[str, int], ReviewFinding] = {}
     for call in reply.tool_calls:
         if call.name != COMMENT.name or len(found) >= MAX_COMMENTS:
             continue
@@ -158,11 +158,11 @@ def _comments(reply: LlmReply, packed: Packed, redactor: Redactor) -> tuple[Find
     return tuple(found.values())
 
 
-def _finding(path: str, line: int, severity: str, body: str, redactor: Redactor) -> Finding:
+def _finding(path: str, line: int, severity: str, body: str, redactor: Redactor) -> ReviewFinding:
     text = redactor.text(normalise(body, Profile.TEXT).text)
     shown = inert(text, MAX_COMMENT_CHARS)
     first = inert(text.split(". ")[0], 120)
-    return Finding(
+    return ReviewFinding(
         source=Source.MODEL,
         rule="model/review",
         path=path,

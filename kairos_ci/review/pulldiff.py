@@ -14,7 +14,7 @@ from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import ChangeKind, Diff
 from kairos_ci.errors import GitError
 from kairos_ci.git import Git
-from kairos_ci.review.records import PullDiff, Scope
+from kairos_ci.review.records import PullDiff, ReviewScope
 
 MAX_FILE_BYTES = 1024 * 1024
 _DIFF = ("diff", "-M", "--no-color", "--no-ext-diff", "--no-textconv")
@@ -92,21 +92,23 @@ def _compared(path: str) -> bool:
     return path.endswith(".py") or path.startswith(".github/workflows/")
 
 
-def scope(repo: Path, pull: PullDiff, since: str | None) -> Scope:
+def scope(repo: Path, pull: PullDiff, since: str | None) -> ReviewScope:
     """Everything in the PR, or only what changed after ``since`` (the last reviewed head)."""
     everything = frozenset(_touched(pull.diff))
-    whole = Scope(everything, {p: pull.added(p) for p in everything if pull.added(p)})
+    whole = ReviewScope(everything, {p: pull.added(p) for p in everything if pull.added(p)})
     if since is None:
         return whole
     if since == pull.head:
-        return Scope(frozenset(), {}, since, f"nothing new: {since[:12]} was reviewed already")
+        return ReviewScope(
+            frozenset(), {}, since, f"nothing new: {since[:12]} was reviewed already"
+        )
     git = Git(repo)
     if not have(git, since) or not _ancestor(git, since, pull.head):
         note = (
             f"the branch was rewritten since {since[:12]}: the whole pull request is reviewed "
             "again, and nothing said before is repeated"
         )
-        return Scope(whole.files, whole.lines, None, note)
+        return ReviewScope(whole.files, whole.lines, None, note)
     raw = diff_text(repo, since, pull.head)
     later = parse_diff(raw)
     files = frozenset(_touched(later)) & everything
@@ -117,7 +119,7 @@ def scope(repo: Path, pull: PullDiff, since: str | None) -> Scope:
         if fresh:
             lines[path] = fresh
     note = f"the changes since {since[:12]}, the head it reviewed last"
-    return Scope(files, lines, since, note, patches(raw, later))
+    return ReviewScope(files, lines, since, note, patches(raw, later))
 
 
 def blobs(git: Git, rev: str, paths: Iterable[str]) -> dict[str, str | None]:

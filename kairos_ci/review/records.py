@@ -26,7 +26,7 @@ RANK = {source: index for index, source in enumerate(Source)}
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class SuggestedEdit:
     """Replace head lines ``start..end`` with ``text`` (empty text deletes them)."""
 
     start: int
@@ -35,7 +35,7 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Finding:
+class ReviewFinding:
     """One thing the review says. ``line`` is on the head side; None: not tied to a line."""
 
     source: Source
@@ -46,7 +46,7 @@ class Finding:
     detail: str  # the comment's text, safe markdown
     fingerprint: str  # stable when lines move: tool, rule, path and what was found
     start_line: int | None = None  # a comment over start_line..line
-    suggestion: Suggestion | None = None
+    suggestion: SuggestedEdit | None = None
     severity: int = 1  # 0 error, 1 warning, 2 note: ranks within a source
 
     @property
@@ -72,7 +72,7 @@ class PullView:
 
 
 @dataclass(frozen=True)
-class Scope:
+class ReviewScope:
     """What this run reviews: the whole pull request, or what changed since ``since``."""
 
     files: frozenset[str]  # paths to look at (a deleted file by its old path)
@@ -117,7 +117,7 @@ class Coverage:
 
 
 @dataclass(frozen=True)
-class Limits:
+class ReviewLimits:
     """How much one review reads; what is over a limit is listed as not reviewed."""
 
     max_files: int = 1000  # files the deterministic checks read

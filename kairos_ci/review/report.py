@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kairos_ci.bundle.records import Outcome
+from kairos_ci.bundle.records import WriteOutcome
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.review.records import PullView
 from kairos_ci.review.task import ReviewResult
@@ -15,7 +15,7 @@ MAX_LINES = 500  # the summary file is capped at 1 MiB anyway
 def run_report(
     pull: PullView,
     result: ReviewResult | None,
-    posted: Outcome | None,
+    posted: WriteOutcome | None,
     skipped: Sequence[Skip] = (),
     problems: Sequence[str] = (),
     notes: Sequence[str] = (),
@@ -39,7 +39,7 @@ def run_report(
     return RunReport("kairos-ci review", tuple(facts), tuple(done), tuple(skips), tuple(problems))
 
 
-def _reviewed(result: ReviewResult, posted: Outcome | None) -> list[str]:
+def _reviewed(result: ReviewResult, posted: WriteOutcome | None) -> list[str]:
     scope = result.scope
     lines = [f"reviewed {scope.note or 'the whole pull request'}" if scope else "reviewed"]
     if posted is not None:

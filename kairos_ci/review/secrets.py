@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from kairos_ci.agent.redact import TOKEN_SHAPES
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.lines import Added
-from kairos_ci.review.records import Finding, Source
+from kairos_ci.review.records import ReviewFinding, Source
 
 RULE = "kairos/likely-secret"
 _SHAPES = re.compile("|".join(f"(?:{shape})" for shape in TOKEN_SHAPES))
@@ -41,7 +41,7 @@ _LOCK_FILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock"
 MIN_ENTROPY = 3.5  # bits per character; random tokens score 4 and more, words about 3
 
 
-def find_secrets(lines: Iterable[Added]) -> Iterator[Finding]:
+def find_secrets(lines: Iterable[Added]) -> Iterator[ReviewFinding]:
     for added in lines:
         found = _shape(added) or _assignment(added)
         if found is not None:
@@ -80,7 +80,7 @@ def _name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "", name)[:60]
 
 
-def _finding(added: Added, kind: str, value: str) -> Finding:
+def _finding(added: Added, kind: str, value: str) -> ReviewFinding:
     # The value's digest keeps two secrets in one file apart; the value itself never
     # leaves this function.
     digest = hashlib.sha256(value.encode()).hexdigest()
@@ -89,7 +89,7 @@ def _finding(added: Added, kind: str, value: str) -> Finding:
         "pushed, it stays in the git history for everyone who can read the repository. "
         "Read it from a secret store or an environment variable instead."
     )
-    return Finding(
+    return ReviewFinding(
         source=Source.SECRET,
         rule=RULE,
         path=added.path,

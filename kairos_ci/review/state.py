@@ -13,15 +13,15 @@ from collections.abc import Iterable, Sequence
 from kairos_ci.agent.records import Charge
 from kairos_ci.agent.spend import to_journal
 from kairos_ci.memory.records import (
-    Decision,
+    DecisionRecord,
     Fact,
     Journal,
     Memory,
     Posted,
-    RunOutcome,
     RunRecord,
+    RunResult,
 )
-from kairos_ci.review.records import Finding
+from kairos_ci.review.records import ReviewFinding
 from kairos_ci.tasks.records import RunInfo
 
 
@@ -38,17 +38,19 @@ def last_head(memory: Memory, number: int) -> str | None:
     return fact.value if fact is not None else None
 
 
-def ignored(finding: Finding, memory: Memory) -> bool:
+def ignored(finding: ReviewFinding, memory: Memory) -> bool:
     keys = {k.casefold() for k in memory.rejections}
     names = (finding.fingerprint, finding.rule, finding.code)
     return any(name.casefold() in keys for name in names)
 
 
-def fresh(findings: Iterable[Finding], memory: Memory, number: int) -> tuple[list[Finding], int]:
+def fresh(
+    findings: Iterable[ReviewFinding], memory: Memory, number: int
+) -> tuple[list[ReviewFinding], int]:
     """Findings never posted on this PR and never ignored, each once; and how many were
     left out because they were said before or ignored."""
     seen: set[str] = set()
-    kept: list[Finding] = []
+    kept: list[ReviewFinding] = []
     dropped = 0
     for finding in findings:
         if finding.fingerprint in seen:
@@ -81,13 +83,13 @@ def journal(
             run.event,
             head,
             run.at,
-            RunOutcome.FAILURE if failed else RunOutcome.SUCCESS,
+            RunResult.FAILURE if failed else RunResult.SUCCESS,
         ),
         posted={
             posted_key(number, fp): Posted("review", f"pr#{number}", url, run.at)
             for fp in ([] if failed else said)
         },
-        decisions=(Decision(run.run_id, run.at, "review", f"pr#{number}", why[:4000]),),
+        decisions=(DecisionRecord(run.run_id, run.at, "review", f"pr#{number}", why[:4000]),),
         spend=to_journal(charges),
         facts=facts,
     )

@@ -33,12 +33,12 @@ from kairos_ci.review.model import ModelInput, ModelReview, model_review
 from kairos_ci.review.packing import pack
 from kairos_ci.review.records import (
     Coverage,
-    Finding,
-    Limits,
     NotReviewed,
     PullDiff,
     PullView,
-    Scope,
+    ReviewFinding,
+    ReviewLimits,
+    ReviewScope,
     Source,
 )
 from kairos_ci.review.secrets import find_secrets
@@ -68,7 +68,7 @@ class ReviewJob:
     budget: BudgetView
     trigger: Trigger = Trigger.PULL_REQUEST
     full: bool = False  # review the whole PR, not only what changed since the last review
-    limits: Limits = field(default_factory=Limits)
+    limits: ReviewLimits = field(default_factory=ReviewLimits)
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ class ReviewResult:
     level: Level
     why: str
     skip: str | None = None  # no review at all, and why
-    scope: Scope | None = None
-    said: tuple[Finding, ...] = ()  # new findings this review says
+    scope: ReviewScope | None = None
+    said: tuple[ReviewFinding, ...] = ()  # new findings this review says
     composed: composing.Composed | None = None  # None: nothing to post
     coverage: Coverage | None = None
     charges: tuple[Charge, ...] = ()
@@ -162,7 +162,9 @@ def _decide(job: ReviewJob, pull: PullDiff) -> tuple[Level, str, str | None]:
     return decision.level, decision.why(), None
 
 
-def _deterministic(job: ReviewJob, pull: PullDiff, scope: Scope, files: Readable) -> list[Finding]:
+def _deterministic(
+    job: ReviewJob, pull: PullDiff, scope: ReviewScope, files: Readable
+) -> list[ReviewFinding]:
     lines = list(added_lines(pull, scope, files.files))
     found = [*find_secrets(lines), *find_leftovers(lines, pull.texts, pull.base_texts)]
     for path in files.files:
@@ -176,7 +178,9 @@ def _deterministic(job: ReviewJob, pull: PullDiff, scope: Scope, files: Readable
     return found
 
 
-def _linters(job: ReviewJob, pull: PullDiff, scope: Scope) -> tuple[str, Sequence[Finding]]:
+def _linters(
+    job: ReviewJob, pull: PullDiff, scope: ReviewScope
+) -> tuple[str, Sequence[ReviewFinding]]:
     if not job.config.linters:
         return "none configured", ()
     if job.pull.from_fork:
@@ -191,7 +195,7 @@ def _linters(job: ReviewJob, pull: PullDiff, scope: Scope) -> tuple[str, Sequenc
 
 
 def _model(
-    job: ReviewJob, pull: PullDiff, scope: Scope, found: Sequence[Finding]
+    job: ReviewJob, pull: PullDiff, scope: ReviewScope, found: Sequence[ReviewFinding]
 ) -> tuple[ModelReview, tuple[NotReviewed, ...]]:
     """The model's review of what fits its budget, and what did not fit (or was not sent)."""
     if job.llm is None:
@@ -209,7 +213,7 @@ def _model(
     return model_review(job.llm, job.config, given, job.budget, job.redactor), packed.left_out
 
 
-def _one_per_line(findings: Sequence[Finding]) -> list[Finding]:
+def _one_per_line(findings: Sequence[ReviewFinding]) -> list[ReviewFinding]:
     """When a linter's debugging rule and the debug check flag the same line, say it once:
     the linter's finding, unless only the debug check offers a fix."""
     debug = {(f.path, f.line): f for f in findings if f.source is Source.DEBUG}

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.markdown import code
-from kairos_ci.review.records import Finding, Source
+from kairos_ci.review.records import ReviewFinding, Source
 
 _WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
 _RUN = re.compile(r"^\s*(?:-\s+)?(?P<key>run)\s*:")
@@ -45,14 +45,14 @@ def is_workflow(path: str) -> bool:
 
 def find_workflow_risks(
     path: str, head: str, base: str | None, added: frozenset[int]
-) -> Iterator[Finding]:
+) -> Iterator[ReviewFinding]:
     rows = head.split("\n")
     yield from _injections(path, rows, added)
     yield from _pwn_request(path, rows, added)
     yield from _new_writes(path, rows, base or "", added)
 
 
-def _injections(path: str, rows: list[str], added: frozenset[int]) -> Iterator[Finding]:
+def _injections(path: str, rows: list[str], added: frozenset[int]) -> Iterator[ReviewFinding]:
     for number in sorted(_script_lines(rows) & added):
         fields = [
             m.group(0)
@@ -89,7 +89,7 @@ def _script_lines(rows: list[str]) -> set[int]:
     return found
 
 
-def _pwn_request(path: str, rows: list[str], added: frozenset[int]) -> Iterator[Finding]:
+def _pwn_request(path: str, rows: list[str], added: frozenset[int]) -> Iterator[ReviewFinding]:
     triggers = [n for n, row in enumerate(rows, 1) if _TARGET.match(_uncommented(row))]
     checkouts = [n for n, row in enumerate(rows, 1) if _HEAD_REF.match(_uncommented(row))]
     if not triggers or not checkouts:
@@ -107,7 +107,9 @@ def _pwn_request(path: str, rows: list[str], added: frozenset[int]) -> Iterator[
                    "pull_request_target with a checkout of the head", detail, "pwn")  # fmt: skip
 
 
-def _new_writes(path: str, rows: list[str], base: str, added: frozenset[int]) -> Iterator[Finding]:
+def _new_writes(
+    path: str, rows: list[str], base: str, added: frozenset[int]
+) -> Iterator[ReviewFinding]:
     before = Counter(_grant(row) for row in base.split("\n"))
     seen: Counter[str] = Counter()
     for number, row in enumerate(rows, 1):
@@ -139,9 +141,9 @@ def _indent(row: str) -> int:
     return len(row) - len(row.lstrip(" "))
 
 
-def _finding(path: str, line: int, code: str, title: str, detail: str, what: str) -> Finding:
+def _finding(path: str, line: int, code: str, title: str, detail: str, what: str) -> ReviewFinding:
     rule = f"kairos/{code}"
-    return Finding(
+    return ReviewFinding(
         source=Source.WORKFLOW,
         rule=rule,
         path=path,

@@ -13,11 +13,11 @@ from pathlib import Path
 from kairos_ci.errors import InputTooLarge
 from kairos_ci.signals import xmlstream
 from kairos_ci.signals.findings import finding, severity_word
-from kairos_ci.signals.records import Limits, Record
+from kairos_ci.signals.records import Record, ReportLimits
 
 
 class CheckstyleHandler:
-    def __init__(self, display: str, root: str | None, limits: Limits, tool: str) -> None:
+    def __init__(self, display: str, root: str | None, limits: ReportLimits, tool: str) -> None:
         self._file = display
         self._root = root
         self._limits = limits
@@ -71,7 +71,7 @@ class CheckstyleHandler:
 
 
 def read(
-    path: Path, display: str, root: str | None, limits: Limits, tool: str = "checkstyle"
+    path: Path, display: str, root: str | None, limits: ReportLimits, tool: str = "checkstyle"
 ) -> Iterator[Record]:
     """Findings from a checkstyle XML file; raises ``InputError`` if it is not one."""
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from kairos_ci.errors import InputError, InputTooLarge
 from kairos_ci.signals import source
-from kairos_ci.signals.records import Limits
+from kairos_ci.signals.records import ReportLimits
 
 
-def load(path: Path, limits: Limits) -> Any:
+def load(path: Path, limits: ReportLimits) -> Any:
     """The parsed document; a JSON Lines file (ruff ``json-lines``) becomes a list."""
     text = source.decode(source.read_all(path, limits))
     if not text.strip():

@@ -22,7 +22,7 @@ from kairos_ci.signals import xmlstream
 from kairos_ci.signals.junit_build import CaseBuilder, RawCase
 from kairos_ci.signals.junit_cases import RESULT_TAGS, RawResult
 from kairos_ci.signals.numbers import whole
-from kairos_ci.signals.records import Limits, Record, SuiteTotals, TestResult
+from kairos_ci.signals.records import Record, ReportLimits, SuiteTotals, TestResult
 
 ROOTS = frozenset({"testsuites", "testsuite", "testcase"})
 _BATCH = 128  # raw testcases held before they are turned into records
@@ -46,7 +46,7 @@ class JUnitHandler:
         "_max_tests", "_muted", "_out", "_results", "_seen", "_suites", "listen",
     )  # fmt: skip
 
-    def __init__(self, display: str, root: str | None, limits: Limits) -> None:
+    def __init__(self, display: str, root: str | None, limits: ReportLimits) -> None:
         self._file = display
         self._limits = limits
         self._builder = CaseBuilder(display, root, limits)
@@ -179,7 +179,7 @@ def _totals(file: str, suite: _Suite) -> SuiteTotals | None:
     )
 
 
-def read(path: Path, display: str, root: str | None, limits: Limits) -> Iterator[Record]:
+def read(path: Path, display: str, root: str | None, limits: ReportLimits) -> Iterator[Record]:
     """Records from a JUnit XML file, as it is read; raises ``InputError`` if it is not one."""
 
     def pick(tag: str) -> xmlstream.Handler | None:

@@ -18,7 +18,7 @@ from kairos_ci.signals.junit_cases import (
 )
 from kairos_ci.signals.numbers import clip, seconds
 from kairos_ci.signals.paths import normalize
-from kairos_ci.signals.records import Attempt, Limits, Outcome, Record, TestResult
+from kairos_ci.signals.records import Attempt, Outcome, Record, ReportLimits, TestResult
 
 # A passing testcase is just its attributes; one with result children carries them too.
 RawCase = dict[str, str] | tuple[dict[str, str], list[RawResult]]
@@ -32,7 +32,7 @@ class CaseBuilder:
 
     __slots__ = ("_file", "_limits", "_ordinal", "_passes", "_paths", "_root")
 
-    def __init__(self, file: str, root: str | None, limits: Limits) -> None:
+    def __init__(self, file: str, root: str | None, limits: ReportLimits) -> None:
         self._file = file
         self._root = root
         self._limits = limits

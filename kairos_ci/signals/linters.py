@@ -18,7 +18,7 @@ from kairos_ci.errors import InputError, InputTooLarge
 from kairos_ci.signals.findings import finding, severity_word
 from kairos_ci.signals.jsondoc import arr, obj, text
 from kairos_ci.signals.numbers import whole
-from kairos_ci.signals.records import Finding, Limits, Severity
+from kairos_ci.signals.records import Finding, ReportLimits, Severity
 
 _PYLINT = {
     "fatal": Severity.ERROR,
@@ -48,7 +48,7 @@ def kind_of(doc: Any) -> str | None:
     return None
 
 
-def _capped(findings: Iterable[Finding], limits: Limits) -> Iterator[Finding]:
+def _capped(findings: Iterable[Finding], limits: ReportLimits) -> Iterator[Finding]:
     for count, item in enumerate(findings, start=1):
         if count > limits.max_findings:
             raise InputTooLarge(f"stopped after {limits.max_findings:,} findings (the cap)")
@@ -61,7 +61,7 @@ def _list(doc: Any, what: str) -> list[Any]:
     return doc
 
 
-def ruff(doc: Any, display: str, root: str | None, limits: Limits) -> Iterator[Finding]:
+def ruff(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Finding]:
     def each() -> Iterator[Finding]:
         for raw in _list(doc, "ruff JSON"):
             item = obj(raw)
@@ -83,7 +83,7 @@ def ruff(doc: Any, display: str, root: str | None, limits: Limits) -> Iterator[F
     return _capped(each(), limits)
 
 
-def eslint(doc: Any, display: str, root: str | None, limits: Limits) -> Iterator[Finding]:
+def eslint(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Finding]:
     if isinstance(doc, dict):  # the json-with-metadata formatter wraps the same array
         doc = doc.get("results")
 
@@ -115,7 +115,7 @@ def _eslint_severity(item: dict[str, Any]) -> Severity:
     return Severity.WARNING if item.get("severity") == 1 else Severity.NOTE
 
 
-def pylint(doc: Any, display: str, root: str | None, limits: Limits) -> Iterator[Finding]:
+def pylint(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Finding]:
     items = arr(obj(doc).get("messages")) if isinstance(doc, dict) else _list(doc, "pylint JSON")
 
     def each() -> Iterator[Finding]:

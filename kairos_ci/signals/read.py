@@ -13,7 +13,7 @@ from typing import Any
 
 from kairos_ci.errors import InputError
 from kairos_ci.signals import checkstyle, jsondoc, junit, linters, sarif, source, xmlstream
-from kairos_ci.signals.records import ErrorRecord, Limits, Record, ReportFormat
+from kairos_ci.signals.records import ErrorRecord, Record, ReportFormat, ReportLimits
 
 _XML_FORMATS = (ReportFormat.JUNIT, ReportFormat.CHECKSTYLE)
 _FOREIGN_XML = {
@@ -36,7 +36,7 @@ def parse_report(
     *,
     display: str | None = None,
     root: Path | str | None = None,
-    limits: Limits | None = None,
+    limits: ReportLimits | None = None,
 ) -> Iterator[Record]:
     """Records from one report; problems become an ``ErrorRecord``, never an exception.
 
@@ -48,7 +48,7 @@ def parse_report(
     try:
         # Batches inside, records outside: one generator hop per record, not four.
         for batch in _records(
-            Path(path), ReportFormat(fmt), shown, _root(root), limits or Limits()
+            Path(path), ReportFormat(fmt), shown, _root(root), limits or ReportLimits()
         ):
             yield from batch
     except InputError as err:
@@ -60,7 +60,7 @@ def parse_reports(
     fmt: ReportFormat | str = ReportFormat.AUTO,
     *,
     root: Path | str | None = None,
-    limits: Limits | None = None,
+    limits: ReportLimits | None = None,
 ) -> Iterator[Record]:
     for path in paths:
         yield from parse_report(path, fmt, root=root, limits=limits)
@@ -78,7 +78,7 @@ def _root(root: Path | str | None) -> str | None:
 
 
 def _records(
-    path: Path, fmt: ReportFormat, display: str, root: str | None, limits: Limits
+    path: Path, fmt: ReportFormat, display: str, root: str | None, limits: ReportLimits
 ) -> Iterator[Sequence[Record]]:
     kind = _sniff(path, limits)
     if fmt in _XML_FORMATS or (fmt is ReportFormat.AUTO and kind == "xml"):
@@ -92,7 +92,7 @@ def _records(
         yield (record,)
 
 
-def _sniff(path: Path, limits: Limits) -> str | None:
+def _sniff(path: Path, limits: ReportLimits) -> str | None:
     """``xml`` or ``json`` from the first non-blank character (after any BOM)."""
     head = b""
     for chunk in source.chunks(path, limits):
@@ -109,7 +109,7 @@ def _sniff(path: Path, limits: Limits) -> str | None:
 
 
 def _xml(
-    path: Path, fmt: ReportFormat, display: str, root: str | None, limits: Limits
+    path: Path, fmt: ReportFormat, display: str, root: str | None, limits: ReportLimits
 ) -> Iterator[list[Record]]:
     def pick(tag: str) -> xmlstream.Handler | None:
         if tag in junit.ROOTS and fmt in (ReportFormat.AUTO, ReportFormat.JUNIT):
@@ -129,7 +129,7 @@ def _foreign_xml(tag: str, fmt: ReportFormat) -> str:
 
 
 def _json(
-    doc: Any, fmt: ReportFormat, display: str, root: str | None, limits: Limits
+    doc: Any, fmt: ReportFormat, display: str, root: str | None, limits: ReportLimits
 ) -> Iterator[Record]:
     kind = fmt.value
     if fmt is ReportFormat.AUTO:

@@ -140,7 +140,7 @@ MiB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
+class ReportLimits:
     """Caps that keep a hostile or runaway report from exhausting memory or time."""
 
     max_bytes: int = 100 * MiB  # checked before reading, and again while streaming

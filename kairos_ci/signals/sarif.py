@@ -15,7 +15,7 @@ from typing import Any
 from kairos_ci.errors import InputError, InputTooLarge
 from kairos_ci.signals.findings import finding, severity_word
 from kairos_ci.signals.jsondoc import arr, obj, text
-from kairos_ci.signals.records import Limits, Notice, Record, Severity
+from kairos_ci.signals.records import Notice, Record, ReportLimits, Severity
 from kairos_ci.signals.sarif_where import Location, locate
 
 _SKIPPED_KINDS = frozenset({"pass", "notApplicable"})
@@ -25,7 +25,7 @@ def is_sarif(doc: Any) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("runs"), list)
 
 
-def read(doc: Any, display: str, root: str | None, limits: Limits) -> Iterator[Record]:
+def read(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Record]:
     if not is_sarif(doc):
         raise InputError("not a SARIF log: no 'runs' array at the top level")
     version = doc.get("version")
@@ -49,7 +49,9 @@ def _version_notice(version: object) -> str:
     return f"SARIF version {version!r} is not 2.1.0: read as 2.1.0"
 
 
-def _run(run: dict[str, Any], display: str, root: str | None, limits: Limits) -> Iterator[Record]:
+def _run(
+    run: dict[str, Any], display: str, root: str | None, limits: ReportLimits
+) -> Iterator[Record]:
     tool = obj(run.get("tool"))
     driver = obj(tool.get("driver"))
     name = text(driver.get("name")) or text(tool.get("name")) or "sarif"
@@ -105,7 +107,7 @@ def _finding(
     tool: str,
     display: str,
     root: str | None,
-    limits: Limits,
+    limits: ReportLimits,
 ) -> Record:
     return finding(
         file=display,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kairos_ci.errors import InputError, InputTooLarge
-from kairos_ci.signals.records import Limits
+from kairos_ci.signals.records import ReportLimits
 
 CHUNK = 1 << 16
 
@@ -21,7 +21,7 @@ _BOMS = (
 )
 
 
-def check_size(path: Path, limits: Limits) -> int:
+def check_size(path: Path, limits: ReportLimits) -> int:
     """The file's size; refuses directories and files over the cap before reading a byte."""
     try:
         info = path.stat()
@@ -39,7 +39,7 @@ def check_size(path: Path, limits: Limits) -> int:
     return info.st_size
 
 
-def chunks(path: Path, limits: Limits) -> Iterator[bytes]:
+def chunks(path: Path, limits: ReportLimits) -> Iterator[bytes]:
     """The file's bytes in chunks; stops with an error once the cap is passed.
 
     The size is checked again while reading: a pipe or a growing file has no honest size.
@@ -57,7 +57,7 @@ def chunks(path: Path, limits: Limits) -> Iterator[bytes]:
         raise InputError(f"cannot read: {err.strerror or err}") from None
 
 
-def read_all(path: Path, limits: Limits) -> bytes:
+def read_all(path: Path, limits: ReportLimits) -> bytes:
     return b"".join(chunks(path, limits))
 
 

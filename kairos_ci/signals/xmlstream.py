@@ -20,7 +20,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from kairos_ci.errors import InputError, InputTooLarge
 from kairos_ci.signals import source
-from kairos_ci.signals.records import Limits, Record
+from kairos_ci.signals.records import Record, ReportLimits
 
 Listen = Callable[[bool], None]
 
@@ -100,7 +100,7 @@ def _hardened(pick: HandlerFactory, chosen: list[Handler]) -> tuple[DefusedXMLPa
     return parser, expat
 
 
-def stream(path: Path, pick: HandlerFactory, limits: Limits) -> Iterator[list[Record]]:
+def stream(path: Path, pick: HandlerFactory, limits: ReportLimits) -> Iterator[list[Record]]:
     """Records from an XML report in batches (one per chunk read), as the file is read.
 
     Raises ``InputError`` (with the line where it applies) for anything that is not a

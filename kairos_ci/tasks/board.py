@@ -9,9 +9,9 @@ from kairos_ci.bundle.records import ApplyResult, Kind, patch_hash
 from kairos_ci.config.records import Config
 from kairos_ci.dashboard.records import (
     Action,
+    BoxDecision,
     BudgetLine,
     Dashboard,
-    Decision,
     MemoryHealth,
     PullLine,
     RunLine,
@@ -73,10 +73,10 @@ def opened_work(
     return work
 
 
-def _decision(suggestion: Suggestion) -> Decision:
+def _decision(suggestion: Suggestion) -> BoxDecision:
     change = suggestion.change
     text = f"{change.title} on `{change.branch}`"
-    return Decision(Action.APPROVE, suggestion.key, text, suggestion.why)
+    return BoxDecision(Action.APPROVE, suggestion.key, text, suggestion.why)
 
 
 def _pulls(work: Iterable[Work], planned: Iterable[tuple[str, str]]) -> tuple[PullLine, ...]:

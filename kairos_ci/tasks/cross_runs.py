@@ -18,8 +18,8 @@ from pathlib import Path
 from kairos_ci.agent.records import FixAttempt
 from kairos_ci.config.records import Config
 from kairos_ci.guard.classify import is_protected_test_path
-from kairos_ci.guard.crossrun import CrossRuns, Outcome, cross_run_verdicts
-from kairos_ci.guard.records import Verdict
+from kairos_ci.guard.crossrun import CrossOutcome, CrossRuns, cross_run_verdicts
+from kairos_ci.guard.records import GuardVerdict
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks.evidence import Evidence, run_tests
 from kairos_ci.tasks.records import Check
@@ -27,11 +27,11 @@ from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
 
 _OUTCOMES = {
-    "passed": Outcome.PASSED,
-    "flaky": Outcome.PASSED,
-    "failed": Outcome.FAILED,
-    "errored": Outcome.FAILED,
-    "skipped": Outcome.SKIPPED,
+    "passed": CrossOutcome.PASSED,
+    "flaky": CrossOutcome.PASSED,
+    "failed": CrossOutcome.FAILED,
+    "errored": CrossOutcome.FAILED,
+    "skipped": CrossOutcome.SKIPPED,
 }
 
 
@@ -49,7 +49,7 @@ class Sides:
 
 @dataclass(frozen=True)
 class Crossed:
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[GuardVerdict, ...]
     check: Check | None  # None when no test file changed: nothing to cross
 
 
@@ -82,11 +82,13 @@ def cross(sides: Sides, patched: Scratch, tests: tuple[str, ...]) -> Crossed:
     return Crossed(verdicts, _check(verdicts, base_on_head, head_on_base))
 
 
-def outcomes(tests: Iterable[TestResult]) -> dict[str, Outcome]:
-    return {t.id: _OUTCOMES.get(t.outcome, Outcome.FAILED) for t in tests}
+def outcomes(tests: Iterable[TestResult]) -> dict[str, CrossOutcome]:
+    return {t.id: _OUTCOMES.get(t.outcome, CrossOutcome.FAILED) for t in tests}
 
 
-def _base_tests_on(patched: Scratch, tests: tuple[str, ...], sides: Sides) -> dict[str, Outcome]:
+def _base_tests_on(
+    patched: Scratch, tests: tuple[str, ...], sides: Sides
+) -> dict[str, CrossOutcome]:
     git = patched.git
     existing = [p for p in tests if _in_base(patched, p)]
     if not existing:
@@ -100,7 +102,7 @@ def _base_tests_on(patched: Scratch, tests: tuple[str, ...], sides: Sides) -> di
 
 def _head_tests_on(
     unfixed: Scratch, versions: Mapping[str, bytes], sides: Sides
-) -> dict[str, Outcome]:
+) -> dict[str, CrossOutcome]:
     for path, content in versions.items():
         target = unfixed.path / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,9 +120,9 @@ def _in_base(scratch: Scratch, path: str) -> bool:
 
 
 def _check(
-    verdicts: tuple[Verdict, ...],
-    base_on_head: Mapping[str, Outcome],
-    head_on_base: Mapping[str, Outcome],
+    verdicts: tuple[GuardVerdict, ...],
+    base_on_head: Mapping[str, CrossOutcome],
+    head_on_base: Mapping[str, CrossOutcome],
 ) -> Check:
     detail = (
         f"base tests on the fix: {_tally(base_on_head)}; "
@@ -133,8 +135,8 @@ def _check(
     return Check("cross-runs", not flagged, detail, blocking=False)
 
 
-def _tally(found: Mapping[str, Outcome]) -> str:
+def _tally(found: Mapping[str, CrossOutcome]) -> str:
     if not found:
         return "nothing ran"
-    counts = {o: sum(1 for v in found.values() if v is o) for o in Outcome}
+    counts = {o: sum(1 for v in found.values() if v is o) for o in CrossOutcome}
     return ", ".join(f"{n} {o}" for o, n in counts.items() if n)

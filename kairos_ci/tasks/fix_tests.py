@@ -30,7 +30,7 @@ from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView, to_journal
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
-from kairos_ci.guard.records import Verdict
+from kairos_ci.guard.records import GuardVerdict
 from kairos_ci.memory.records import Backoff, Spend, Task
 from kairos_ci.policy.records import BudgetState
 from kairos_ci.signals.records import TestResult
@@ -217,7 +217,7 @@ def _change(
     )
 
 
-def _with_crossed(attempt: FixAttempt, crossed: tuple[Verdict, ...]) -> FixAttempt:
+def _with_crossed(attempt: FixAttempt, crossed: tuple[GuardVerdict, ...]) -> FixAttempt:
     """The attempt as the cross-runs judged its test changes: their verdicts join the
     guard's, in the Test changes section and in what policy caps."""
     if not crossed:

@@ -17,7 +17,7 @@ from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import to_journal, total_usd
 from kairos_ci.agent.untrusted import Profile, cap, normalise
 from kairos_ci.guard.classify import is_protected_test_path
-from kairos_ci.guard.records import Verdict
+from kairos_ci.guard.records import GuardVerdict
 from kairos_ci.signals.records import TestResult
 from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.records import Check, ProposedChange
@@ -158,7 +158,7 @@ def test_changes(attempt: FixAttempt, redactor: Redactor) -> list[str]:
     ]
 
 
-def _change_row(verdict: Verdict, accepted: frozenset[str], redactor: Redactor) -> str:
+def _change_row(verdict: GuardVerdict, accepted: frozenset[str], redactor: Redactor) -> str:
     where = f"{verdict.path}:{verdict.line}" if verdict.line else verdict.path
     if verdict.identity in accepted:
         state = "accepted"

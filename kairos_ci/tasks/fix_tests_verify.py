@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kairos_ci.agent.records import FixAttempt
 from kairos_ci.config.records import Config
-from kairos_ci.guard.records import GuardReport, Verdict
+from kairos_ci.guard.records import GuardReport, GuardVerdict
 from kairos_ci.policy.records import Violation
 from kairos_ci.tasks.cross_runs import Sides, changed_tests, cross
 from kairos_ci.tasks.evidence import Evidence, gather
@@ -37,7 +37,7 @@ MAX_LISTED = 5
 class Verified:
     checks: tuple[Check, ...]
     after: Evidence | None  # None when the patch did not even apply
-    crossed: tuple[Verdict, ...] = ()  # what the cross-runs found about changed tests
+    crossed: tuple[GuardVerdict, ...] = ()  # what the cross-runs found about changed tests
 
 
 def verify(

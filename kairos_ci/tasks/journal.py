@@ -9,12 +9,12 @@ from kairos_ci import __version__
 from kairos_ci.bundle.records import ApplyResult, Status
 from kairos_ci.memory.records import (
     Backoff,
-    Decision,
+    DecisionRecord,
     Journal,
     Memory,
     Posted,
-    RunOutcome,
     RunRecord,
+    RunResult,
     VerdictRecord,
     Work,
 )
@@ -45,9 +45,9 @@ def run_record(
     run: RunInfo, sha: str, evidence: Evidence, applied: ApplyResult | None = None
 ) -> RunRecord:
     failed = applied is not None and bool(applied.failed)
-    outcome = RunOutcome.FAILURE if failed else RunOutcome.SUCCESS
+    outcome = RunResult.FAILURE if failed else RunResult.SUCCESS
     if not failed and evidence.errors:
-        outcome = RunOutcome.PARTIAL
+        outcome = RunResult.PARTIAL
     return RunRecord(run.run_id, run.event, sha, run.at, outcome)
 
 
@@ -88,7 +88,8 @@ def build(
         work=tuple(changed_work.values()),
         rejections=known.new_rejections,
         decisions=tuple(
-            Decision(run.run_id, run.at, "gate", target, why) for target, why in gated.decisions
+            DecisionRecord(run.run_id, run.at, "gate", target, why)
+            for target, why in gated.decisions
         )
         + model_decisions(run, fixed),
         spend=fixed.spend if fixed else {},
@@ -116,12 +117,12 @@ def flaky_now(
     return {t: VerdictRecord(Verdict.FLAKY, (run_id,)) for t in reran if t in results}
 
 
-def model_decisions(run: RunInfo, fixed: FixOutcome | None) -> tuple[Decision, ...]:
+def model_decisions(run: RunInfo, fixed: FixOutcome | None) -> tuple[DecisionRecord, ...]:
     """What triage and the agent decided (reasons are already redacted and one line)."""
     if fixed is None:
         return ()
     return tuple(
-        Decision(run.run_id, run.at, action, _line(target, 1000) or "-", _line(why, 4000))
+        DecisionRecord(run.run_id, run.at, action, _line(target, 1000) or "-", _line(why, 4000))
         for action, target, why in fixed.decisions
     )
 

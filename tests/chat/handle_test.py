@@ -6,7 +6,7 @@ from kairos_ci.chat.handle import Thread, answer, status
 from kairos_ci.chat.parse import first_command
 from kairos_ci.config.records import Level
 from kairos_ci.forge.records import Issue
-from kairos_ci.memory.records import Fact, Memory, Posted, RunOutcome, RunRecord, Task, TaskState
+from kairos_ci.memory.records import Fact, Memory, Posted, RunRecord, RunResult, Task, TaskState
 
 AT = "2026-11-27T12:00:00Z"
 
@@ -74,7 +74,7 @@ def test_approve_picks_the_only_waiting_box_on_the_dashboards_own_thread() -> No
 def test_status_says_what_memory_knows_here() -> None:
     queued = Task("fix_tests:pr#7", "fix_tests", "pr#7", TaskState.QUEUED, "asked", AT)
     memory = Memory(
-        runs=(RunRecord("r1", "schedule", "0" * 40, AT, RunOutcome.SUCCESS),),
+        runs=(RunRecord("r1", "schedule", "0" * 40, AT, RunResult.SUCCESS),),
         facts={"review.head.pr#7": Fact("review.head.pr#7", "a" * 40, "review", "r1", AT)},
         posted={
             "pr#7:lint-1": Posted("review", "pr#7", "https://x/pull/7", AT),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kairos_ci.chat.records import Status
+from kairos_ci.chat.records import CommandStatus
 from kairos_ci.chat.task import ChatJob, Chatted, chat
 from kairos_ci.config.load import parse_config
 from kairos_ci.config.records import Config
@@ -70,7 +70,7 @@ def test_an_outsider_is_refused_quietly(github: tuple[World, GitHubSandbox, int]
     assert isinstance(event, IssueCommentCreated)
     before = writes(sandbox)
     done = run_chat(sandbox, world, event)
-    assert done.outcome.status is Status.REFUSED
+    assert done.outcome.status is CommandStatus.REFUSED
     assert "mallory has none permission" in done.outcome.why
     assert writes(sandbox) == before and done.journal is None  # no reaction, no reply, no memory
 
@@ -84,7 +84,7 @@ def test_a_read_or_triage_collaborator_is_refused_whatever_the_association(
     said = say(sandbox, world, login, number, "/kairos fix", association=association)
     before = writes(sandbox)
     done = run_chat(sandbox, world, said.event)
-    assert done.outcome.status is Status.REFUSED
+    assert done.outcome.status is CommandStatus.REFUSED
     assert f"{login} has" in done.outcome.why and "write, maintain or admin" in done.outcome.why
     assert writes(sandbox) == before and state(sandbox)["reactions"] == []
 
@@ -97,12 +97,12 @@ def test_a_bot_is_refused_unless_listed_and_then_gets_at_most_suggest(
     reads = len(sandbox.state()["requests"])
     done = run_chat(sandbox, world, said.event)
     assert (
-        done.outcome.status is Status.REFUSED
+        done.outcome.status is CommandStatus.REFUSED
         and "not listed in chat.allowed_bots" in done.outcome.why
     )
     assert len(sandbox.state()["requests"]) == reads  # refused before asking the API
     listed = run_chat(sandbox, world, said.event, WITH_BOT)
-    assert listed.outcome.status is Status.DONE
+    assert listed.outcome.status is CommandStatus.DONE
     assert listed.journal is not None
     (task,) = listed.journal.tasks
     assert task.kind == "fix_tests" and "at most suggest" in task.why
@@ -117,7 +117,7 @@ def test_an_edited_comment_is_ignored(github: tuple[World, GitHubSandbox, int]) 
     said = say(sandbox, world, "maria", number, "/kairos help", action="edited")
     before = writes(sandbox)
     done = run_chat(sandbox, world, said.event)
-    assert done.outcome.status is Status.IGNORED and "edited" in done.outcome.why
+    assert done.outcome.status is CommandStatus.IGNORED and "edited" in done.outcome.why
     assert writes(sandbox) == before
 
 
@@ -145,7 +145,7 @@ def test_a_command_that_is_not_plainly_written_is_ignored(
     said = say(sandbox, world, "maria", number, body)
     before = writes(sandbox)
     done = run_chat(sandbox, world, said.event)
-    assert done.outcome.status is Status.IGNORED, done.outcome
+    assert done.outcome.status is CommandStatus.IGNORED, done.outcome
     assert writes(sandbox) == before
 
 
@@ -154,7 +154,7 @@ def test_kairos_never_answers_itself(github: tuple[World, GitHubSandbox, int]) -
     body = "Progress: maria asked\n/kairos fix\n\n<!-- kairos:fp=chat.1 kind=comment v=1 -->"
     said = say(sandbox, world, "kairos-ci[bot]", number, body)
     done = run_chat(sandbox, world, said.event, WITH_BOT)
-    assert done.outcome.status is Status.IGNORED and "kairos's own" in done.outcome.why
+    assert done.outcome.status is CommandStatus.IGNORED and "kairos's own" in done.outcome.why
 
 
 def test_a_maintainer_gets_one_reaction_and_one_reply(
@@ -164,7 +164,7 @@ def test_a_maintainer_gets_one_reaction_and_one_reply(
     said = say(sandbox, world, "maria", number, "Thanks!\n\n/kairos help\n")
     for _ in range(2):  # a redelivered event changes nothing
         done = run_chat(sandbox, world, said.event)
-        assert done.outcome.status is Status.DONE
+        assert done.outcome.status is CommandStatus.DONE
     (reaction,) = state(sandbox)["reactions"]
     assert (reaction["content"], reaction["comment_id"]) == ("eyes", said.comment_id)
     (reply,) = kairos_replies(sandbox)
@@ -239,13 +239,16 @@ def test_a_reply_never_promises_what_memory_did_not_keep(
         recorder=lambda journal: "memory branch is protected",
     )  # fmt: skip
     done = chat(job)
-    assert done.outcome.status is Status.FAILED and "memory branch is protected" in done.outcome.why
+    assert (
+        done.outcome.status is CommandStatus.FAILED
+        and "memory branch is protected" in done.outcome.why
+    )
     (reply,) = kairos_replies(sandbox)
     assert "could not record this" in reply and "will not post" not in reply
     ok = ChatJob(
         said.event, DEFAULTS, Memory(), forge_for(sandbox, world), RUN, "0" * 40,
         recorder=lambda journal: kept.append(journal),  # type: ignore[func-returns-value]
     )  # fmt: skip
-    assert chat(ok).outcome.status is Status.DONE and len(kept) == 1
+    assert chat(ok).outcome.status is CommandStatus.DONE and len(kept) == 1
     (reply,) = kairos_replies(sandbox)  # the same reply, edited now that it holds
     assert "will not post `ruff/F401` again" in reply

@@ -13,9 +13,9 @@ from kairos_ci.guard.records import (
     CollectedRuns,
     FileVersions,
     GuardReport,
+    GuardRule,
+    GuardVerdict,
     RepoContext,
-    Rule,
-    Verdict,
 )
 
 TEST = "tests/test_calc.py"
@@ -45,7 +45,7 @@ def test_an_assertion_loosened_inside_a_reformat() -> None:
     report = patch((TEST, "def test_a():\n    assert parse('1MB') == 1048576\n", reformatted))
     [verdict] = report.flagged
     assert (verdict.rule, verdict.kind, verdict.check) == (
-        Rule.ASSERTION_WEAKENED, Category.ASSERTION_REWRITE, "type-check",
+        GuardRule.ASSERTION_WEAKENED, Category.ASSERTION_REWRITE, "type-check",
     )  # fmt: skip
     assert verdict.old == "assert parse('1MB') == 1048576"
     assert verdict.new == "assert isinstance(parse('1MB'), int)"
@@ -103,7 +103,10 @@ def test_a_test_moved_to_another_file_is_explained() -> None:
     )  # fmt: skip
     assert report.ok
     [note] = report.verdicts
-    assert note.rule is Rule.TEST_REFACTORED and "moved to tests/test_g.py::test_b" in note.message
+    assert (
+        note.rule is GuardRule.TEST_REFACTORED
+        and "moved to tests/test_g.py::test_b" in note.message
+    )
 
 
 def test_a_removed_test_is_flagged_unless_an_unchanged_test_makes_its_claims() -> None:
@@ -171,8 +174,11 @@ def test_tolerance_constants_loosened_anywhere() -> None:
     report = patch(("tests/numeric.py", "REL_TOL = 1e-9\n", "REL_TOL = 1e-2\n"))
     [verdict] = report.flagged
     assert (verdict.rule, verdict.kind, verdict.old, verdict.new) == (
-        Rule.TOLERANCE_LOOSENED, Category.ORACLE_NEUTRALISED, "REL_TOL = 1e-09", "REL_TOL = 0.01",
-    )  # fmt: skip
+        GuardRule.TOLERANCE_LOOSENED,
+        Category.ORACLE_NEUTRALISED,
+        "REL_TOL = 1e-09",
+        "REL_TOL = 0.01",
+    )
 
 
 def test_golden_files_read_by_tests_anywhere_in_the_repository() -> None:
@@ -196,7 +202,7 @@ def test_collected_ids_lost_outside_the_patch_are_deselected() -> None:
     )
     [verdict] = report.flagged
     assert (verdict.rule, verdict.path, verdict.check) == (
-        Rule.TESTS_DESELECTED, "tests/test_b.py", "collected-ids",
+        GuardRule.TESTS_DESELECTED, "tests/test_b.py", "collected-ids",
     )  # fmt: skip
 
 
@@ -214,5 +220,5 @@ def test_check_keeps_its_old_signature() -> None:
     files = [
         FileVersions(TEST, "def test_a():\n    assert f() == 1\n", "def test_a():\n    pass\n")
     ]
-    assert [v.rule for v in check(files, {1}).flagged] == [Rule.ASSERTION_REMOVED]
-    assert isinstance(check(files).verdicts[0], Verdict)
+    assert [v.rule for v in check(files, {1}).flagged] == [GuardRule.ASSERTION_REMOVED]
+    assert isinstance(check(files).verdicts[0], GuardVerdict)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from kairos_ci.guard.accounting import parse_collect_only
-from kairos_ci.guard.crossrun import CrossRuns, Outcome, cross_run_verdicts
+from kairos_ci.guard.crossrun import CrossOutcome, CrossRuns, cross_run_verdicts
 
-PASSED, FAILED, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED
+PASSED, FAILED, SKIPPED = CrossOutcome.PASSED, CrossOutcome.FAILED, CrossOutcome.SKIPPED
 ID = "tests/test_calc.py::test_add"
 
 
-def judged(**runs: dict[str, Outcome]) -> list[tuple[str, str | None, str]]:
+def judged(**runs: dict[str, CrossOutcome]) -> list[tuple[str, str | None, str]]:
     found = cross_run_verdicts(CrossRuns(**runs))
     return [(v.rule, v.test, v.check) for v in found]
 

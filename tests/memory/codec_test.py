@@ -11,11 +11,11 @@ from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import (
     Backoff,
     CoFailureSample,
-    Decision,
+    DecisionRecord,
     Fact,
     Lease,
-    Limits,
     Memory,
+    MemoryLimits,
     Posted,
     Rejection,
     Spend,
@@ -39,7 +39,7 @@ def rich_journal(run_id: str = "r1", seconds: int = 1):  # type: ignore[no-untyp
         posted={"fp-1": Posted("review", "pr#4", "https://github.com/o/r/pull/4", at(seconds))},
         work=(Work("kairos/fix-lint", 4, WorkState.OPEN, "abc123", "fix_lint", at(seconds)),),
         rejections=(Rejection("fp-0", "maria", at(seconds), "not wanted"),),
-        decisions=(Decision(run_id, at(seconds), "review", "pr#4", "new PR from a member"),),
+        decisions=(DecisionRecord(run_id, at(seconds), "review", "pr#4", "new PR from a member"),),
         spend={"claude-opus": Spend(0.42, 1200, 300)},
         facts=(Fact("test_framework", "pytest", "pyproject.toml", run_id, at(seconds)),),
         tasks=(Task("task-1", "fix_lint", "ruff", TaskState.QUEUED, "3 new findings", at(1)),),
@@ -60,7 +60,9 @@ def test_journal_round_trips_and_validates() -> None:
 
 def test_snapshot_round_trips_and_validates() -> None:
     memory = fold(
-        Memory(), [(jname(1), rich_journal("r1", 1)), (jname(2), rich_journal("r2", 2))], Limits()
+        Memory(),
+        [(jname(1), rich_journal("r1", 1)), (jname(2), rich_journal("r2", 2))],
+        MemoryLimits(),
     )
     doc = codec.snapshot_doc(memory)
     validate(doc, "snapshot", checker())
@@ -88,8 +90,12 @@ def test_durations_are_kept_to_the_millisecond_and_none_stays_none() -> None:
 
 
 def test_the_same_memory_always_gives_the_same_bytes() -> None:
-    one = fold(Memory(), [("a", rich_journal("r1", 1)), ("b", rich_journal("r2", 2))], Limits())
-    two = fold(Memory(), [("b", rich_journal("r2", 2)), ("a", rich_journal("r1", 1))], Limits())
+    one = fold(
+        Memory(), [("a", rich_journal("r1", 1)), ("b", rich_journal("r2", 2))], MemoryLimits()
+    )
+    two = fold(
+        Memory(), [("b", rich_journal("r2", 2)), ("a", rich_journal("r1", 1))], MemoryLimits()
+    )
     assert codec.dumps(codec.snapshot_doc(one)) == codec.dumps(codec.snapshot_doc(two))
 
 

@@ -11,7 +11,7 @@ from kairos_ci.errors import MemoryCorrupt, MemoryTooNew
 from kairos_ci.memory import codec
 from kairos_ci.memory.documents import MIGRATIONS, Migration, checker, parse
 from kairos_ci.memory.fold import fold
-from kairos_ci.memory.records import SCHEMA_VERSION, Lease, Limits, Memory
+from kairos_ci.memory.records import SCHEMA_VERSION, Lease, Memory, MemoryLimits
 from kairos_ci.verdicts.records import Outcome
 from tests.memory.helpers import at, jname, journal
 
@@ -50,7 +50,9 @@ def as_version_1(doc: dict[str, Any]) -> bytes:
 
 
 def test_version_1_memory_loads_with_no_backoffs() -> None:
-    memory = fold(Memory(), [(jname(1), journal("r1", 1, {"t::a": Outcome.FAILED}))], Limits())
+    memory = fold(
+        Memory(), [(jname(1), journal("r1", 1, {"t::a": Outcome.FAILED}))], MemoryLimits()
+    )
     snapshot = parse(as_version_1(codec.snapshot_doc(memory)), "snapshot", "s.json", checker())
     assert snapshot["schema_version"] == SCHEMA_VERSION
     assert codec.decode_snapshot(snapshot) == memory

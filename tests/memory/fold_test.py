@@ -9,10 +9,10 @@ from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import (
     Backoff,
     CoFailureSample,
-    Decision,
+    DecisionRecord,
     Fact,
-    Limits,
     Memory,
+    MemoryLimits,
     Posted,
     Spend,
     Task,
@@ -25,7 +25,7 @@ from kairos_ci.verdicts.records import Outcome, Verdict
 from tests.memory.helpers import at, journal
 from tests.memory.helpers import jname as name
 
-LIMITS = Limits()
+LIMITS = MemoryLimits()
 
 
 def test_a_journal_applied_twice_changes_nothing() -> None:
@@ -57,11 +57,11 @@ def test_a_run_that_saves_twice_counts_once() -> None:
 
 
 def test_every_collection_is_bounded() -> None:
-    small = Limits(runs=3, history_per_test=4, tests=5, decisions=2, posted=2, applied=6)
+    small = MemoryLimits(runs=3, history_per_test=4, tests=5, decisions=2, posted=2, applied=6)
     items = []
     for i in range(10):
         extra = {
-            "decisions": (Decision(f"r{i}", at(i), "review", "pr#1", "because"),),
+            "decisions": (DecisionRecord(f"r{i}", at(i), "review", "pr#1", "because"),),
             "posted": {f"fp{i}": Posted("comment", "pr#1", "https://example.test/1", at(i))},
         }
         outcomes = {"t::same": Outcome.PASSED, f"t::only{i}": Outcome.FAILED}

@@ -10,7 +10,7 @@ from pathlib import Path
 from kairos_ci.clock import to_iso
 from kairos_ci.git import Git
 from kairos_ci.memory.plumbing import write_blob, write_tree
-from kairos_ci.memory.records import Journal, RunOutcome, RunRecord
+from kairos_ci.memory.records import Journal, RunRecord, RunResult
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.verdicts.records import HistoryEntry, Outcome
 
@@ -38,7 +38,7 @@ def journal(
         test_id: (HistoryEntry(commit, sha(f"tree {run_id}"), run_id, outcome, 0.25, when),)
         for test_id, outcome in (outcomes or {}).items()
     }
-    run = RunRecord(run_id, "schedule", commit, when, RunOutcome.SUCCESS)
+    run = RunRecord(run_id, "schedule", commit, when, RunResult.SUCCESS)
     return Journal(run=run, results=results, **extra)  # type: ignore[arg-type]
 
 

@@ -10,7 +10,7 @@ import pytest
 from kairos_ci.errors import LeaseHeld
 from kairos_ci.git import Git
 from kairos_ci.memory.leases import acquire, holder, release, renew
-from kairos_ci.memory.records import Limits
+from kairos_ci.memory.records import MemoryLimits
 from kairos_ci.memory.store import MemoryStore
 from tests.memory.helpers import T0, at, make_store
 from tests.memory.workers import hold_once
@@ -85,7 +85,7 @@ def test_only_the_owner_can_release(leases: MemoryStore, origin: Path) -> None:
 def test_expired_leases_are_dropped_and_their_number_is_bounded(
     clone: Path, tmp_path: Path, clock: Clock
 ) -> None:
-    store = make_store(clone, tmp_path / "s", clock=clock, limits=Limits(leases=3))
+    store = make_store(clone, tmp_path / "s", clock=clock, limits=MemoryLimits(leases=3))
     acquire(store, "short", "run-1", ttl_s=10)
     clock.advance(11)
     for name in ("a", "b", "c", "d"):

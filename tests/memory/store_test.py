@@ -9,7 +9,7 @@ import pytest
 from kairos_ci.context import Secret
 from kairos_ci.errors import GitError, MemoryConflict, MemoryError_
 from kairos_ci.git import Git
-from kairos_ci.memory.records import SCHEMA_VERSION, Fact, Lease, Limits, RunOutcome, RunRecord
+from kairos_ci.memory.records import SCHEMA_VERSION, Fact, Lease, MemoryLimits, RunRecord, RunResult
 from kairos_ci.memory.store import Edit, MemoryStore
 from kairos_ci.memory.tip import Tip
 from kairos_ci.verdicts.records import Outcome
@@ -55,7 +55,7 @@ def test_a_bad_journal_is_refused_before_anything_is_written(
     store: MemoryStore, origin: Path
 ) -> None:
     bad = journal("r1", 1)
-    bad = type(bad)(run=RunRecord("r1", "push", "not-a-sha", at(1), RunOutcome.SUCCESS))
+    bad = type(bad)(run=RunRecord("r1", "push", "not-a-sha", at(1), RunResult.SUCCESS))
     with pytest.raises(MemoryError_, match=r"journal of run 'r1' is invalid: .*run/sha"):
         store.save(bad)
     assert (
@@ -76,7 +76,7 @@ def test_a_journal_holding_the_token_is_never_saved(clone: Path, tmp_path: Path)
 
 
 def test_journals_are_compacted_so_the_tip_stays_bounded(clone: Path, tmp_path: Path) -> None:
-    limits = Limits(max_journals=5, compact_to=2)
+    limits = MemoryLimits(max_journals=5, compact_to=2)
     store = make_store(clone, tmp_path / "scratch", limits=limits, clock=lambda: T0)
     counts = []
     for i in range(12):
@@ -95,7 +95,7 @@ def test_old_journals_are_compacted_by_age(clone: Path, tmp_path: Path) -> None:
     store.save(journal("r1", 1))
     store.save(journal("r2", 2))
     assert len(store.load().journals) == 2
-    now[0] = T0 + Limits().journal_age + timedelta(minutes=1)
+    now[0] = T0 + MemoryLimits().journal_age + timedelta(minutes=1)
     store.save(journal("r3", 3600 * 24 * 8))
     loaded = store.load()
     assert loaded.journals == (loaded.journals[0],) and "-r3-" in loaded.journals[0]

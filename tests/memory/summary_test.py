@@ -1,7 +1,14 @@
 from __future__ import annotations
 
 from kairos_ci.memory.fold import fold
-from kairos_ci.memory.records import Backoff, Decision, Limits, Memory, Spend, VerdictRecord
+from kairos_ci.memory.records import (
+    Backoff,
+    DecisionRecord,
+    Memory,
+    MemoryLimits,
+    Spend,
+    VerdictRecord,
+)
 from kairos_ci.memory.summary import render, text
 from kairos_ci.verdicts.records import Outcome, Verdict
 from tests.memory.helpers import at, jname, journal
@@ -27,24 +34,26 @@ def test_summary_lists_what_matters_and_is_deterministic() -> None:
                 2,
                 {"tests/a.py::test_x": Outcome.PASSED},
                 verdicts={"tests/a.py::test_x": flaky},
-                decisions=(Decision("r2", at(2), "report_flaky", "tests/a.py::test_x", "1 of 2"),),
+                decisions=(
+                    DecisionRecord("r2", at(2), "report_flaky", "tests/a.py::test_x", "1 of 2"),
+                ),
                 spend={"opus": Spend(1.5, 100, 50)},
             ),
         ),
     ]
-    memory = fold(Memory(), items, Limits())
+    memory = fold(Memory(), items, MemoryLimits())
     page = render(memory, ("snapshot.json: not valid JSON: started from a fresh snapshot",))
     assert "- Runs remembered: 2 (last: r2 at 2026-11-27T03:00:02Z, success)" in page
     assert "- Tests tracked: 1 (1 flaky)" in page
     assert "## Flaky tests" in page and "| tests/a.py::test\\_x | r1, r2 |" in page
     assert "## Problems found in the previous memory" in page
     assert "| 2026-11 | 1.50 | 150 |" in page
-    assert render(memory, ()) == render(fold(Memory(), items[::-1], Limits()), ())
+    assert render(memory, ()) == render(fold(Memory(), items[::-1], MemoryLimits()), ())
 
 
 def test_long_tables_are_cut_with_a_count() -> None:
     items = [(jname(i), journal(f"r{i}", i)) for i in range(25)]
-    page = render(fold(Memory(), items, Limits()), ())
+    page = render(fold(Memory(), items, MemoryLimits()), ())
     assert "…and 5 more." in page
 
 

@@ -7,12 +7,12 @@ from kairos_ci.diff.parse import parse_diff
 from kairos_ci.review.compose import compose, placeable
 from kairos_ci.review.records import (
     Coverage,
-    Finding,
     NotReviewed,
     PullDiff,
-    Scope,
+    ReviewFinding,
+    ReviewScope,
     Source,
-    Suggestion,
+    SuggestedEdit,
 )
 
 DIFF = """diff --git a/lib.py b/lib.py
@@ -26,14 +26,14 @@ DIFF = """diff --git a/lib.py b/lib.py
  five
 """
 PULL = PullDiff("a" * 40, "b" * 40, parse_diff(DIFF), {"lib.py": "one\ntwo\nthree\nfour\nfive\n"})
-SCOPE = Scope(frozenset({"lib.py"}), {"lib.py": frozenset({2, 3})})
+SCOPE = ReviewScope(frozenset({"lib.py"}), {"lib.py": frozenset({2, 3})})
 COVERAGE = Coverage(1, 1, (), "ruff ran on the head", "not run: no key")
 
 
 def finding(
-    line: int | None, n: int = 0, suggestion: Suggestion | None = None, path: str = "lib.py"
-) -> Finding:
-    return Finding(
+    line: int | None, n: int = 0, suggestion: SuggestedEdit | None = None, path: str = "lib.py"
+) -> ReviewFinding:
+    return ReviewFinding(
         Source.LINT,
         "ruff/F401",
         path,
@@ -62,16 +62,18 @@ def test_findings_off_the_diff_go_into_the_body() -> None:
 
 
 def test_a_suggestion_needs_every_line_it_replaces_to_be_added() -> None:
-    assert placeable(finding(3, suggestion=Suggestion(2, 3, "x")), PULL)
-    assert not placeable(finding(4, suggestion=Suggestion(3, 4, "x")), PULL)  # 4 is context
-    done = compose([finding(3, suggestion=Suggestion(2, 3, "a ``` b"))], PULL, SCOPE, COVERAGE, 5)
+    assert placeable(finding(3, suggestion=SuggestedEdit(2, 3, "x")), PULL)
+    assert not placeable(finding(4, suggestion=SuggestedEdit(3, 4, "x")), PULL)  # 4 is context
+    done = compose(
+        [finding(3, suggestion=SuggestedEdit(2, 3, "a ``` b"))], PULL, SCOPE, COVERAGE, 5
+    )
     (comment,) = done.comments
     assert comment["start_line"] == 2 and comment["line"] == 3
     assert "````suggestion\na ``` b\n````" in str(comment["body"])
 
 
 def test_an_empty_suggestion_deletes_the_lines() -> None:
-    done = compose([finding(2, suggestion=Suggestion(2, 2, ""))], PULL, SCOPE, COVERAGE, 5)
+    done = compose([finding(2, suggestion=SuggestedEdit(2, 2, ""))], PULL, SCOPE, COVERAGE, 5)
     assert "```suggestion\n```" in str(done.comments[0]["body"])
 
 
@@ -88,7 +90,7 @@ def test_the_footer_lists_what_was_not_reviewed_and_never_claims_completeness() 
 
 def test_a_huge_body_is_cut_before_the_footer() -> None:
     long = [
-        Finding(Source.MODEL, "model/review", "x.py", None, "t", "d" * 2000, f"model-{n}")
+        ReviewFinding(Source.MODEL, "model/review", "x.py", None, "t", "d" * 2000, f"model-{n}")
         for n in range(60)
     ]
     body = compose(long, PULL, SCOPE, COVERAGE, 5).body

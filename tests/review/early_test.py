@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from kairos_ci.memory.records import Memory, PathStats, TestRecord
 from kairos_ci.review.early import cofailure_findings, flaky_findings
-from kairos_ci.review.records import Scope
+from kairos_ci.review.records import ReviewScope
 from kairos_ci.verdicts.records import HistoryEntry, Outcome, Verdict
 
-SCOPE = Scope(
+SCOPE = ReviewScope(
     frozenset({"calc/core.py", "tests/test_core.py"}), {"calc/core.py": frozenset({4, 9})}
 )
 

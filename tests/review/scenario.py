@@ -13,7 +13,7 @@ from typing import Any
 
 from kairos_ci.cli import main
 from kairos_ci.clock import utc_now
-from kairos_ci.memory.records import CoFailureSample, Journal, RunOutcome, RunRecord
+from kairos_ci.memory.records import CoFailureSample, Journal, RunRecord, RunResult
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.sandbox.github.world import MAINTAINER_TOKEN, World, client, make_world
@@ -81,7 +81,7 @@ def remember_cofailures(world: World) -> None:
     store = MemoryStore(world.work, "kairos/memory", clock=utc_now)
     for n in (1, 2):
         run = RunRecord(
-            f"night-{n}", "schedule", "0" * 40, f"2026-11-2{n}T03:00:00Z", RunOutcome.SUCCESS
+            f"night-{n}", "schedule", "0" * 40, f"2026-11-2{n}T03:00:00Z", RunResult.SUCCESS
         )
         sample = CoFailureSample(("calc/core.py",), (COFAILING_TEST,))
         store.save(Journal(run=run, cofailure=sample))

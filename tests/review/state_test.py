@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kairos_ci.memory.records import Fact, Memory, Posted, Rejection
-from kairos_ci.review.records import Finding, Source
+from kairos_ci.review.records import ReviewFinding, Source
 from kairos_ci.review.state import fresh, journal, last_head, posted_key
 from kairos_ci.tasks.records import RunInfo
 
@@ -13,8 +13,8 @@ AT = "2026-11-27T00:00:00Z"
 RUN = RunInfo("r1", "pull_request", datetime(2026, 11, 27, tzinfo=UTC))
 
 
-def finding(fp: str, rule: str = "ruff/F401") -> Finding:
-    return Finding(Source.LINT, rule, "a.py", 1, "t", "d", fp)
+def finding(fp: str, rule: str = "ruff/F401") -> ReviewFinding:
+    return ReviewFinding(Source.LINT, rule, "a.py", 1, "t", "d", fp)
 
 
 def test_posted_on_this_pull_request_or_ignored_is_not_said_again() -> None:

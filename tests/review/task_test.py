@@ -4,7 +4,7 @@ one comment per line when a linter and the debug check agree."""
 from __future__ import annotations
 
 from kairos_ci.config.load import parse_config
-from kairos_ci.review.records import Finding, PullView, Source, Suggestion
+from kairos_ci.review.records import PullView, ReviewFinding, Source, SuggestedEdit
 from kairos_ci.review.task import _one_per_line, skip_reason
 
 PULL = PullView(1, "a" * 40, "b" * 40, "maria", from_fork=False)
@@ -21,9 +21,11 @@ def test_which_events_are_reviewed() -> None:
     assert skip_reason("opened", DRAFT, DRAFTS) is None
 
 
-def finding(source: Source, rule: str, fix: bool) -> Finding:
-    suggestion = Suggestion(3, 3, "") if fix else None
-    return Finding(source, rule, "a.py", 3, "t", "d", f"{source}-{rule}", suggestion=suggestion)
+def finding(source: Source, rule: str, fix: bool) -> ReviewFinding:
+    suggestion = SuggestedEdit(3, 3, "") if fix else None
+    return ReviewFinding(
+        source, rule, "a.py", 3, "t", "d", f"{source}-{rule}", suggestion=suggestion
+    )
 
 
 def test_a_linter_and_the_debug_check_on_one_line_say_it_once() -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from kairos_ci.errors import InputTooLarge
 from kairos_ci.signals import source
-from kairos_ci.signals.records import Limits
+from kairos_ci.signals.records import ReportLimits
 from tests.signals.helpers import read
 
 ADDRESS_SPACE = 256 * 1024 * 1024
@@ -151,5 +151,5 @@ def test_external_dtd_is_never_fetched(tmp_path: Path) -> None:
 def test_streaming_cap_for_files_without_an_honest_size() -> None:
     # /dev/zero reports size 0 and never ends: the running count must stop the reading.
     with pytest.raises(InputTooLarge, match="more than the 1,048,576-byte cap"):
-        for _ in source.chunks(Path("/dev/zero"), Limits(max_bytes=1 << 20)):
+        for _ in source.chunks(Path("/dev/zero"), ReportLimits(max_bytes=1 << 20)):
             pass

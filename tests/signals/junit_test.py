@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kairos_ci.signals.records import Limits, Outcome, SuiteTotals
+from kairos_ci.signals.records import Outcome, ReportLimits, SuiteTotals
 from tests.signals.helpers import by_id, errors_of, read, results_of, write
 
 F, P, E, S, FLAKY = (
@@ -243,7 +243,7 @@ def test_messages_and_details_are_capped(tmp_path: Path) -> None:
         f'<testsuite name="S"><testcase classname="c" name="n">'
         f'<failure message="{big}">{big}</failure></testcase></testsuite>',
     )
-    limits = Limits(max_message_chars=100, max_details_chars=1_000)
+    limits = ReportLimits(max_message_chars=100, max_details_chars=1_000)
     [test] = results_of(read(path, limits=limits))
     assert test.message is not None and len(test.message) < 200
     assert test.details is not None and len(test.details) < 1_100
@@ -253,7 +253,7 @@ def test_messages_and_details_are_capped(tmp_path: Path) -> None:
 def test_testcase_cap_keeps_what_was_read_and_says_so(tmp_path: Path) -> None:
     cases = "".join(f'<testcase classname="c" name="t{i}"/>' for i in range(50))
     path = write(tmp_path, "many.xml", f'<testsuite name="S">{cases}</testsuite>')
-    records = read(path, limits=Limits(max_tests=10))
+    records = read(path, limits=ReportLimits(max_tests=10))
     assert len(results_of(records)) == 10
     [error] = errors_of(records)
     assert "stopped after 10 testcases" in error.message
@@ -263,7 +263,7 @@ def test_pending_cap_bounds_memory_for_huge_suites(tmp_path: Path) -> None:
     cases = "".join(f'<testcase classname="c" name="t{i % 7}"/>' for i in range(30))
     path = write(tmp_path, "pending.xml", f'<testsuite name="S">{cases}</testsuite>')
     merged = results_of(read(path))
-    bounded = results_of(read(path, limits=Limits(max_pending=3)))
+    bounded = results_of(read(path, limits=ReportLimits(max_pending=3)))
     assert len(merged) == 7 and sum(len(t.attempts) for t in merged) == 30
     assert sum(len(t.attempts) for t in bounded) == 30  # nothing lost, merged less
 

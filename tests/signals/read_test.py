@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kairos_ci.signals.read import parse_report, parse_reports
-from kairos_ci.signals.records import ErrorRecord, Limits, Outcome
+from kairos_ci.signals.records import ErrorRecord, Outcome, ReportLimits
 from tests.signals.helpers import errors_of, findings_of, read, results_of, write
 
 JUNIT = '<testsuite name="s"><testcase classname="c" name="t"/></testsuite>'
@@ -139,7 +139,7 @@ def test_size_cap_refuses_before_reading(tmp_path: Path) -> None:
     path = write(tmp_path, "big.xml", JUNIT)
     os.chmod(path, 0)  # unreadable: the cap must decide from the size alone
     try:
-        [error] = read(path, limits=Limits(max_bytes=10))
+        [error] = read(path, limits=ReportLimits(max_bytes=10))
     finally:
         os.chmod(path, 0o644)
     assert "over the 10-byte cap" in error.message and "without reading" in error.message

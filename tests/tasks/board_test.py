@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kairos_ci.config.load import parse_config
 from kairos_ci.dashboard.render import render
-from kairos_ci.memory.records import Memory, RunOutcome, RunRecord
+from kairos_ci.memory.records import Memory, RunRecord, RunResult
 from kairos_ci.tasks.board import BoardInput, board
 from kairos_ci.verdicts.records import TestVerdict, Verdict
 
@@ -15,7 +15,7 @@ def view(verdicts: dict[str, TestVerdict], waiting: dict[str, str]) -> str:
     data = BoardInput(
         config=parse_config(b"version: 1\n", "k.yml"),
         memory=Memory(),
-        this_run=RunRecord("n1", "schedule", "0" * 40, "2026-12-05T03:00:00Z", RunOutcome.SUCCESS),
+        this_run=RunRecord("n1", "schedule", "0" * 40, "2026-12-05T03:00:00Z", RunResult.SUCCESS),
         work={},
         planned=(),
         verdicts=verdicts,

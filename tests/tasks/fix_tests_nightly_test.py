@@ -20,7 +20,7 @@ from kairos_ci.agent.llm import Llm
 from kairos_ci.agent.records import LlmReply, LlmRequest
 from kairos_ci.bundle.records import ApplyResult
 from kairos_ci.chat.handle import Thread, answer
-from kairos_ci.chat.records import Command, Name
+from kairos_ci.chat.records import ChatCommand, Name
 from kairos_ci.clock import to_iso
 from kairos_ci.config.load import load_config, parse_config
 from kairos_ci.config.records import Config, Level
@@ -29,10 +29,10 @@ from kairos_ci.git import Git
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import (
     Journal,
-    Limits,
     Memory,
-    RunOutcome,
+    MemoryLimits,
     RunRecord,
+    RunResult,
     Task,
     TaskState,
     TestRecord,
@@ -243,13 +243,13 @@ class Nights:
         return done
 
     def remember(self, at: str, record: Journal) -> None:
-        self.memory = fold(self.memory, [(f"{at}-{record.run.run_id}", record)], Limits())
+        self.memory = fold(self.memory, [(f"{at}-{record.run.run_id}", record)], MemoryLimits())
 
     def ask_fix(self, at: datetime) -> None:
         """A maintainer comments `/kairos fix` on pull request #7, as chat records it."""
         thread = Thread(7, True, "maria", Level.AUTO, self.memory, None, 1, to_iso(at))
-        said = answer(Command(Name.FIX, "", "/kairos fix"), thread)
-        run = RunRecord("chat-1", "issue_comment", self.sha, to_iso(at), RunOutcome.SUCCESS)
+        said = answer(ChatCommand(Name.FIX, "", "/kairos fix"), thread)
+        run = RunRecord("chat-1", "issue_comment", self.sha, to_iso(at), RunResult.SUCCESS)
         self.remember(to_iso(at), Journal(run=run, tasks=said.tasks))
 
 

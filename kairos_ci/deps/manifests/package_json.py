@@ -27,7 +27,7 @@ def read_package_json(path: str, text: str) -> Manifest:
     if not isinstance(data, dict):
         problem = ManifestProblem(path, "file", "not a JSON object")
         return Manifest(path, "npm", "package.json", text, (), (problem,))
-    scanner = _Scanner(text)
+    scanner = _JsonScanner(text)
     scanner.value(())
     pins = []
     for (section, name), (start, end, raw) in scanner.found.items():
@@ -39,7 +39,7 @@ def read_package_json(path: str, text: str) -> Manifest:
     return Manifest(path, "npm", "package.json", text, tuple(pins))
 
 
-class _Scanner:
+class _JsonScanner:
     """Records (section, name) -> (start, end, raw) for strings two levels down."""
 
     def __init__(self, text: str) -> None:

@@ -13,7 +13,12 @@ import tomllib
 from collections import defaultdict
 from typing import Any
 
-from kairos_ci.deps.manifests.toml_strings import KeyPath, Located, TomlScanError, array_strings
+from kairos_ci.deps.manifests.toml_strings import (
+    KeyPath,
+    LocatedString,
+    TomlScanError,
+    array_strings,
+)
 from kairos_ci.deps.records import Manifest, ManifestProblem, Pin
 from kairos_ci.deps.registry.simple import normalise
 
@@ -39,7 +44,7 @@ def read_pyproject(path: str, text: str) -> Manifest:
         located = array_strings(text)
     except TomlScanError as err:
         return refused(f"cannot locate the dependency strings ({err}); not updated")
-    found: dict[KeyPath, list[Located]] = defaultdict(list)
+    found: dict[KeyPath, list[LocatedString]] = defaultdict(list)
     for item in located:
         if item.path[:-1] in wanted:
             found[item.path[:-1]].append(item)
@@ -72,7 +77,7 @@ def _dependency_lists(data: dict[str, Any]) -> dict[KeyPath, list[object]]:
     return lists
 
 
-def _agrees(values: list[object], located: list[Located]) -> bool:
+def _agrees(values: list[object], located: list[LocatedString]) -> bool:
     strings = [v for v in values if isinstance(v, str)]
     if len(strings) != len(located):
         return False
@@ -84,7 +89,7 @@ def _agrees(values: list[object], located: list[Located]) -> bool:
 def _read_one(
     path: str,
     section: str,
-    item: Located,
+    item: LocatedString,
     value: str,
     pins: list[Pin],
     problems: list[ManifestProblem],

@@ -17,7 +17,7 @@ _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 @dataclass(frozen=True)
-class Located:
+class LocatedString:
     path: KeyPath
     value: str  # the literal's raw content; equals the decoded value unless escaped
     start: int  # offsets of the content, quotes excluded
@@ -29,18 +29,18 @@ class TomlScanError(ValueError):
     pass
 
 
-def array_strings(text: str) -> list[Located]:
+def array_strings(text: str) -> list[LocatedString]:
     """Every string that sits in an array, anywhere in the document."""
-    scanner = _Scanner(text)
+    scanner = _TomlScanner(text)
     scanner.document()
     return scanner.found
 
 
-class _Scanner:
+class _TomlScanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.i = 0
-        self.found: list[Located] = []
+        self.found: list[LocatedString] = []
 
     def document(self) -> None:
         table: KeyPath = ()
@@ -90,7 +90,7 @@ class _Scanner:
         if char in ('"', "'"):
             value, start, end, escaped = self.string()
             if in_array:
-                self.found.append(Located(path, value, start, end, escaped))
+                self.found.append(LocatedString(path, value, start, end, escaped))
         elif char == "[":
             self.array(path)
         elif char == "{":

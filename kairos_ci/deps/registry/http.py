@@ -48,7 +48,7 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
-class Response:
+class RegistryResponse:
     url: str  # after redirects
     status: int
     content_type: str  # media type, lowercased, without parameters
@@ -78,17 +78,17 @@ class Http:
     def __init__(self, timeout_s: float = TIMEOUT_S, max_bytes: int = MAX_BODY_BYTES) -> None:
         self._timeout_s = timeout_s
         self._max_bytes = max_bytes
-        self._cache: dict[tuple[str, str, str], Response | FetchFailed] = {}
+        self._cache: dict[tuple[str, str, str], RegistryResponse | FetchFailed] = {}
         self._failures: dict[str, tuple[int, str]] = {}
         self._opener = urllib.request.build_opener(_NoRedirects())
 
-    def get(self, url: str, via: Endpoint, accept: str) -> Response:
+    def get(self, url: str, via: Endpoint, accept: str) -> RegistryResponse:
         return self._cached("GET", url, via, accept)
 
-    def head(self, url: str, via: Endpoint) -> Response:
+    def head(self, url: str, via: Endpoint) -> RegistryResponse:
         return self._cached("HEAD", url, via, "*/*")
 
-    def _cached(self, method: str, url: str, via: Endpoint, accept: str) -> Response:
+    def _cached(self, method: str, url: str, via: Endpoint, accept: str) -> RegistryResponse:
         key = (method, url, accept)
         known = self._cache.get(key)
         if isinstance(known, FetchFailed):
@@ -103,7 +103,7 @@ class Http:
         self._cache[key] = response
         return response
 
-    def _follow(self, method: str, url: str, via: Endpoint, accept: str) -> Response:
+    def _follow(self, method: str, url: str, via: Endpoint, accept: str) -> RegistryResponse:
         for _ in range(MAX_REDIRECTS + 1):
             status, headers, body = self._once(method, url, via, accept)
             if status not in _REDIRECTS:
@@ -173,9 +173,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # the 3xx surfaces as an HTTPError and Http._follow decides
 
 
-def _response(url: str, status: int, headers: Mapping[str, str], body: bytes) -> Response:
+def _response(url: str, status: int, headers: Mapping[str, str], body: bytes) -> RegistryResponse:
     media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return Response(url, status, media, _http_date(headers.get("last-modified")), body)
+    return RegistryResponse(url, status, media, _http_date(headers.get("last-modified")), body)
 
 
 def _headers(message: Message | None) -> dict[str, str]:

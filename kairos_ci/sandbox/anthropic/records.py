@@ -33,7 +33,7 @@ class Script:
 
 
 @dataclass(frozen=True)
-class Answer:
+class ScriptedAnswer:
     """What the sandbox sends back for one request."""
 
     status: int

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kairos_ci.sandbox.anthropic import usage, validation
-from kairos_ci.sandbox.anthropic.records import ANY_MODEL, Answer, Fault, JsonObject, Script
+from kairos_ci.sandbox.anthropic.records import ANY_MODEL, Fault, JsonObject, Script, ScriptedAnswer
 
 ERROR_TYPES = {
     400: "invalid_request_error",
@@ -61,10 +61,12 @@ class Sandbox:
         with self._lock:
             return json.loads(json.dumps(self._received))  # type: ignore[no-any-return]
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], raw: bytes) -> Answer:
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], raw: bytes
+    ) -> ScriptedAnswer:
         path = target.split("?", 1)[0]
         if method == "GET" and path == LOG:
-            return Answer(200, {"requests": self.received()})
+            return ScriptedAnswer(200, {"requests": self.received()})
         with self._lock:
             number = next(self._numbers)
             request_id = f"req_sandbox_{number:06d}"
@@ -72,7 +74,7 @@ class Sandbox:
             body = answer.body
             if isinstance(body, dict) and body.get("type") == "error":
                 body = {**body, "request_id": request_id}
-            answer = Answer(
+            answer = ScriptedAnswer(
                 answer.status, body, {**answer.headers, "request-id": request_id}, answer.stream
             )
             self._log(method, target, headers, raw, answer, request_id)
@@ -80,7 +82,7 @@ class Sandbox:
 
     def _answer(
         self, method: str, path: str, headers: Mapping[str, str], raw: bytes, number: int
-    ) -> Answer:
+    ) -> ScriptedAnswer:
         if method != "POST" or path not in (MESSAGES, COUNT):
             return error(404, f"{method} {path}: not found")
         problem = validation.auth_problem(headers, self._script.api_key)
@@ -98,27 +100,27 @@ class Sandbox:
         if problem:
             return error(400, problem)
         if path == COUNT:
-            return Answer(200, {"input_tokens": usage.counted_tokens(body)})
+            return ScriptedAnswer(200, {"input_tokens": usage.counted_tokens(body)})
         return self._reply(body, number)
 
-    def _reply(self, body: JsonObject, number: int) -> Answer:
+    def _reply(self, body: JsonObject, number: int) -> ScriptedAnswer:
         model = body["model"]
         queue = self._queues.get(model, self._queues.get(ANY_MODEL))
         if queue is None:
             return error(404, f"model: {model}")
         if not queue:
             why = f"sandbox script has no reply left for model {model}"
-            return Answer(500, _envelope(500, why), {"x-should-retry": "false"})
+            return ScriptedAnswer(500, _envelope(500, why), {"x-should-retry": "false"})
         reply = queue.popleft()
         if isinstance(reply, Fault):
             fault_body = reply.body if reply.body is not None else _envelope(reply.status, None)
-            return Answer(reply.status, fault_body, reply.headers)
+            return ScriptedAnswer(reply.status, fault_body, reply.headers)
         message = _complete(reply, body, number)
         scripted_usage = reply.get("usage") or {}
         computed = usage.input_usage(body, self._cached, self._script.min_cache_tokens)
         computed["output_tokens"] = usage.output_tokens(message["content"])
         message["usage"] = {**computed, **scripted_usage}
-        return Answer(200, message, stream=bool(body.get("stream")))
+        return ScriptedAnswer(200, message, stream=bool(body.get("stream")))
 
     def _log(
         self,
@@ -126,7 +128,7 @@ class Sandbox:
         target: str,
         headers: Mapping[str, str],
         raw: bytes,
-        answer: Answer,
+        answer: ScriptedAnswer,
         request_id: str,
     ) -> None:
         try:
@@ -150,8 +152,8 @@ class Sandbox:
         )
 
 
-def error(status: int, message: str) -> Answer:
-    return Answer(status, _envelope(status, message))
+def error(status: int, message: str) -> ScriptedAnswer:
+    return ScriptedAnswer(status, _envelope(status, message))
 
 
 def _envelope(status: int, message: str | None) -> JsonObject:

@@ -22,7 +22,7 @@ from typing import Any
 
 from kairos_ci.errors import InputError
 from kairos_ci.sandbox.anthropic import stream
-from kairos_ci.sandbox.anthropic.records import Answer, JsonObject, Script
+from kairos_ci.sandbox.anthropic.records import JsonObject, Script, ScriptedAnswer
 from kairos_ci.sandbox.anthropic.responder import LOG, Sandbox, error
 
 HOST = "127.0.0.1"
@@ -35,14 +35,14 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, port: int, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        super().__init__((HOST, port), _Handler)
+        super().__init__((HOST, port), _AnthropicHandler)
 
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _AnthropicHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stall
     server: _Server
@@ -63,7 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {name.lower(): value for name, value in self.headers.items()}
         self._send(self.server.sandbox.handle(self.command, self.path, headers, raw))
 
-    def _send(self, answer: Answer) -> None:
+    def _send(self, answer: ScriptedAnswer) -> None:
         if answer.stream and isinstance(answer.body, dict):
             self._send_stream(answer)
             return
@@ -78,7 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _send_stream(self, answer: Answer) -> None:
+    def _send_stream(self, answer: ScriptedAnswer) -> None:
         assert isinstance(answer.body, dict)
         self.send_response(answer.status)
         self.send_header("content-type", "text/event-stream")

@@ -9,16 +9,22 @@ import zipfile
 from collections.abc import Mapping
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply
-from kairos_ci.sandbox.github.records import Artifact, JsonObject, Permission, RunSeed, WorkflowRun
+from kairos_ci.sandbox.github.records import (
+    JsonObject,
+    RepoRole,
+    RunSeed,
+    StoredArtifact,
+    StoredWorkflowRun,
+)
 from kairos_ci.sandbox.github.shapes import node_id
 from kairos_ci.sandbox.github.store import RepoState, Store
 
 STORAGE_PREFIX = "/_storage/artifacts/"
 
 
-def add_run(store: Store, repo: RepoState, seed: RunSeed) -> WorkflowRun:
+def add_run(store: Store, repo: RepoState, seed: RunSeed) -> StoredWorkflowRun:
     head_sha = seed.head_sha or repo.git.branch_sha(seed.head_branch) or "0" * 40
-    run = WorkflowRun(
+    run = StoredWorkflowRun(
         id=store.next_id(),
         run_number=len(repo.runs) + 1,
         name=seed.name,
@@ -32,7 +38,7 @@ def add_run(store: Store, repo: RepoState, seed: RunSeed) -> WorkflowRun:
     )
     repo.runs[run.id] = run
     for artifact in seed.artifacts:
-        stored = Artifact(
+        stored = StoredArtifact(
             id=store.next_id(),
             run_id=run.id,
             name=artifact.name,
@@ -46,7 +52,7 @@ def add_run(store: Store, repo: RepoState, seed: RunSeed) -> WorkflowRun:
 
 def list_runs(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     filters = {
         "head_branch": call.arg("branch"),
         "event": call.arg("event"),
@@ -65,13 +71,13 @@ def list_runs(call: Call) -> Reply:
 
 
 def get_run(call: Call) -> Reply:
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     return Reply(200, run_shape(call, _run(call)))
 
 
 def list_artifacts(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     run = _run(call)
     name = call.arg("name")
     found = [
@@ -84,7 +90,7 @@ def list_artifacts(call: Call) -> Reply:
 
 def download_artifact(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     artifact = repo.artifacts.get(call.int_param("artifact_id"))
     if artifact is None or call.params["archive_format"] != "zip":
         raise HttpError(404, "Not Found")
@@ -96,7 +102,7 @@ def download_artifact(call: Call) -> Reply:
     return Reply(302, headers={"Location": location})
 
 
-def run_shape(call: Call, run: WorkflowRun) -> JsonObject:
+def run_shape(call: Call, run: StoredWorkflowRun) -> JsonObject:
     repo = call.the_repo()
     api = f"{call.shapes.base}/repos/{repo.full_name}"
     url = f"{api}/actions/runs/{run.id}"
@@ -140,7 +146,7 @@ def run_shape(call: Call, run: WorkflowRun) -> JsonObject:
     }
 
 
-def artifact_shape(call: Call, artifact: Artifact) -> JsonObject:
+def artifact_shape(call: Call, artifact: StoredArtifact) -> JsonObject:
     repo = call.the_repo()
     url = f"{call.shapes.base}/repos/{repo.full_name}/actions/artifacts/{artifact.id}"
     run = repo.runs[artifact.run_id]
@@ -165,7 +171,7 @@ def artifact_shape(call: Call, artifact: Artifact) -> JsonObject:
     }
 
 
-def _run(call: Call) -> WorkflowRun:
+def _run(call: Call) -> StoredWorkflowRun:
     found = call.the_repo().runs.get(call.int_param("run_id"))
     if found is None:
         raise HttpError(404, "Not Found")

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlencode
 from kairos_ci.sandbox.github import routes
 from kairos_ci.sandbox.github.calls import NO_BODY, Call, HttpError, Reply
 from kairos_ci.sandbox.github.contract import Contract, Operation
-from kairos_ci.sandbox.github.records import FaultRule, LoggedRequest, User, Violation
+from kairos_ci.sandbox.github.records import ContractViolation, FaultRule, LoggedRequest, StoredUser
 from kairos_ci.sandbox.github.shapes import Shapes
 from kairos_ci.sandbox.github.store import Store
 
@@ -35,13 +35,13 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Response:
+class EmulatedResponse:
     status: int
     headers: Mapping[str, str]
     body: bytes
 
 
-class Api:
+class EmulatedApi:
     def __init__(
         self, store: Store, shapes: Shapes, contract: Contract | None, strict: bool
     ) -> None:
@@ -51,7 +51,7 @@ class Api:
         self.strict = strict
         self._request_ids = iter(range(1, 1 << 62))
 
-    def handle(self, request: Request) -> Response:
+    def handle(self, request: Request) -> EmulatedResponse:
         user, early = self._authenticate(request)
         fault = None
         if early is None and user is not None:
@@ -80,7 +80,7 @@ class Api:
             )
         return response
 
-    def _authenticate(self, request: Request) -> tuple[User | None, Reply | None]:
+    def _authenticate(self, request: Request) -> tuple[StoredUser | None, Reply | None]:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if not header:
@@ -93,7 +93,7 @@ class Api:
         return user, None
 
     def _serve(
-        self, request: Request, user: User | None, fault: FaultRule | None
+        self, request: Request, user: StoredUser | None, fault: FaultRule | None
     ) -> tuple[Operation | None, Reply]:
         assert user is not None
         found = routes.match(request.method, request.path)
@@ -179,7 +179,7 @@ class Api:
         problems: list[str],
     ) -> None:
         self.store.violations.append(
-            Violation(
+            ContractViolation(
                 direction=direction,
                 method=request.method,
                 path=request.path,
@@ -222,7 +222,7 @@ class Api:
         except ValueError:
             return _error(400, "Problems parsing JSON")
 
-    def _render(self, request: Request, reply: Reply, login: str | None) -> Response:
+    def _render(self, request: Request, reply: Reply, login: str | None) -> EmulatedResponse:
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "X-GitHub-Request-Id": f"SBX:{next(self._request_ids):08X}",
@@ -246,7 +246,7 @@ class Api:
             headers["ETag"] = f'"{hashlib.sha256(data).hexdigest()[:40]}"'
         if not data:
             headers.pop("Content-Type")
-        return Response(reply.status, headers, data)
+        return EmulatedResponse(reply.status, headers, data)
 
 
 def _route(request: Request) -> str | None:

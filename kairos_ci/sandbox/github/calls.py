@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kairos_ci.sandbox.github.pull_shapes import PullShapes
-from kairos_ci.sandbox.github.records import Issue, JsonObject, Permission, Pull, User
+from kairos_ci.sandbox.github.records import JsonObject, Pull, RepoRole, StoredIssue, StoredUser
 from kairos_ci.sandbox.github.shapes import Shapes
 from kairos_ci.sandbox.github.store import RepoState, Store
 
@@ -51,7 +51,7 @@ class Call:
     params: Mapping[str, str]
     query: Mapping[str, Sequence[str]]
     body: Any
-    user: User
+    user: StoredUser
     repo: RepoState | None
 
     def arg(self, name: str, default: str | None = None) -> str | None:
@@ -69,10 +69,10 @@ class Call:
             raise HttpError(404, "Not Found")
         return self.repo
 
-    def permission(self) -> Permission:
+    def permission(self) -> RepoRole:
         return self.store.permission(self.the_repo(), self.user)
 
-    def require(self, level: Permission, owner: User | None = None) -> None:
+    def require(self, level: RepoRole, owner: StoredUser | None = None) -> None:
         """403 unless the caller has ``level`` (or is ``owner``, e.g. a comment's author)."""
         if owner is not None and owner.login == self.user.login:
             return
@@ -84,13 +84,13 @@ class Call:
             raise HttpError(400, "Problems parsing JSON")
         return self.body
 
-    def issue(self, number: int) -> Issue:
+    def issue(self, number: int) -> StoredIssue:
         found = self.the_repo().issues.get(number)
         if found is None:
             raise HttpError(404, "Not Found")
         return found
 
-    def pull(self, number: int) -> tuple[Pull, Issue]:
+    def pull(self, number: int) -> tuple[Pull, StoredIssue]:
         found = self.the_repo().pulls.get(number)
         if found is None:
             raise HttpError(404, "Not Found")

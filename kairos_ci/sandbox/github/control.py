@@ -12,9 +12,9 @@ from typing import Any
 
 from kairos_ci.errors import InputError
 from kairos_ci.sandbox.github.actions import STORAGE_PREFIX, add_run
-from kairos_ci.sandbox.github.app import Request, Response
+from kairos_ci.sandbox.github.app import EmulatedResponse, Request
 from kairos_ci.sandbox.github.pull_shapes import PullShapes
-from kairos_ci.sandbox.github.records import FaultRule, JsonObject, LoggedRequest, Violation
+from kairos_ci.sandbox.github.records import ContractViolation, FaultRule, JsonObject, LoggedRequest
 from kairos_ci.sandbox.github.seed import parse_run
 from kairos_ci.sandbox.github.shapes import Shapes
 from kairos_ci.sandbox.github.store import FaultPlan, RepoState, Store
@@ -29,7 +29,7 @@ class Control:
         self.store = store
         self.shapes = shapes
 
-    def handle(self, request: Request) -> Response:
+    def handle(self, request: Request) -> EmulatedResponse:
         key = (request.method, request.path.rstrip("/"))
         try:
             with self.store.lock:
@@ -129,7 +129,7 @@ class Control:
         artifacts = [a.id for a in repo.artifacts.values() if a.run_id == run.id]
         return {"id": run.id, "artifacts": artifacts}
 
-    def _storage(self, request: Request) -> Response:
+    def _storage(self, request: Request) -> EmulatedResponse:
         """The storage host: serves an artifact zip, and refuses a request that carries
         the GitHub token (a leak on the real storage host), recording a violation."""
         parts = request.path[len(STORAGE_PREFIX) :].split("/")
@@ -148,7 +148,7 @@ class Control:
         )
         if authorized:
             self.store.violations.append(
-                Violation(
+                ContractViolation(
                     "request",
                     "GET",
                     request.path,
@@ -165,7 +165,7 @@ class Control:
                 artifact = repo.artifacts.get(int(parts[1])) if parts[1].isdigit() else None
                 if artifact is not None:
                     headers = {"Content-Type": "application/zip"}
-                    return Response(200, headers, artifact.content)
+                    return EmulatedResponse(200, headers, artifact.content)
         return _json(404, {"message": "Not Found"})
 
 
@@ -179,5 +179,5 @@ def _load(request: Request) -> Any:
     return data
 
 
-def _json(status: int, body: Any) -> Response:
-    return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
+def _json(status: int, body: Any) -> EmulatedResponse:
+    return EmulatedResponse(status, {"Content-Type": "application/json"}, json.dumps(body).encode())

@@ -19,7 +19,7 @@ _ZERO = "0" * 40
 
 
 @dataclass(frozen=True)
-class CommitInfo:
+class ViewedCommit:
     sha: str
     tree: str
     parents: tuple[str, ...]
@@ -33,7 +33,7 @@ class CommitInfo:
 
 
 @dataclass(frozen=True)
-class FileDiff:
+class ViewedFileDiff:
     """One file of a PR diff, with the lines a review comment may target."""
 
     filename: str
@@ -61,7 +61,7 @@ class GitView:
     def __init__(self, git_dir: Path) -> None:
         self._git = Git(git_dir)
         self._head = git_dir / "HEAD"
-        self._diffs: dict[tuple[str, str], list[FileDiff]] = {}
+        self._diffs: dict[tuple[str, str], list[ViewedFileDiff]] = {}
         self._between: dict[tuple[str, str], list[str]] = {}
 
     def default_branch(self) -> str:
@@ -90,10 +90,10 @@ class GitView:
         done = self._git.run("merge-base", "--is-ancestor", older, newer, check=False)
         return done.returncode == 0
 
-    def commit(self, sha: str) -> CommitInfo:
+    def commit(self, sha: str) -> ViewedCommit:
         fmt = "%H%n%T%n%P%n%an%n%ae%n%aI%n%cn%n%ce%n%cI%n%B"
         lines = self._git.text("show", "-s", f"--format={fmt}", sha).split("\n")
-        return CommitInfo(
+        return ViewedCommit(
             sha=lines[0],
             tree=lines[1],
             parents=tuple(lines[2].split()),
@@ -116,7 +116,7 @@ class GitView:
             return []
         return _remember(self._between, (base, head), found)
 
-    def pull_diff(self, base: str, head: str) -> list[FileDiff]:
+    def pull_diff(self, base: str, head: str) -> list[ViewedFileDiff]:
         """The files of ``base...head`` (from the merge base), as GitHub shows a PR."""
         cached = self._diffs.get((base, head))
         if cached is not None:
@@ -152,7 +152,7 @@ def _split_files(raw: str) -> list[str]:
     return [c.rstrip("\n") for c in chunks]
 
 
-def _file_diff(chunk: str) -> FileDiff:
+def _file_diff(chunk: str) -> ViewedFileDiff:
     header, _, patch = chunk.partition("\n@@")
     patch = "@@" + patch if patch else ""
     old_name, new_name, status, blob = _header_facts(header)
@@ -183,7 +183,7 @@ def _file_diff(chunk: str) -> FileDiff:
             positions[("LEFT", old_line)] = position
             old_line += 1
             new_line += 1
-    return FileDiff(
+    return ViewedFileDiff(
         filename=new_name,
         previous_filename=old_name if status == "renamed" else None,
         status=status,

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply
-from kairos_ci.sandbox.github.records import AutoMerge, JsonObject, Permission
+from kairos_ci.sandbox.github.records import AutoMerge, JsonObject, RepoRole
 from kairos_ci.sandbox.github.store import RepoState
 
 _MUTATION = re.compile(r"\b(enablePullRequestAutoMerge|disablePullRequestAutoMerge)\s*\(")
@@ -35,7 +35,7 @@ def graphql(call: Call) -> Reply:
     if target is None:
         return _errors(name, "Could not resolve to a node", kind="NOT_FOUND")
     repo, number = target
-    if call.store.permission(repo, call.user) < Permission.WRITE:
+    if call.store.permission(repo, call.user) < RepoRole.WRITE:
         return _errors(
             name,
             f"{call.user.login} does not have permission to enable auto-merge",

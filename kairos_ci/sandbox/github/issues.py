@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply, validation_failed
-from kairos_ci.sandbox.github.records import Issue, IssueComment, Label, Permission
+from kairos_ci.sandbox.github.records import IssueComment, RepoRole, StoredIssue, StoredLabel
 from kairos_ci.sandbox.github.store import RepoState
 
 BODY_LIMIT = 65536
@@ -16,7 +16,7 @@ _COLOR = re.compile(r"^[0-9a-fA-F]{6}$")
 
 def list_issues(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     state = call.arg("state", "open")
     wanted = [n.strip().lower() for n in (call.arg("labels") or "").split(",") if n.strip()]
     creator = call.arg("creator")
@@ -41,17 +41,17 @@ def list_issues(call: Call) -> Reply:
 
 def create_issue(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     body = call.json_object()
     title = body.get("title")
     if title is None or not str(title).strip():
         raise validation_failed("Issue", "title", "missing_field")
     text = _body(body.get("body"))
     labels: tuple[str, ...] = ()
-    if call.permission() >= Permission.TRIAGE:  # GitHub drops them silently otherwise
+    if call.permission() >= RepoRole.TRIAGE:  # GitHub drops them silently otherwise
         labels = _ensure_labels(call, body.get("labels") or [])
     now = call.store.now()
-    issue = Issue(
+    issue = StoredIssue(
         number=repo.next_number(),
         id=call.store.next_id(),
         title=str(title),
@@ -67,7 +67,7 @@ def create_issue(call: Call) -> Reply:
 
 
 def get_issue(call: Call) -> Reply:
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     issue = call.issue(call.int_param("issue_number"))
     return Reply(200, call.pull_shapes().issue(issue))
 
@@ -75,7 +75,7 @@ def get_issue(call: Call) -> Reply:
 def update_issue(call: Call) -> Reply:
     repo = call.the_repo()
     issue = call.issue(call.int_param("issue_number"))
-    call.require(Permission.TRIAGE, owner=issue.user)
+    call.require(RepoRole.TRIAGE, owner=issue.user)
     body = call.json_object()
     changes: dict[str, Any] = {}
     if body.get("title") is not None:
@@ -91,7 +91,7 @@ def update_issue(call: Call) -> Reply:
         changes["state_reason"] = body.get("state_reason") or (
             "completed" if state == "closed" else "reopened"
         )
-    if "labels" in body and call.permission() >= Permission.TRIAGE:
+    if "labels" in body and call.permission() >= RepoRole.TRIAGE:
         changes["labels"] = _ensure_labels(call, body["labels"] or [])
     if changes:
         issue = replace(issue, updated_at=call.store.now(), **changes)
@@ -101,7 +101,7 @@ def update_issue(call: Call) -> Reply:
 
 def list_comments(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     number = call.issue(call.int_param("issue_number")).number
     since = call.arg("since")
     found = [
@@ -116,7 +116,7 @@ def list_comments(call: Call) -> Reply:
 
 def create_comment(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     number = call.issue(call.int_param("issue_number")).number
     text = _body(call.json_object().get("body"))
     if not text:
@@ -131,7 +131,7 @@ def create_comment(call: Call) -> Reply:
 
 
 def get_comment(call: Call) -> Reply:
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     comment = _comment(call)
     repo = call.the_repo()
     api = f"{call.shapes.base}/repos/{repo.full_name}"
@@ -141,7 +141,7 @@ def get_comment(call: Call) -> Reply:
 def update_comment(call: Call) -> Reply:
     repo = call.the_repo()
     comment = _comment(call)
-    call.require(Permission.WRITE, owner=comment.user)
+    call.require(RepoRole.WRITE, owner=comment.user)
     text = _body(call.json_object().get("body"))
     if not text:
         raise validation_failed("IssueComment", "body", "missing_field")
@@ -153,7 +153,7 @@ def update_comment(call: Call) -> Reply:
 
 def add_labels(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.TRIAGE)
+    call.require(RepoRole.TRIAGE)
     issue = call.issue(call.int_param("issue_number"))
     body = call.body
     names = body.get("labels") if isinstance(body, dict) else body
@@ -168,7 +168,7 @@ def add_labels(call: Call) -> Reply:
 
 def create_label(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.WRITE)
+    call.require(RepoRole.WRITE)
     body = call.json_object()
     name = str(body.get("name") or "").strip()
     if not name:
@@ -182,7 +182,7 @@ def create_label(call: Call) -> Reply:
 
 def get_label(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     label = repo.label(call.params["name"])
     if label is None:
         raise HttpError(404, "Not Found")
@@ -191,7 +191,7 @@ def get_label(call: Call) -> Reply:
 
 def update_label(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.WRITE)
+    call.require(RepoRole.WRITE)
     old = repo.label(call.params["name"])
     if old is None:
         raise HttpError(404, "Not Found")
@@ -233,11 +233,11 @@ def _ensure_labels(call: Call, names: list[Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(result))
 
 
-def _new_label(call: Call, repo: RepoState, name: str, color: Any, description: Any) -> Label:
+def _new_label(call: Call, repo: RepoState, name: str, color: Any, description: Any) -> StoredLabel:
     hex_color = str(color or "ededed").lstrip("#")
     if not _COLOR.match(hex_color):
         raise validation_failed("Label", "color", "invalid")
-    label = Label(call.store.next_id(), name, hex_color.lower(), description)
+    label = StoredLabel(call.store.next_id(), name, hex_color.lower(), description)
     repo.labels[name.lower()] = label
     return label
 

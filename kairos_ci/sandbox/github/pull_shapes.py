@@ -5,13 +5,13 @@ from __future__ import annotations
 import zlib
 
 from kairos_ci.errors import GitError
-from kairos_ci.sandbox.github.gitview import FileDiff
+from kairos_ci.sandbox.github.gitview import ViewedFileDiff
 from kairos_ci.sandbox.github.records import (
-    Issue,
     JsonObject,
     Pull,
     Review,
-    ReviewComment,
+    StoredIssue,
+    StoredReviewComment,
 )
 from kairos_ci.sandbox.github.shapes import Shapes, node_id
 from kairos_ci.sandbox.github.store import RepoState
@@ -24,7 +24,7 @@ class PullShapes:
         self.api = f"{shapes.base}/repos/{repo.full_name}"
         self._repo_shape = shapes.repository(repo.facts(pushed_at))
 
-    def issue(self, issue: Issue) -> JsonObject:
+    def issue(self, issue: StoredIssue) -> JsonObject:
         api = f"{self.api}/issues/{issue.number}"
         labels = [self.s.label(self.api, lbl) for n in issue.labels if (lbl := self.repo.label(n))]
         comments = sum(1 for c in self.repo.comments.values() if c.issue_number == issue.number)
@@ -71,7 +71,7 @@ class PullShapes:
             shape["draft"] = pull.draft
         return shape
 
-    def pull(self, pull: Pull, issue: Issue, full: bool) -> JsonObject:
+    def pull(self, pull: Pull, issue: StoredIssue, full: bool) -> JsonObject:
         """``full`` adds what only single-PR answers carry (diff counts, mergeability)."""
         api = f"{self.api}/pulls/{pull.number}"
         html = self.s.html(f"{self.repo.full_name}/pull/{pull.number}")
@@ -141,7 +141,7 @@ class PullShapes:
             "commit_id": review.commit_id,
         }
 
-    def review_comment(self, c: ReviewComment) -> JsonObject:
+    def review_comment(self, c: StoredReviewComment) -> JsonObject:
         url = f"{self.api}/pulls/comments/{c.id}"
         pull_api = f"{self.api}/pulls/{c.pull_number}"
         html = self.s.html(f"{self.repo.full_name}/pull/{c.pull_number}#discussion_r{c.id}")
@@ -178,7 +178,7 @@ class PullShapes:
             "subject_type": "line",
         }
 
-    def file(self, diff: FileDiff, head_sha: str) -> JsonObject:
+    def file(self, diff: ViewedFileDiff, head_sha: str) -> JsonObject:
         full = self.repo.full_name
         shape: JsonObject = {
             "sha": diff.blob_sha,
@@ -230,7 +230,7 @@ class PullShapes:
             "statuses": link(f"{self.api}/statuses/{pull.head_sha}"),
         }
 
-    def _auto_merge(self, pull: Pull, issue: Issue) -> JsonObject | None:
+    def _auto_merge(self, pull: Pull, issue: StoredIssue) -> JsonObject | None:
         if pull.auto_merge is None:
             return None
         return {

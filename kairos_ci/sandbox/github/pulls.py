@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply, validation_failed
-from kairos_ci.sandbox.github.records import Issue, Permission, Pull
+from kairos_ci.sandbox.github.records import Pull, RepoRole, StoredIssue
 
 
 def list_pulls(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     state = call.arg("state", "open")
     head = call.arg("head")
     base = call.arg("base")
@@ -30,7 +30,7 @@ def list_pulls(call: Call) -> Reply:
 
 def create_pull(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.WRITE)
+    call.require(RepoRole.WRITE)
     body = call.json_object()
     head_ref = _own_branch(call, str(body.get("head", "")))
     base_ref = str(body.get("base", ""))
@@ -40,7 +40,7 @@ def create_pull(call: Call) -> Reply:
     head_sha = _check_new_pull(call, head_ref, base_ref)
     now = call.store.now()
     number = repo.next_number()
-    issue = Issue(
+    issue = StoredIssue(
         number=number,
         id=call.store.next_id(),
         title=title,
@@ -66,7 +66,7 @@ def create_pull(call: Call) -> Reply:
 
 
 def get_pull(call: Call) -> Reply:
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     pull, issue = call.pull(call.int_param("pull_number"))
     return Reply(200, call.pull_shapes().pull(pull, issue, full=True))
 
@@ -74,7 +74,7 @@ def get_pull(call: Call) -> Reply:
 def update_pull(call: Call) -> Reply:
     repo = call.the_repo()
     pull, issue = call.pull(call.int_param("pull_number"))
-    call.require(Permission.WRITE, owner=issue.user)
+    call.require(RepoRole.WRITE, owner=issue.user)
     body = call.json_object()
     changes: dict[str, object] = {}
     if "title" in body:
@@ -101,7 +101,7 @@ def update_pull(call: Call) -> Reply:
 
 
 def list_files(call: Call) -> Reply:
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     pull, _ = call.pull(call.int_param("pull_number"))
     repo = call.the_repo()
     base_sha = repo.git.branch_sha(pull.base_ref) or pull.head_sha

@@ -6,14 +6,14 @@ Adding a reaction that exists answers 200 with it; a new one answers 201.
 from __future__ import annotations
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply, validation_failed
-from kairos_ci.sandbox.github.records import Permission, Reaction
+from kairos_ci.sandbox.github.records import Reaction, RepoRole
 
 CONTENTS = frozenset({"+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"})
 
 
 def create_reaction(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     comment_id = call.int_param("comment_id")
     if comment_id not in repo.comments:
         raise HttpError(404, "Not Found")

@@ -10,7 +10,7 @@ from typing import Any
 JsonObject = dict[str, Any]
 
 
-class Permission(enum.IntEnum):
+class RepoRole(enum.IntEnum):
     """Repository roles, ordered so that a comparison answers "may this user ...?"."""
 
     NONE = 0
@@ -21,7 +21,7 @@ class Permission(enum.IntEnum):
     ADMIN = 5
 
     @classmethod
-    def parse(cls, name: str) -> Permission:
+    def parse(cls, name: str) -> RepoRole:
         return cls[name.strip().upper()]
 
     def __str__(self) -> str:
@@ -29,7 +29,7 @@ class Permission(enum.IntEnum):
 
 
 @dataclass(frozen=True)
-class User:
+class StoredUser:
     login: str
     id: int
     type: str = "User"  # or "Bot"
@@ -59,22 +59,22 @@ class Seed:
     """Who is who: tokens name users, users have a permission (per repo if given)."""
 
     tokens: Mapping[str, str]
-    users: Mapping[str, User]
-    permissions: Mapping[str, Permission]
-    repo_permissions: Mapping[str, Mapping[str, Permission]] = field(default_factory=dict)
+    users: Mapping[str, StoredUser]
+    permissions: Mapping[str, RepoRole]
+    repo_permissions: Mapping[str, Mapping[str, RepoRole]] = field(default_factory=dict)
     runs: tuple[RunSeed, ...] = ()
     rate_limit: int = 5000
     any_token_login: str | None = None  # the user every unknown token names (demo only)
 
-    def permission(self, repo: str, login: str) -> Permission:
+    def permission(self, repo: str, login: str) -> RepoRole:
         per_repo = self.repo_permissions.get(repo.lower(), {})
         if login in per_repo:
             return per_repo[login]
-        return self.permissions.get(login, Permission.READ)
+        return self.permissions.get(login, RepoRole.READ)
 
 
 @dataclass(frozen=True)
-class Label:
+class StoredLabel:
     id: int
     name: str
     color: str
@@ -83,14 +83,14 @@ class Label:
 
 
 @dataclass(frozen=True)
-class Issue:
+class StoredIssue:
     """An issue, or the issue half of a pull request (they share numbers, as on GitHub)."""
 
     number: int
     id: int
     title: str
     body: str | None
-    user: User
+    user: StoredUser
     created_at: str
     updated_at: str
     state: str = "open"
@@ -102,7 +102,7 @@ class Issue:
 
 @dataclass(frozen=True)
 class AutoMerge:
-    enabled_by: User
+    enabled_by: StoredUser
     merge_method: str
 
 
@@ -124,7 +124,7 @@ class IssueComment:
     id: int
     issue_number: int
     body: str
-    user: User
+    user: StoredUser
     created_at: str
     updated_at: str
 
@@ -136,7 +136,7 @@ class Reaction:
     id: int
     comment_id: int
     content: str
-    user: User
+    user: StoredUser
     created_at: str
 
 
@@ -144,7 +144,7 @@ class Reaction:
 class Review:
     id: int
     pull_number: int
-    user: User
+    user: StoredUser
     body: str
     state: str
     commit_id: str
@@ -152,7 +152,7 @@ class Review:
 
 
 @dataclass(frozen=True)
-class ReviewComment:
+class StoredReviewComment:
     id: int
     review_id: int
     pull_number: int
@@ -164,14 +164,14 @@ class ReviewComment:
     position: int
     diff_hunk: str
     body: str
-    user: User
+    user: StoredUser
     commit_id: str
     created_at: str
     updated_at: str
 
 
 @dataclass(frozen=True)
-class Artifact:
+class StoredArtifact:
     id: int
     run_id: int
     name: str
@@ -181,7 +181,7 @@ class Artifact:
 
 
 @dataclass(frozen=True)
-class WorkflowRun:
+class StoredWorkflowRun:
     id: int
     run_number: int
     name: str
@@ -190,7 +190,7 @@ class WorkflowRun:
     event: str
     status: str
     conclusion: str | None
-    actor: User
+    actor: StoredUser
     created_at: str
 
 
@@ -230,7 +230,7 @@ class LoggedRequest:
 
 
 @dataclass(frozen=True)
-class Violation:
+class ContractViolation:
     """A request or response that does not match the published REST description."""
 
     direction: str  # "request" or "response"

@@ -5,37 +5,37 @@ from __future__ import annotations
 import re
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply, validation_failed
-from kairos_ci.sandbox.github.records import Permission
+from kairos_ci.sandbox.github.records import RepoRole
 
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _LEGACY = {
-    Permission.ADMIN: "admin",
-    Permission.MAINTAIN: "write",
-    Permission.WRITE: "write",
-    Permission.TRIAGE: "read",
-    Permission.READ: "read",
-    Permission.NONE: "none",
+    RepoRole.ADMIN: "admin",
+    RepoRole.MAINTAIN: "write",
+    RepoRole.WRITE: "write",
+    RepoRole.TRIAGE: "read",
+    RepoRole.READ: "read",
+    RepoRole.NONE: "none",
 }
 
 
 def get_repo(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     shape = call.shapes.repository(repo.facts(call.store.now()))
     perm = call.permission()
     shape["permissions"] = {
-        "admin": perm >= Permission.ADMIN,
-        "maintain": perm >= Permission.MAINTAIN,
-        "push": perm >= Permission.WRITE,
-        "triage": perm >= Permission.TRIAGE,
-        "pull": perm >= Permission.READ,
+        "admin": perm >= RepoRole.ADMIN,
+        "maintain": perm >= RepoRole.MAINTAIN,
+        "push": perm >= RepoRole.WRITE,
+        "triage": perm >= RepoRole.TRIAGE,
+        "pull": perm >= RepoRole.READ,
     }
     return Reply(200, shape)
 
 
 def get_ref(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     ref = "refs/" + call.params["ref"].removeprefix("refs/")
     sha = repo.git.resolve(ref) if ref.startswith(("refs/heads/", "refs/tags/")) else None
     if sha is None:
@@ -45,7 +45,7 @@ def get_ref(call: Call) -> Reply:
 
 def create_ref(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.WRITE)
+    call.require(RepoRole.WRITE)
     body = call.json_object()
     ref = str(body.get("ref", ""))
     sha = str(body.get("sha", ""))
@@ -64,7 +64,7 @@ def create_ref(call: Call) -> Reply:
 
 def update_ref(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.WRITE)
+    call.require(RepoRole.WRITE)
     ref = "refs/" + call.params["ref"].removeprefix("refs/")
     body = call.json_object()
     sha = str(body.get("sha", ""))
@@ -81,7 +81,7 @@ def update_ref(call: Call) -> Reply:
 
 def delete_ref(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.WRITE)
+    call.require(RepoRole.WRITE)
     ref = "refs/" + call.params["ref"].removeprefix("refs/")
     if repo.git.resolve(ref) is None:
         raise HttpError(422, "Reference does not exist")
@@ -91,7 +91,7 @@ def delete_ref(call: Call) -> Reply:
 
 def collaborator_permission(call: Call) -> Reply:
     repo = call.the_repo()
-    if call.permission() < Permission.WRITE:
+    if call.permission() < RepoRole.WRITE:
         raise HttpError(403, "Must have push access to view collaborator permission.")
     login = call.params["username"]
     user = call.store.users.get(login)
@@ -101,11 +101,11 @@ def collaborator_permission(call: Call) -> Reply:
     collaborator = call.shapes.user(user)
     collaborator["role_name"] = str(level)
     collaborator["permissions"] = {
-        "admin": level >= Permission.ADMIN,
-        "maintain": level >= Permission.MAINTAIN,
-        "push": level >= Permission.WRITE,
-        "triage": level >= Permission.TRIAGE,
-        "pull": level >= Permission.READ,
+        "admin": level >= RepoRole.ADMIN,
+        "maintain": level >= RepoRole.MAINTAIN,
+        "push": level >= RepoRole.WRITE,
+        "triage": level >= RepoRole.TRIAGE,
+        "pull": level >= RepoRole.READ,
     }
     body = {"permission": _LEGACY[level], "role_name": str(level), "user": collaborator}
     return Reply(200, body)

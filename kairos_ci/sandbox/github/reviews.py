@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from kairos_ci.sandbox.github.calls import Call, HttpError, Reply, validation_failed
-from kairos_ci.sandbox.github.gitview import FileDiff
-from kairos_ci.sandbox.github.records import Permission, Pull, Review, ReviewComment
+from kairos_ci.sandbox.github.gitview import ViewedFileDiff
+from kairos_ci.sandbox.github.records import Pull, RepoRole, Review, StoredReviewComment
 
 _STATES = {"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED", "COMMENT": "COMMENTED"}
 
 
 def create_review(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     pull, issue = call.pull(call.int_param("pull_number"))
     body = call.json_object()
     event = body.get("event")
@@ -47,7 +47,7 @@ def create_review(call: Call) -> Reply:
 
 
 def list_review_comments(call: Call) -> Reply:
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     pull, _ = call.pull(call.int_param("pull_number"))
     repo = call.the_repo()
     shapes = call.pull_shapes()
@@ -62,7 +62,7 @@ def list_review_comments(call: Call) -> Reply:
 
 def create_review_comment(call: Call) -> Reply:
     repo = call.the_repo()
-    call.require(Permission.READ)
+    call.require(RepoRole.READ)
     pull, _ = call.pull(call.int_param("pull_number"))
     body = call.json_object()
     reply_to = body.get("in_reply_to")
@@ -109,13 +109,13 @@ def create_review_comment(call: Call) -> Reply:
 Spot = tuple[str, int, str, int | None, str | None, int, str]
 
 
-def _files(call: Call, pull: Pull) -> dict[str, FileDiff]:
+def _files(call: Call, pull: Pull) -> dict[str, ViewedFileDiff]:
     repo = call.the_repo()
     base_sha = repo.git.branch_sha(pull.base_ref) or pull.head_sha
     return {f.filename: f for f in repo.git.pull_diff(base_sha, pull.head_sha)}
 
 
-def _place(files: dict[str, FileDiff], comment: Any) -> Spot:
+def _place(files: dict[str, ViewedFileDiff], comment: Any) -> Spot:
     """Where a comment lands: (path, line, side, start_line, start_side, position, hunk)."""
     if not isinstance(comment, dict):
         raise _unprocessable("Comment must be an object")
@@ -148,7 +148,7 @@ def _place(files: dict[str, FileDiff], comment: Any) -> Spot:
 
 
 def _start(
-    diff: FileDiff, comment: dict[str, Any], side: str, line: int, position: int
+    diff: ViewedFileDiff, comment: dict[str, Any], side: str, line: int, position: int
 ) -> tuple[int | None, str | None]:
     if "start_line" not in comment:
         return None, None
@@ -165,10 +165,10 @@ def _start(
 
 def _store_comment(
     call: Call, pull: Pull, review_id: int, spot: Spot, body: str, commit_id: str
-) -> ReviewComment:
+) -> StoredReviewComment:
     path, line, side, start_line, start_side, position, hunk = spot
     now = call.store.now()
-    comment = ReviewComment(
+    comment = StoredReviewComment(
         id=call.store.next_id(),
         review_id=review_id,
         pull_number=pull.number,

@@ -29,18 +29,18 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kairos_ci.errors import InputError
-from kairos_ci.sandbox.github.records import ArtifactSeed, Permission, RunSeed, Seed, User
+from kairos_ci.sandbox.github.records import ArtifactSeed, RepoRole, RunSeed, Seed, StoredUser
 
 DEFAULT_LOGIN = "kairos-ci[bot]"
 SEED_LIMIT_BYTES = 4 * 1024 * 1024
 
 
 def default_seed() -> Seed:
-    bot = User(DEFAULT_LOGIN, 1, "Bot")
+    bot = StoredUser(DEFAULT_LOGIN, 1, "Bot")
     return Seed(
         tokens={},
         users={DEFAULT_LOGIN: bot},
-        permissions={DEFAULT_LOGIN: Permission.WRITE},
+        permissions={DEFAULT_LOGIN: RepoRole.WRITE},
         any_token_login=DEFAULT_LOGIN,
     )
 
@@ -59,12 +59,12 @@ def parse_seed(data: Any, source: str = "seed") -> Seed:
     if not isinstance(data, dict):
         raise InputError(f"{source}: the seed must be a JSON object")
     tokens: dict[str, str] = {}
-    users: dict[str, User] = {}
-    permissions: dict[str, Permission] = {}
+    users: dict[str, StoredUser] = {}
+    permissions: dict[str, RepoRole] = {}
     for index, (login, spec) in enumerate(_object(data, "users", source).items(), start=1):
         where = f"{source}: users.{login}"
         spec = spec if isinstance(spec, dict) else _fail(where, "must be an object")
-        users[login] = User(login, index, str(spec.get("type", "User")))
+        users[login] = StoredUser(login, index, str(spec.get("type", "User")))
         permissions[login] = _permission(spec.get("permission", "read"), where)
         given = spec.get("tokens", [spec["token"]] if "token" in spec else [])
         for token in given if isinstance(given, list) else _fail(where, "tokens must be a list"):
@@ -123,11 +123,11 @@ def _object(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
     return dict(value)
 
 
-def _permission(value: Any, where: str) -> Permission:
+def _permission(value: Any, where: str) -> RepoRole:
     try:
-        return Permission.parse(str(value))
+        return RepoRole.parse(str(value))
     except KeyError:
-        names = ", ".join(str(p) for p in Permission)
+        names = ", ".join(str(p) for p in RepoRole)
         _fail(where, f"unknown permission {value!r} (expected one of {names})")
 
 

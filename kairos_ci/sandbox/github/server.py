@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from kairos_ci.errors import InputError
 from kairos_ci.sandbox.github.actions import add_run
-from kairos_ci.sandbox.github.app import Api, Request, Response
+from kairos_ci.sandbox.github.app import EmulatedApi, EmulatedResponse, Request
 from kairos_ci.sandbox.github.contract import Contract
 from kairos_ci.sandbox.github.control import Control
 from kairos_ci.sandbox.github.records import Seed
@@ -50,14 +50,14 @@ class GitHubSandbox:
     ) -> None:
         self.root = root
         self.strict = strict
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _GitHubHandler)
         self._server.daemon_threads = True
         self.port = int(self._server.server_address[1])
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.store = Store(root, seed or default_seed())
         self.store.on_new_repo = self._seed_runs
         shapes = Shapes(self.base_url)
-        self.api = Api(self.store, shapes, contract, strict)
+        self.api = EmulatedApi(self.store, shapes, contract, strict)
         self.control = Control(self.store, shapes)
         self._server.sandbox = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
@@ -167,7 +167,7 @@ def default_contract_path() -> Path | None:
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _GitHubHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "GitHub.com-sandbox"
     # Headers and body go out in separate writes; with Nagle's algorithm and delayed
@@ -198,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
             request = self._request()
         except InputError as err:
             self._send(
-                Response(
+                EmulatedResponse(
                     413,
                     {"Content-Type": "application/json"},
                     json.dumps({"message": str(err)}).encode(),
@@ -225,7 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
         )
 
-    def _send(self, response: Response) -> None:
+    def _send(self, response: EmulatedResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

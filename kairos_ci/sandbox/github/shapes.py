@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from kairos_ci.sandbox.github.records import IssueComment, JsonObject, Label, Reaction, User
+from kairos_ci.sandbox.github.records import (
+    IssueComment,
+    JsonObject,
+    Reaction,
+    StoredLabel,
+    StoredUser,
+)
 
 EPOCH = "2020-01-01T00:00:00Z"
 
@@ -64,7 +70,7 @@ def node_id(kind: str, number: int) -> str:
 class RepoFacts:
     """What a repository shape needs to know besides URLs."""
 
-    owner: User
+    owner: StoredUser
     name: str
     id: int
     default_branch: str
@@ -83,7 +89,7 @@ class Shapes:
     def html(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
 
-    def user(self, user: User) -> JsonObject:
+    def user(self, user: StoredUser) -> JsonObject:
         api = f"{self.base}/users/{user.login}"
         return {
             "login": user.login,
@@ -167,7 +173,7 @@ class Shapes:
         )
         return shape
 
-    def label(self, repo_api: str, label: Label) -> JsonObject:
+    def label(self, repo_api: str, label: StoredLabel) -> JsonObject:
         return {
             "id": label.id,
             "node_id": node_id("Label", label.id),

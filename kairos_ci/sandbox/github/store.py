@@ -19,21 +19,21 @@ from pathlib import Path
 
 from kairos_ci.sandbox.github.gitview import GitView
 from kairos_ci.sandbox.github.records import (
-    Artifact,
+    ContractViolation,
     FaultRule,
-    Issue,
     IssueComment,
-    Label,
     LoggedRequest,
-    Permission,
     Pull,
     Reaction,
+    RepoRole,
     Review,
-    ReviewComment,
     Seed,
-    User,
-    Violation,
-    WorkflowRun,
+    StoredArtifact,
+    StoredIssue,
+    StoredLabel,
+    StoredReviewComment,
+    StoredUser,
+    StoredWorkflowRun,
 )
 from kairos_ci.sandbox.github.shapes import RepoFacts
 
@@ -78,7 +78,9 @@ def iso(epoch: float) -> str:
 class RepoState:
     """One repository: a bare git repository plus the objects GitHub keeps beside it."""
 
-    def __init__(self, owner: User, name: str, git_dir: Path, repo_id: int, created: str) -> None:
+    def __init__(
+        self, owner: StoredUser, name: str, git_dir: Path, repo_id: int, created: str
+    ) -> None:
         self.owner = owner
         self.name = name
         self.full_name = f"{owner.login}/{name}"
@@ -86,15 +88,15 @@ class RepoState:
         self.id = repo_id
         self.created_at = created
         self.allow_auto_merge = True
-        self.labels: dict[str, Label] = {}
-        self.issues: dict[int, Issue] = {}
+        self.labels: dict[str, StoredLabel] = {}
+        self.issues: dict[int, StoredIssue] = {}
         self.pulls: dict[int, Pull] = {}
         self.comments: dict[int, IssueComment] = {}
         self.reactions: dict[int, Reaction] = {}
         self.reviews: dict[int, Review] = {}
-        self.review_comments: dict[int, ReviewComment] = {}
-        self.runs: dict[int, WorkflowRun] = {}
-        self.artifacts: dict[int, Artifact] = {}
+        self.review_comments: dict[int, StoredReviewComment] = {}
+        self.runs: dict[int, StoredWorkflowRun] = {}
+        self.artifacts: dict[int, StoredArtifact] = {}
         self._numbers = itertools.count(1)
 
     def next_number(self) -> int:
@@ -113,7 +115,7 @@ class RepoState:
             allow_auto_merge=self.allow_auto_merge,
         )
 
-    def label(self, name: str) -> Label | None:
+    def label(self, name: str) -> StoredLabel | None:
         return self.labels.get(name.lower())
 
 
@@ -125,9 +127,9 @@ class Store:
         self.started = clock()
         self.lock = threading.RLock()
         self.repos: dict[str, RepoState] = {}
-        self.users: dict[str, User] = dict(seed.users)
+        self.users: dict[str, StoredUser] = dict(seed.users)
         self.requests: list[LoggedRequest] = []
-        self.violations: list[Violation] = []
+        self.violations: list[ContractViolation] = []
         self.faults = FaultPlan((), 0)
         self.storage_key = secrets.token_hex(12)
         self.on_new_repo: Callable[[RepoState], None] | None = None
@@ -147,20 +149,20 @@ class Store:
     def now(self) -> str:
         return iso(self.clock())
 
-    def user(self, login: str) -> User:
+    def user(self, login: str) -> StoredUser:
         known = self.users.get(login)
         if known is None:
-            known = User(login=login, id=self.next_id())
+            known = StoredUser(login=login, id=self.next_id())
             self.users[login] = known
         return known
 
-    def user_for_token(self, token: str) -> User | None:
+    def user_for_token(self, token: str) -> StoredUser | None:
         login = self.seed.tokens.get(token) or (self.seed.any_token_login if token else None)
         return None if login is None else self.user(login)
 
-    def permission(self, repo: RepoState, user: User) -> Permission:
+    def permission(self, repo: RepoState, user: StoredUser) -> RepoRole:
         if user.login.lower() == repo.owner.login.lower():
-            return Permission.ADMIN
+            return RepoRole.ADMIN
         return self.seed.permission(repo.full_name, user.login)
 
     def repo(self, owner: str, name: str) -> RepoState | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kairos_ci.errors import InputError
-from kairos_ci.sandbox.github.records import Permission
+from kairos_ci.sandbox.github.records import RepoRole
 from kairos_ci.sandbox.github.seed import default_seed, load_seed, parse_seed
 
 
@@ -23,9 +23,9 @@ def test_seed_maps_tokens_to_users_and_users_to_permissions(tmp_path: Path) -> N
     )
     seed = load_seed(path)
     assert seed.tokens == {"a": "maria", "b": "maria"}
-    assert seed.permission("octo/other", "maria") is Permission.TRIAGE
-    assert seed.permission("octo/app", "maria") is Permission.ADMIN
-    assert seed.permission("octo/app", "stranger") is Permission.READ
+    assert seed.permission("octo/other", "maria") is RepoRole.TRIAGE
+    assert seed.permission("octo/app", "maria") is RepoRole.ADMIN
+    assert seed.permission("octo/app", "stranger") is RepoRole.READ
 
 
 @pytest.mark.parametrize(
@@ -52,4 +52,4 @@ def test_unreadable_seed_names_the_file(tmp_path: Path) -> None:
 def test_default_seed_accepts_any_token_as_the_bot() -> None:
     seed = default_seed()
     assert seed.any_token_login == "kairos-ci[bot]"
-    assert seed.permission("o/r", "kairos-ci[bot]") is Permission.WRITE
+    assert seed.permission("o/r", "kairos-ci[bot]") is RepoRole.WRITE
