@@ -60,8 +60,8 @@ from kairos_ci.verdicts.history import judge
 from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
-from tests.agent.harness import BUGGY, TEST
 from tests.jail import jail_or_skip
+from tests.tasks.calc_project import committed_calc
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -191,19 +191,7 @@ def calc_settings() -> Config:
 def calc(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Evidence]:
     """A project whose add() subtracts, committed, and the nightly's evidence on it."""
     root = tmp_path_factory.mktemp("calc")
-    files = {"calc.py": BUGGY, "tests/test_calc.py": TEST, ".gitignore": "r/\n__pycache__/\n"}
-    files["pyproject.toml"] = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git = Git(root)
-    git.run("init", "-q", "-b", "main")
-    git.run("add", "--all")
-    git.run("commit", "-q", "-m", "base")
-    sha = git.text("rev-parse", "HEAD")
-    plain = CommandRunner({"PATH": str(Path(sys.executable).parent)}, 60)
-    with scratch_checkout(root, sha) as scratch:
-        base = gather(scratch.path, calc_settings(), plain, run_commands=True)
+    sha, base = committed_calc(root, calc_settings())
     assert [t.id for t in base.failing()] == [ADD]
     return root, sha, base
 

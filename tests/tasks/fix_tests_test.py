@@ -18,17 +18,15 @@ from kairos_ci.agent.spend import BudgetView
 from kairos_ci.config.load import parse_config
 from kairos_ci.config.records import Config, Level
 from kairos_ci.context import Secret
-from kairos_ci.git import Git
 from kairos_ci.policy.records import Situation, Trigger
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
-from kairos_ci.tasks.evidence import Evidence, gather
+from kairos_ci.tasks.evidence import Evidence
 from kairos_ci.tasks.fix_tests import FixOutcome, FixRequest, fix_branch, fix_tests
 from kairos_ci.tasks.gate import Known, approval_key, gate
 from kairos_ci.workspace.commands import CommandRunner
-from kairos_ci.workspace.scratch import scratch_checkout
-from tests.agent.harness import BUGGY, TEST
 from tests.jail import jail_or_skip
+from tests.tasks.calc_project import committed_calc
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -53,19 +51,7 @@ def settings(per_run_usd: float = 1.0, edit_tests: bool = False) -> Config:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, Evidence]]:
     root = tmp_path_factory.mktemp("calc")
-    files = {"calc.py": BUGGY, "tests/test_calc.py": TEST, ".gitignore": "r/\n__pycache__/\n"}
-    files["pyproject.toml"] = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git = Git(root)
-    git.run("init", "-q", "-b", "main")
-    git.run("add", "--all")
-    git.run("commit", "-q", "-m", "base")
-    sha = git.text("rev-parse", "HEAD")
-    env = {"PATH": str(Path(sys.executable).parent)}
-    with scratch_checkout(root, sha) as scratch:
-        base = gather(scratch.path, settings(), CommandRunner(env, 60), run_commands=True)
+    sha, base = committed_calc(root, settings())
     assert [t.id for t in base.failing()] == [ADD]
     yield root, sha, base
 
