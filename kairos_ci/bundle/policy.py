@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kairos_ci.bundle.records import Bundle, Kind, Write, patch_hash
 from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS, Config, Level
 from kairos_ci.forge.branches import BuiltCommit
+from kairos_ci.memory.store import DEFAULT_BRANCH
 from kairos_ci.policy import autonomy, protected
 
 
@@ -31,7 +32,11 @@ def refusals(bundle: Bundle, config: Config | None, budget: ChangeBudget) -> dic
     """Index of each write policy refuses, with the reason. Checked before any write."""
     found: dict[int, str] = {}
     for index, write in enumerate(bundle.writes):
-        reason = _autonomy_refusal(write, config) or _size_refusal(write, budget)
+        reason = (
+            _branch_refusal(write, config)
+            or _autonomy_refusal(write, config)
+            or _size_refusal(write, budget)
+        )
         if reason:
             found[index] = reason
     if config is not None:
@@ -71,6 +76,20 @@ def change_refusal(
     for value, limit, what in checks:
         if value > limit:
             return f"the change has {value} {what}, over the limit of {limit}"
+    return None
+
+
+def _branch_refusal(write: Write, config: Config | None) -> str | None:
+    """kairos writes pull requests only from its own kairos/* branches, and never from
+    the memory branch: a bundle naming it would overwrite memory with a patch."""
+    branch = write.target.get("branch")
+    if write.kind not in (Kind.PULL_REQUEST, Kind.AUTO_MERGE) or not isinstance(branch, str):
+        return None
+    memory = config.memory.branch if config is not None else DEFAULT_BRANCH
+    if branch == memory:
+        return f"{branch} is kairos's memory branch: no pull request is made from it"
+    if not branch.startswith("kairos/"):
+        return f"{branch} is not a kairos/* branch: kairos pushes no other"
     return None
 
 

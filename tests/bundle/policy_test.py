@@ -36,3 +36,19 @@ def test_patch_size_is_capped_before_anything_is_built() -> None:
     assert refusals(planned, None, ChangeBudget(max_patch_bytes=1000)) == {
         0: "the patch is 2000 bytes, over the limit of 1000"
     }
+
+
+def test_no_pull_request_is_made_from_the_memory_branch_or_outside_kairos() -> None:
+    custom = parse_config(
+        b"version: 1\nautonomy:\n  default: auto\nmemory:\n  branch: kairos/brain\n", "c"
+    )
+    planned = bundle(
+        pr_write(SHA, "p", branch="kairos/memory", fingerprint="a"),
+        pr_write(SHA, "p", branch="kairos/brain", fingerprint="b"),
+        pr_write(SHA, "p", branch="kairos/fix", fingerprint="c"),
+    )
+    assert refusals(planned, None, ChangeBudget()) == {
+        0: "kairos/memory is kairos's memory branch: no pull request is made from it"
+    }
+    found = refusals(planned, custom, ChangeBudget())
+    assert found == {1: "kairos/brain is kairos's memory branch: no pull request is made from it"}
