@@ -91,6 +91,9 @@ def cap(text: str, max_chars: int) -> str:
     return f"{text[:head]}\n[... {cut} characters cut ...]\n{text[-tail:]}"
 
 
+_FENCE_LIKE = re.compile(r"<(?=\s*/?\s*untrusted)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Envelope:
     nonce: str
@@ -105,4 +108,7 @@ class Envelope:
 
     def wrap(self, source: str, text: str) -> str:
         text = text.replace(self.nonce, "[nonce]")  # it cannot be guessed; never echo it either
+        # Any fence-like tag, whatever its nonce, spacing or case, loses its bracket: the
+        # text cannot close this fence or open a new one.
+        text = _FENCE_LIKE.sub("[", text)
         return f'<{self.tag} source="{source}">\n{text}\n</{self.tag}>'
