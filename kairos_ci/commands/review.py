@@ -257,12 +257,15 @@ def _remember(
     """The reviewed head and what was said, unless nothing may be written (see R10)."""
     from kairos_ci.bundle.records import Status
     from kairos_ci.errors import GitError, MemoryError_
+    from kairos_ci.policy.autonomy import memory_refusal
+    from kairos_ci.policy.records import Situation, Trigger
     from kairos_ci.review import state
 
     if request.dry_run:
         return ["dry run: memory not saved"]
-    if request.pull.from_fork:
-        return ["a fork's pull request is handled read-only: memory not written"]
+    refusal = memory_refusal(Situation(Trigger(request.event), None, request.pull.from_fork))
+    if refusal:
+        return [refusal]
     if result.skip is not None or result.scope is None:
         return []
     landed = posted is not None and posted.status in (Status.APPLIED, Status.UNCHANGED)

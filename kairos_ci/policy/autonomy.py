@@ -147,6 +147,14 @@ def required_level(write_kind: str, approved: bool) -> Level:
     return PUBLISH_LEVELS[write_kind]
 
 
+def memory_refusal(situation: Situation) -> str:
+    """Why this run must not write memory, or "": a run a fork's pull request caused
+    (its review, its failed CI run) is handled read-only, whoever's token it holds."""
+    if situation.from_fork:
+        return "a fork's pull request is handled read-only: memory not written"
+    return ""
+
+
 def budget_caps(state: BudgetState) -> list[Cap]:
     if state is BudgetState.NEAR:
         return [Cap(Level.SUGGEST, "spend is near a budget cap")]

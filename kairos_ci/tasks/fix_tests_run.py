@@ -33,6 +33,7 @@ from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
+from kairos_ci.policy import autonomy
 from kairos_ci.policy.records import Actor, Permission, Situation, Trigger
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.signals.records import TestResult
@@ -110,11 +111,13 @@ def fix_failed_run(w: WorkflowFix) -> RunOutcome:
     identities = {c.branch: c.identity for c in fixed.changes}
     work = opened_work(applied, w.run.at, known.known.work, identities)
     record = journal.build(w.run, w.base_sha, base, {}, {}, known, gated, applied, work, fixed)
-    saved = None if w.dry_run else w.memory.save(record)
+    read_only = "dry run: memory not saved" if w.dry_run else autonomy.memory_refusal(situation)
+    if not read_only:
+        w.memory.save(record)
     waiting = {**held, **fixed.waiting_after({})}
     skips = (*notes, *(Skip(f"fix_tests ({t})", why) for t, why in sorted(waiting.items())))
     skips += tuple(Skip(s.task, s.why) for s in gated.skipped)
-    memory_line = "memory: not saved (dry run)" if saved is None else "memory: saved"
+    memory_line = f"memory: {read_only}" if read_only else "memory: saved"
     done = _report(w, skips, applied, bundle, fixed, (memory_line, *_suggested(gated, target)))
     return replace(done, verifications=fixed.verifications)
 

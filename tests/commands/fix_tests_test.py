@@ -184,6 +184,8 @@ def test_a_fork_pull_request_gets_a_suggestion_comment_never_a_push(
         assert f"fix_tests (tests.test_stats::test_new_feature): {PR_ONLY}" in summary
         branches = world.git("ls-remote", "--heads", "origin")
         assert "kairos/fix-tests" not in branches
+        assert "kairos/memory" not in branches  # a fork's run writes no memory
+        assert "memory: a fork's pull request is handled read-only" in summary
 
 
 @pytest.mark.parametrize(
