@@ -21,7 +21,7 @@ from kairos_ci.memory.records import (
     RunRecord,
     RunResult,
 )
-from kairos_ci.review.records import ReviewFinding
+from kairos_ci.review.records import ReviewFinding, Source
 from kairos_ci.tasks.records import RunInfo
 
 
@@ -38,7 +38,15 @@ def last_head(memory: Memory, number: int) -> str | None:
     return fact.value if fact is not None else None
 
 
+# A leaked secret, a weakened test and a risky workflow change are said on every pull
+# request that has them: an ignore in memory (which anyone who once could write it may
+# have planted) never silences them.
+UNSILENCEABLE = frozenset({Source.SECRET, Source.GUARD, Source.WORKFLOW})
+
+
 def ignored(finding: ReviewFinding, memory: Memory) -> bool:
+    if finding.source in UNSILENCEABLE:
+        return False
     keys = {k.casefold() for k in memory.rejections}
     names = (finding.fingerprint, finding.rule, finding.code)
     return any(name.casefold() in keys for name in names)

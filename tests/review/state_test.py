@@ -44,3 +44,22 @@ def test_the_journal_keeps_the_head_unless_posting_failed() -> None:
     assert failed.facts == () and failed.posted == {}
     assert last_head(Memory(facts={f.key: f for f in entry.facts}), 7) == "a" * 40
     assert last_head(Memory(), 7) is None
+
+
+def test_no_ignore_in_memory_silences_a_security_finding() -> None:
+    """A guard finding on a human PR that skipped an auth test is said, though memory holds
+    an ignore for its fingerprint and rule; so are secrets and risky workflow changes."""
+    keys = ("guard-1", "guard/skip-added", "secret-1", "kairos/likely-secret", "wf-1")
+    memory = Memory(rejections={key: Rejection(key, "mallory", AT) for key in keys})
+    found = [
+        ReviewFinding(
+            Source.GUARD, "guard/skip-added", "tests/test_auth.py", 3, "t", "d", "guard-1"
+        ),
+        ReviewFinding(Source.SECRET, "kairos/likely-secret", "a.py", 1, "t", "d", "secret-1"),
+        ReviewFinding(
+            Source.WORKFLOW, "kairos/risky-workflow", ".github/w.yml", 1, "t", "d", "wf-1"
+        ),
+        finding("lint-9", "guard/skip-added"),  # a lint rule that happens to share the name
+    ]
+    kept, dropped = fresh(found, memory, 7)
+    assert [f.fingerprint for f in kept] == ["guard-1", "secret-1", "wf-1"] and dropped == 1
