@@ -1,11 +1,13 @@
-"""Finding ``/kairos`` commands in a comment: on a line of their own, outside code and quotes.
+"""Finding ``/kairos`` commands in a comment: where GitHub shows them as plain text.
 
 A comment is untrusted text even from a maintainer (they may be quoting someone), so
-only a command the author plainly wrote counts: not one inside a fenced or indented
-code block, a blockquote, an HTML comment or a list item, and not one hidden with
-invisible characters (a line that only reads as a command once they are stripped, as a
-bidi override can make it, is not one). The first command counts; a comment is one
-request.
+only a command the author plainly wrote counts: a line that renders as the start of a
+top-level paragraph, as a CommonMark parser (markdown-it-py, with GitHub's tables)
+reads it. Not one inside code, a blockquote (lazy continuation lines included), an HTML
+block (``<pre>``, ``<details>``, a comment...), a list item, a table or a heading, nor a
+line inside someone else's paragraph, nor one hidden with invisible characters (a line
+that only reads as a command once they are stripped, as a bidi override can make it, is
+not one). The first command counts; a comment is one request.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from kairos_ci.chat.records import ChatCommand, Name
 PREFIX = "/kairos"
 ARGUMENT = re.compile(r"^[A-Za-z0-9._:/+-]{1,128}$")
 _LINE = re.compile(r"^ {0,3}/kairos(?:[ \t]+(?P<rest>.*?))?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})")
 MAX_BODY_CHARS = 65_536
 
 
@@ -27,24 +28,25 @@ def first_command(body: str) -> ChatCommand | None:
     raw = body[:MAX_BODY_CHARS].replace("\r\n", "\n")
     text = normalise(raw, Profile.TEXT).text
     verbatim = set(raw.split("\n"))
-    fence: str | None = None
-    for line in text.split("\n"):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if (
-                opened
-                and opened.group("mark")[0] == fence[0]
-                and len(opened.group("mark")) >= len(fence)
-            ):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group("mark")
-            continue
+    lines = text.split("\n")
+    for start in paragraph_starts(text):
+        line = lines[start]
         found = _LINE.match(line)
         if found is not None and line in verbatim:  # no hidden character was taken out
             return _command(found.group("rest") or "", line)
     return None
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """The first source line of each top-level paragraph, as GitHub would render it."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return [
+        token.map[0]
+        for token in tokens
+        if token.type == "paragraph_open" and token.level == 0 and token.map is not None
+    ]
 
 
 def _command(rest: str, line: str) -> ChatCommand:
