@@ -3,6 +3,7 @@ memory -> reconcile -> evidence -> history -> work -> gate -> act -> memory -> r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,6 +61,9 @@ class Nightly:
     pip_index_url: Secret | None = None  # a private index may carry credentials
 
 
+_log = logging.getLogger(__name__)
+
+
 def nightly(n: Nightly) -> outcome.RunOutcome:
     loaded = n.memory.load()
     known = (
@@ -68,12 +72,19 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         else offline(loaded.memory)
     )
     evidence = _evidence(n)
+    _log.info(
+        "evidence gathered: %d tests, %d linters, %d tools did not run",
+        len(evidence.tests),
+        len(evidence.lint),
+        len(evidence.not_run),
+    )
     results = entries(
         evidence.tests, sha=n.base_sha, tree=_tree(n), run_id=n.run.run_id, at=n.run.at
     )
     verdicts = judge(journal.histories(loaded.memory, results), n.run.now, thresholds(n.config))
     changes, skipped = _work(n, replace(evidence, flaky=judged_flaky(verdicts)))
     fixed = _fix_tests(n, evidence, verdicts, loaded.memory, known.known)
+    _log.info("fix attempted: %s", "a change" if fixed.change is not None else "no change")
     changes += fixed.changes
     updates = _update_deps(n, loaded.memory)
     changes += updates.changes
@@ -90,12 +101,13 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         waiting=waiting,
         suggestions=gated.suggestions,
         memory_notes=loaded.notes,
-        attention=(),
+        attention=evidence.not_run,  # a tool that did not run needs a human
         spend=fixed.spend,
     )
     writes: list[Write] = list(gated.writes)
     writes += dashboard_write(board(view), n.config, n.situation, known.dashboard)
     bundle = Bundle(n.repository, tuple(writes), journal.created_by(n.run))
+    _log.info("applying %d writes%s", len(writes), " (dry run)" if n.dry_run else "")
     applied = _act(n, bundle)
     identities = {change.branch: change.identity for change in changes}
     work = opened_work(applied, n.run.at, known.known.work, identities)

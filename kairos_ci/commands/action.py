@@ -35,6 +35,11 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "action",
         help="run as the GitHub Action step (reads KAIROS_* inputs and GITHUB_* context)",
+        description=(
+            "Run as the kairos-ci GitHub Action step: pick the command for the event (or "
+            "the `command` input) from the KAIROS_* inputs and the GITHUB_* context."
+        ),
+        epilog="example: KAIROS_COMMAND=auto kairos-ci action --repo .",
     )
     # The runner has already entered the `working-directory` input, so "." is the repository.
     parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
@@ -43,7 +48,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ctx = context.from_environ()
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
     repo: Path = args.repo
@@ -145,13 +150,14 @@ def _command(requested: str, event_name: str | None) -> str:
 def _config(repo: Path, requested: str | None) -> tuple[Config, str]:
     # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
     from kairos_ci.config.load import find_config, load_config, parse_config
+    from kairos_ci.config.records import BUILT_IN_DEFAULTS
 
     if requested:
         config = load_config(repo / requested)
         return config, f"{requested} is valid"
     found = find_config(repo)
     if found is None:
-        return parse_config(b"version: 1\n", "(built-in defaults)"), "none found, using defaults"
+        return parse_config(b"version: 1\n", BUILT_IN_DEFAULTS), "none found, using defaults"
     return load_config(found), f"{found.relative_to(repo)} is valid"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kairos_ci import context
+from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
@@ -28,11 +29,19 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
-        "chat", help="answer a /kairos command in an issue or pull-request comment"
+        "chat",
+        help="answer a /kairos command in an issue or pull-request comment",
+        description=(
+            "Answer a /kairos command in an issue or pull-request comment (issue_comment "
+            "event), from people with write access only."
+        ),
+        epilog="example: kairos-ci chat --payload event.json --repo .",
     )
-    parser.add_argument("--payload", type=Path, help="event payload (default: GITHUB_EVENT_PATH)")
     parser.add_argument(
-        "--repo", type=Path, default=Path(), help="repository checkout (default: .)"
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
     )
     parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
@@ -51,7 +60,7 @@ def chat_args(repo: Path) -> argparse.Namespace:
 def chat_main(ctx: context.Context, args: argparse.Namespace) -> int:
     from kairos_ci.report.runner import Runner
 
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
     return action_chat(ctx, runner, args.repo, args)

@@ -21,7 +21,13 @@ NIGHTS = 3
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
-        "demo", help="run three nights against a bundled sample project, offline"
+        "demo",
+        help="run three nights against a bundled sample project, offline",
+        description=(
+            "Run three real nightly runs against a bundled sample project and a GitHub "
+            "sandbox on loopback (offline, no API key), then print and write a report."
+        ),
+        epilog="example: kairos-ci demo --out kairos-demo-report.md",
     )
     parser.add_argument(
         "--out", type=Path, default=Path("kairos-demo-report.md"), help="where to write the report"

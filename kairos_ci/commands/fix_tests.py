@@ -18,7 +18,14 @@ from kairos_ci.commands.run import add_run_options, report_outcome
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
-        "fix-tests", help="fix the failing tests of a failed CI run (workflow_run event)"
+        "fix-tests",
+        help="fix the failing tests of a failed CI run (workflow_run event)",
+        description=(
+            "Fix the failing tests of a failed CI run (a workflow_run event): read its "
+            "JUnit artifacts, fix on the default branch what also fails there, verified "
+            "by your tests. Needs GITHUB_TOKEN."
+        ),
+        epilog="example: kairos-ci fix-tests --payload event.json --repo . --dry-run",
     )
     add_run_options(parser)
     parser.set_defaults(handler=run)
@@ -35,7 +42,7 @@ def fix_tests_main(ctx: context.Context, args: argparse.Namespace) -> int:
     from kairos_ci.report.runner import Runner
     from kairos_ci.tasks.fix_tests_run import fix_failed_run
 
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
     outcome = fix_failed_run(workflow_fix_for(ctx, args))

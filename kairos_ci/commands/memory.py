@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kairos_ci.commands.arguments import git_checkout
+
 if TYPE_CHECKING:
     from kairos_ci.memory.store import Loaded, MemoryStore
 
@@ -32,7 +34,9 @@ def register(sub: Any) -> None:
     actions = parser.add_subparsers(dest="memory_action", metavar="ACTION", required=True)
     for name, help_text in _ACTIONS.items():
         action = actions.add_parser(name, help=help_text, description=help_text)
-        action.add_argument("--repo", type=Path, default=Path(), help="repository (default: .)")
+        action.add_argument(
+            "--repo", type=git_checkout, default=".", help="repository (default: .)"
+        )
         action.add_argument(
             "--branch", help=f"memory branch (default: memory.branch or {DEFAULT_BRANCH})"
         )

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kairos_ci.commands.arguments import existing_file
 from kairos_ci.errors import UsageError
 
 
@@ -23,7 +24,7 @@ def register(sub: Any) -> None:
         description="Apply a bundle (schemas/bundle.schema.json) to GitHub. Exit 0 when "
         "nothing failed, 1 when a write failed, 2 on usage errors.",
     )
-    parser.add_argument("bundle", type=Path, help="the bundle file")
+    parser.add_argument("bundle", type=existing_file, help="the bundle file")
     parser.add_argument("--repo", type=Path, default=Path(), help="repository clone (default: .)")
     parser.add_argument("--config", type=Path, help="kairos config (default: the repository's)")
     parser.add_argument("--dry-run", action="store_true", help="check and show; apply nothing")
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from kairos_ci.report.runner import Runner
 
     ctx = context.from_environ()
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
     config = _config(args.repo, args.config)
@@ -79,10 +80,11 @@ def publish_bundle(
 
 def _config(repo: Path, path: Path | None) -> Any:
     from kairos_ci.config.load import find_config, load_config, parse_config
+    from kairos_ci.config.records import BUILT_IN_DEFAULTS
 
     found = path or find_config(repo)
     if found is None:
-        return parse_config(b"version: 1\n", "(built-in defaults)")
+        return parse_config(b"version: 1\n", BUILT_IN_DEFAULTS)
     return load_config(found)
 
 

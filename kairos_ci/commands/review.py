@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kairos_ci import context
+from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
@@ -36,14 +37,22 @@ EVENTS = ("pull_request", "pull_request_target")
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
-        "review", help="review a pull request: one quiet review per push"
+        "review",
+        help="review a pull request: one quiet review per push",
+        description=(
+            "Review a pull request: one quiet review per push, inline comments only on "
+            "changed lines, a coverage footer naming what was not reviewed."
+        ),
+        epilog="example: kairos-ci review --payload event.json --repo . --dry-run",
     )
     parser.add_argument(
         "--event", help="event name (default: GITHUB_EVENT_NAME, else pull_request)"
     )
-    parser.add_argument("--payload", type=Path, help="event payload (default: GITHUB_EVENT_PATH)")
     parser.add_argument(
-        "--repo", type=Path, default=Path(), help="repository checkout (default: .)"
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
     )
     parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
     parser.add_argument("--dry-run", action="store_true", help="write the bundle, post nothing")
@@ -77,7 +86,7 @@ def review_main(ctx: context.Context, args: argparse.Namespace) -> int:
     """Review the pull request of the event; the job summary says what happened."""
     from kairos_ci.report.runner import Runner
 
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
     return action_review(ctx, runner, args.repo, args)

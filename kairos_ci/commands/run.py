@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kairos_ci import context
+from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
@@ -27,7 +28,14 @@ NIGHTLY_EVENTS = ("schedule", "workflow_dispatch")
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
-        "run", help="one maintenance run (schedule or workflow_dispatch)"
+        "run",
+        help="one maintenance run (schedule or workflow_dispatch)",
+        description=(
+            "One nightly maintenance run: gather test and lint evidence, judge flaky "
+            "tests, fix what it may, update the dashboard and memory. Exit 0 when done, 1"
+            " when a write failed or a configured tool did not run, 2 on usage errors."
+        ),
+        epilog="example: kairos-ci run --event schedule --repo . --dry-run",
     )
     parser.add_argument("--event", help="event name (default: GITHUB_EVENT_NAME, else schedule)")
     add_run_options(parser)
@@ -36,12 +44,16 @@ def register(sub: Any) -> None:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options every pipeline command shares."""
-    parser.add_argument("--payload", type=Path, help="event payload (default: GITHUB_EVENT_PATH)")
     parser.add_argument(
-        "--repo", type=Path, default=Path(), help="repository checkout (default: .)"
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
     )
     parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
-    parser.add_argument("--config", type=Path, help="config file (default: the default branch's)")
+    parser.add_argument(
+        "--config", type=existing_file, help="config file (default: the default branch's)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="write the bundle, apply nothing")
     parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
@@ -67,7 +79,7 @@ def finish(ctx: context.Context, nightly: Nightly, bundle_out: Path | None) -> i
     from kairos_ci.report.runner import Runner
     from kairos_ci.run import nightly as run_nightly
 
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file)
+    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
     return report_outcome(ctx, runner, run_nightly(nightly), bundle_out, nightly.dry_run)

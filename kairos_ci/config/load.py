@@ -18,6 +18,7 @@ import jsonschema
 
 from kairos_ci.config import schema as schemas
 from kairos_ci.config.records import (
+    BUILT_IN_DEFAULTS,
     BUILTIN_PROTECTED_PATHS,
     AgentConfig,
     AutonomyConfig,
@@ -71,7 +72,7 @@ def load_config_at(repo: Path, rev: str) -> Config:
         if shown.returncode == 0:
             return parse_config(shown.stdout, f"{candidate}@{rev[:12]}")
     git.text("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}")  # a bad rev raises
-    return parse_config(b"version: 1\n", "(built-in defaults)")
+    return parse_config(b"version: 1\n", BUILT_IN_DEFAULTS)
 
 
 def load_config(path: Path) -> Config:

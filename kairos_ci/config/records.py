@@ -53,6 +53,9 @@ BUILTIN_PROTECTED_PATHS: tuple[str, ...] = (
     ".mcp.json",
 )
 
+# The source of the config a repository without a kairos config file runs with.
+BUILT_IN_DEFAULTS = "(built-in defaults)"
+
 
 @dataclass(frozen=True)
 class Command:

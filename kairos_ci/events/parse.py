@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from kairos_ci.errors import InputError, InputTooLarge
+from kairos_ci.errors import InputError, InputTooLarge, UsageError
 from kairos_ci.events.records import (
     Event,
     IssueCommentCreated,
@@ -30,12 +30,14 @@ MAX_PAYLOAD_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 
 def load_event(name: str, path: Path | None) -> Event:
     if path is None:
-        raise InputError(f"no payload for the {name} event (GITHUB_EVENT_PATH is not set)")
+        raise UsageError(f"no payload for the {name} event (GITHUB_EVENT_PATH is not set)")
     try:
         size = path.stat().st_size
         if size > MAX_PAYLOAD_BYTES:
             raise InputTooLarge(f"{path}: event payload is {size} bytes, over the cap")
         payload = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read the event payload: {err.strerror}") from None
     except ValueError as err:

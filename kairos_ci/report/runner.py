@@ -25,15 +25,28 @@ AnnotationLevel = Literal["error", "warning", "notice"]
 
 class Runner:
     """Writes runner files and workflow commands. Without files (outside Actions) it
-    still prints annotations, and summaries/outputs go nowhere."""
+    still prints annotations, and summaries/outputs go nowhere. ``in_actions`` (the
+    context's) is required: masks are printed only there."""
 
-    def __init__(self, out: TextIO, output_file: Path | None, summary_file: Path | None) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        output_file: Path | None,
+        summary_file: Path | None,
+        *,
+        in_actions: bool,
+    ) -> None:
         self._out = out
         self._output_file = output_file
         self._summary_file = summary_file
+        self._in_actions = in_actions
         self._annotations: Counter[str] = Counter()
 
     def mask(self, value: str) -> None:
+        """Ask the runner to hide ``value`` in logs. Outside Actions nobody reads the
+        command, and printing it would show the very secret to the terminal."""
+        if not self._in_actions:
+            return
         for line in value.splitlines():
             if line.strip():
                 self._out.write(f"::add-mask::{_escape_data(line)}\n")

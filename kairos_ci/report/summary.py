@@ -18,6 +18,7 @@ class RunReport:
     done: tuple[str, ...] = ()
     skipped: tuple[Skip, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    advice: tuple[str, ...] = ()  # plain next steps, shown first (e.g. "run kairos-ci init")
 
     def one_line(self) -> str:
         parts = [f"{len(self.done)} done", f"{len(self.skipped)} skipped"]
@@ -27,7 +28,9 @@ class RunReport:
 
 
 def render(report: RunReport) -> str:
-    lines = [f"## {report.title}", "", "| | |", "|---|---|"]
+    lines = [f"## {report.title}", ""]
+    lines += [line for a in report.advice for line in (f"> {_inline(a)}", "")]
+    lines += ["| | |", "|---|---|"]
     lines += [f"| {_cell(key)} | {_cell(value)} |" for key, value in report.facts]
     if report.problems:
         lines += ["", "### Problems you need to fix", ""]

@@ -1,7 +1,9 @@
 """Evidence: run the project's tests and linters in a checkout and read their reports.
 
 Every report file is read on its own: a broken one becomes an error record and the
-others still count. A command that cannot run, or runs out of time, is evidence too.
+others still count. A configured command that cannot start, runs out of time, or
+leaves no report did not run: that is never "0 findings", it is a failure of the run
+(``Evidence.not_run``, one line per config key).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class LintEvidence:
     linter: str
     findings: tuple[Finding, ...]
     command: CommandResult | None
+    did_not_run: str = ""  # why the linter produced no report; "" when it ran
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class Evidence:
     not_the_tree: str = ""
     # Tests memory judges flaky: verification shows their failures but never counts them.
     flaky: frozenset[str] = frozenset()
+    # Configured tools that did not run: "<config key>: <why>", e.g. "linters[0].run: ...".
+    not_run: tuple[str, ...] = ()
 
     def failing(self) -> tuple[TestResult, ...]:
         return tuple(t for t in self.tests if t.outcome in ("failed", "errored"))
@@ -42,21 +47,35 @@ class Evidence:
     def findings_of(self, linter: str) -> tuple[Finding, ...]:
         return next((lint.findings for lint in self.lint if lint.linter == linter), ())
 
+    def did_not_run(self, linter: str) -> str:
+        """Why ``linter`` did not run; "" when it ran (or is not configured)."""
+        return next((lint.did_not_run for lint in self.lint if lint.linter == linter), "")
+
 
 def gather(
     checkout: Path, config: Config, runner: CommandRunner, *, run_commands: bool
 ) -> Evidence:
     """Run (or, when ``run_commands`` is false, only read) the configured tests and linters."""
     tests, test_command, errors = run_tests(checkout, config, runner, run_commands=run_commands)
+    not_run = [_tests_not_run(checkout, config, test_command, runner.timeout_s)]
     not_the_tree = ""
     if run_commands and config.tests.run is not None:
         not_the_tree = imported_from_outside(runner, checkout, config.tests.run.argv)
     lint = []
-    for linter in config.linters:
+    for index, linter in enumerate(config.linters):
         evidence, lint_errors = run_linter(checkout, linter, runner, run_command_=run_commands)
         lint.append(evidence)
         errors += lint_errors
-    return Evidence(tests, test_command, tuple(lint), errors, not_the_tree)
+        if evidence.did_not_run:
+            not_run.append(f"linters[{index}].run: {evidence.did_not_run}")
+    return Evidence(
+        tests,
+        test_command,
+        tuple(lint),
+        errors,
+        not_the_tree,
+        not_run=tuple(line for line in not_run if line),
+    )
 
 
 def run_tests(
@@ -68,17 +87,14 @@ def run_tests(
     selected: tuple[str, ...] = (),
 ) -> tuple[tuple[TestResult, ...], CommandResult | None, tuple[ErrorRecord, ...]]:
     """Run the test command (with ``selected`` test ids appended, as the agent's
-    ``run_tests`` tool does) and read the JUnit reports it wrote."""
+    ``run_tests`` tool does) and read the JUnit reports it wrote. A command that left no
+    report is not an error record here: ``gather`` reports it as a tool that did not run."""
     command = None
     if run_commands and config.tests.run is not None:
         _clear(checkout, config.tests.junit)  # stale reports must not pass for fresh ones
         command = runner.run((*config.tests.run.argv, *selected), checkout)
     reports = sorted(_glob(checkout, config.tests.junit))
     tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout, runner.seen_at(checkout)))
-    if command is not None and not reports:
-        errors.append(
-            ErrorRecord(config.tests.run.text if config.tests.run else "", _no_report(command))
-        )
     return tuple(t for t in tests if isinstance(t, TestResult)), command, tuple(errors)
 
 
@@ -95,10 +111,17 @@ def run_linter(
     command = runner.run(linter.run.argv, checkout)
     if command.exit_code is None:
         why = command.error or f"timed out after {runner.timeout_s:.0f}s"
-        return LintEvidence(linter.name, (), command), (ErrorRecord(linter.name, why),)
+        return LintEvidence(linter.name, (), command, did_not_run=why), ()
     if linter.report:
         reports = sorted(_glob(checkout, (linter.report,)))
+        if not reports:
+            why = f"exited {command.exit_code} without writing its report {linter.report!r}"
+            return LintEvidence(linter.name, (), command, did_not_run=why), ()
         found, errors = _split(_read(reports, fmt, checkout, runner.seen_at(checkout)))
+    elif not command.stdout.strip() and not command.ok:
+        # A linter that failed and printed nothing crashed; clean code prints an empty report.
+        why = f"exited {command.exit_code} and printed no report"
+        return LintEvidence(linter.name, (), command, did_not_run=why), ()
     else:
         seen = runner.seen_at(checkout)
         found, errors = _split(_read_text(command.stdout, fmt, seen, linter.name))
@@ -148,7 +171,17 @@ def _clear(root: Path, patterns: Iterable[str]) -> None:
         path.unlink()
 
 
-def _no_report(command: CommandResult) -> str:
+def _tests_not_run(
+    checkout: Path, config: Config, command: CommandResult | None, timeout_s: float
+) -> str:
+    """ "tests.run: <why>" when the test command ran but left no JUnit report; else ""."""
+    if command is None:
+        return ""
     if command.exit_code is None:
-        return command.error or "the test command timed out before writing a report"
-    return f"the test command exited {command.exit_code} and wrote no JUnit report"
+        why = command.error or f"timed out after {timeout_s:.0f}s before writing a report"
+    elif not _glob(checkout, config.tests.junit):
+        patterns = ", ".join(config.tests.junit) or "(tests.junit is empty)"
+        why = f"exited {command.exit_code} and wrote no JUnit report matching {patterns}"
+    else:
+        return ""
+    return f"tests.run: {why}"

@@ -31,6 +31,8 @@ def fix_lint(
     before = base.findings_of(linter.name)
     if linter.fix is None:
         return Skipped(task, f"linters.{linter.name} has no `fix` command")
+    if base.did_not_run(linter.name):
+        return Skipped(task, f"{linter.name} did not run: {base.did_not_run(linter.name)}")
     if not before:
         return Skipped(task, f"{linter.name} reports no findings")
     with scratch_checkout(repo, base_sha) as scratch:
@@ -68,9 +70,8 @@ def fix_lint(
 def _verify(
     linter: LinterConfig, base: Evidence, after: Evidence, violations: Sequence[Violation]
 ) -> tuple[Check, ...]:
-    before_n, after_n = len(base.findings_of(linter.name)), len(after.findings_of(linter.name))
     return (
-        Check("findings go down", after_n < before_n, f"{linter.name}: {before_n} -> {after_n}"),
+        _findings_go_down(linter.name, base, after),
         tests_see_the_patch(after),
         tests_no_worse(base, after),
         Check(
@@ -79,6 +80,15 @@ def _verify(
             "; ".join(v.reason for v in violations) or "none touched",
         ),
     )
+
+
+def _findings_go_down(linter: str, base: Evidence, after: Evidence) -> Check:
+    # A linter that did not run after the fix found nothing because it looked at nothing.
+    why = after.did_not_run(linter)
+    if why:
+        return Check("findings go down", False, f"{linter} did not run: {why}")
+    before_n, after_n = len(base.findings_of(linter)), len(after.findings_of(linter))
+    return Check("findings go down", after_n < before_n, f"{linter}: {before_n} -> {after_n}")
 
 
 def tests_see_the_patch(after: Evidence) -> Check:

@@ -92,8 +92,16 @@ def lint_no_worse(base: Evidence, after: Evidence) -> Check:
     counts = [
         (lint.linter, len(lint.findings), len(after.findings_of(lint.linter))) for lint in base.lint
     ]
-    worse = [name for name, before, now in counts if now > before]
-    detail = ", ".join(f"{name}: {before} -> {now}" for name, before, now in counts)
+    # A linter that ran before the fix and not after is worse: its silence proves nothing.
+    worse = [
+        name
+        for name, before, now in counts
+        if now > before or (after.did_not_run(name) and not base.did_not_run(name))
+    ]
+    detail = ", ".join(
+        f"{name}: did not run" if after.did_not_run(name) else f"{name}: {before} -> {now}"
+        for name, before, now in counts
+    )
     return Check("lint no worse", not worse, detail)
 
 

@@ -46,7 +46,7 @@ def run_record(
 ) -> RunRecord:
     failed = applied is not None and bool(applied.failed)
     outcome = RunResult.FAILURE if failed else RunResult.SUCCESS
-    if not failed and evidence.errors:
+    if not failed and (evidence.errors or evidence.not_run):
         outcome = RunResult.PARTIAL
     return RunRecord(run.run_id, run.event, sha, run.at, outcome)
 

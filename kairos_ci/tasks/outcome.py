@@ -6,16 +6,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kairos_ci.bundle.records import ApplyResult, Bundle, Status
-from kairos_ci.config.records import Config
+from kairos_ci.config.records import BUILT_IN_DEFAULTS, Config
 from kairos_ci.memory.records import Spend
 from kairos_ci.memory.store import SaveResult
 from kairos_ci.report.summary import RunReport, Skip
-from kairos_ci.tasks.evidence import Evidence
+from kairos_ci.tasks.evidence import Evidence, LintEvidence
 from kairos_ci.tasks.gate import Gated
 from kairos_ci.tasks.records import RunInfo, Skipped, VerificationRun
 from kairos_ci.verdicts.records import TestVerdict, Verdict
 
 NO_MODEL = "fixing a failing test needs a model: set the anthropic-api-key input"
+NOTHING_TO_WORK_ON = (
+    "No kairos config and no test reports were found, so there was nothing to work on. "
+    "Run `kairos-ci init` to write a starting `.github/kairos.yml`, "
+    "and `kairos-ci doctor` to check the setup."
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ def summarise(
     ]
     skips += [Skip(f"report {e.file}", e.message) for e in evidence.errors]
     skips += [Skip(f"fix_tests ({test_id})", why) for test_id, why in sorted(waiting.items())]
-    problems = [f"{o.write.describe()}: {o.reason}" for o in applied.failed]
+    problems = list(evidence.not_run)  # a configured tool that did not run fails the run
+    problems += [f"{o.write.describe()}: {o.reason}" for o in applied.failed]
     problems += [f"memory: {note}" for note in memory_notes]
     report = RunReport(
         "kairos-ci nightly" + (" (dry run)" if dry_run else ""),
@@ -73,8 +79,15 @@ def summarise(
         tuple(done),
         tuple(skips),
         tuple(problems),
+        advice=_advice(config, evidence),
     )
-    return RunOutcome(report, bundle, applied, 1 if applied.failed else 0)
+    failed = bool(applied.failed or evidence.not_run)
+    return RunOutcome(report, bundle, applied, 1 if failed else 0)
+
+
+def _advice(config: Config, evidence: Evidence) -> tuple[str, ...]:
+    unconfigured = config.source == BUILT_IN_DEFAULTS and not evidence.tests
+    return (NOTHING_TO_WORK_ON,) if unconfigured else ()
 
 
 def _facts(
@@ -90,7 +103,7 @@ def _facts(
         for name in ("flaky", "broken")
         if name in judged
     ]
-    lint = ", ".join(f"{lint.linter}: {len(lint.findings)}" for lint in evidence.lint) or "none"
+    lint = ", ".join(_lint_fact(lint) for lint in evidence.lint) or "none"
     return (
         ("run", f"{run.event} {run.run_id}"),
         ("config", config.source),
@@ -98,6 +111,12 @@ def _facts(
         ("verdicts", ", ".join(flagged) or "no flaky or broken tests"),
         ("lint findings", lint),
     )
+
+
+def _lint_fact(lint: LintEvidence) -> str:
+    if lint.did_not_run:
+        return f"{lint.linter}: did not run: {lint.did_not_run}"
+    return f"{lint.linter}: {len(lint.findings)}"
 
 
 def spend_facts(spend: Mapping[str, Spend], config: Config) -> tuple[tuple[str, str], ...]:

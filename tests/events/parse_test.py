@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kairos_ci.errors import InputError
+from kairos_ci.errors import InputError, UsageError
 from kairos_ci.events.parse import load_event, parse_event
 from kairos_ci.events.records import (
     IssueCommentCreated,
@@ -84,7 +84,7 @@ def test_malformed_payloads_name_the_field(payload: dict[str, object], fragment:
 def test_unknown_event_and_bad_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not handle the gollum event"):
         parse_event("gollum", {})
-    with pytest.raises(InputError, match="GITHUB_EVENT_PATH is not set"):
+    with pytest.raises(UsageError, match="GITHUB_EVENT_PATH is not set"):
         load_event("schedule", None)
     broken = tmp_path / "event.json"
     broken.write_text("{not json")

@@ -10,7 +10,7 @@ from kairos_ci.report.runner import SUMMARY_LIMIT_BYTES, Runner, truncate_utf8
 
 def make(tmp_path: Path) -> tuple[Runner, io.StringIO]:
     out = io.StringIO()
-    return Runner(out, tmp_path / "output", tmp_path / "summary.md"), out
+    return Runner(out, tmp_path / "output", tmp_path / "summary.md", in_actions=True), out
 
 
 def parse_outputs(text: str) -> dict[str, str]:
@@ -70,6 +70,12 @@ def test_mask_and_group(tmp_path: Path) -> None:
     ]
 
 
+def test_outside_actions_a_mask_prints_nothing_not_even_the_secret() -> None:
+    out = io.StringIO()
+    Runner(out, None, None, in_actions=False).mask("s3cret")
+    assert out.getvalue() == ""
+
+
 def test_summary_stays_under_the_limit_and_says_it_was_cut(tmp_path: Path) -> None:
     runner, _ = make(tmp_path)
     runner.write_summary("# head\n")
@@ -86,7 +92,7 @@ def test_truncate_keeps_short_text() -> None:
 
 
 def test_without_runner_files_nothing_is_written(tmp_path: Path) -> None:
-    runner = Runner(io.StringIO(), None, None)
+    runner = Runner(io.StringIO(), None, None, in_actions=False)
     runner.set_output("summary", "x")
     runner.write_summary("y")
     assert list(tmp_path.iterdir()) == []

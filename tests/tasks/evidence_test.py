@@ -32,7 +32,9 @@ def test_stale_reports_are_removed_before_the_tests_run(
     (sample / "reports" / "old.xml").write_text("<testsuite><testcase name='ghost'/></testsuite>")
     evidence = gather(sample, config, runner, run_commands=True)
     assert evidence.tests == ()
-    assert "wrote no JUnit report" in evidence.errors[0].message
+    assert evidence.not_run == (
+        "tests.run: exited 0 and wrote no JUnit report matching reports/*.xml",
+    )
 
 
 def test_a_broken_report_is_an_error_and_the_others_still_count(
@@ -47,9 +49,30 @@ def test_a_broken_report_is_an_error_and_the_others_still_count(
     assert [e.file for e in evidence.errors] == ["reports/b.xml"]
 
 
-def test_a_linter_that_cannot_start_is_reported(sample: Path, runner: CommandRunner) -> None:
+def test_a_linter_that_cannot_start_did_not_run_and_found_nothing(
+    sample: Path, runner: CommandRunner
+) -> None:
     config = parse_config(
         b"version: 1\nlinters:\n  - {name: ghost, run: no-such-linter-kairos, format: ruff}\n", "x"
     )
     evidence = gather(sample, config, runner, run_commands=True)
-    assert "cannot run 'no-such-linter-kairos'" in evidence.errors[0].message
+    assert "cannot run 'no-such-linter-kairos'" in evidence.did_not_run("ghost")
+    assert evidence.not_run[0].startswith("linters[0].run: cannot run 'no-such-linter-kairos'")
+    assert evidence.errors == ()
+
+
+def test_a_linter_that_writes_no_report_did_not_run(sample: Path, runner: CommandRunner) -> None:
+    config = parse_config(
+        b"version: 1\nlinters:\n  - {name: quiet, run: 'true', format: ruff, report: lint.json}\n",
+        "x",
+    )
+    evidence = gather(sample, config, runner, run_commands=True)
+    assert evidence.not_run == ("linters[0].run: exited 0 without writing its report 'lint.json'",)
+
+
+def test_a_linter_that_fails_silently_did_not_run(sample: Path, runner: CommandRunner) -> None:
+    config = parse_config(
+        b"version: 1\nlinters:\n  - {name: crash, run: 'false', format: ruff}\n", "x"
+    )
+    evidence = gather(sample, config, runner, run_commands=True)
+    assert evidence.not_run == ("linters[0].run: exited 1 and printed no report",)
