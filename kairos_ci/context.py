@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kairos_ci.clock import Clock, utc_now
+from kairos_ci.errors import UsageError
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -84,6 +85,29 @@ def tool_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
     return {name: env[name] for name in _TOOL_VARIABLES if name in env}
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def flag(value: str | None, key: str) -> bool:
+    """A boolean input: ``true`` or ``false`` (any case), absent is false. Anything else is
+    a usage error: a value such as ``true$(x)`` must never fall back to a default that
+    writes for real."""
+    if value is None or value.strip() == "":
+        return False
+    word = value.strip().lower()
+    if word not in ("true", "false"):
+        raise UsageError(f"input `{key}` must be true or false, not {value!r}")
+    return word == "true"
+
+
+def choice(value: str, key: str, allowed: tuple[str, ...]) -> str:
+    """An input with a closed set of values; anything else is a usage error."""
+    word = value.strip().lower()
+    if word not in allowed:
+        raise UsageError(f"input `{key}` must be one of {', '.join(allowed)}, not {value!r}")
+    return word
+
+
 def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_now) -> Context:
     """Read the context from ``environ`` (default: this process's environment); ``clock``
     is the time every component of the run is handed."""
@@ -128,8 +152,8 @@ def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_no
         inputs=ActionInputs(
             command=(text("KAIROS_COMMAND") or "auto").lower(),
             config=text("KAIROS_CONFIG"),
-            dry_run=(text("KAIROS_DRY_RUN") or "false").lower() in ("true", "1", "yes"),
-            log_level=(text("KAIROS_LOG_LEVEL") or "info").lower(),
+            dry_run=flag(text("KAIROS_DRY_RUN"), "dry-run"),
+            log_level=choice(text("KAIROS_LOG_LEVEL") or "info", "log-level", LOG_LEVELS),
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
         clock=clock,

@@ -8,7 +8,7 @@ from pathlib import Path
 from kairos_ci.agent import claude
 from kairos_ci.config.load import load_config, load_config_at
 from kairos_ci.config.records import Config
-from kairos_ci.context import Context
+from kairos_ci.context import Context, flag
 from kairos_ci.errors import UsageError
 from kairos_ci.events.parse import load_event
 from kairos_ci.events.records import Event, ManualDispatch, WorkflowRunCompleted
@@ -51,7 +51,8 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
     repo: Path = args.repo
     event = _event(ctx, args, event_name)
     inputs = event.inputs if isinstance(event, ManualDispatch) else {}
-    dry_run = args.dry_run or ctx.inputs.dry_run or inputs.get("dry-run", "").lower() == "true"
+    requested = flag(inputs.get("dry-run"), "inputs.dry-run")
+    dry_run = args.dry_run or ctx.inputs.dry_run or requested
     base_sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
