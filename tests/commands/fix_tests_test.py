@@ -15,6 +15,7 @@ import pytest
 from github import Auth, Github
 
 from kairos_ci.cli import main
+from kairos_ci.git import Git
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from kairos_ci.tasks.fix_tests_run import PR_ONLY
 from tests.e2e.fix_tests_test import (
@@ -241,6 +242,7 @@ def test_a_failure_that_passes_on_main_now_is_not_fixed(
 def test_a_payload_of_another_event_is_a_usage_error(
     tmp_path: Path, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    Git(tmp_path).run("init", "-q", "-b", "main")  # a real checkout: the payload is what is wrong
     path = tmp_path / "push.json"
     path.write_text(json.dumps({"ref": "refs/heads/main"}))
     assert main(["fix-tests", "--payload", str(path), "--repo", str(tmp_path)]) != 0
