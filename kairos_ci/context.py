@@ -68,10 +68,12 @@ class Context:
     tool_env: Mapping[str, str]  # what child processes (tests, linters, git) may see
     # PIP_INDEX_URL may embed a token; only the dependency registry client opens it.
     pip_index_url: Secret | None = None
+    memory_key: Secret | None = None  # signs and authenticates the memory branch
     clock: Clock = utc_now  # the run's time source; tests hand in a fixed one
 
     def secrets(self) -> tuple[Secret, ...]:
-        return tuple(s for s in (self.github_token, self.anthropic_api_key) if s is not None)
+        held = (self.github_token, self.anthropic_api_key, self.memory_key)
+        return tuple(s for s in held if s is not None)
 
 
 # What a child tool (git, a linter, the test command) inherits from us: enough to
@@ -156,5 +158,6 @@ def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_no
             log_level=choice(text("KAIROS_LOG_LEVEL") or "info", "log-level", LOG_LEVELS),
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
+        memory_key=secret("KAIROS_MEMORY_KEY"),
         clock=clock,
     )

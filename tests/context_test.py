@@ -27,6 +27,15 @@ def test_context_reads_actions_variables_and_hides_secrets() -> None:
     assert "ghs_abc" not in repr(ctx) and "ghs_abc" not in str(ctx.github_token)
 
 
+def test_the_memory_key_is_a_secret_the_run_masks() -> None:
+    ctx = from_environ({"GITHUB_TOKEN": "ghs_abc", "KAIROS_MEMORY_KEY": " mk-123 "})
+    assert ctx.memory_key is not None and ctx.memory_key.reveal() == "mk-123"
+    assert ctx.memory_key in ctx.secrets() and len(ctx.secrets()) == 2
+    assert "mk-123" not in repr(ctx)
+    assert from_environ({}).memory_key is None
+    assert "KAIROS_MEMORY_KEY" not in tool_environment({"KAIROS_MEMORY_KEY": "mk-123"})
+
+
 def test_defaults_outside_actions() -> None:
     ctx = from_environ({})
     assert not ctx.in_actions and ctx.api_url == "https://api.github.com"

@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         token=ctx.github_token,
         server_url=ctx.server_url,
         clock=ctx.clock,
+        key=ctx.memory_key,
     )
     if args.memory_action == "compact":
         result = store.compact()

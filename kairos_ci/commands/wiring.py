@@ -147,6 +147,7 @@ def _memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
         token=ctx.github_token,
         server_url=ctx.server_url,
         clock=ctx.clock,
+        key=ctx.memory_key,
     )
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from kairos_ci.context import tool_environment
 from kairos_ci.errors import GitError
 
-# The identity kairos commits as; memory trusts only commits made by it (SECURITY MEM-02).
+# The identity kairos commits as. Without a memory key, memory trusts only commits made
+# by it (SECURITY MEM-02); with one, only commits carrying the key's MAC (memory/mac.py).
 IDENTITY_NAME = "kairos-ci"
 IDENTITY_EMAIL = "kairos-ci@users.noreply.github.com"
 

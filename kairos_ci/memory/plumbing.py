@@ -43,6 +43,7 @@ class CommitInfo:
     sha: str
     tree: str
     committer: str  # "Name <email>"
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,22 +104,22 @@ def init_scratch(path: Path) -> Git:
 
 
 def read_commit(git: Git, ref: str) -> CommitInfo | None:
-    """The commit ``ref`` names, its tree and committer, in one call; None if there is none."""
+    """The commit ``ref`` names, its tree, committer and message, in one call; None if absent."""
     out = git.run("cat-file", "--batch", input=f"{ref}^{{commit}}\n".encode()).stdout
     header, _, body = out.partition(b"\n")
     fields = header.split()
     if len(fields) != 3 or fields[1] != b"commit":
         return None
+    text = body[: int(fields[2])].decode("utf-8", "replace")
+    headers, _, message = text.partition("\n\n")
     tree = who = ""
-    for line in body.decode("utf-8", "replace").splitlines():
-        if not line:
-            break  # end of the headers: the message follows
+    for line in headers.splitlines():
         key, _, value = line.partition(" ")
         if key == "tree":
             tree = value
         elif key == "committer":
             who = value.rsplit(" ", 2)[0]
-    return CommitInfo(fields[0].decode(), tree, who)
+    return CommitInfo(fields[0].decode(), tree, who, message)
 
 
 def list_tree(git: Git, tree: str) -> tuple[TreeEntry, ...]:

@@ -25,9 +25,11 @@ from kairos_ci.git import Git
 from kairos_ci.memory import codec
 from kairos_ci.memory.documents import Checker, checker, parse, validate
 from kairos_ci.memory.fold import fold
+from kairos_ci.memory.mac import UNAUTHENTICATED, signed
 from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
 from kairos_ci.memory.plumbing import (
     Branch,
+    CommitInfo,
     commit_tree,
     init_scratch,
     read_commit,
@@ -93,6 +95,8 @@ class MemoryStore:
     branch: str = DEFAULT_BRANCH
     remote: str = "origin"
     token: Secret | None = None  # sent as a per-command HTTP header, never stored
+    # Signs every commit and is the only thing a tip is trusted by (see memory/mac.py).
+    key: Secret | None = field(default=None, kw_only=True)
     server_url: str = "https://github.com"  # the token is sent to this host only
     limits: MemoryLimits = field(default_factory=MemoryLimits)
     max_attempts: int = 40
@@ -102,12 +106,12 @@ class MemoryStore:
         """Fetch the tip and read it. Unreadable files become ``notes`` instead of errors;
         only memory from a newer kairos (``MemoryTooNew``) or a failing git raises."""
         with self._scratch() as branch:
-            return _loaded(read_tip(branch.local, branch.fetch(), checker(), self.limits))
+            return self._loaded(branch.local, branch.fetch())
 
     def load_ref(self, ref: str) -> Loaded:
         """Read a ref already in ``repo`` (e.g. a remote-tracking branch): no network."""
         git = Git(self.repo)
-        return _loaded(read_tip(git, read_commit(git, ref), checker(), self.limits))
+        return self._loaded(git, read_commit(git, ref))
 
     def tracking_ref(self) -> str | None:
         """``refs/remotes/<remote>/<branch>`` when ``repo`` has it."""
@@ -126,7 +130,9 @@ class MemoryStore:
         if loaded.commit is None:
             missing = f"no memory branch {self.branch!r} yet (the first save creates it)"
             return Verification(None, (missing,))
-        return Verification(loaded.commit, loaded.notes)
+        # Running without a key is the repository's choice, not a broken branch.
+        problems = tuple(note for note in loaded.notes if note != UNAUTHENTICATED)
+        return Verification(loaded.commit, problems)
 
     def save(self, journal: Journal) -> SaveResult:
         """Append one run's journal. Saving the same journal again changes nothing."""
@@ -158,18 +164,26 @@ class MemoryStore:
         check, cache = checker(), Cache()
         with self._scratch() as branch:
             for attempt in range(1, self.max_attempts + 1):
-                tip = read_tip(branch.local, branch.fetch(), check, self.limits, cache)
+                fetched = branch.fetch()
+                tip = read_tip(branch.local, fetched, check, self.limits, cache, key=self.key)
                 edit = change(tip)
                 tree = None if edit is None else self._build(branch, tip, edit, check)
                 if edit is None or tree == tip.tree:
                     return SaveResult(tip.commit, changed=False, attempts=attempt)
-                commit = commit_tree(branch.local, tree or "", tip.commit, edit.message)
+                message = signed(edit.message, tree or "", self.key)
+                commit = commit_tree(branch.local, tree or "", tip.commit, message)
                 if branch.push(commit).accepted:
                     return SaveResult(commit, changed=True, attempts=attempt)
                 _backoff(attempt)
         raise MemoryConflict(
             f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
         )
+
+    def _loaded(self, git: Git, commit: CommitInfo | None) -> Loaded:
+        tip = read_tip(git, commit, checker(), self.limits, key=self.key)
+        unauthenticated = () if self.key is not None else (UNAUTHENTICATED,)
+        journals = tuple(j.name for j in tip.journals)
+        return Loaded(tip.memory, tip.commit, journals, tip.notes + unauthenticated)
 
     def _build(self, branch: Branch, tip: Tip, edit: Edit, check: Checker) -> str:
         journals = {j.name: j for j in tip.journals}
@@ -225,10 +239,6 @@ class MemoryStore:
             return {}
         pair = base64.b64encode(f"x-access-token:{self.token.reveal()}".encode()).decode()
         return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}
-
-
-def _loaded(tip: Tip) -> Loaded:
-    return Loaded(tip.memory, tip.commit, tuple(j.name for j in tip.journals), tip.notes)
 
 
 def _checked(doc: codec.Doc, where: str, check: Checker) -> bytes:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from kairos_ci.context import Secret
 from kairos_ci.errors import MemoryCorrupt
-from kairos_ci.git import IDENTITY_EMAIL, IDENTITY_NAME, Git
+from kairos_ci.git import Git
 from kairos_ci.memory import codec
 from kairos_ci.memory.documents import Checker, parse
 from kairos_ci.memory.fold import fold
+from kairos_ci.memory.mac import refusal
 from kairos_ci.memory.names import JOURNAL_DIR, JOURNAL_NAME, journal_time
 from kairos_ci.memory.plumbing import CommitInfo, TreeEntry, list_tree, read_blobs
 from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
@@ -25,7 +27,6 @@ SUMMARY = "MEMORY.md"
 MAX_BYTES = {SNAPSHOT: 64 << 20, LEASES: 1 << 20, JOURNAL_DIR: 8 << 20}
 # A tip written by kairos never has more than MemoryLimits.max_journals journals.
 MAX_JOURNALS = 256
-_TRUSTED = f"{IDENTITY_NAME} <{IDENTITY_EMAIL}>"
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,16 @@ def read_tip(
     check: Checker,
     limits: MemoryLimits,
     cache: Cache | None = None,
+    *,
+    key: Secret | None,
 ) -> Tip:
-    """Read ``commit``; ``cache`` ((path, blob) -> parsed) spares re-parsing on a CAS retry."""
+    """Read ``commit``; ``cache`` ((path, blob) -> parsed) spares re-parsing on a CAS retry.
+    ``key`` decides trust (see ``mac``): an untrusted tip is a note and fresh memory."""
     if commit is None:
         return Tip()
-    if commit.committer != _TRUSTED:
-        note = (
-            f"memory commit {commit.sha[:12]} was made by "
-            f"{commit.committer or 'an unknown committer'}, "
-            "not by kairos-ci: ignored it and started from fresh memory"
-        )
-        return Tip(commit=commit.sha, notes=(note,))
+    untrusted = refusal(commit, key)
+    if untrusted is not None:
+        return Tip(commit=commit.sha, notes=(untrusted,))
     entries = list_tree(git, commit.tree)
     notes: list[str] = []
     cache = {} if cache is None else cache

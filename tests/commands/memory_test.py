@@ -9,12 +9,23 @@ from typing import Any
 import pytest
 
 from kairos_ci.cli import main
+from kairos_ci.context import Secret
 from kairos_ci.git import Git
 from kairos_ci.memory.leases import acquire
+from kairos_ci.memory.mac import UNAUTHENTICATED
 from kairos_ci.memory.records import SCHEMA_VERSION, Spend, Task, TaskState
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.verdicts.records import Outcome
-from tests.memory.helpers import at, init_clone, init_origin, journal, make_store, put_tip, show
+from tests.memory.helpers import (
+    at,
+    branch_files,
+    init_clone,
+    init_origin,
+    journal,
+    make_store,
+    put_tip,
+    show,
+)
 
 Capture = pytest.CaptureFixture[str]
 
@@ -69,7 +80,7 @@ def test_show_json_has_what_later_stages_read(
     assert data["spend"]["months"]["2026-11"]["opus"]["usd"] == 0.5
     assert data["tasks"]["task-1"]["state"] == "queued"
     assert data["leases"]["nightly"]["owner"] == "r2"
-    assert data["posted"] == {} and data["notes"] == []
+    assert data["posted"] == {} and data["notes"] == [UNAUTHENTICATED]
 
 
 def test_show_markdown_is_the_summary(store: MemoryStore, clone: Path, capsys: Capture) -> None:
@@ -113,6 +124,21 @@ def test_verify_fails_with_the_reason(
     assert main(["memory", "verify", "--repo", str(clone)]) == 1
     out = capsys.readouterr().out
     assert "not valid" in out and "snapshot.json: not valid JSON" in out
+
+
+def test_verify_with_a_key_reports_a_tip_without_its_mac(
+    clone: Path, tmp_path: Path, origin: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAIROS_MEMORY_KEY", "mk-verify")
+    signed = make_store(clone, tmp_path / "scratch", key=Secret("mk-verify"))
+    signed.save(journal("r1", 1))
+    assert main(["memory", "verify", "--repo", str(clone), "--fetch"]) == 0
+    capsys.readouterr()
+    forged = put_tip(origin, {path: show(origin, path) for path in branch_files(origin)})
+    assert main(["memory", "verify", "--repo", str(clone), "--fetch"]) == 1
+    out = capsys.readouterr().out
+    assert f"memory tip {forged[:12]} does not carry this repository's memory MAC" in out
+    assert "mk-verify" not in out
 
 
 def test_a_newer_memory_is_one_clear_error(
