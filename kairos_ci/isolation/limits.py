@@ -107,14 +107,14 @@ def _own_unified_group() -> Path | None:
 
 
 def _processes_of_this_user() -> int:
-    """``RLIMIT_NPROC`` counts every process of the uid, so the budget goes on top."""
+    """``RLIMIT_NPROC`` counts every thread of the uid, so the budget goes on top of them."""
     uid = os.getuid()
     count = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with suppress(OSError):
                 if entry.stat().st_uid == uid:
-                    count += 1
+                    count += sum(1 for _ in (entry / "task").iterdir())
     return count
 
 
