@@ -24,6 +24,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from contextlib import suppress
 
 from kairos_ci import __version__, context
 from kairos_ci.commands import (
@@ -143,8 +144,7 @@ def _configure_logging(level: str) -> None:
 
 def _discard_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    try:
+    # ValueError: stdout is not a real file (a test's capture); nothing to redirect.
+    with suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (a test's capture)
-        pass

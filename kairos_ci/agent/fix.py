@@ -123,7 +123,6 @@ def skipped(reason: str) -> FixAttempt:
         guard=GuardReport((), 0),
         protected=(),
         denials=(),
-        injection_signals=(),
         facts=ChangeFacts(unpublishable=f"no fix was attempted: {reason}"),
     )
 
@@ -181,7 +180,6 @@ def _attempt(
         guard=final.guard,
         protected=final.protected,
         denials=outcome.denials,
-        injection_signals=signals,
         facts=_facts(outcome, final, signals, budget.plus(outcome.charges)),
         turns=outcome.turns,
         test_runs=toolbox.test_runs,

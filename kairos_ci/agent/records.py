@@ -175,7 +175,6 @@ class FixAttempt:
     guard: GuardReport
     protected: tuple[Violation, ...]  # protected paths the final patch touches
     denials: tuple[Denial, ...]  # tool calls the policy refused
-    injection_signals: tuple[str, ...]
     facts: ChangeFacts  # what policy needs to know to cap it
     turns: int = 0
     test_runs: int = 0
@@ -186,6 +185,11 @@ class FixAttempt:
     @property
     def spend_usd(self) -> float:
         return round(sum(c.usd for c in self.charges), 6)
+
+    @property
+    def injection_signals(self) -> tuple[str, ...]:
+        """Hidden content met on the way: a fact policy caps the attempt by."""
+        return self.facts.injection_signals
 
     @property
     def ceiling(self) -> Cap | None:
