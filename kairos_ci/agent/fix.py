@@ -208,7 +208,7 @@ def _facts(
     """What the attempt found about its own patch; policy turns it into a cap."""
     if outcome.stop is not Stop.FINISHED or not final.changes:
         why = outcome.reason if outcome.stop is not Stop.FINISHED else "the patch is empty"
-        return ChangeFacts(unpublishable=f"no fix to publish: {why}")
+        return ChangeFacts(unpublishable=f"no fix to publish: {why}", injection_signals=signals)
     facts = ChangeFacts(
         protected=final.protected[0].reason if final.protected else "",
         injection_signals=signals,
