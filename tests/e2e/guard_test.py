@@ -83,40 +83,44 @@ def editable_tests(world: World) -> None:
     world.commit({".github/kairos.yml": EDIT_TESTS}, "let the agent edit tests")
 
 
-def test_an_inverted_assertion_is_held_at_suggest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
-) -> None:
-    world = project(tmp_path, SRC_LAYOUT)
-    editable_tests(world)
-    inverted = use(
-        "replace_in_file",
-        path="tests/test_ops.py",
-        old="assert add(2, 3) == 5",
-        new="assert add(2, 3) != 5",
-    )
-    board = suggested(world, tmp_path, monkeypatch, env, [inverted, explained("tests/test_ops.py")])
-    assert (
-        "suggest: the test-integrity guard flagged it (assertion-weakened: tests/test_ops.py)"
-        in board
-    )
+INVERTED = use(
+    "replace_in_file",
+    path="tests/test_ops.py",
+    old="assert add(2, 3) == 5",
+    new="assert add(2, 3) != 5",
+)
+STUBBED = use(
+    "replace_in_file",
+    path="tests/test_ops.py",
+    old="def test_add():\n    assert add(2, 3) == 5\n",
+    new=MOCKED,
+)
+CHEAT = use("write_file", path="src/calc/ops.py", content=ALWAYS_EQUAL)
 
 
-def test_a_mocked_unit_under_test_is_held_at_suggest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
+@pytest.mark.parametrize(
+    ("edit_tests", "edits", "finding"),
+    [
+        (True, [INVERTED, explained("tests/test_ops.py")], "assertion-weakened: tests/test_ops.py"),
+        (True, [STUBBED, explained("tests/test_ops.py")], "oracle-neutralised: tests/test_ops.py"),
+        # The default config: agent.edit_tests stays off.
+        (False, [CHEAT, use("finish", summary="Fixed.")], "dunder-override: src/calc/ops.py"),
+    ],
+    ids=["inverted-assertion", "mocked-unit-under-test", "always-true-eq"],
+)
+def test_a_weakening_fix_is_held_at_suggest_with_the_guards_finding(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: Path,
+    edit_tests: bool,
+    edits: list[dict[str, Any]],
+    finding: str,
 ) -> None:
     world = project(tmp_path, SRC_LAYOUT)
-    editable_tests(world)
-    stubbed = use(
-        "replace_in_file",
-        path="tests/test_ops.py",
-        old="def test_add():\n    assert add(2, 3) == 5\n",
-        new=MOCKED,
-    )
-    board = suggested(world, tmp_path, monkeypatch, env, [stubbed, explained("tests/test_ops.py")])
-    assert (
-        "suggest: the test-integrity guard flagged it (oracle-neutralised: tests/test_ops.py)"
-        in board
-    )
+    if edit_tests:
+        editable_tests(world)
+    board = suggested(world, tmp_path, monkeypatch, env, edits)
+    assert f"suggest: the test-integrity guard flagged it ({finding})" in board
 
 
 def test_a_golden_file_rewritten_to_the_bug_is_held_at_suggest(
@@ -130,17 +134,6 @@ def test_a_golden_file_rewritten_to_the_bug_is_held_at_suggest(
     board = suggested(world, tmp_path, monkeypatch, env, edits, GOLDEN_TARGET)
     assert "suggest: the test-integrity guard flagged it (" in board
     assert "tests/golden/sums.json)" in board
-
-
-def test_an_always_true_eq_is_held_at_suggest_in_the_default_config(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
-) -> None:
-    world = project(tmp_path, SRC_LAYOUT)  # agent.edit_tests stays off
-    cheat = use("write_file", path="src/calc/ops.py", content=ALWAYS_EQUAL)
-    board = suggested(world, tmp_path, monkeypatch, env, [cheat, use("finish", summary="Fixed.")])
-    assert (
-        "suggest: the test-integrity guard flagged it (dunder-override: src/calc/ops.py)" in board
-    )
 
 
 def test_an_honest_spec_change_is_published_with_its_test_changes(
