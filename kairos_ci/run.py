@@ -18,6 +18,7 @@ from kairos_ci.errors import UsageError
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
+from kairos_ci.memory.mac import UNAUTHENTICATED
 from kairos_ci.memory.records import Memory
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.policy.records import Situation
@@ -130,6 +131,9 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
         dry_run=n.dry_run,
         spend=fixed.spend,
     )
+    if not loaded.keyed:  # the repository's choice, not a problem: say how to close the gap
+        advice = (*summary.report.advice, UNAUTHENTICATED)
+        summary = replace(summary, report=replace(summary.report, advice=advice))
     return replace(summary, verifications=_verifications(changes, fixed))
 
 

@@ -120,6 +120,7 @@ def _view(loaded: Loaded, branch: str) -> dict[str, Any]:
         "branch": branch,
         "commit": loaded.commit,
         "notes": list(loaded.notes),
+        "keyed": loaded.keyed,
         "journals": list(loaded.journals),
         "recent_runs": memory.pop("runs"),
     }

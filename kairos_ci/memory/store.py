@@ -25,7 +25,7 @@ from kairos_ci.git import Git
 from kairos_ci.memory import codec
 from kairos_ci.memory.documents import Checker, checker, parse, validate
 from kairos_ci.memory.fold import fold
-from kairos_ci.memory.mac import UNAUTHENTICATED, signed
+from kairos_ci.memory.mac import signed
 from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
 from kairos_ci.memory.plumbing import (
     Branch,
@@ -52,6 +52,7 @@ class Loaded:
     commit: str | None  # the tip read; None when the branch does not exist yet
     journals: tuple[str, ...]  # journals not yet compacted into the snapshot
     notes: tuple[str, ...]  # what was unreadable and left out: show these in the summary
+    keyed: bool = False  # trusted by the memory key's MAC; False: by the committer's name alone
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,7 @@ class MemoryStore:
         if loaded.commit is None:
             missing = f"no memory branch {self.branch!r} yet (the first save creates it)"
             return Verification(None, (missing,))
-        # Running without a key is the repository's choice, not a broken branch.
-        problems = tuple(note for note in loaded.notes if note != UNAUTHENTICATED)
-        return Verification(loaded.commit, problems)
+        return Verification(loaded.commit, loaded.notes)
 
     def save(self, journal: Journal) -> SaveResult:
         """Append one run's journal. Saving the same journal again changes nothing."""
@@ -181,9 +180,8 @@ class MemoryStore:
 
     def _loaded(self, git: Git, commit: CommitInfo | None) -> Loaded:
         tip = read_tip(git, commit, checker(), self.limits, key=self.key)
-        unauthenticated = () if self.key is not None else (UNAUTHENTICATED,)
         journals = tuple(j.name for j in tip.journals)
-        return Loaded(tip.memory, tip.commit, journals, tip.notes + unauthenticated)
+        return Loaded(tip.memory, tip.commit, journals, tip.notes, keyed=self.key is not None)
 
     def _build(self, branch: Branch, tip: Tip, edit: Edit, check: Checker) -> str:
         journals = {j.name: j for j in tip.journals}

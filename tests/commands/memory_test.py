@@ -12,7 +12,6 @@ from kairos_ci.cli import main
 from kairos_ci.context import Secret
 from kairos_ci.git import Git
 from kairos_ci.memory.leases import acquire
-from kairos_ci.memory.mac import UNAUTHENTICATED
 from kairos_ci.memory.records import SCHEMA_VERSION, Spend, Task, TaskState
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.verdicts.records import Outcome
@@ -80,7 +79,7 @@ def test_show_json_has_what_later_stages_read(
     assert data["spend"]["months"]["2026-11"]["opus"]["usd"] == 0.5
     assert data["tasks"]["task-1"]["state"] == "queued"
     assert data["leases"]["nightly"]["owner"] == "r2"
-    assert data["posted"] == {} and data["notes"] == [UNAUTHENTICATED]
+    assert data["posted"] == {} and data["notes"] == [] and data["keyed"] is False
 
 
 def test_show_markdown_is_the_summary(store: MemoryStore, clone: Path, capsys: Capture) -> None:

@@ -9,7 +9,6 @@ import pytest
 from kairos_ci.context import Secret
 from kairos_ci.errors import GitError, MemoryConflict, MemoryError_
 from kairos_ci.git import Git
-from kairos_ci.memory.mac import UNAUTHENTICATED
 from kairos_ci.memory.records import SCHEMA_VERSION, Fact, Lease, MemoryLimits, RunRecord, RunResult
 from kairos_ci.memory.store import Edit, MemoryStore
 from kairos_ci.memory.tip import Tip
@@ -29,7 +28,7 @@ def test_the_first_save_creates_the_branch_and_load_reads_it(
     assert {"MEMORY.md", "snapshot.json", "leases.json"} <= set(files)
     assert [f for f in files if f.startswith("journal/")] == ["journal/" + store.load().journals[0]]
     loaded = store.load()
-    assert loaded.commit == result.commit and loaded.notes == (UNAUTHENTICATED,)
+    assert loaded.commit == result.commit and loaded.notes == () and not loaded.keyed
     assert loaded.memory.tests["t::a"].history[0].outcome is Outcome.FAILED
     assert b"Runs remembered: 1" in show(origin, "MEMORY.md")
 
