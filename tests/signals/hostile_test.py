@@ -27,11 +27,14 @@ ADDRESS_SPACE = 256 * 1024 * 1024
 MAX_RSS_KIB = 200 * 1024
 MAX_SECONDS = 5.0
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so a child of a large
+# test worker would report the worker's peak rather than its own.
 CHILD = """
-import json, resource, sys
+import json, sys
 from kairos_ci.signals.read import parse_report
 records = [[r.kind, getattr(r, "message", "")] for r in parse_report(sys.argv[1])]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 print(json.dumps({"records": records, "maxrss_kib": peak}))
 """
 
