@@ -30,8 +30,8 @@ from kairos_ci.config.records import Config
 from kairos_ci.context import tool_environment
 from kairos_ci.isolation.detect import JailSetup, find_jail
 from kairos_ci.isolation.limits import JailLimits
-from kairos_ci.tasks.cross_runs import Sides, cross
-from kairos_ci.tasks.evidence import gather
+from kairos_ci.stages.cross_runs import Sides, cross
+from kairos_ci.stages.evidence import gather
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
 

@@ -37,7 +37,7 @@ def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 def import_seconds() -> float:
     code = (
         "import time; t = time.perf_counter(); "
-        "import kairos_ci.run, kairos_ci.commands.wiring; print(time.perf_counter() - t)"
+        "import kairos_ci.pipeline.nightly, kairos_ci.commands.wiring; print(time.perf_counter() - t)"
     )
     argv = [sys.executable, "-c", code]
     runs = [subprocess.run(argv, capture_output=True, text=True, check=True) for _ in range(3)]
@@ -80,7 +80,7 @@ def main() -> None:
     writes = sum(1 for r in requests if r["method"] != "GET")
     print(f"no-op nightly on the sample project ({outcome.report.one_line()})")
     print(
-        f"  import kairos_ci.run          {imported * 1000:8.0f} ms  (separate process, best of 3)"
+        f"  import kairos_ci.pipeline.nightly          {imported * 1000:8.0f} ms  (separate process, best of 3)"
     )
     for name in ("memory load", "github calls", "tests and linters", "memory save"):
         print(f"  {name:<29} {spent[name] * 1000:8.0f} ms")

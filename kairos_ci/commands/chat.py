@@ -1,6 +1,6 @@
 """``kairos-ci chat``: answer one ``/kairos`` command (``issue_comment`` events).
 
-The composition root of ``kairos_ci.chat``: it reads the event and the context, reads
+The composition root of ``kairos_ci.tasks.chat``: it reads the event and the context, reads
 the config from the checked-out default branch, builds the forge and memory, and hands
 ``/kairos review`` to the review command's own pipeline. Refusals and non-commands end
 quietly, with one line in the job summary.
@@ -18,13 +18,13 @@ from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
-    from kairos_ci.chat.task import Chatted
     from kairos_ci.commands.review import ReviewDone
     from kairos_ci.forge.port import Forge
     from kairos_ci.memory.records import Journal
     from kairos_ci.memory.store import MemoryStore
     from kairos_ci.report.runner import Runner
     from kairos_ci.report.summary import RunReport
+    from kairos_ci.tasks.chat.task import Chatted
 
 
 def register(sub: Any) -> None:
@@ -70,15 +70,15 @@ def action_chat(
     ctx: context.Context, runner: Runner, repo: Path, args: argparse.Namespace | None = None
 ) -> int:
     """The action's ``chat`` command (``commands/action.py``): same as the CLI's."""
-    from kairos_ci.chat.records import CommandStatus
-    from kairos_ci.chat.task import ChatJob, chat
     from kairos_ci.commands.review import _load, finish
     from kairos_ci.commands.wiring import _forge, _memory, _run_id
     from kairos_ci.config.load import load_config_at
     from kairos_ci.events.parse import load_event
     from kairos_ci.events.records import IssueCommentCreated
     from kairos_ci.git import Git
-    from kairos_ci.tasks.records import RunInfo
+    from kairos_ci.stages.records import RunInfo
+    from kairos_ci.tasks.chat.records import CommandStatus
+    from kairos_ci.tasks.chat.task import ChatJob, chat
 
     args = args or chat_args(repo)
     event = load_event("issue_comment", args.payload or ctx.event_path)
@@ -169,8 +169,8 @@ def _save(store: MemoryStore, journal: Journal) -> str | None:
 
 
 def _report(event: Any, chatted: Chatted, notes: tuple[str, ...]) -> RunReport:
-    from kairos_ci.chat.records import CommandStatus
     from kairos_ci.report.summary import RunReport, Skip
+    from kairos_ci.tasks.chat.records import CommandStatus
 
     outcome = chatted.outcome
     command = outcome.command.line if outcome.command else "(none)"

@@ -3,7 +3,7 @@
 The run's JUnit artifacts are read through the API as data. The fix is always made on
 the default branch (this job's checkout, never a pull request's code): a failure on the
 default branch becomes a fix PR, a failure in a pull request that also fails on the
-default branch becomes a suggestion comment on the PR. See ``tasks/fix_tests_run.py``.
+default branch becomes a suggestion comment on the PR. See ``tasks/fix_tests/workflow_run.py``.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def fix_tests_main(ctx: context.Context, args: argparse.Namespace) -> int:
     """The whole command for a context and arguments (the action routes ``fix-tests`` here)."""
     # Imported here: `kairos-ci --help` must not load git, YAML, PyGithub or anthropic.
     from kairos_ci.commands.wiring import workflow_fix_for
+    from kairos_ci.pipeline.fix_tests import fix_failed_run
     from kairos_ci.report.runner import Runner
-    from kairos_ci.tasks.fix_tests_run import fix_failed_run
 
     runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kairos_ci.report.summary import RunReport
     from kairos_ci.review.records import PullView
     from kairos_ci.review.task import ReviewJob, ReviewResult
-    from kairos_ci.tasks.records import RunInfo
+    from kairos_ci.stages.records import RunInfo
 
 EVENTS = ("pull_request", "pull_request_target")
 
@@ -198,8 +198,8 @@ def _reviewed(
     from kairos_ci.commands.wiring import _memory, _run_id
     from kairos_ci.review.report import run_report
     from kairos_ci.review.task import review, review_write
-    from kairos_ci.tasks.journal import created_by
-    from kairos_ci.tasks.records import RunInfo
+    from kairos_ci.stages.journal import created_by
+    from kairos_ci.stages.records import RunInfo
 
     run_id = _run_id(ctx, argparse.Namespace(run_id=request.run_id))
     run = RunInfo(run_id, request.event, ctx.clock())

@@ -2,7 +2,7 @@
 
 This is the composition root of the nightly pipeline: it reads the context, builds
 the real adapters (git memory, the GitHub forge, branches), and hands them to
-``kairos_ci.run.nightly``.
+``kairos_ci.pipeline.nightly.nightly``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.errors import UsageError
 
 if TYPE_CHECKING:
+    from kairos_ci.pipeline.nightly import Nightly
     from kairos_ci.report.runner import Runner
-    from kairos_ci.run import Nightly
-    from kairos_ci.tasks.outcome import RunOutcome
+    from kairos_ci.stages.outcome import RunOutcome
 
 NIGHTLY_EVENTS = ("schedule", "workflow_dispatch")
 
@@ -76,13 +76,13 @@ def build(ctx: context.Context, args: argparse.Namespace) -> Nightly:
 
 
 def finish(ctx: context.Context, nightly: Nightly, bundle_out: Path | None) -> int:
+    from kairos_ci.pipeline.nightly import nightly as run_nightly
     from kairos_ci.report.runner import Runner
-    from kairos_ci.run import nightly as run_nightly
 
     runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
     for secret in ctx.secrets():
         runner.mask(secret.reveal())
-    return report_outcome(ctx, runner, run_nightly(nightly), bundle_out, nightly.dry_run)
+    return report_outcome(ctx, runner, run_nightly(nightly), bundle_out, nightly.run.dry_run)
 
 
 def report_outcome(
@@ -115,7 +115,7 @@ def _write_evidence(ctx: context.Context, outcome: RunOutcome) -> Path | None:
     (only under Actions: a local run has no artifact to fill)."""
     if ctx.runner_temp is None or not outcome.verifications:
         return None
-    from kairos_ci.tasks.evidence_junit import write_evidence_junit
+    from kairos_ci.stages.evidence_junit import write_evidence_junit
 
     folder = ctx.runner_temp / "kairos-ci" / "evidence"
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,10 +18,10 @@ from kairos_ci.git import Git
 from kairos_ci.isolation.detect import JailSetup, find_jail
 from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
+from kairos_ci.pipeline.nightly import Nightly, task_kinds
 from kairos_ci.policy.records import Actor, Situation, Trigger
-from kairos_ci.run import Nightly, task_kinds
-from kairos_ci.tasks.fix_tests_run import WorkflowFix
-from kairos_ci.tasks.records import RunInfo
+from kairos_ci.stages.records import Project, RunInfo
+from kairos_ci.tasks.fix_tests.workflow_run import WorkflowFix
 from kairos_ci.workspace.commands import CommandRunner
 
 
@@ -57,24 +57,26 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
     forge = _forge(ctx, repository, dry_run)
-    run = RunInfo(_run_id(ctx, args), event_name, ctx.clock())
-    return Nightly(
+    run = RunInfo(_run_id(ctx, args), event_name, ctx.clock(), dry_run)
+    project = Project(
         repo=repo,
         repository=repository,
         default_branch=_default_branch(repo, event),
-        base_sha=base_sha,
         config=config,
         memory=_memory(ctx, repo, config),
         forge=forge,
         branches=None if forge is None else _branches(ctx, repo),
         runner=_runner(ctx, config, run.run_id, repo),
         situation=_situation(event, event_name, forge),
+        secrets=ctx.secrets(),
+    )
+    return Nightly(
+        project=project,
+        base_sha=base_sha,
         run=run,
         tasks=task_kinds(inputs),
-        dry_run=dry_run,
         model_available=ctx.anthropic_api_key is not None,
         llm=claude.from_context(ctx),  # None without a key; anthropic loads on first call
-        secrets=ctx.secrets(),
         pip_index_url=ctx.pip_index_url,
     )
 
@@ -90,25 +92,22 @@ def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
     base_sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
-    run = RunInfo(_run_id(ctx, args), "workflow_run", ctx.clock())
-    forge = _forge(ctx, repository, dry_run=False)
-    assert forge is not None  # a token is set
-    return WorkflowFix(
-        event=event,
+    run = RunInfo(
+        _run_id(ctx, args), "workflow_run", ctx.clock(), args.dry_run or ctx.inputs.dry_run
+    )
+    project = Project(
         repo=repo,
         repository=repository,
         default_branch=_default_branch(repo, event),
-        base_sha=base_sha,
         config=config,
         memory=_memory(ctx, repo, config),
-        forge=forge,
+        forge=_forge(ctx, repository, dry_run=False),
         branches=_branches(ctx, repo),
         runner=_runner(ctx, config, run.run_id, repo),
-        run=run,
-        llm=claude.from_context(ctx),
+        situation=Situation(Trigger.WORKFLOW_RUN, None),  # until the failed run's PR is known
         secrets=ctx.secrets(),
-        dry_run=args.dry_run or ctx.inputs.dry_run,
     )
+    return WorkflowFix(event, project, base_sha, run, claude.from_context(ctx))
 
 
 def _event(ctx: Context, args: argparse.Namespace, name: str) -> Event | None:

@@ -20,7 +20,7 @@ from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.markdown import code, inert
 from kairos_ci.review.records import PullDiff, ReviewFinding, ReviewScope, Source, SuggestedEdit
 from kairos_ci.signals import records as signals
-from kairos_ci.tasks.evidence import run_linter
+from kairos_ci.stages.evidence import run_linter
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
 

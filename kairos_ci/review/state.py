@@ -22,7 +22,7 @@ from kairos_ci.memory.records import (
     RunResult,
 )
 from kairos_ci.review.records import ReviewFinding, Source
-from kairos_ci.tasks.records import RunInfo
+from kairos_ci.stages.records import RunInfo
 
 
 def head_key(number: int) -> str:

@@ -17,7 +17,7 @@ from github import Auth, Github
 from kairos_ci.cli import main
 from kairos_ci.git import Git
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from kairos_ci.tasks.fix_tests_run import PR_ONLY
+from kairos_ci.tasks.fix_tests.workflow_run import PR_ONLY
 from tests.e2e.fix_tests_test import (
     FIX,
     NEW,

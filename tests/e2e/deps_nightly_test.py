@@ -15,8 +15,8 @@ from github import Auth, Github
 
 from kairos_ci.cli import main
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.deps.pypi_server import build_wheel, pypiserver
-from tests.deps.task_test import CHECK, REQUIREMENTS
+from tests.tasks.deps.pypi_server import build_wheel, pypiserver
+from tests.tasks.deps.task_test import CHECK, REQUIREMENTS
 from tests.sandbox.github.world import (
     MAINTAINER_TOKEN,
     World,

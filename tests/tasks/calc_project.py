@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kairos_ci.config.records import Config
 from kairos_ci.git import Git
-from kairos_ci.tasks.evidence import Evidence, gather
+from kairos_ci.stages.evidence import Evidence, gather
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 from tests.agent.harness import BUGGY, TEST

@@ -1,0 +1,33 @@
+"""The act stage every pipeline shares: the run's writes, applied as one bundle (or
+planned, in a dry run), and the kairos work they opened."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kairos_ci.bundle.apply import ApplySettings, apply
+from kairos_ci.bundle.records import Bundle, Kind, Write
+from kairos_ci.stages.board import opened_work
+from kairos_ci.stages.journal import created_by
+from kairos_ci.stages.records import Project, RunInfo
+from kairos_ci.stages.state import Acted, Recalled, Worked
+
+
+def act(
+    p: Project, run: RunInfo, writes: Sequence[Write], before: Recalled, worked: Worked
+) -> Acted:
+    bundle = Bundle(p.repository, tuple(writes), created_by(run))
+    settings = ApplySettings(config=p.config, dry_run=run.dry_run, secrets=p.secrets)
+    applied = apply(bundle, p.forge, p.branches, settings)
+    identities = {change.branch: change.identity for change in worked.changes}
+    work = opened_work(applied, run.at, before.reconciled.known.work, identities)
+    return Acted(bundle, applied, work)
+
+
+def planned(writes: Sequence[Write]) -> tuple[tuple[str, str], ...]:
+    """The pull requests a run is about to open: (branch, task kind)."""
+    return tuple(
+        (str(w.target["branch"]), w.task.value if w.task else "")
+        for w in writes
+        if w.kind is Kind.PULL_REQUEST
+    )

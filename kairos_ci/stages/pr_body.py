@@ -1,0 +1,37 @@
+"""Pull-request bodies: what changed, the verification evidence, and why kairos may act."""
+
+from __future__ import annotations
+
+from kairos_ci.stages.records import ProposedChange
+
+
+def pr_body(change: ProposedChange, why: str) -> str:
+    rows = [
+        f"| {c.name} | {'passed' if c.passed else 'FAILED'} | {_cell(c.detail)} |"
+        for c in change.checks
+    ]
+    files = "\n".join(f"- `{_cell(path)}`" for path in change.files[:50])
+    more = f"\n- and {len(change.files) - 50} more" if len(change.files) > 50 else ""
+    return "\n".join(
+        [
+            f"{_cell(change.summary)}",
+            "",
+            *([change.details, ""] if change.details else []),
+            "### Verification",
+            "",
+            "| check | result | evidence |",
+            "|---|---|---|",
+            *rows,
+            "",
+            "### Files changed",
+            "",
+            files + more,
+            "",
+            f"_Opened by kairos-ci because: {_cell(why)}. Close this pull request to reject "
+            "this exact change; kairos will not propose it again._",
+        ]
+    )
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").replace("<", "&lt;").split())

@@ -1,0 +1,174 @@
+"""What each command does. Pure: the answer says what to reply and what to remember.
+
+Memory entries made here (read by the nightly run and the review):
+- ``/kairos fix``: task ``fix_tests:pr#N`` (kind ``fix_tests``, target ``pr#N``), queued.
+  The next nightly run takes it: failing tests waiting after a failed fix are tried
+  again at once (the backoff is skipped once), and the task is marked done.
+- ``/kairos approve KEY``: task ``approve:KEY`` (kind ``approve``), queued; the dashboard
+  box with that key is ticked too, which is what the nightly run's gate reads.
+- ``/kairos ignore KEY``: a rejection of ``KEY`` (a finding's fingerprint or a rule).
+- ``/kairos plan``: task ``plan:#N`` (kind ``plan``), queued until planning exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kairos_ci import __version__
+from kairos_ci.config.records import Level
+from kairos_ci.dashboard.parse import checkboxes
+from kairos_ci.dashboard.records import Action
+from kairos_ci.forge.records import Issue
+from kairos_ci.memory.records import Memory, Rejection, Task, TaskState
+from kairos_ci.review.state import head_key, posted_key
+from kairos_ci.tasks.chat.records import Answer, ChatCommand, Name
+
+MAX_KEYS_LISTED = 10
+HELP = """kairos-ci commands (each on a line of its own, from someone with write access):
+
+- `/kairos help`: this list.
+- `/kairos status`: what kairos knows about this pull request or issue.
+- `/kairos review`: review this pull request now (only what it has not said before).
+- `/kairos fix`: queue `fix_tests` for this pull request; the next maintenance run takes it,
+  and retries failing tests at once even where an earlier fix failed and waits to retry.
+- `/kairos approve [KEY]`: promote a change kairos suggested on the dashboard to a pull request.
+- `/kairos ignore FINGERPRINT|RULE`: never post that finding, or that rule, in this repository.
+- `/kairos plan`: queue a planning task (planning is not available yet)."""
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where the command was given, by whom, and what kairos knows."""
+
+    number: int
+    on_pull_request: bool
+    login: str
+    ceiling: Level  # at most suggest for an allow-listed bot
+    memory: Memory
+    dashboard: Issue | None
+    comment_id: int
+    at: str  # ISO time of this run
+
+
+def answer(command: ChatCommand, thread: Thread) -> Answer:
+    if command.name is None:
+        return Answer(f"kairos did not understand {_code(command.line)}.\n\n{HELP}")
+    handlers = {
+        Name.HELP: lambda: Answer(HELP),
+        Name.STATUS: lambda: Answer(status(thread)),
+        Name.REVIEW: lambda: _review(thread),
+        Name.FIX: lambda: _fix(thread),
+        Name.APPROVE: lambda: _approve(command.argument, thread),
+        Name.IGNORE: lambda: _ignore(command.argument, thread),
+        Name.PLAN: lambda: _plan(thread),
+    }
+    return handlers[command.name]()
+
+
+def _review(thread: Thread) -> Answer:
+    if not thread.on_pull_request:
+        return Answer("`/kairos review` works on pull requests; this is an issue.")
+    return Answer("", review=True)
+
+
+def _fix(thread: Thread) -> Answer:
+    if not thread.on_pull_request:
+        return Answer("`/kairos fix` works on pull requests; this is an issue.")
+    target = f"pr#{thread.number}"
+    why = f"asked by {thread.login} in comment {thread.comment_id}"
+    if thread.ceiling < Level.APPROVE:
+        why += "; asked by a bot: at most suggest"
+    task = Task(f"fix_tests:{target}", "fix_tests", target, TaskState.QUEUED, why, thread.at)
+    text = (
+        "Queued `fix_tests` for this pull request: the next maintenance run takes it, and "
+        "its fix is proposed at the autonomy the configuration allows."
+    )
+    return Answer(text, tasks=(task,))
+
+
+def _ignore(key: str, thread: Thread) -> Answer:
+    if thread.ceiling < Level.APPROVE:
+        return Answer("A bot may not silence findings: `/kairos ignore` needs a person.")
+    if not key:
+        return Answer("Name what to ignore: `/kairos ignore FINGERPRINT` or `/kairos ignore RULE`.")
+    reason = f"/kairos ignore in #{thread.number} (comment {thread.comment_id})"
+    rejection = Rejection(key, thread.login, thread.at, reason)
+    text = (
+        f"kairos will not post {_code(key)} again in this repository (a finding's "
+        "fingerprint, or a rule such as `ruff/F401`)."
+    )
+    return Answer(text, rejections=(rejection,))
+
+
+def _plan(thread: Thread) -> Answer:
+    target = f"#{thread.number}"
+    why = f"asked by {thread.login} in comment {thread.comment_id}"
+    task = Task(f"plan:{target}", "plan", target, TaskState.QUEUED, why, thread.at)
+    text = (
+        f"Planning is not available yet in kairos-ci {__version__}: nothing will be planned "
+        "now. The request is recorded, and a version that can plan will take it."
+    )
+    return Answer(text, tasks=(task,))
+
+
+def _approve(key: str, thread: Thread) -> Answer:
+    if thread.ceiling < Level.APPROVE:
+        return Answer("A bot may not approve changes: `/kairos approve` needs a person.")
+    boxes = checkboxes(thread.dashboard.body if thread.dashboard else None)
+    waiting = [b.key for b in boxes if b.action is Action.APPROVE and not b.checked]
+    approved = {b.key for b in boxes if b.action is Action.APPROVE and b.checked}
+    if key and key in approved:
+        return Answer(f"{_code(key)} is already approved: the next maintenance run opens it.")
+    chosen = key or _only(waiting, thread)
+    if chosen is None or chosen not in waiting:
+        return Answer(_which(key, waiting))
+    why = f"approved by {thread.login} in #{thread.number} (comment {thread.comment_id})"
+    task = Task(f"approve:{chosen}", "approve", chosen, TaskState.QUEUED, why, thread.at)
+    text = (
+        f"Approved {_code(chosen)}: its box on the dashboard is ticked, and the next "
+        "maintenance run opens the pull request if the change is still the same."
+    )
+    return Answer(text, tasks=(task,), tick=chosen)
+
+
+def _only(waiting: list[str], thread: Thread) -> str | None:
+    on_dashboard = thread.dashboard is not None and thread.dashboard.number == thread.number
+    return waiting[0] if on_dashboard and len(waiting) == 1 else None
+
+
+def _which(key: str, waiting: list[str]) -> str:
+    head = (
+        f"No suggested change has the key {_code(key)}." if key else "Name the change to approve."
+    )
+    if not waiting:
+        return head + " Nothing waits for approval on the dashboard."
+    keys = "\n".join(f"- `/kairos approve {k}`" for k in waiting[:MAX_KEYS_LISTED])
+    return f"{head} Waiting for approval on the dashboard:\n\n{keys}"
+
+
+def status(thread: Thread) -> str:
+    memory = thread.memory
+    lines = ["What kairos knows here:", ""]
+    if thread.on_pull_request:
+        fact = memory.facts.get(head_key(thread.number))
+        said = sum(1 for key in memory.posted if key.startswith(posted_key(thread.number, "")))
+        reviewed = f"`{fact.value[:12]}`" if fact else "not reviewed yet"
+        lines += [f"- last reviewed head: {reviewed}", f"- findings said here: {said}"]
+    mine = [
+        t for t in memory.tasks.values() if t.target in (f"pr#{thread.number}", f"#{thread.number}")
+    ]
+    queued = [t for t in mine if t.state is TaskState.QUEUED]
+    lines.append(f"- queued here: {', '.join(f'`{t.task_id}`' for t in queued) or 'nothing'}")
+    lines.append(f"- findings and rules ignored in this repository: {len(memory.rejections)}")
+    last = memory.runs[-1] if memory.runs else None
+    lines.append(
+        f"- last run: {last.event} at {last.at}, {last.outcome}"
+        if last
+        else "- no run recorded yet"
+    )
+    return "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    flat = " ".join(text.split()).replace("`", "'")[:200]
+    return f"`{flat}`"

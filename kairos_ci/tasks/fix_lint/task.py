@@ -1,0 +1,104 @@
+"""Task ``fix_lint``: the linter's own fix command, verified before anyone sees it.
+
+The fix runs in a scratch checkout of the default branch. It counts only if the
+linter's findings go down, no test that passed on the base fails, and no protected
+path is touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from kairos_ci.config.records import Config, LinterConfig
+from kairos_ci.policy import protected
+from kairos_ci.policy.records import Violation
+from kairos_ci.stages.checks import tests_no_worse, tests_see_the_patch
+from kairos_ci.stages.evidence import Evidence, gather
+from kairos_ci.stages.records import Check, ProposedChange, Skipped, VerificationRun
+from kairos_ci.stages.state import Worked
+from kairos_ci.workspace.commands import CommandRunner
+from kairos_ci.workspace.scratch import changed_paths, scratch_checkout, symlinks_at
+
+
+def fix_linters(
+    repo: Path, base_sha: str, config: Config, runner: CommandRunner, base: Evidence
+) -> Worked:
+    """The task's one entry: each linter's own fix command, each fix verified."""
+    done = [fix_lint(repo, base_sha, linter, config, runner, base) for linter in config.linters]
+    return Worked(
+        changes=tuple(d for d in done if isinstance(d, ProposedChange)),
+        skipped=tuple(d for d in done if isinstance(d, Skipped)),
+    )
+
+
+def fix_lint(
+    repo: Path,
+    base_sha: str,
+    linter: LinterConfig,
+    config: Config,
+    runner: CommandRunner,
+    base: Evidence,
+) -> ProposedChange | Skipped:
+    task = f"fix_lint ({linter.name})"
+    before = base.findings_of(linter.name)
+    if linter.fix is None:
+        return Skipped(task, f"linters.{linter.name} has no `fix` command")
+    if base.did_not_run(linter.name):
+        return Skipped(task, f"{linter.name} did not run: {base.did_not_run(linter.name)}")
+    if not before:
+        return Skipped(task, f"{linter.name} reports no findings")
+    with scratch_checkout(repo, base_sha) as scratch:
+        ran = runner.run(linter.fix.argv, scratch.path)
+        if ran.exit_code is None:
+            return Skipped(
+                task, ran.error or f"the fix command timed out after {runner.timeout_s:.0f}s"
+            )
+        # The change is what the fixer did to tracked files, taken before the tests run:
+        # reports and caches they write are never part of it.
+        changes = changed_paths(scratch, new_files=False)
+        if not changes:
+            return Skipped(task, f"`{linter.fix.text}` changed nothing")
+        patch = scratch.git.text("diff", "--cached", "--binary", base_sha) + "\n"
+        after = gather(scratch.path, config, runner, run_commands=True)
+        violations = protected.violations(
+            changes, config.protected_paths, symlinks_at(repo, base_sha)
+        )
+        checks = _verify(linter, base, after, violations)
+        return ProposedChange(
+            kind="fix_lint",
+            branch=f"kairos/fix-lint/{linter.name}",
+            title=f"Fix {len(before) - len(after.findings_of(linter.name))} {linter.name} findings",
+            base_sha=base_sha,
+            patch=patch,
+            files=tuple(sorted(c.path for c in changes)),
+            checks=checks,
+            summary=f"Ran `{linter.fix.text}` on {base_sha[:12]}.",
+            evidence=VerificationRun(
+                f"fix_lint ({linter.name})", base.tests, after.tests, flaky=base.flaky
+            ),
+        )
+
+
+def _verify(
+    linter: LinterConfig, base: Evidence, after: Evidence, violations: Sequence[Violation]
+) -> tuple[Check, ...]:
+    return (
+        _findings_go_down(linter.name, base, after),
+        tests_see_the_patch(after),
+        tests_no_worse(base, after),
+        Check(
+            "no protected path touched",
+            not violations,
+            "; ".join(v.reason for v in violations) or "none touched",
+        ),
+    )
+
+
+def _findings_go_down(linter: str, base: Evidence, after: Evidence) -> Check:
+    # A linter that did not run after the fix found nothing because it looked at nothing.
+    why = after.did_not_run(linter)
+    if why:
+        return Check("findings go down", False, f"{linter} did not run: {why}")
+    before_n, after_n = len(base.findings_of(linter)), len(after.findings_of(linter))
+    return Check("findings go down", after_n < before_n, f"{linter}: {before_n} -> {after_n}")
