@@ -37,7 +37,8 @@ def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 def import_seconds() -> float:
     code = (
         "import time; t = time.perf_counter(); "
-        "import kairos_ci.pipeline.nightly, kairos_ci.commands.wiring; print(time.perf_counter() - t)"
+        "import kairos_ci.pipeline.nightly, kairos_ci.commands.wiring; "
+        "print(time.perf_counter() - t)"
     )
     argv = [sys.executable, "-c", code]
     runs = [subprocess.run(argv, capture_output=True, text=True, check=True) for _ in range(3)]
@@ -47,13 +48,16 @@ def import_seconds() -> float:
 def main() -> None:
     argparse.ArgumentParser(description=__doc__).parse_args()
     imported = import_seconds()
-    from kairos_ci import context, run
+    from kairos_ci import context
     from kairos_ci.commands.demo import _environment
-    from kairos_ci.commands.wiring import nightly_for, run_args
+    from kairos_ci.commands.requests import RunRequest
+    from kairos_ci.commands.wiring import nightly_for
     from kairos_ci.demo.world import BOT_TOKEN, SEED, make_world
     from kairos_ci.memory.store import MemoryStore
+    from kairos_ci.pipeline import nightly as run
     from kairos_ci.sandbox.github.seed import parse_seed
     from kairos_ci.sandbox.github.server import running_sandbox
+    from kairos_ci.stages import act, remember
 
     with tempfile.TemporaryDirectory() as tmp:
         world = make_world(Path(tmp))
@@ -61,15 +65,15 @@ def main() -> None:
             ctx = context.from_environ(_environment(github.base_url, world.repository, BOT_TOKEN))
 
             def night(run_id: str) -> Any:
-                args = run_args(
+                args = RunRequest(
                     world.work, event="schedule", repository=world.repository, run_id=run_id
                 )
                 return run.nightly(nightly_for(ctx, args, "schedule"))
 
             night("night-1")
-            run.reconcile = timed("github calls", run.reconcile)  # type: ignore[assignment]
-            run.apply = timed("github calls", run.apply)  # type: ignore[assignment]
-            run._evidence = timed("tests and linters", run._evidence)  # type: ignore[assignment]
+            remember.reconcile = timed("github calls", remember.reconcile)  # type: ignore[attr-defined]
+            act.apply = timed("github calls", act.apply)  # type: ignore[attr-defined]
+            run.observe = timed("tests and linters", run.observe)
             MemoryStore.load = timed("memory load", MemoryStore.load)  # type: ignore[method-assign]
             MemoryStore.save = timed("memory save", MemoryStore.save)  # type: ignore[method-assign]
             requests_before = len(github.state()["requests"])
@@ -79,9 +83,7 @@ def main() -> None:
             requests = github.state()["requests"][requests_before:]
     writes = sum(1 for r in requests if r["method"] != "GET")
     print(f"no-op nightly on the sample project ({outcome.report.one_line()})")
-    print(
-        f"  import kairos_ci.pipeline.nightly          {imported * 1000:8.0f} ms  (separate process, best of 3)"
-    )
+    print(f"  import the pipeline {imported * 1000:8.0f} ms  (separate process, best of 3)")
     for name in ("memory load", "github calls", "tests and linters", "memory save"):
         print(f"  {name:<29} {spent[name] * 1000:8.0f} ms")
     rest = total - sum(spent.values())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kairos_ci import __version__, context
+from kairos_ci.commands.requests import ChatRequest, ReviewRequest, RunRequest
 from kairos_ci.errors import ConfigError, UsageError
 from kairos_ci.report.runner import Runner
 from kairos_ci.report.summary import RunReport, render
@@ -96,34 +97,32 @@ def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
 
 def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands import run
-    from kairos_ci.commands.wiring import run_args
+    from kairos_ci.commands.run import nightly_command
 
-    config = repo / ctx.inputs.config if ctx.inputs.config else None
-    args = run_args(repo, event=ctx.event_name, config=config, dry_run=ctx.inputs.dry_run)
-    return run.finish(ctx, run.build(ctx, args), None)
+    return nightly_command(ctx, runner, _run_request(ctx, repo, ctx.event_name))
 
 
 def _review(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.review import action_review, review_args
+    from kairos_ci.commands.review import review_command
 
-    return action_review(ctx, runner, repo, review_args(repo, dry_run=ctx.inputs.dry_run))
+    return review_command(ctx, runner, ReviewRequest(repo, dry_run=ctx.inputs.dry_run))
 
 
 def _chat(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.chat import action_chat, chat_args
+    from kairos_ci.commands.chat import chat_command
 
-    return action_chat(ctx, runner, repo, chat_args(repo))
+    return chat_command(ctx, runner, ChatRequest(repo))
 
 
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.fix_tests import fix_tests_main
-    from kairos_ci.commands.wiring import run_args
+    from kairos_ci.commands.fix_tests import fix_tests_command
 
+    return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
+
+
+def _run_request(ctx: context.Context, repo: Path, event: str | None) -> RunRequest:
     config = repo / ctx.inputs.config if ctx.inputs.config else None
-    return fix_tests_main(
-        ctx, run_args(repo, event=None, config=config, dry_run=ctx.inputs.dry_run)
-    )
+    return RunRequest(repo, event=event, config=config, dry_run=ctx.inputs.dry_run)
 
 
 Handler = Callable[[context.Context, Runner, Path], int]

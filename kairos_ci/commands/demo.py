@@ -58,13 +58,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _night(number: int, world: Any, api_url: str) -> Any:
-    from kairos_ci.commands.wiring import nightly_for, run_args
+    from kairos_ci.commands.requests import RunRequest
+    from kairos_ci.commands.wiring import nightly_for
     from kairos_ci.demo.report import DemoNight
     from kairos_ci.demo.world import BOT_TOKEN
     from kairos_ci.pipeline.nightly import nightly
 
     ctx = context.from_environ(_environment(api_url, world.repository, BOT_TOKEN))
-    args = run_args(
+    args = RunRequest(
         world.work, event="schedule", repository=world.repository, run_id=f"night-{number}"
     )
     started = time.monotonic()

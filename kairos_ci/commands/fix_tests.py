@@ -9,11 +9,15 @@ default branch becomes a suggestion comment on the PR. See ``tasks/fix_tests/wor
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from kairos_ci import context
-from kairos_ci.commands.run import add_run_options, report_outcome
+from kairos_ci.commands import wiring
+from kairos_ci.commands.present import bundle_path, present, runner_for
+from kairos_ci.commands.requests import RunRequest, from_args
+from kairos_ci.commands.run import add_run_options
+from kairos_ci.pipeline.fix_tests import fix_failed_run
+from kairos_ci.report.runner import Runner
 
 
 def register(sub: Any) -> None:
@@ -32,19 +36,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return fix_tests_main(context.from_environ(), args)
+    ctx = context.from_environ()
+    return fix_tests_command(ctx, runner_for(ctx), from_args(RunRequest, args))
 
 
-def fix_tests_main(ctx: context.Context, args: argparse.Namespace) -> int:
-    """The whole command for a context and arguments (the action routes ``fix-tests`` here)."""
-    # Imported here: `kairos-ci --help` must not load git, YAML, PyGithub or anthropic.
-    from kairos_ci.commands.wiring import workflow_fix_for
-    from kairos_ci.pipeline.fix_tests import fix_failed_run
-    from kairos_ci.report.runner import Runner
-
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
-    for secret in ctx.secrets():
-        runner.mask(secret.reveal())
-    outcome = fix_failed_run(workflow_fix_for(ctx, args))
-    dry_run = bool(getattr(args, "dry_run", False))
-    return report_outcome(ctx, runner, outcome, getattr(args, "bundle_out", None), dry_run)
+def fix_tests_command(ctx: context.Context, runner: Runner, request: RunRequest) -> int:
+    fix = wiring.workflow_fix_for(ctx, request)
+    done = fix_failed_run(fix)
+    return present(ctx, runner, done, bundle_path(ctx, request.bundle_out, fix.run.dry_run))

@@ -1,27 +1,23 @@
 """``kairos-ci run``: one maintenance run for a scheduled or dispatched event.
 
-This is the composition root of the nightly pipeline: it reads the context, builds
-the real adapters (git memory, the GitHub forge, branches), and hands them to
-``kairos_ci.pipeline.nightly.nightly``.
+It has wiring build the nightly from the context (git memory, the GitHub forge,
+branches, the jail) and runs ``pipeline/nightly.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kairos_ci import context
+from kairos_ci.commands import wiring
 from kairos_ci.commands.arguments import existing_file, git_checkout
+from kairos_ci.commands.present import bundle_path, present, runner_for
+from kairos_ci.commands.requests import RunRequest, from_args
 from kairos_ci.errors import UsageError
-
-if TYPE_CHECKING:
-    from kairos_ci.pipeline.nightly import Nightly
-    from kairos_ci.report.runner import Runner
-    from kairos_ci.stages.outcome import RunOutcome
+from kairos_ci.pipeline.nightly import nightly
+from kairos_ci.report.runner import Runner
 
 NIGHTLY_EVENTS = ("schedule", "workflow_dispatch")
 
@@ -61,71 +57,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ctx = context.from_environ()
-    nightly = build(ctx, args)
-    return finish(ctx, nightly, args.bundle_out)
+    return nightly_command(ctx, runner_for(ctx), from_args(RunRequest, args))
 
 
-def build(ctx: context.Context, args: argparse.Namespace) -> Nightly:
-    # Imported here: `kairos-ci --help` must not load git, YAML or PyGithub.
-    from kairos_ci.commands.wiring import nightly_for
-
-    event = args.event or ctx.event_name or "schedule"
+def nightly_command(ctx: context.Context, runner: Runner, request: RunRequest) -> int:
+    event = request.event or ctx.event_name or "schedule"
     if event not in NIGHTLY_EVENTS:
         raise UsageError(f"`kairos-ci run` handles {', '.join(NIGHTLY_EVENTS)}, not {event}")
-    return nightly_for(ctx, args, event)
-
-
-def finish(ctx: context.Context, nightly: Nightly, bundle_out: Path | None) -> int:
-    from kairos_ci.pipeline.nightly import nightly as run_nightly
-    from kairos_ci.report.runner import Runner
-
-    runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
-    for secret in ctx.secrets():
-        runner.mask(secret.reveal())
-    return report_outcome(ctx, runner, run_nightly(nightly), bundle_out, nightly.run.dry_run)
-
-
-def report_outcome(
-    ctx: context.Context,
-    runner: Runner,
-    outcome: RunOutcome,
-    bundle_out: Path | None,
-    dry_run: bool,
-) -> int:
-    """Leave the bundle, the job summary, the outputs and annotations; return the exit code."""
-    from kairos_ci.bundle.load import dump_bundle
-    from kairos_ci.report.summary import render
-
-    path = bundle_out or _default_bundle_path(ctx, dry_run)
-    if path is not None:
-        dump_bundle(outcome.bundle, path)
-    runner.write_summary(render(outcome.report))
-    runner.set_output("summary", outcome.report.one_line())
-    runner.set_output("bundle", str(path) if path else "")
-    runner.set_output("pr-urls", json.dumps(list(outcome.applied.pr_urls())))
-    runner.set_output("evidence", str(_write_evidence(ctx, outcome) or ""))
-    for problem in outcome.report.problems:
-        runner.annotate("error", problem, title="kairos-ci")
-    print(render(outcome.report))
-    return outcome.exit_code
-
-
-def _write_evidence(ctx: context.Context, outcome: RunOutcome) -> Path | None:
-    """Each verification's JUnit report, in a folder the workflow uploads as an artifact
-    (only under Actions: a local run has no artifact to fill)."""
-    if ctx.runner_temp is None or not outcome.verifications:
-        return None
-    from kairos_ci.stages.evidence_junit import write_evidence_junit
-
-    folder = ctx.runner_temp / "kairos-ci" / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, run in enumerate(outcome.verifications, 1):
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", run.name).strip("-")[:80]
-        write_evidence_junit(folder / f"{index:02d}-{slug}.xml", run)
-    return folder
-
-
-def _default_bundle_path(ctx: context.Context, dry_run: bool) -> Path | None:
-    if ctx.runner_temp is not None:
-        return ctx.runner_temp / "kairos-bundle.json"
-    return Path("kairos-bundle.json") if dry_run else None
+    night = wiring.nightly_for(ctx, request, event)
+    done = nightly(night)
+    return present(ctx, runner, done, bundle_path(ctx, request.bundle_out, night.run.dry_run))

@@ -2,52 +2,41 @@
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from kairos_ci.agent import claude
+from kairos_ci.commands.requests import ChatRequest, ReviewRequest, RunRequest
 from kairos_ci.config.load import load_config, load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context, flag
-from kairos_ci.errors import UsageError
+from kairos_ci.errors import KairosError, UsageError
 from kairos_ci.events.parse import load_event
-from kairos_ci.events.records import Event, ManualDispatch, WorkflowRunCompleted
+from kairos_ci.events.records import (
+    Event,
+    IssueCommentCreated,
+    ManualDispatch,
+    PullRequestChanged,
+    WorkflowRunCompleted,
+)
 from kairos_ci.forge.branches import Branches, auth_config
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
 from kairos_ci.isolation.detect import JailSetup, find_jail
 from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
+from kairos_ci.pipeline.chat import Comment, review_reply
 from kairos_ci.pipeline.nightly import Nightly, task_kinds
+from kairos_ci.pipeline.review import REQUESTED, PullReview, review_pull
 from kairos_ci.policy.records import Actor, Situation, Trigger
+from kairos_ci.review.pulldiff import ensure_commits
+from kairos_ci.review.records import PullView
 from kairos_ci.stages.records import Project, RunInfo
 from kairos_ci.tasks.fix_tests.workflow_run import WorkflowFix
 from kairos_ci.workspace.commands import CommandRunner
 
 
-def run_args(
-    repo: Path,
-    *,
-    event: str | None,
-    repository: str | None = None,
-    config: Path | None = None,
-    dry_run: bool = False,
-    run_id: str | None = None,
-) -> argparse.Namespace:
-    """The arguments of `kairos-ci run`, for callers that are not its command line."""
-    return argparse.Namespace(
-        event=event,
-        payload=None,
-        repo=repo,
-        repository=repository,
-        config=config,
-        dry_run=dry_run,
-        bundle_out=None,
-        run_id=run_id,
-    )
-
-
-def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nightly:
+def nightly_for(ctx: Context, args: RunRequest, event_name: str) -> Nightly:
     repo: Path = args.repo
     event = _event(ctx, args, event_name)
     inputs = event.inputs if isinstance(event, ManualDispatch) else {}
@@ -57,7 +46,7 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
     forge = _forge(ctx, repository, dry_run)
-    run = RunInfo(_run_id(ctx, args), event_name, ctx.clock(), dry_run)
+    run = RunInfo(_run_id(ctx, args.run_id), event_name, ctx.clock(), dry_run)
     project = Project(
         repo=repo,
         repository=repository,
@@ -81,7 +70,7 @@ def nightly_for(ctx: Context, args: argparse.Namespace, event_name: str) -> Nigh
     )
 
 
-def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
+def workflow_fix_for(ctx: Context, args: RunRequest) -> WorkflowFix:
     """A failed CI run's fix: the checkout is the default branch (workflow_run runs there)."""
     repo: Path = args.repo
     event = _event(ctx, args, "workflow_run")
@@ -93,7 +82,7 @@ def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
     config = load_config(args.config) if args.config else load_config_at(repo, base_sha)
     repository = args.repository or ctx.repository or _repository_of(event)
     run = RunInfo(
-        _run_id(ctx, args), "workflow_run", ctx.clock(), args.dry_run or ctx.inputs.dry_run
+        _run_id(ctx, args.run_id), "workflow_run", ctx.clock(), args.dry_run or ctx.inputs.dry_run
     )
     project = Project(
         repo=repo,
@@ -110,7 +99,114 @@ def workflow_fix_for(ctx: Context, args: argparse.Namespace) -> WorkflowFix:
     return WorkflowFix(event, project, base_sha, run, claude.from_context(ctx))
 
 
-def _event(ctx: Context, args: argparse.Namespace, name: str) -> Event | None:
+def review_for(ctx: Context, request: ReviewRequest, event: PullRequestChanged) -> PullReview:
+    """One pull request's review: its base and head fetched when the checkout lacks them,
+    and the config read from its base commit, never its head."""
+    repository = request.repository or ctx.repository or event.repository.full_name
+    pull = pull_view(event)
+    run = RunInfo(_run_id(ctx, request.run_id), str(request.event), ctx.clock(), request.dry_run)
+    project = _pull_project(ctx, request.repo, repository, pull, run)
+    project = replace(project, forge=_forge(ctx, repository, request.dry_run))
+    return PullReview(
+        project, pull, event.action, run, claude.from_context(ctx), request.full, ctx.server_url
+    )
+
+
+def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) -> Comment:
+    """One comment's answer: the config from the checked-out default branch (the checkout
+    ``issue_comment`` runs on), and a review of any pull request on request."""
+    repo = request.repo
+    repository = request.repository or ctx.repository or event.repository.full_name
+    sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
+    config = load_config_at(repo, sha)
+    run = RunInfo(_run_id(ctx, request.run_id), "issue_comment", ctx.clock())
+    forge = _forge(ctx, repository, dry_run=False)
+    assert forge is not None  # without a token _forge raises
+    project = Project(
+        repo=repo,
+        repository=repository,
+        default_branch=_default_branch(repo, event),
+        config=config,
+        memory=_memory(ctx, repo, config),
+        forge=forge,
+        branches=None,
+        runner=_runner(ctx, config, run.run_id, repo),
+        situation=Situation(Trigger.ISSUE_COMMENT, None),
+        secrets=ctx.secrets(),
+    )
+
+    def reviewer(number: int) -> str:
+        return _review_now(ctx, project, number, run)
+
+    return Comment(project, event, sha, run, reviewer)
+
+
+def _review_now(ctx: Context, chat: Project, number: int, run: RunInfo) -> str:
+    """`/kairos review`: review pull request ``number`` now (the whole of it, nothing said
+    twice); the reply's text."""
+    assert chat.forge is not None
+    try:
+        pr = chat.forge.get_pull_request(number)
+        pull = PullView(
+            number=number,
+            head_sha=pr.head_sha,
+            base_sha=pr.base_sha,
+            author=pr.author,
+            from_fork=pr.head_repo != chat.repository,
+            draft=pr.draft,
+            title=pr.title,
+            body=pr.body,
+            labels=pr.labels,
+        )
+        review_run = replace(run, run_id=f"{run.run_id}.review")
+        project = _pull_project(ctx, chat.repo, chat.repository, pull, review_run)
+        project = replace(project, forge=chat.forge, situation=chat.situation)
+        request = PullReview(
+            project, pull, REQUESTED, review_run, claude.from_context(ctx), True, ctx.server_url
+        )
+        return review_reply(review_pull(request), pr.head_sha)
+    except KairosError as err:  # the command was accepted: say why it did not work
+        return f"The review could not run: {err}"
+
+
+def pull_view(event: PullRequestChanged) -> PullView:
+    return PullView(
+        number=event.number,
+        head_sha=event.head_sha,
+        base_sha=event.base_sha,
+        author=event.author.login,
+        author_is_bot=event.author.is_bot,
+        from_fork=event.from_fork,
+        draft=event.draft,
+        title=event.title,
+        body=event.body,
+        labels=event.labels,
+    )
+
+
+def _pull_project(
+    ctx: Context, repo: Path, repository: str, pull: PullView, run: RunInfo
+) -> Project:
+    """A pull request's project: both commits present, the config from its base."""
+    token = ctx.github_token.reveal() if ctx.github_token else None
+    auth = auth_config(ctx.server_url, token) if token else {}
+    ensure_commits(repo, (pull.base_sha, pull.head_sha), pull.number, auth)
+    config = load_config_at(repo, pull.base_sha)
+    return Project(
+        repo=repo,
+        repository=repository,
+        default_branch="",  # a review publishes nothing on a branch
+        config=config,
+        memory=_memory(ctx, repo, config),
+        forge=None,
+        branches=None,
+        runner=_runner(ctx, config, run.run_id, repo),
+        situation=Situation(Trigger(run.event), None, pull.from_fork),
+        secrets=ctx.secrets(),
+    )
+
+
+def _event(ctx: Context, args: RunRequest, name: str) -> Event | None:
     path = args.payload or ctx.event_path
     return load_event(name, path) if path is not None else None
 
@@ -191,9 +287,9 @@ def _default_branch(repo: Path, event: Event | None) -> str:
     return Git(repo).text("rev-parse", "--abbrev-ref", "HEAD")
 
 
-def _run_id(ctx: Context, args: argparse.Namespace) -> str:
-    if args.run_id:
-        return str(args.run_id)
+def _run_id(ctx: Context, given: str | None) -> str:
+    if given:
+        return given
     if ctx.run_id:
         return f"{ctx.run_id}.{ctx.run_attempt or 1}"
     return "local-" + ctx.clock().strftime("%Y%m%dT%H%M%S")

@@ -27,7 +27,7 @@ def recall_or_forget(store: MemoryStore) -> Recalled:
         loaded = store.load()
     except (MemoryError_, GitError) as err:
         fresh = Memory()
-        why = f"memory could not be read ({err}): going on as if for the first time"
+        why = f"could not be read ({err}): going on as if for the first time"
         return Recalled(fresh, offline(fresh), (why,))
     return Recalled(loaded.memory, offline(loaded.memory), loaded.notes, loaded.keyed)
 

@@ -1,0 +1,56 @@
+"""What each pipeline command was asked, as typed records: parsed once from the command
+line (or built by the action from its inputs), then handed to wiring and pipeline."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TypeVar
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """`kairos-ci run` and `kairos-ci fix-tests`."""
+
+    repo: Path
+    event: str | None = None  # default: GITHUB_EVENT_NAME
+    payload: Path | None = None  # default: GITHUB_EVENT_PATH
+    repository: str | None = None  # OWNER/NAME; default: GITHUB_REPOSITORY
+    config: Path | None = None  # default: the default branch's own config
+    dry_run: bool = False
+    bundle_out: Path | None = None
+    run_id: str | None = None  # default: GITHUB_RUN_ID and attempt
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """`kairos-ci review`."""
+
+    repo: Path
+    event: str | None = None
+    payload: Path | None = None
+    repository: str | None = None
+    dry_run: bool = False
+    bundle_out: Path | None = None
+    run_id: str | None = None
+    full: bool = False  # the whole pull request, not only what changed since the last review
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """`kairos-ci chat`."""
+
+    repo: Path
+    payload: Path | None = None
+    repository: str | None = None
+    run_id: str | None = None
+
+
+Request = TypeVar("Request", RunRequest, ReviewRequest, ChatRequest)
+
+
+def from_args(kind: type[Request], args: argparse.Namespace) -> Request:
+    """The request a parsed command line makes (options a command lacks keep defaults)."""
+    given = {f.name: getattr(args, f.name) for f in fields(kind) if hasattr(args, f.name)}
+    return kind(**given)
