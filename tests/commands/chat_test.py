@@ -13,7 +13,6 @@ from kairos_ci.cli import main
 from kairos_ci.clock import utc_now
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.tasks.chat.people import TOKENS, Said, event_payload, sandbox_for, say
 from tests.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
@@ -25,6 +24,7 @@ from tests.review.scenario import (
     review,
 )
 from tests.sandbox.github.world import World
+from tests.tasks.chat.people import TOKENS, Said, event_payload, sandbox_for, say
 
 pytestmark = pytest.mark.slow
 

@@ -15,14 +15,14 @@ from github import Auth, Github
 
 from kairos_ci.cli import main
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.tasks.deps.pypi_server import build_wheel, pypiserver
-from tests.tasks.deps.task_test import CHECK, REQUIREMENTS
 from tests.sandbox.github.world import (
     MAINTAINER_TOKEN,
     World,
     make_world,
     strict_sandbox,
 )
+from tests.tasks.deps.pypi_server import build_wheel, pypiserver
+from tests.tasks.deps.task_test import CHECK, REQUIREMENTS
 
 pytestmark = pytest.mark.slow
 CONFIG = "version: 1\ntests:\n  run: python check.py\nautonomy:\n  update_deps: approve\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kairos_ci.tasks.chat.authorize import authorize, refused_early
 from kairos_ci.config.records import ChatConfig, Level
 from kairos_ci.events.records import User
 from kairos_ci.policy.records import Permission
+from kairos_ci.tasks.chat.authorize import authorize, refused_early
 
 NONE = ChatConfig()
 RENOVATE = ChatConfig(allowed_bots=("renovate[bot]",))

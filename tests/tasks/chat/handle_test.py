@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kairos_ci.tasks.chat.handle import Thread, answer, status
-from kairos_ci.tasks.chat.parse import first_command
 from kairos_ci.config.records import Level
 from kairos_ci.forge.records import Issue
 from kairos_ci.memory.records import Fact, Memory, Posted, RunRecord, RunResult, Task, TaskState
+from kairos_ci.tasks.chat.handle import Thread, answer, status
+from kairos_ci.tasks.chat.parse import first_command
 
 AT = "2026-11-27T12:00:00Z"
 

@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from kairos_ci.tasks.chat.records import CommandStatus
-from kairos_ci.tasks.chat.task import ChatJob, Chatted, chat
 from kairos_ci.config.load import parse_config
 from kairos_ci.config.records import Config
 from kairos_ci.events.parse import parse_event
@@ -20,8 +18,10 @@ from kairos_ci.forge.records import DashboardSpec
 from kairos_ci.memory.records import Memory, TaskState
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from kairos_ci.stages.records import RunInfo
-from tests.tasks.chat.people import TOKENS, event_payload, sandbox_for, say
+from kairos_ci.tasks.chat.records import CommandStatus
+from kairos_ci.tasks.chat.task import ChatJob, Chatted, chat
 from tests.sandbox.github.world import World, add_branch, client, forge_for, make_world
+from tests.tasks.chat.people import TOKENS, event_payload, sandbox_for, say
 
 DEFAULTS = parse_config(b"version: 1\n", "test")
 WITH_BOT = parse_config(b"version: 1\nchat:\n  allowed_bots: ['renovate[bot]']\n", "test")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from kairos_ci.git import Git
 from kairos_ci.tasks.deps.branch import branch_action, merges_cleanly
 from kairos_ci.tasks.deps.records import BranchState, PlanGroup
-from kairos_ci.git import Git
 from tests.tasks.deps.gitrepo import commit_files, git
 
 GROUP = PlanGroup("pypi", (), "abc")

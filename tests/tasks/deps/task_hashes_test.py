@@ -15,11 +15,11 @@ import pytest
 
 from kairos_ci.config.load import parse_config
 from kairos_ci.context import Secret, tool_environment
+from kairos_ci.stages.records import ProposedChange
 from kairos_ci.tasks.deps.manifests import read_manifests
 from kairos_ci.tasks.deps.plan import plan_updates
 from kairos_ci.tasks.deps.registry import open_registries
 from kairos_ci.tasks.deps.task import update_group
-from kairos_ci.stages.records import ProposedChange
 from kairos_ci.workspace.commands import CommandRunner
 from tests.tasks.deps.gitrepo import commit_files
 from tests.tasks.deps.pypi_server import Index, build_wheel, pypiserver, sha256_of

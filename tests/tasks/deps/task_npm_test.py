@@ -16,12 +16,12 @@ import pytest
 
 from kairos_ci.config.load import parse_config
 from kairos_ci.context import tool_environment
+from kairos_ci.stages.records import ProposedChange
 from kairos_ci.tasks.deps.manifests import read_manifests
 from kairos_ci.tasks.deps.plan import plan_updates
 from kairos_ci.tasks.deps.records import Package
 from kairos_ci.tasks.deps.registry import open_registries
 from kairos_ci.tasks.deps.task import update_group
-from kairos_ci.stages.records import ProposedChange
 from kairos_ci.workspace.commands import CommandRunner
 from tests.tasks.deps.gitrepo import commit_files
 from tests.tasks.deps.verdaccio import Registry, install_verdaccio, verdaccio

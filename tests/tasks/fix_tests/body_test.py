@@ -11,6 +11,7 @@ from kairos_ci.agent.redact import Redactor
 from kairos_ci.context import Secret
 from kairos_ci.signals.records import Outcome, TestResult
 from kairos_ci.stages.evidence import Evidence
+from kairos_ci.stages.records import Check, ProposedChange
 from kairos_ci.tasks.fix_tests.body import (
     code,
     comment_body,
@@ -19,7 +20,6 @@ from kairos_ci.tasks.fix_tests.body import (
     evidence_table,
     quoted,
 )
-from kairos_ci.stages.records import Check, ProposedChange
 
 TOKEN = Secret("ghs_" + "Q" * 36)
 

@@ -22,8 +22,8 @@ from kairos_ci.policy.records import Situation, Trigger
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.stages.evidence import Evidence
-from kairos_ci.tasks.fix_tests.task import FixOutcome, FixRequest, fix_branch, fix_tests
 from kairos_ci.stages.gate import Known, approval_key, gate
+from kairos_ci.tasks.fix_tests.task import FixOutcome, FixRequest, fix_branch, fix_tests
 from kairos_ci.workspace.commands import CommandRunner
 from tests.jail import jail_or_skip
 from tests.tasks.calc_project import committed_calc
