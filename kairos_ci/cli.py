@@ -1,8 +1,8 @@
 """Command line: the composition root and the one error boundary.
 
-Each subcommand lives in ``kairos_ci/commands/<name>.py`` with ``register`` and
-``run``. This module imports nothing heavy: ``--help`` and ``validate`` must not
-pay for anthropic or PyGithub.
+Each command's arguments are in ``kairos_ci/commands/parsers.py``; the command itself
+is ``kairos_ci/commands/<name>.py``, imported only when it is the one dispatched, so
+``--help`` and ``validate`` never pay for git, anthropic or PyGithub.
 
 Exit codes, the same for every command:
 
@@ -19,29 +19,16 @@ Exit codes, the same for every command:
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 
 from kairos_ci import __version__, context
-from kairos_ci.commands import (
-    action,
-    chat,
-    demo,
-    doctor,
-    fix_tests,
-    guard,
-    memory,
-    parse,
-    publish,
-    review,
-    run,
-    sandbox,
-    validate,
-)
+from kairos_ci.commands.parsers import add_commands
 from kairos_ci.errors import ConfigError, KairosError
 
 OK_EXIT = 0
@@ -65,23 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LOG_LEVELS,
         help="progress messages on stderr (default: the action's log-level input, else info)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (
-        validate,
-        run,
-        demo,
-        action,
-        memory,
-        sandbox,
-        parse,
-        publish,
-        guard,
-        fix_tests,
-        review,
-        chat,
-        doctor,
-    ):
-        command.register(sub)
+    sub = parser.add_subparsers(dest="name", metavar="COMMAND", required=True)
+    add_commands(sub)
     return parser
 
 
@@ -109,7 +81,7 @@ def _run_handler(args: argparse.Namespace) -> int:
     try:
         # Inside the boundary: reading the context can refuse a bad action input.
         _configure_logging(args.log_level or context.from_environ().inputs.log_level)
-        result: int = args.handler(args)
+        result: int = _handler(args)(args)
     except BrokenPipeError:
         raise  # not an internal error: main answers it
     except ConfigError as err:
@@ -128,6 +100,18 @@ def _run_handler(args: argparse.Namespace) -> int:
         print(f"kairos-ci: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return INTERNAL_ERROR_EXIT
     return result
+
+
+def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    """The function that runs the parsed command, from its module, imported now."""
+    if hasattr(args, "handler"):  # registered by the command's own module
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler
+    module, function = args.command
+    found: Callable[[argparse.Namespace], int] = getattr(
+        importlib.import_module(f"kairos_ci.commands.{module}"), function
+    )
+    return found
 
 
 def _configure_logging(level: str) -> None:

@@ -11,10 +11,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kairos_ci import __version__, context
+from kairos_ci.commands.chat import chat_command
+from kairos_ci.commands.fix_tests import fix_tests_command
+from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
 from kairos_ci.commands.requests import ChatRequest, ReviewRequest, RunRequest
+from kairos_ci.commands.review import review_command
+from kairos_ci.commands.run import nightly_command
+from kairos_ci.config.load import find_config, load_config, parse_config
+from kairos_ci.config.records import BUILT_IN_DEFAULTS
 from kairos_ci.errors import ConfigError, UsageError
 from kairos_ci.report.runner import Runner
 from kairos_ci.report.summary import RunReport, render
@@ -30,21 +37,6 @@ COMMAND_FOR_EVENT = {
     "issue_comment": "chat",
 }
 COMMANDS = ("auto", "validate", "publish", *sorted(set(COMMAND_FOR_EVENT.values())))
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "action",
-        help="run as the GitHub Action step (reads KAIROS_* inputs and GITHUB_* context)",
-        description=(
-            "Run as the kairos-ci GitHub Action step: pick the command for the event (or "
-            "the `command` input) from the KAIROS_* inputs and the GITHUB_* context."
-        ),
-        epilog="example: KAIROS_COMMAND=auto kairos-ci action --repo .",
-    )
-    # The runner has already entered the `working-directory` input, so "." is the repository.
-    parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,32 +82,27 @@ def _config_problems(runner: Runner, facts: tuple[tuple[str, str], ...], err: Co
 
 
 def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
 
     config, _ = _config(repo, ctx.inputs.config)
     return publish_bundle(ctx, runner, repo, repo / ACTION_BUNDLE, config, ctx.inputs.dry_run)
 
 
 def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.run import nightly_command
 
     return nightly_command(ctx, runner, _run_request(ctx, repo, ctx.event_name))
 
 
 def _review(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.review import review_command
 
     return review_command(ctx, runner, ReviewRequest(repo, dry_run=ctx.inputs.dry_run))
 
 
 def _chat(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.chat import chat_command
 
     return chat_command(ctx, runner, ChatRequest(repo))
 
 
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
-    from kairos_ci.commands.fix_tests import fix_tests_command
 
     return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
 
@@ -148,8 +135,6 @@ def _command(requested: str, event_name: str | None) -> str:
 
 def _config(repo: Path, requested: str | None) -> tuple[Config, str]:
     # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
-    from kairos_ci.config.load import find_config, load_config, parse_config
-    from kairos_ci.config.records import BUILT_IN_DEFAULTS
 
     if requested:
         config = load_config(repo / requested)

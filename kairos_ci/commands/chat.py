@@ -9,11 +9,9 @@ line in the job summary.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from kairos_ci import context
 from kairos_ci.commands import wiring
-from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.commands.present import present, runner_for
 from kairos_ci.commands.requests import ChatRequest, from_args
 from kairos_ci.errors import UsageError
@@ -21,27 +19,6 @@ from kairos_ci.events.parse import load_event
 from kairos_ci.events.records import IssueCommentCreated
 from kairos_ci.pipeline.chat import answer_comment
 from kairos_ci.report.runner import Runner
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "chat",
-        help="answer a /kairos command in an issue or pull-request comment",
-        description=(
-            "Answer a /kairos command in an issue or pull-request comment (issue_comment "
-            "event), from people with write access only."
-        ),
-        epilog="example: kairos-ci chat --payload event.json --repo .",
-    )
-    parser.add_argument(
-        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
-    )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
-    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
-    parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,33 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci import context
+from kairos_ci.clock import utc_now
+from kairos_ci.commands.requests import RunRequest
+from kairos_ci.commands.wiring import nightly_for
+from kairos_ci.demo.report import DemoNight, render
+from kairos_ci.demo.world import BOT_TOKEN, SEED, make_world
+from kairos_ci.memory.store import MemoryStore
+from kairos_ci.pipeline.nightly import nightly
+from kairos_ci.sandbox.github.seed import parse_seed
+from kairos_ci.sandbox.github.server import running_sandbox
 
 NIGHTS = 3
 
 
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "demo",
-        help="run three nights against a bundled sample project, offline",
-        description=(
-            "Run three real nightly runs against a bundled sample project and a GitHub "
-            "sandbox on loopback (offline, no API key), then print and write a report."
-        ),
-        epilog="example: kairos-ci demo --out kairos-demo-report.md",
-    )
-    parser.add_argument(
-        "--out", type=Path, default=Path("kairos-demo-report.md"), help="where to write the report"
-    )
-    parser.set_defaults(handler=run)
-
-
 def run(args: argparse.Namespace) -> int:
-    from kairos_ci.clock import utc_now
-    from kairos_ci.demo.report import render
-    from kairos_ci.demo.world import SEED, make_world
-    from kairos_ci.memory.store import MemoryStore
-    from kairos_ci.sandbox.github.seed import parse_seed
-    from kairos_ci.sandbox.github.server import running_sandbox
 
     with tempfile.TemporaryDirectory(prefix="kairos-demo-") as tmp:
         world = make_world(Path(tmp))
@@ -58,11 +45,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _night(number: int, world: Any, api_url: str) -> Any:
-    from kairos_ci.commands.requests import RunRequest
-    from kairos_ci.commands.wiring import nightly_for
-    from kairos_ci.demo.report import DemoNight
-    from kairos_ci.demo.world import BOT_TOKEN
-    from kairos_ci.pipeline.nightly import nightly
 
     ctx = context.from_environ(_environment(api_url, world.repository, BOT_TOKEN))
     args = RunRequest(

@@ -13,27 +13,22 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from kairos_ci import context
+from kairos_ci.commands.wiring import jail_setup
+from kairos_ci.config.load import CONFIG_CANDIDATES, load_config, load_config_at
 from kairos_ci.errors import ConfigError, GitError, UsageError
+from kairos_ci.git import Git
+from kairos_ci.isolation.detect import find_jail
+from kairos_ci.isolation.selftest import self_test
+from kairos_ci.workspace.commands import CommandRunner
 
 if TYPE_CHECKING:
     from kairos_ci.config.records import Command, Config
     from kairos_ci.isolation.bubblewrap import Bubblewrap
 
 Status = Literal["ok", "warn", "FAIL"]
-
-EPILOG = """\
-example:
-  kairos-ci doctor --repo path/to/checkout
-  ok    config: .github/kairos.yml@3f2c1a9e0b7d is valid (1 linters, 0 rules)
-  ok    tests.run: 'python' found at /usr/bin/python
-  FAIL  linters[0].run: 'ruff' (linter ruff) is not on PATH (fix: install it, or change ...)
-  ok    jail: bubblewrap at /usr/bin/bwrap runs commands
-  ...
-  doctor: 7 ok, 0 warn, 1 FAIL
-"""
 
 _NO_JAIL = "model tasks will not run: code the model writes never runs outside the sandbox"
 _INSTALL_BWRAP = "install bubblewrap (apt-get install bubblewrap) where kairos runs"
@@ -55,23 +50,6 @@ class DoctorCheck:
     def __str__(self) -> str:
         line = f"{self.status:<4}  {self.name}: {self.detail}"
         return f"{line} (fix: {self.fix})" if self.fix else line
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "doctor",
-        help="check that kairos can work here: config, tools, the jail",
-        description="Check the config, that each configured command's program is on PATH,\n"
-        "that the bubblewrap jail runs, and that it isolates (network, processes,\n"
-        "environment, filesystem). One line per check, with how to fix it.\n"
-        "Exit 0 when no check fails, 1 when one does, 2 on usage errors.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--repo", type=Path, default=Path(), help="repository (default: .)")
-    parser.add_argument("--config", type=Path, help="config file (default: the one at HEAD)")
-    parser.add_argument("--json", action="store_true", help="print a JSON report")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,8 +83,6 @@ def diagnose(ctx: context.Context, args: argparse.Namespace) -> list[DoctorCheck
 
 def _config(args: argparse.Namespace) -> tuple[Config | None, list[DoctorCheck]]:
     # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
-    from kairos_ci.config.load import CONFIG_CANDIDATES, load_config, load_config_at
-    from kairos_ci.git import Git
 
     try:
         if args.config:
@@ -158,8 +134,6 @@ def _locate(program: str, repo: Path, path: str) -> str | None:
 
 
 def _jail(ctx: context.Context) -> tuple[Bubblewrap | None, list[DoctorCheck]]:
-    from kairos_ci.commands.wiring import jail_setup
-    from kairos_ci.isolation.detect import find_jail
 
     setup = jail_setup(ctx)
     found = find_jail(setup)
@@ -172,8 +146,6 @@ def _jail(ctx: context.Context) -> tuple[Bubblewrap | None, list[DoctorCheck]]:
 
 
 def _isolation(ctx: context.Context, jail: Bubblewrap) -> list[DoctorCheck]:
-    from kairos_ci.isolation.selftest import self_test
-    from kairos_ci.workspace.commands import CommandRunner
 
     runner = CommandRunner(ctx.tool_env, _PROBE_TIMEOUT_S, jail=jail)
     home = ctx.tool_env.get("HOME")

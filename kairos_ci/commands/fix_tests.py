@@ -9,30 +9,13 @@ default branch becomes a suggestion comment on the PR. See ``tasks/fix_tests/wor
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from kairos_ci import context
 from kairos_ci.commands import wiring
 from kairos_ci.commands.present import bundle_path, present, runner_for
 from kairos_ci.commands.requests import RunRequest, from_args
-from kairos_ci.commands.run import add_run_options
 from kairos_ci.pipeline.fix_tests import fix_failed_run
 from kairos_ci.report.runner import Runner
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "fix-tests",
-        help="fix the failing tests of a failed CI run (workflow_run event)",
-        description=(
-            "Fix the failing tests of a failed CI run (a workflow_run event): read its "
-            "JUnit artifacts, fix on the default branch what also fails there, verified "
-            "by your tests. Needs GITHUB_TOKEN."
-        ),
-        epilog="example: kairos-ci fix-tests --payload event.json --repo . --dry-run",
-    )
-    add_run_options(parser)
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,36 +11,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kairos_ci.errors import UsageError
+from kairos_ci.guard.accounting import parse_collect_only
+from kairos_ci.guard.check import check_patch
+from kairos_ci.guard.records import CollectedRuns
+from kairos_ci.guard.revisions import patch_versions, repo_context, top_level
 
 if TYPE_CHECKING:
     from kairos_ci.guard.records import CollectedRuns, GuardReport, GuardVerdict
 
 
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "guard",
-        help="check a diff for weakened, skipped or deselected tests",
-        description="Compare test files between two revisions and flag weakened tests. "
-        "Exit 0 when nothing is flagged, 1 when something is, 2 on usage errors.",
-    )
-    parser.add_argument("--base", required=True, help="base revision (e.g. origin/main)")
-    parser.add_argument("--head", help="head revision (default: the working tree)")
-    parser.add_argument("--repo", type=Path, default=Path(), help="repository (default: .)")
-    parser.add_argument("--json", action="store_true", help="print a JSON report")
-    parser.add_argument(
-        "--collected-before", type=Path, help="`pytest --collect-only -q` output on the base"
-    )
-    parser.add_argument(
-        "--collected-after", type=Path, help="`pytest --collect-only -q` output on the head"
-    )
-    parser.set_defaults(handler=run)
-
-
 def run(args: argparse.Namespace) -> int:
-    from kairos_ci.guard.check import check_patch
-    from kairos_ci.guard.revisions import patch_versions, repo_context, top_level
 
     repo = top_level(args.repo)
     files = patch_versions(repo, args.base, args.head)
@@ -57,9 +40,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _collected(args: argparse.Namespace) -> CollectedRuns | None:
-    from kairos_ci.errors import UsageError
-    from kairos_ci.guard.accounting import parse_collect_only
-    from kairos_ci.guard.records import CollectedRuns
 
     before, after = args.collected_before, args.collected_after
     if before is None and after is None:

@@ -10,49 +10,16 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import IO, Any
 
 from kairos_ci.errors import UsageError
-
-FORMATS = ("auto", "junit", "sarif", "ruff", "eslint", "pylint", "checkstyle")
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "parse",
-        help="read test and lint reports into neutral JSON Lines records",
-        description="Print one JSON object per test, finding or unreadable file "
-        "(schemas/signals.schema.json). Exit 0 when every file was read, 1 otherwise.",
-    )
-    parser.add_argument("format", choices=FORMATS, help="report format; auto detects by content")
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files")
-    parser.add_argument(
-        "--summary",
-        action="store_true",
-        help="print one JSON object with counts per file and in total instead",
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        help="checkout the reports' paths refer to, for repository-relative paths (default: .)",
-    )
-    parser.add_argument(
-        "--max-bytes",
-        type=int,
-        default=None,
-        metavar="N",
-        help="refuse report files larger than N bytes (default: 100 MiB)",
-    )
-    parser.set_defaults(handler=run)
+from kairos_ci.signals.read import parse_report
+from kairos_ci.signals.records import ErrorRecord, ReportLimits
+from kairos_ci.signals.serialize import to_json
+from kairos_ci.signals.summary import summarize
 
 
 def run(args: argparse.Namespace) -> int:
-    from kairos_ci.signals.read import parse_report
-    from kairos_ci.signals.records import ErrorRecord, ReportLimits
-    from kairos_ci.signals.serialize import to_json
-    from kairos_ci.signals.summary import summarize
 
     if args.max_bytes is not None and args.max_bytes <= 0:
         raise UsageError("--max-bytes must be a positive number of bytes")

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 from kairos_ci import context
+from kairos_ci.bundle.load import dump_bundle
 from kairos_ci.report.runner import Runner
 from kairos_ci.report.summary import render
+from kairos_ci.stages.evidence_junit import write_evidence_junit
 from kairos_ci.stages.outcome import RunOutcome
 
 
@@ -25,7 +27,6 @@ def runner_for(ctx: context.Context) -> Runner:
 def present(ctx: context.Context, runner: Runner, outcome: RunOutcome, bundle: Path | None) -> int:
     """Leave the bundle (at ``bundle``, when given), the job summary, the outputs and
     annotations; return the exit code."""
-    from kairos_ci.bundle.load import dump_bundle
 
     if bundle is not None:
         dump_bundle(outcome.bundle, bundle)
@@ -55,7 +56,6 @@ def _write_evidence(ctx: context.Context, outcome: RunOutcome) -> Path | None:
     (only under Actions: a local run has no artifact to fill)."""
     if ctx.runner_temp is None or not outcome.verifications:
         return None
-    from kairos_ci.stages.evidence_junit import write_evidence_junit
 
     folder = ctx.runner_temp / "kairos-ci" / "evidence"
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,23 +13,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kairos_ci.commands.arguments import existing_file
+from kairos_ci import context
+from kairos_ci.bundle.apply import ApplySettings, apply
+from kairos_ci.bundle.load import load_bundle
+from kairos_ci.bundle.render import one_line, render_result
+from kairos_ci.config.load import find_config, load_config, parse_config
+from kairos_ci.config.records import BUILT_IN_DEFAULTS
 from kairos_ci.errors import UsageError
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "publish",
-        help="validate a bundle of intended writes, re-check policy, apply it",
-        description="Apply a bundle (schemas/bundle.schema.json) to GitHub. Exit 0 when "
-        "nothing failed, 1 when a write failed, 2 on usage errors.",
-    )
-    parser.add_argument("bundle", type=existing_file, help="the bundle file")
-    parser.add_argument("--repo", type=Path, default=Path(), help="repository clone (default: .)")
-    parser.add_argument("--config", type=Path, help="kairos config (default: the repository's)")
-    parser.add_argument("--dry-run", action="store_true", help="check and show; apply nothing")
-    parser.set_defaults(handler=run)
-
+from kairos_ci.forge.branches import Branches, auth_config
+from kairos_ci.forge.github import connect
+from kairos_ci.report.runner import Runner
 
 # In the hardened two-job setup the publish job downloads the bundle artifact into
 # the workspace; the action applies it from there (``command: publish``).
@@ -37,8 +30,6 @@ ACTION_BUNDLE = "kairos-bundle.json"
 
 
 def run(args: argparse.Namespace) -> int:
-    from kairos_ci import context
-    from kairos_ci.report.runner import Runner
 
     ctx = context.from_environ()
     runner = Runner(sys.stdout, ctx.output_file, ctx.summary_file, in_actions=ctx.in_actions)
@@ -56,9 +47,6 @@ def publish_bundle(
 
     Shared by ``kairos-ci publish`` and the action's ``command: publish``.
     """
-    from kairos_ci.bundle.apply import ApplySettings, apply
-    from kairos_ci.bundle.load import load_bundle
-    from kairos_ci.bundle.render import one_line, render_result
 
     bundle = load_bundle(path)
     if ctx.repository and ctx.repository.lower() != bundle.repository.lower():
@@ -79,8 +67,6 @@ def publish_bundle(
 
 
 def _config(repo: Path, path: Path | None) -> Any:
-    from kairos_ci.config.load import find_config, load_config, parse_config
-    from kairos_ci.config.records import BUILT_IN_DEFAULTS
 
     found = path or find_config(repo)
     if found is None:
@@ -89,14 +75,12 @@ def _config(repo: Path, path: Path | None) -> Any:
 
 
 def _effects(ctx: Any, repository: str, repo: Path, dry_run: bool) -> tuple[Any, Any]:
-    from kairos_ci.forge.branches import Branches, auth_config
 
     branches = Branches(repo.resolve())
     if dry_run:
         return None, branches
     if ctx.github_token is None:
         raise UsageError("publish needs GITHUB_TOKEN (or run it with --dry-run)")
-    from kairos_ci.forge.github import connect
 
     token = ctx.github_token.reveal()
     forge = connect(ctx.api_url, token, repository)

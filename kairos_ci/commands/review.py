@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 from kairos_ci import context
 from kairos_ci.commands import wiring
-from kairos_ci.commands.arguments import existing_file, git_checkout
 from kairos_ci.commands.present import bundle_path, present, runner_for
 from kairos_ci.commands.requests import ReviewRequest, from_args
 from kairos_ci.errors import UsageError
@@ -25,35 +22,6 @@ from kairos_ci.pipeline.review import review_pull
 from kairos_ci.report.runner import Runner
 
 EVENTS = ("pull_request", "pull_request_target")
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "review",
-        help="review a pull request: one quiet review per push",
-        description=(
-            "Review a pull request: one quiet review per push, inline comments only on "
-            "changed lines, a coverage footer naming what was not reviewed."
-        ),
-        epilog="example: kairos-ci review --payload event.json --repo . --dry-run",
-    )
-    parser.add_argument(
-        "--event", help="event name (default: GITHUB_EVENT_NAME, else pull_request)"
-    )
-    parser.add_argument(
-        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
-    )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
-    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
-    parser.add_argument("--dry-run", action="store_true", help="write the bundle, post nothing")
-    parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
-    parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
-    parser.add_argument(
-        "--full", action="store_true", help="review the whole PR, not only what changed since"
-    )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
+from kairos_ci.config.load import CONFIG_CANDIDATES, find_config, load_config
 from kairos_ci.errors import ConfigError, UsageError
-
-
-def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "validate",
-        help="check a kairos config file",
-        description="Validate a kairos config. "
-        "Exit 0 when valid, 1 when invalid, 2 on usage errors.",
-    )
-    parser.add_argument(
-        "file", nargs="?", type=Path, help="config file (default: the repository's)"
-    )
-    parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
-    from kairos_ci.config.load import CONFIG_CANDIDATES, find_config, load_config
 
     path: Path | None = args.file or find_config(args.repo)
     if path is None:

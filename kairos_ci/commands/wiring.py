@@ -20,6 +20,7 @@ from kairos_ci.events.records import (
     WorkflowRunCompleted,
 )
 from kairos_ci.forge.branches import Branches, auth_config
+from kairos_ci.forge.github import connect
 from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
 from kairos_ci.isolation.detect import JailSetup, find_jail
@@ -223,7 +224,6 @@ def _forge(ctx: Context, repository: str, dry_run: bool) -> Forge | None:
         if dry_run:
             return None
         raise UsageError("GITHUB_TOKEN is not set: kairos needs it to publish (or use --dry-run)")
-    from kairos_ci.forge.github import connect
 
     return connect(ctx.api_url, ctx.github_token.reveal(), repository)
 

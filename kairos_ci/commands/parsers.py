@@ -1,0 +1,325 @@
+"""Every command's arguments, in one light module: ``kairos-ci --help`` and a parse error
+import nothing else. A parsed command names the module and function that run it
+(``command=(module, function)``), and ``cli.py`` imports that module only then.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kairos_ci.commands.arguments import existing_file, git_checkout
+
+
+def add_commands(sub: Any) -> None:
+    """Each command's parser, in the order ``--help`` lists them."""
+    for add in (
+        _validate,
+        _run,
+        _demo,
+        _action,
+        _memory,
+        _sandbox,
+        _parse,
+        _publish,
+        _guard,
+        _fix_tests,
+        _review,
+        _chat,
+        _doctor,
+    ):
+        add(sub)
+
+
+FORMATS = ("auto", "junit", "sarif", "ruff", "eslint", "pylint", "checkstyle")
+
+
+EPILOG = """\
+example:
+  kairos-ci doctor --repo path/to/checkout
+  ok    config: .github/kairos.yml@3f2c1a9e0b7d is valid (1 linters, 0 rules)
+  ok    tests.run: 'python' found at /usr/bin/python
+  FAIL  linters[0].run: 'ruff' (linter ruff) is not on PATH (fix: install it, or change ...)
+  ok    jail: bubblewrap at /usr/bin/bwrap runs commands
+  ...
+  doctor: 7 ok, 0 warn, 1 FAIL
+"""
+
+
+def _memory(sub: Any) -> None:
+    from kairos_ci.commands import memory
+
+    memory.register(sub)
+
+
+def _validate(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "validate",
+        help="check a kairos config file",
+        description="Validate a kairos config. "
+        "Exit 0 when valid, 1 when invalid, 2 on usage errors.",
+    )
+    parser.add_argument(
+        "file", nargs="?", type=Path, help="config file (default: the repository's)"
+    )
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
+    parser.set_defaults(command=("validate", "run"))
+
+
+def _run(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "run",
+        help="one maintenance run (schedule or workflow_dispatch)",
+        description=(
+            "One nightly maintenance run: gather test and lint evidence, judge flaky "
+            "tests, fix what it may, update the dashboard and memory. Exit 0 when done, 1"
+            " when a write failed or a configured tool did not run, 2 on usage errors."
+        ),
+        epilog="example: kairos-ci run --event schedule --repo . --dry-run",
+    )
+    parser.add_argument("--event", help="event name (default: GITHUB_EVENT_NAME, else schedule)")
+    _add_run_options(parser)
+    parser.set_defaults(command=("run", "run"))
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options every pipeline command shares."""
+    parser.add_argument(
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    parser.add_argument(
+        "--config", type=existing_file, help="config file (default: the default branch's)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="write the bundle, apply nothing")
+    parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
+    parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
+
+
+def _demo(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="run three nights against a bundled sample project, offline",
+        description=(
+            "Run three real nightly runs against a bundled sample project and a GitHub "
+            "sandbox on loopback (offline, no API key), then print and write a report."
+        ),
+        epilog="example: kairos-ci demo --out kairos-demo-report.md",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("kairos-demo-report.md"), help="where to write the report"
+    )
+    parser.set_defaults(command=("demo", "run"))
+
+
+def _action(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "action",
+        help="run as the GitHub Action step (reads KAIROS_* inputs and GITHUB_* context)",
+        description=(
+            "Run as the kairos-ci GitHub Action step: pick the command for the event (or "
+            "the `command` input) from the KAIROS_* inputs and the GITHUB_* context."
+        ),
+        epilog="example: KAIROS_COMMAND=auto kairos-ci action --repo .",
+    )
+    # The runner has already entered the `working-directory` input, so "." is the repository.
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
+    parser.set_defaults(command=("action", "run"))
+
+
+def _sandbox(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "sandbox",
+        help="run a loopback emulator of a service (for tests and demos)",
+        description="Run a loopback emulator on 127.0.0.1. It prints its base URL when ready "
+        "and serves until SIGTERM.",
+    )
+    emulators = parser.add_subparsers(dest="emulator", metavar="EMULATOR", required=True)
+    for add in (_add_anthropic, _add_github):
+        add(emulators)
+
+
+def _add_anthropic(emulators: Any) -> None:
+    parser: argparse.ArgumentParser = emulators.add_parser(
+        "anthropic",
+        help="the Anthropic Messages API, answering from a script",
+        description="Serve POST /v1/messages from a script of replies; "
+        "GET /_sandbox/requests returns what it received.",
+    )
+    parser.add_argument("--script", type=Path, required=True, help="JSON script of replies")
+    parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    parser.set_defaults(command=("sandbox", "run_anthropic"))
+
+
+def _add_github(emulators: Any) -> None:
+    parser: argparse.ArgumentParser = emulators.add_parser(
+        "github",
+        help="the GitHub REST API over bare git repositories",
+        description="Serve the GitHub REST subset kairos uses. Every DIR/OWNER/NAME.git is a "
+        "repository; GET /_sandbox/state returns everything it holds.",
+    )
+    parser.add_argument("--root", type=Path, required=True, help="holds OWNER/NAME.git repos")
+    parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    parser.add_argument("--seed", type=Path, help="JSON file: tokens, users, permissions, runs")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer an error when a request or response breaks the REST description",
+    )
+    parser.add_argument(
+        "--contract",
+        type=Path,
+        help="the REST description (github-rest-subset.json); default: "
+        "../shared/contracts next to this checkout, when present",
+    )
+    parser.set_defaults(command=("sandbox", "run_github"))
+
+
+def _parse(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "parse",
+        help="read test and lint reports into neutral JSON Lines records",
+        description="Print one JSON object per test, finding or unreadable file "
+        "(schemas/signals.schema.json). Exit 0 when every file was read, 1 otherwise.",
+    )
+    parser.add_argument("format", choices=FORMATS, help="report format; auto detects by content")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="print one JSON object with counts per file and in total instead",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(),
+        help="checkout the reports' paths refer to, for repository-relative paths (default: .)",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse report files larger than N bytes (default: 100 MiB)",
+    )
+    parser.set_defaults(command=("parse", "run"))
+
+
+def _publish(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "publish",
+        help="validate a bundle of intended writes, re-check policy, apply it",
+        description="Apply a bundle (schemas/bundle.schema.json) to GitHub. Exit 0 when "
+        "nothing failed, 1 when a write failed, 2 on usage errors.",
+    )
+    parser.add_argument("bundle", type=existing_file, help="the bundle file")
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository clone (default: .)")
+    parser.add_argument("--config", type=Path, help="kairos config (default: the repository's)")
+    parser.add_argument("--dry-run", action="store_true", help="check and show; apply nothing")
+    parser.set_defaults(command=("publish", "run"))
+
+
+def _guard(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "guard",
+        help="check a diff for weakened, skipped or deselected tests",
+        description="Compare test files between two revisions and flag weakened tests. "
+        "Exit 0 when nothing is flagged, 1 when something is, 2 on usage errors.",
+    )
+    parser.add_argument("--base", required=True, help="base revision (e.g. origin/main)")
+    parser.add_argument("--head", help="head revision (default: the working tree)")
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository (default: .)")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.add_argument(
+        "--collected-before", type=Path, help="`pytest --collect-only -q` output on the base"
+    )
+    parser.add_argument(
+        "--collected-after", type=Path, help="`pytest --collect-only -q` output on the head"
+    )
+    parser.set_defaults(command=("guard", "run"))
+
+
+def _fix_tests(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "fix-tests",
+        help="fix the failing tests of a failed CI run (workflow_run event)",
+        description=(
+            "Fix the failing tests of a failed CI run (a workflow_run event): read its "
+            "JUnit artifacts, fix on the default branch what also fails there, verified "
+            "by your tests. Needs GITHUB_TOKEN."
+        ),
+        epilog="example: kairos-ci fix-tests --payload event.json --repo . --dry-run",
+    )
+    _add_run_options(parser)
+    parser.set_defaults(command=("fix_tests", "run"))
+
+
+def _review(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "review",
+        help="review a pull request: one quiet review per push",
+        description=(
+            "Review a pull request: one quiet review per push, inline comments only on "
+            "changed lines, a coverage footer naming what was not reviewed."
+        ),
+        epilog="example: kairos-ci review --payload event.json --repo . --dry-run",
+    )
+    parser.add_argument(
+        "--event", help="event name (default: GITHUB_EVENT_NAME, else pull_request)"
+    )
+    parser.add_argument(
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    parser.add_argument("--dry-run", action="store_true", help="write the bundle, post nothing")
+    parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
+    parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
+    parser.add_argument(
+        "--full", action="store_true", help="review the whole PR, not only what changed since"
+    )
+    parser.set_defaults(command=("review", "run"))
+
+
+def _chat(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "chat",
+        help="answer a /kairos command in an issue or pull-request comment",
+        description=(
+            "Answer a /kairos command in an issue or pull-request comment (issue_comment "
+            "event), from people with write access only."
+        ),
+        epilog="example: kairos-ci chat --payload event.json --repo .",
+    )
+    parser.add_argument(
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
+    parser.set_defaults(command=("chat", "run"))
+
+
+def _doctor(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "doctor",
+        help="check that kairos can work here: config, tools, the jail",
+        description="Check the config, that each configured command's program is on PATH,\n"
+        "that the bubblewrap jail runs, and that it isolates (network, processes,\n"
+        "environment, filesystem). One line per check, with how to fix it.\n"
+        "Exit 0 when no check fails, 1 when one does, 2 on usage errors.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository (default: .)")
+    parser.add_argument("--config", type=Path, help="config file (default: the one at HEAD)")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.set_defaults(command=("doctor", "run"))
