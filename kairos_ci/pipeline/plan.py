@@ -1,0 +1,155 @@
+"""``/kairos plan <goal>`` (or the ``kairos:plan`` label) on an issue, as its table of
+contents: authorise the sender -> plan (``plan.phases.run_plan``), showing progress in one
+tracking comment -> post the plan comment.
+
+The sender is authorised through the API (write, maintain or admin), never from the event's
+association; bots never start a plan. A refusal is quiet: no comment, only the reply's
+``why`` for the job summary. Both comments are found again by their fingerprint, so a rerun
+after a kill edits them instead of adding more.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kairos_ci.agent.llm import Llm
+from kairos_ci.agent.redact import Redactor
+from kairos_ci.clock import Clock
+from kairos_ci.errors import ForgeError
+from kairos_ci.events.records import User
+from kairos_ci.forge.records import CommentSpec, Ensured
+from kairos_ci.git import Git
+from kairos_ci.plan.checkpoints import CheckpointStore
+from kairos_ci.plan.job import PlanJob, PlanPorts, PlanRequest, PlanSettings
+from kairos_ci.plan.phases import PlanOutcome, run_plan
+from kairos_ci.plan.plaintext import plain
+from kairos_ci.plan.survey import BaselineRunner
+from kairos_ci.policy.records import Permission
+from kairos_ci.tasks.chat.authorize import is_bot
+
+MAX_LISTED_PATHS = 20
+LogLine = Callable[[str], None]  # one line to the job log and the step summary
+
+
+class PlanForge(Protocol):
+    """What planning needs of the forge (``forge.port.Forge`` provides it)."""
+
+    def get_permission(self, login: str) -> Permission: ...
+
+    def ensure_comment(self, spec: CommentSpec) -> Ensured: ...
+
+
+@dataclass(frozen=True)
+class PlanAsk:
+    issue: int
+    goal: str  # untrusted: the command's text, or the labelled issue's title and body
+    sender: User  # who commented or labelled: the one authorised
+    version: int = 1  # `/kairos plan revise` asks for the next one
+
+
+@dataclass(frozen=True)
+class PlanWiring:
+    repository: str  # OWNER/NAME
+    forge: PlanForge
+    git: Git  # the checkout of the base commit; only ever read
+    store: CheckpointStore  # where finished phases are kept between reruns
+    clock: Clock
+    llm: Llm | None  # None without an API key: the plan says what it lacks
+    baseline: BaselineRunner | None  # the verification sandbox's test run
+    settings: PlanSettings
+    log: LogLine
+    redactor: Redactor = field(default_factory=Redactor.of)
+
+
+class PlanStep(enum.StrEnum):
+    REFUSED = "refused"  # the sender may not start a plan: nothing was posted
+    DISCARDED = "discarded"  # the checkout changed during planning: the reason was posted
+    POSTED = "posted"  # the plan comment is up (its status says complete or incomplete)
+    FAILED = "failed"  # the plan was made but the comment could not be posted
+
+
+@dataclass(frozen=True)
+class PlanReply:
+    step: PlanStep
+    why: str
+    outcome: PlanOutcome | None = None  # None when refused; its charges go to the spend ledger
+
+
+def plan_issue(ask: PlanAsk, wiring: PlanWiring) -> PlanReply:
+    refusal = _refusal(ask.sender, wiring.forge)
+    if refusal is not None:
+        return PlanReply(PlanStep.REFUSED, refusal)
+    outcome = run_plan(_job(ask, wiring))
+    fingerprint = f"plan.{plan_id(ask.issue)}.v{ask.version}"
+    if outcome.discarded is not None:
+        body, step, why = _discarded(outcome.discarded), PlanStep.DISCARDED, outcome.discarded
+    else:
+        assert outcome.plan is not None  # a plan that was not discarded exists
+        plan = outcome.plan
+        body, step, why = outcome.comment, PlanStep.POSTED, f"plan {plan.hash8}: {plan.status}"
+    try:
+        wiring.forge.ensure_comment(CommentSpec(ask.issue, fingerprint, body))
+    except ForgeError as err:
+        return PlanReply(PlanStep.FAILED, f"the plan comment could not be posted ({err})", outcome)
+    return PlanReply(step, why, outcome)
+
+
+def plan_id(issue: int) -> str:
+    """Stable across versions: one plan per issue at a time."""
+    return f"issue-{issue}"
+
+
+@dataclass(frozen=True)
+class TrackingComment:
+    """The planning run's ``ProgressSink``: one comment on the issue, edited in place."""
+
+    forge: PlanForge
+    issue: int
+    log: LogLine
+
+    def show(self, body: str, lines: tuple[str, ...]) -> None:
+        for line in lines:
+            self.log(line)
+        try:
+            self.forge.ensure_comment(CommentSpec(self.issue, f"plan-progress.{self.issue}", body))
+        except ForgeError as err:  # progress is a courtesy: planning goes on without it
+            self.log(f"the tracking comment could not be updated ({err})")
+
+
+def _discarded(reason: str) -> str:
+    """The reason as data: the first line, then the changed paths (the repository's names)."""
+    first, *paths = reason.split("\n")
+    listed = "".join(f"\n- {plain(path, 200)}" for path in paths[:MAX_LISTED_PATHS])
+    more = len(paths) - MAX_LISTED_PATHS
+    tail = f"\n- ... and {more} more" if more > 0 else ""
+    return f"**No plan:** {plain(first)}{listed}{tail}\n"
+
+
+def _refusal(sender: User, forge: PlanForge) -> str | None:
+    if is_bot(sender):
+        return f"{sender.login} is a bot; only people with write permission start a plan"
+    try:
+        permission = forge.get_permission(sender.login)
+    except ForgeError as err:
+        return f"the permission of {sender.login} is unknown ({err})"
+    if not permission.can_write:
+        return f"{sender.login} has {permission} permission; a plan needs write, maintain or admin"
+    return None
+
+
+def _job(ask: PlanAsk, wiring: PlanWiring) -> PlanJob:
+    request = PlanRequest(wiring.repository, ask.issue, plan_id(ask.issue), ask.version, ask.goal)
+    progress = TrackingComment(wiring.forge, ask.issue, wiring.log)
+    ports = PlanPorts(
+        wiring.git,
+        wiring.store,
+        wiring.clock,
+        progress,
+        wiring.llm,
+        wiring.baseline,
+        wiring.redactor,
+    )
+    return PlanJob(request, ports, wiring.settings)
