@@ -1,10 +1,11 @@
 """Composing the one review: which findings go inline, the body, and the coverage footer.
 
 A finding goes inline when its line is one GitHub shows in the pull request's diff (a
-suggestion also needs every line it replaces to be an added line). The first
-``limits.max_review_comments`` inline findings, most serious first, are comments; the
-rest, and findings with no line in the diff, are listed in the body. The footer says
-what was read and what was not, and never calls the review complete.
+suggestion also needs every line it replaces to be an added line). Findings on the same
+line share one comment (at most one of their suggestions goes with it: two would
+conflict). The first ``limits.max_review_comments`` comments, most serious first, are
+posted; the rest, and findings with no line in the diff, are listed in the body. The
+footer says what was read and what was not, and never calls the review complete.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kairos_ci.forge.markers import fingerprint
 from kairos_ci.review.markdown import code, fence
 from kairos_ci.review.records import RANK, Coverage, PullDiff, ReviewFinding, ReviewScope
 
+MAX_PER_COMMENT = 10  # findings in one line's comment; more are listed in the body
 MAX_LISTED = 50  # body list entries; the job summary has them all
 MAX_BODY_CHARS = 60_000  # GitHub takes 65,536; the marker and a margin need the rest
 _CUT = "\n\n_(cut here: the full list is in the run's job summary)_"
@@ -44,19 +47,27 @@ def compose(
     coverage: Coverage,
     limit: int,
 ) -> Composed:
-    inline: list[ReviewFinding] = []
-    over: list[ReviewFinding] = []
+    spots: dict[tuple[str, int | None], list[ReviewFinding]] = {}
     unplaced: list[ReviewFinding] = []
     for finding in ranked(findings):
-        if not placeable(finding, pull):
-            unplaced.append(finding)
-        elif len(inline) < limit:
-            inline.append(finding)
+        if placeable(finding, pull):
+            spots.setdefault(anchor(finding), []).append(finding)
         else:
-            over.append(finding)
-    body = _body(pull, scope, coverage, inline, over, unplaced, limit)
-    comments = tuple(_comment(f) for f in inline)
+            unplaced.append(finding)
+    groups = list(spots.values())  # in the rank of each line's most serious finding
+    posted = [group[:MAX_PER_COMMENT] for group in groups[:limit]]
+    inline = [f for group in posted for f in group]
+    over = [f for group in groups[:limit] for f in group[MAX_PER_COMMENT:]]
+    over += [f for group in groups[limit:] for f in group]
+    body = _body(pull, scope, coverage, (inline, len(posted)), over, unplaced, limit)
+    comments = tuple(_comment(group) for group in posted)
     return Composed(body, comments, tuple(inline), (*over, *unplaced))
+
+
+def anchor(finding: ReviewFinding) -> tuple[str, int | None]:
+    """The line a finding's comment hangs on (GitHub shows a comment at its last line)."""
+    line = finding.suggestion.end if finding.suggestion is not None else finding.line
+    return finding.path, line
 
 
 def placeable(finding: ReviewFinding, pull: PullDiff) -> bool:
@@ -71,26 +82,41 @@ def placeable(finding: ReviewFinding, pull: PullDiff) -> bool:
     return all(n in shown for n in range(first, finding.line + 1))
 
 
-def _comment(finding: ReviewFinding) -> dict[str, object]:
-    text = finding.detail
-    first, last = finding.start_line, finding.line
-    if finding.suggestion is not None:
-        s = finding.suggestion
-        first, last = s.start, s.end  # the comment covers exactly what the suggestion replaces
-        marks = fence(s.text)
-        block = f"{s.text}\n" if s.text else ""
-        text += f"\n\n{marks}suggestion\n{block}{marks}"
-    text += f"\n\n{_footnote(finding)}"
+def _comment(group: list[ReviewFinding]) -> dict[str, object]:
+    """One comment for the findings on one line, most serious first."""
+    fixer = next((f for f in group if f.suggestion is not None), None)
+    fix = fixer.suggestion if fixer is not None else None
+    # Placeable findings have a line; with a suggestion, the comment covers exactly
+    # what it replaces.
+    last = fix.end if fix is not None else (group[0].line or 0)
+    first = fix.start if fix is not None else min((f.start_line or f.line or 0) for f in group)
+    parts = [_part(f, with_suggestion=f is fixer) for f in group]
+    if len(group) == 1:
+        text, fp = parts[0], group[0].fingerprint
+    else:
+        heading = f"**{len(group)} findings on this line:**"
+        text = heading + "\n\n" + "\n\n---\n\n".join(parts)
+        fp = fingerprint(*(f.fingerprint for f in group), prefix="line")
     comment: dict[str, object] = {
-        "path": finding.path,
+        "path": group[0].path,
         "line": last,
         "side": "RIGHT",
         "body": text,
-        "fingerprint": finding.fingerprint,
+        "fingerprint": fp,
     }
-    if first is not None and last is not None and first < last:
+    if 0 < first < last:
         comment["start_line"] = first
     return comment
+
+
+def _part(finding: ReviewFinding, *, with_suggestion: bool) -> str:
+    text = finding.detail
+    if with_suggestion and finding.suggestion is not None:
+        s = finding.suggestion
+        marks = fence(s.text)
+        block = f"{s.text}\n" if s.text else ""
+        text += f"\n\n{marks}suggestion\n{block}{marks}"
+    return f"{text}\n\n{_footnote(finding)}"
 
 
 def _footnote(finding: ReviewFinding) -> str:
@@ -105,16 +131,22 @@ def _body(
     pull: PullDiff,
     scope: ReviewScope,
     coverage: Coverage,
-    inline: list[ReviewFinding],
+    inline: tuple[list[ReviewFinding], int],  # the findings in comments, and the comments
     over: list[ReviewFinding],
     unplaced: list[ReviewFinding],
     limit: int,
 ) -> str:
-    total = len(inline) + len(over) + len(unplaced)
+    said, comments = inline
+    total = len(said) + len(over) + len(unplaced)
     what = scope.note or "this pull request"
     lines = [f"**kairos** reviewed {what} (head `{pull.head[:12]}`): {_count(total)}."]
-    if inline:
-        lines.append(f"{len(inline)} of them are comments on the lines they concern.")
+    if comments == len(said) and said:
+        lines.append(f"{len(said)} of them are comments on the lines they concern.")
+    elif said:
+        lines.append(
+            f"{len(said)} of them are in {comments} comments on the lines they concern "
+            "(one comment per line)."
+        )
     if over:
         lines += ["", f"**More findings** (over `limits.max_review_comments`, {limit}):", ""]
         lines += _listed(over)
@@ -152,8 +184,13 @@ def footer(coverage: Coverage) -> list[str]:
         f"- Deterministic checks (secrets, debug leftovers, test integrity, workflows, early "
         f"warnings): read {coverage.checked} of {coverage.files} changed file(s) in scope.",
         f"- Linters: {coverage.linters}.",
-        f"- Model review: {coverage.model}.",
     ]
+    if coverage.preexisting is not None:
+        rows.append(
+            f"- Left out: {coverage.preexisting} lint finding(s) on changed lines that the "
+            "base branch already had (moved or re-indented, not introduced here)."
+        )
+    rows.append(f"- Model review: {coverage.model}.")
     missing = coverage.not_reviewed
     if missing:
         rows += ["", f"**Not reviewed** ({len(missing)}):", ""]

@@ -1,14 +1,16 @@
 """The configured linters, run on the pull request's head, reported on its added lines.
 
-They run in a scratch checkout of the head, never in the user's checkout. When a linter
-has a ``fix`` command, it runs too (on a fresh copy of the head) and each change it makes
-that lies wholly on added lines becomes a suggestion on the finding it fixes: the
-author commits it with one click.
+They run in a scratch checkout of the head, never in the user's checkout. A finding on
+an added line that the merge base already had (a moved or re-indented line) is left
+out, and counted (``base_lint``). When a linter has a ``fix`` command, it runs too (on
+a fresh copy of the head) and each change it makes that lies wholly on added lines
+becomes a suggestion on the finding it fixes: the author commits it with one click.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +19,11 @@ from kairos_ci.diff.mapping import map_findings
 from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import FilterMode, Hunk, Placement
 from kairos_ci.forge.markers import fingerprint
+from kairos_ci.review.base_lint import BaseLint, Compared
 from kairos_ci.review.markdown import code, inert
 from kairos_ci.review.records import PullDiff, ReviewFinding, ReviewScope, Source, SuggestedEdit
 from kairos_ci.signals import records as signals
+from kairos_ci.signals.records import ErrorRecord
 from kairos_ci.stages.evidence import run_linter
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
@@ -32,6 +36,8 @@ _SEVERITY = {signals.Severity.ERROR: 0, signals.Severity.WARNING: 1, signals.Sev
 class Linted:
     findings: tuple[ReviewFinding, ...]
     notes: tuple[str, ...]  # how each linter ran, for the coverage footer
+    # Findings on added lines that the base already had, left out; None: no linter ran.
+    preexisting: int | None = None
 
 
 def lint(
@@ -43,16 +49,29 @@ def lint(
 ) -> Linted:
     findings: list[ReviewFinding] = []
     notes: list[str] = []
-    with scratch_checkout(repo, pull.head) as scratch:
+    preexisting: int | None = None
+    with ExitStack() as stack:
+        scratch = stack.enter_context(scratch_checkout(repo, pull.head))
+        base = BaseLint(repo, pull, runner, stack)
         for linter in linters:
             evidence, errors = run_linter(scratch.path, linter, runner, run_command_=True)
+            if evidence.did_not_run:
+                notes.append(f"{linter.name} did not run on the head: {evidence.did_not_run}")
+                continue
             mapped = map_findings(evidence.findings, pull.diff, FilterMode.ADDED)
             placed = [p for p in mapped.inside if _in_scope(p.path, p.line, scope)]
-            fixes = _fixes(scratch, linter, runner) if linter.fix and placed else {}
-            findings += _findings(linter.name, placed, fixes, pull)
-            problem = f" ({'; '.join(e.message for e in errors[:2])})" if errors else ""
-            notes.append(f"{linter.name} ran on the head{problem}")
-    return Linted(tuple(findings), tuple(notes))
+            compared = base.compare(linter, scratch.path, mapped, placed)
+            preexisting = (preexisting or 0) + compared.preexisting
+            fixes = _fixes(scratch, linter, runner) if linter.fix and compared.kept else {}
+            findings += _findings(linter.name, compared.kept, fixes, pull)
+            notes.append(_note(linter.name, errors, compared))
+    return Linted(tuple(findings), tuple(notes), preexisting)
+
+
+def _note(name: str, errors: Sequence[ErrorRecord], compared: Compared) -> str:
+    where = "the head and the merge base" if compared.on_base else "the head"
+    problems = [*(e.message for e in errors[:2]), *([compared.problem] if compared.problem else [])]
+    return f"{name} ran on {where}" + (f" ({'; '.join(problems)})" if problems else "")
 
 
 def _in_scope(path: str | None, line: int | None, scope: ReviewScope) -> bool:
@@ -75,6 +94,9 @@ def _fixes(
         path = scratch.path / changed.path
         rows = path.read_text("utf-8", "replace").split("\n") if path.is_file() else []
         fixes[changed.path] = [s for h in changed.hunks if (s := _replacement(h, rows))]
+    # The next linter reads the head, not what this fix command made of it.
+    scratch.git.run("reset", "--quiet", "--hard", scratch.base_sha)
+    scratch.git.run("clean", "--quiet", "-fdx")
     return fixes
 
 

@@ -114,6 +114,9 @@ class Coverage:
     not_reviewed: tuple[NotReviewed, ...] = ()
     linters: str = ""  # how the linters ran, or why they did not
     model: str = ""  # what the model read, or why it did not run
+    # Lint findings on added lines that the merge base already had, left out; None when
+    # no linter ran on the head.
+    preexisting: int | None = None
 
 
 @dataclass(frozen=True)

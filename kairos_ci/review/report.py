@@ -48,6 +48,9 @@ def _reviewed(result: ReviewResult, posted: WriteOutcome | None) -> list[str]:
         lines.append("nothing new to say: no review posted")
     if result.repeated:
         lines.append(f"{result.repeated} finding(s) said before or ignored: not repeated")
+    preexisting = result.coverage.preexisting if result.coverage else None
+    if preexisting:
+        lines.append(f"{preexisting} lint finding(s) the base branch already had: left out")
     for finding in result.said[:MAX_LINES]:
         where = f"{finding.path}:{finding.line}" if finding.line else finding.path
         lines.append(f"{where}: {finding.title} [{finding.fingerprint}]")

@@ -28,7 +28,7 @@ from kairos_ci.review.early import cofailure_findings, flaky_findings
 from kairos_ci.review.integrity import guard_findings
 from kairos_ci.review.leftovers import find_leftovers
 from kairos_ci.review.lines import Readable, added_lines, readable
-from kairos_ci.review.lint import lint
+from kairos_ci.review.lint import Linted, lint
 from kairos_ci.review.model import ModelInput, ModelReview, model_review
 from kairos_ci.review.packing import pack
 from kairos_ci.review.records import (
@@ -105,8 +105,8 @@ def review(job: ReviewJob) -> ReviewResult:
     files = readable(pull, scope, job.limits)
     found = _deterministic(job, pull, scope, files)
     linters, linted = _linters(job, pull, scope)
-    model, left_out = _model(job, pull, scope, [*found, *linted])
-    said = _one_per_line([*found, *linted, *model.findings])
+    model, left_out = _model(job, pull, scope, [*found, *linted.findings])
+    said = _one_per_line([*found, *linted.findings, *model.findings])
     new, repeated = state.fresh(said, job.memory, job.pull.number)
     coverage = Coverage(
         files=len(scope.files),
@@ -114,6 +114,7 @@ def review(job: ReviewJob) -> ReviewResult:
         not_reviewed=(*files.not_reviewed, *left_out),
         linters=linters,
         model=model.note,
+        preexisting=linted.preexisting,
     )
     key = _coverage_key(job, coverage)
     composed = None
@@ -178,20 +179,19 @@ def _deterministic(
     return found
 
 
-def _linters(
-    job: ReviewJob, pull: PullDiff, scope: ReviewScope
-) -> tuple[str, Sequence[ReviewFinding]]:
+def _linters(job: ReviewJob, pull: PullDiff, scope: ReviewScope) -> tuple[str, Linted]:
+    none = Linted((), ())
     if not job.config.linters:
-        return "none configured", ()
+        return "none configured", none
     if job.pull.from_fork:
-        return FORK_LINT, ()
+        return FORK_LINT, none
     if job.trigger is Trigger.PULL_REQUEST_TARGET:
         # That job holds secrets: the pull request's code never runs there (SECURITY R6).
-        return "not run: pull_request_target holds secrets, so no pull-request code runs", ()
+        return "not run: pull_request_target holds secrets, so no pull-request code runs", none
     if not scope.lines:
-        return "not run: no added lines in scope", ()
+        return "not run: no added lines in scope", none
     linted = lint(job.repo, job.config.linters, pull, scope, job.runner)
-    return "; ".join(linted.notes), linted.findings
+    return "; ".join(linted.notes), linted
 
 
 def _model(

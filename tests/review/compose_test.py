@@ -97,3 +97,48 @@ def test_a_huge_body_is_cut_before_the_footer() -> None:
     assert len(body) <= 60_000
     assert "full list is in the run's job summary" in body
     assert body.endswith("this is not a complete review, and it never approves._")
+
+
+def test_two_findings_on_one_line_make_one_comment_with_one_suggestion() -> None:
+    lint = finding(2, 1, suggestion=SuggestedEdit(2, 2, ""))
+    debug = ReviewFinding(
+        Source.DEBUG, "kairos/debug-leftover", "lib.py", 2, "leftover", "a print", "debug-1",
+        suggestion=SuggestedEdit(2, 2, ""),
+    )  # fmt: skip
+    model = ReviewFinding(Source.MODEL, "model/review", "lib.py", 3, "m", "model says", "model-1")
+    done = compose([model, debug, lint], PULL, SCOPE, COVERAGE, limit=5)
+    assert [(c["line"], c["fingerprint"]) for c in done.comments][1] == (3, "model-1")
+    first = done.comments[0]
+    body = str(first["body"])
+    assert first["line"] == 2 and "start_line" not in first
+    assert str(first["fingerprint"]).startswith("line-")
+    assert body.startswith("**2 findings on this line:**\n\ndetail 1")
+    assert body.count("```suggestion") == 1  # two suggestions on one line would conflict
+    assert "`/kairos ignore lint-1`" in body and "`/kairos ignore debug-1`" in body
+    assert "3 new findings." in done.body
+    assert "3 of them are in 2 comments on the lines they concern" in done.body
+
+
+def test_the_cap_counts_comments_not_findings() -> None:
+    found = [finding(2, 1), finding(2, 2), finding(3, 3)]
+    done = compose(found, PULL, SCOPE, COVERAGE, limit=1)
+    (comment,) = done.comments
+    assert comment["line"] == 2 and "detail 1" in str(comment["body"])
+    assert "detail 2" in str(comment["body"])
+    assert "`lib.py` line 3: title 3 (`lint-3`)" in done.body
+
+
+def test_a_merged_comment_spans_the_widest_range_its_findings_cover() -> None:
+    wide = ReviewFinding(Source.LINT, "ruff/E999", "lib.py", 3, "t", "wide", "lint-w", start_line=2)
+    done = compose([wide, finding(3, 1)], PULL, SCOPE, COVERAGE, limit=5)
+    (comment,) = done.comments
+    assert (comment.get("start_line"), comment["line"]) == (2, 3)
+
+
+def test_the_footer_counts_what_the_base_already_had() -> None:
+    coverage = Coverage(1, 1, (), "ruff ran on the head and the merge base", "off", 5)
+    body = compose([], PULL, SCOPE, coverage, 5).body
+    assert "- Left out: 5 lint finding(s) on changed lines that the base branch already had" in (
+        body
+    )
+    assert "Left out:" not in compose([], PULL, SCOPE, COVERAGE, 5).body

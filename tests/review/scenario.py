@@ -159,3 +159,42 @@ def review(world: World, event: Path, *extra: str, run_id: str = "r1") -> int:
 def repo_state(sandbox: GitHubSandbox) -> dict[str, Any]:
     state: dict[str, Any] = sandbox.state("octo/app")["repos"]["octo/app"]
     return state
+
+
+# Issue 16's noise scenario: a base whose module has five lint findings, and a pull
+# request that re-indents them all (so every one is on an added line) and adds two.
+STRICT_CONFIG = CONFIG.replace("check --output-format", "check --select E,F --output-format")
+LEGACY = """def legacy(value):
+    import os
+    import sys
+    unused = 1
+    l = value
+    if l == None:
+        return 0
+    return l
+"""
+LEGACY_AS_CLASS = """class Legacy:
+    def legacy(self, value):
+        import os
+        import sys
+        unused = 1
+        l = value
+        if l == None:
+            return 0
+        return l
+
+    def fresh(self, items):
+        import json
+        return [i for i in items if i != None]
+"""
+# One more added line with two findings on it (E731 and E741).
+LEGACY_MORE = LEGACY_AS_CLASS + "\n    def more(self):\n        l = lambda: 0\n        return l\n"
+
+
+def legacy_project(tmp_path: Path) -> World:
+    world = make_world(tmp_path)
+    world.commit(
+        {".github/kairos.yml": STRICT_CONFIG, "calc/__init__.py": "", "calc/legacy.py": LEGACY},
+        "the legacy module",
+    )
+    return world
