@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from kairos_ci.agent import prompts
+from kairos_ci.agent.briefing import Briefing, brief
 from kairos_ci.agent.llm import Llm, model_for
 from kairos_ci.agent.loop import LoopOutcome, Session, run_loop
 from kairos_ci.agent.patch import FinalPatch, final_patch
@@ -39,38 +40,49 @@ from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, symlinks_at
 
 MAX_FAILING = 20
+NOT_FOUND = "not found (no JUnit file attribute, no file for its class name, no unique match)"
+GATHERED = (
+    "What kairos gathered from the repository (each part cut to a budget; read more with "
+    "the tools):\n\n"
+)
 READ_ONLY_TESTS = "Test files and test configuration are read-only here: the tools refuse them."
 EDITABLE_TESTS = (
     "You may edit a test only if the test itself is wrong; every test change is reviewed."
 )
 
 
-def fix_failing_tests(
-    llm: Llm,
-    config: Config,
-    scratch: Scratch,
-    failing: Sequence[FailingTest],
-    budget: BudgetView,
-    *,
-    commands: CommandRunner,
-    secrets: Sequence[Secret] = (),
-    context: Sequence[UntrustedText] = (),
-    limits: AgentLimits | None = None,
-    edit_tests: bool = False,
-    clock: Callable[[], float] = time.monotonic,
-) -> FixAttempt:
-    limits = limits or AgentLimits()
-    reason = _reason_to_skip(config, failing, budget)
+@dataclass(frozen=True)
+class FixJob:
+    """One fix attempt's inputs: the model, the config, the scratch worktree it works in,
+    the tests to fix, the money, and how its tools run."""
+
+    llm: Llm
+    config: Config
+    scratch: Scratch
+    failing: Sequence[FailingTest]
+    budget: BudgetView
+    commands: CommandRunner
+    secrets: Sequence[Secret] = ()
+    context: Sequence[UntrustedText] = ()
+    limits: AgentLimits = field(default_factory=AgentLimits)
+    edit_tests: bool = False  # config.agent.edit_tests
+    clock: Callable[[], float] = time.monotonic
+
+
+def fix_failing_tests(job: FixJob) -> FixAttempt:
+    config, failing, limits = job.config, job.failing, job.limits
+    reason = _reason_to_skip(config, failing, job.budget)
     if reason:
         return skipped(reason)
-    redactor = Redactor.of(secrets)
-    ctx = _tool_context(config, scratch, redactor, limits, edit_tests, clock, commands)
-    opening, input_signals = _opening(ctx, failing, context)
+    redactor = Redactor.of(job.secrets)
+    ctx = _tool_context(job, redactor)
+    briefing = brief(job.scratch.path, job.scratch.base_sha, failing[:MAX_FAILING], limits.context)
+    opening, input_signals = opening_message(ctx, failing, job.context, briefing)
     session = Session(
         system=prompts.render(
             "system",
             nonce=ctx.envelope.nonce,
-            edit_tests_rule=EDITABLE_TESTS if edit_tests else READ_ONLY_TESTS,
+            edit_tests_rule=EDITABLE_TESTS if job.edit_tests else READ_ONLY_TESTS,
         ),
         opening=opening,
         tools=specs.ALL,
@@ -79,35 +91,28 @@ def fix_failing_tests(
             (Tier.TRIAGE, model_for(Tier.TRIAGE, config.models)),
         ),
         prices=config.budget.prices,
-        budget=budget,
+        budget=job.budget,
         limits=limits,
     )
     toolbox = Toolbox(ctx)
-    outcome = run_loop(llm, session, toolbox, redactor, clock, ctx.deadline)
-    final = final_patch(scratch, config, toolbox.written)
-    return _attempt(outcome, final, input_signals, toolbox, budget)
+    outcome = run_loop(job.llm, session, toolbox, redactor, job.clock, ctx.deadline)
+    final = final_patch(job.scratch, config, toolbox.written)
+    return _attempt(outcome, final, input_signals, toolbox, job.budget)
 
 
-def _tool_context(
-    config: Config,
-    scratch: Scratch,
-    redactor: Redactor,
-    limits: AgentLimits,
-    edit_tests: bool,
-    clock: Callable[[], float],
-    commands: CommandRunner,
-) -> ToolContext:
-    links = symlinks_at(scratch.path, scratch.base_sha)
+def _tool_context(job: FixJob, redactor: Redactor) -> ToolContext:
+    links = symlinks_at(job.scratch.path, job.scratch.base_sha)
+    config = job.config
     return ToolContext(
-        root=scratch.path,
-        write_policy=WritePolicy(config.protected_paths, links, edit_tests),
+        root=job.scratch.path,
+        write_policy=WritePolicy(config.protected_paths, links, job.edit_tests),
         test_command=config.tests.run.argv if config.tests.run else None,
-        commands=commands,
+        commands=job.commands,
         envelope=Envelope.fresh(),
         redactor=redactor,
-        limits=limits,
-        deadline=clock() + limits.wall_time_s,
-        clock=clock,
+        limits=job.limits,
+        deadline=job.clock() + job.limits.wall_time_s,
+        clock=job.clock,
     )
 
 
@@ -137,14 +142,21 @@ def _reason_to_skip(config: Config, failing: Sequence[FailingTest], budget: Budg
     return ""
 
 
-def _opening(
-    ctx: ToolContext, failing: Sequence[FailingTest], context: Sequence[UntrustedText]
+def opening_message(
+    ctx: ToolContext,
+    failing: Sequence[FailingTest],
+    context: Sequence[UntrustedText],
+    briefing: Briefing,
 ) -> tuple[str, tuple[str, ...]]:
+    """The task message: the failing tests, what kairos gathered, and the caller's context.
+    Everything from the repository or the reports goes in as untrusted data."""
     blocks: list[str] = []
     signals: list[str] = []
     for test in failing[:MAX_FAILING]:
+        found = briefing.found.get(test.id)
+        where = f"{found.path} (found from {found.via})" if found else NOT_FOUND
         text = (
-            f"test id: {test.id}\nfile: {test.path or 'unknown'}\n"
+            f"test id: {test.id}\nfile: {where}\n"
             f"message: {test.message or ''}\ndetails:\n{test.details or ''}"
         )
         data = ctx.data("failing test", text, Profile.TEXT)
@@ -152,13 +164,22 @@ def _opening(
         signals.extend(data.signals)
     if len(failing) > MAX_FAILING:
         blocks.append(f"({len(failing) - MAX_FAILING} more failing tests are not shown.)")
+    gathered = []
+    for part in briefing.parts:
+        data = ctx.data(part.source, part.text, Profile.CODE)
+        gathered.append(f"{part.title}:\n{data.text}")
+        signals.extend(data.signals)
     extra = []
     for item in context:
         data = ctx.data(item.source, item.text, Profile.TEXT)
         extra.append(data.text)
         signals.extend(data.signals)
-    context_text = "Context:\n" + "\n\n".join(extra) + "\n" if extra else ""
-    opening = prompts.render("fix_tests", failing="\n\n".join(blocks), context=context_text)
+    opening = prompts.render(
+        "fix_tests",
+        failing="\n\n".join(blocks),
+        briefing=GATHERED + "\n\n".join(gathered) + "\n" if gathered else "",
+        context="Context:\n" + "\n\n".join(extra) + "\n" if extra else "",
+    )
     return opening, tuple(signals)
 
 

@@ -129,9 +129,28 @@ class FailingTest:
     """A test to fix, as ``kairos-ci parse`` reports it (its text is untrusted)."""
 
     id: str
-    path: str | None = None
+    path: str | None = None  # the JUnit report's file attribute, when it has one
     message: str | None = None
     details: str | None = None
+    classname: str | None = None  # the JUnit classname (else read from ``id``)
+    line: int | None = None
+    # The commit of the latest run where it passed, from memory (``since_pass.last_passes``).
+    passed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ContextBudget:
+    """Estimated tokens each part of the fix prompt's gathered context may take."""
+
+    test_source: int = 2_000  # the failing tests' own code
+    code_under_test: int = 4_000  # what their tracebacks and imports point at
+    since_pass: int = 2_500  # the diff since the tests last passed
+    symbols: int = 1_000  # the ranked map of relevant symbols
+
+    @classmethod
+    def nothing(cls) -> ContextBudget:
+        """No gathered context: the prompt names the failing tests and nothing more."""
+        return cls(0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -142,13 +161,31 @@ class UntrustedText:
     text: str
 
 
+# What kind of action each tool is, for reports of refused calls.
+TOOL_KINDS = {
+    "replace_in_file": "edit",
+    "write_file": "edit",
+    "read_file": "read",
+    "list_files": "read",
+    "search_code": "read",
+    "git_history": "read",
+    "run_tests": "test run",
+}
+
+
 @dataclass(frozen=True)
 class Denial:
     """A tool call the policy refused."""
 
     tool: str
-    target: str
+    target: str  # what the call aimed at, quoted, for logs
     reason: str
+    path: str = ""  # the path the call named, redacted and flattened ("" when none)
+
+    @property
+    def kind(self) -> str:
+        """ "edit", "read", "test run", or "call" for a tool that does not exist."""
+        return TOOL_KINDS.get(self.tool, "call")
 
 
 @dataclass(frozen=True)
@@ -160,6 +197,7 @@ class AgentLimits:
     test_timeout_s: float = 600.0
     max_test_runs: int = 12
     tool_output_chars: int = 20_000
+    context: ContextBudget = field(default_factory=ContextBudget)
 
 
 @dataclass(frozen=True)

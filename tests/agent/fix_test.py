@@ -72,12 +72,29 @@ def test_the_prompt_fences_untrusted_text_with_a_per_run_nonce(repo: Path) -> No
         "list_files",
         "read_file",
         "search_code",
+        "git_history",
         "replace_in_file",
         "write_file",
         "run_tests",
         "finish",
     ]
     assert first["system"][0]["cache_control"] == {"type": "ephemeral"}
+
+
+def test_the_prompt_brings_the_tests_source_and_the_code_under_test(repo: Path) -> None:
+    body = attempt(repo, [finish()]).requests[0]["body"]
+    nonce = body["system"][0]["text"].split("<untrusted-", 1)[1].split(" ", 1)[0]
+    opening = body["messages"][0]["content"][0]["text"]
+    assert "file: tests/test_calc.py (found from the JUnit report's file attribute)" in opening
+    tests = opening.split(f'<untrusted-{nonce} source="test source">', 1)[1]
+    assert tests.startswith("\n--- tests/test_calc.py (failing test, found from the JUnit")
+    assert "1\tfrom calc import add, mul\n...\n4\tdef test_add():" in tests
+    assert "test_mul" not in tests.split(f"</untrusted-{nonce}>", 1)[0]  # only the failing test
+    code = opening.split(f'<untrusted-{nonce} source="code under test">', 1)[1]
+    assert code.startswith("\n--- calc.py (imported by the test: add) ---\n1\tdef add(a, b):")
+    assert "def mul" not in code.split(f"</untrusted-{nonce}>", 1)[0]  # the test does not use it
+    assert f'<untrusted-{nonce} source="symbol map">' in opening
+    assert "diff since the last pass" not in opening  # memory knows no pass here
 
 
 def test_a_model_that_stops_talking_is_nudged_once_then_stopped(repo: Path) -> None:
@@ -108,8 +125,9 @@ def test_a_script_past_the_run_budget_stops_cleanly_with_spend_recorded(repo: Pa
     outcome = attempt(repo, [expensive, finish()], settings=config(per_run_usd=1.0))
     result = outcome.attempt
     assert result.stop is Stop.BUDGET
-    assert result.reason == "no model call fits the budget (per_run_usd: $1.05 spent of $1.00)"
-    assert result.spend_usd == pytest.approx(1.05, abs=0.01)  # plus the cached prefix
+    assert result.reason == "no model call fits the budget (per_run_usd: $1.06 spent of $1.00)"
+    # $1.05, plus the cached prefix: the system prompt and eight tools' specs.
+    assert result.spend_usd == pytest.approx(1.056, abs=0.002)
     assert len(outcome.requests) == 1 and result.turns == 1
     assert result.ceiling is not None and result.ceiling.level is Level.OBSERVE
 

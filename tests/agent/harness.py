@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci.agent.claude import ClaudeLlm, ClaudeSettings
-from kairos_ci.agent.fix import fix_failing_tests
+from kairos_ci.agent.fix import FixJob, fix_failing_tests
 from kairos_ci.agent.records import AgentLimits, FailingTest, FixAttempt, UntrustedText
 from kairos_ci.agent.spend import BudgetView
 from kairos_ci.config.load import parse_config
@@ -134,18 +134,19 @@ def attempt(
     script = parse_script({"replies": replies if isinstance(replies, dict) else list(replies)})
     with running(script) as handle, scratch_checkout(repo, "HEAD") as scratch:
         llm = ClaudeLlm(API_KEY, handle.base_url, ClaudeSettings(max_retries=retries, timeout_s=20))
-        result = fix_failing_tests(
+        job = FixJob(
             llm,
             settings,
             scratch,
             failing,
             budget or BudgetView(settings.budget),
+            commands=CommandRunner(tool_environment(), 60, jail=jail_or_skip()),
             secrets=(API_KEY, GITHUB_TOKEN),
             context=context,
-            limits=limits,
+            limits=limits or AgentLimits(),
             edit_tests=edit_tests,
-            commands=CommandRunner(tool_environment(), 60, jail=jail_or_skip()),
         )
+        result = fix_failing_tests(job)
         files = {
             name: (scratch.path / name).read_text()
             for name in ("calc.py", "tests/test_calc.py", "pyproject.toml")

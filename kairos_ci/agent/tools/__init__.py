@@ -1,2 +1,2 @@
-"""The agent's seven tools: their specs for the model, the context they act in, the file
+"""The agent's eight tools: their specs for the model, the context they act in, the file
 tools, and the dispatch that validates a call, runs it and says what policy refused."""

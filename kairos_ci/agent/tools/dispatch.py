@@ -15,6 +15,7 @@ from typing import Any
 from kairos_ci.agent.records import Denial, ToolCall, ToolResult
 from kairos_ci.agent.tools import files, specs
 from kairos_ci.agent.tools.context import Data, ToolContext, ToolFailed
+from kairos_ci.agent.tools.history import git_history
 from kairos_ci.agent.untrusted import Profile, cap, normalise
 from kairos_ci.errors import PolicyViolation
 from kairos_ci.guard.classify import is_protected_test_path
@@ -32,7 +33,7 @@ class ToolOutcome:
 
 
 class Toolbox:
-    """The seven tools over one worktree. Counts test runs against the limit."""
+    """The eight tools over one worktree. Counts test runs against the limit."""
 
     def __init__(self, ctx: ToolContext) -> None:
         self.ctx = ctx
@@ -64,6 +65,7 @@ class Toolbox:
             "list_files": files.list_files,
             "read_file": files.read_file,
             "search_code": files.search_code,
+            "git_history": git_history,
             "replace_in_file": files.replace_in_file,
             "write_file": files.write_file,
             "run_tests": self._run_tests,
@@ -85,6 +87,14 @@ class Toolbox:
         summary, stripped = self._text(str(call.input["summary"]), MAX_SUMMARY_CHARS)
         signals = tuple(f"{kind} stripped from the model's summary" for kind in stripped)
         return ToolOutcome(ToolResult(call.id, "finished"), summary=summary, signals=signals)
+
+    def _path(self, call: ToolCall) -> str:
+        """The path a call named, as a report may show it: one line, redacted, short."""
+        raw = call.input.get("path")
+        if not isinstance(raw, str):
+            return ""
+        clean = normalise(raw, Profile.TEXT).text
+        return " ".join(self.ctx.redactor.text(clean).split())[:MAX_TARGET_CHARS]
 
     def _text(self, raw: str, limit: int) -> tuple[str, tuple[str, ...]]:
         """The model's words as kairos may show them: normalised, redacted, capped."""
@@ -115,7 +125,7 @@ class Toolbox:
     def _refused(self, call: ToolCall, reason: str) -> ToolOutcome:
         # Both may quote model-chosen text, and both end up in reports: redact them.
         target, reason = self.ctx.redactor.text(_target(call)), self.ctx.redactor.text(reason)
-        denial = Denial(call.name, target, reason)
+        denial = Denial(call.name, target, reason, self._path(call))
         signal = f"policy refused {call.name} {target}: {reason}"
         result = ToolResult(call.id, f"refused by policy: {reason}", is_error=True)
         return ToolOutcome(result, denial=denial, signals=(signal,))

@@ -1,4 +1,4 @@
-"""The agent's whole tool surface: seven tools with JSON-schema inputs. No shell."""
+"""The agent's whole tool surface: eight tools with JSON-schema inputs. No shell."""
 
 from __future__ import annotations
 
@@ -66,6 +66,25 @@ WRITE_FILE = ToolSpec(
     "Create a file, or replace a file's whole content.",
     _schema({"path": _PATH, "content": {"type": "string"}}, "path", "content"),
 )
+GIT_HISTORY = ToolSpec(
+    "git_history",
+    "Read-only history of one path at the commit being fixed: 'log' lists the commits that "
+    "changed it (newest first), 'show' prints one commit's message and its change to the "
+    "path (needs 'commit'), 'blame' says which commit last changed each line (optionally "
+    "only start_line to end_line). Your own edits are not in the history.",
+    _schema(
+        {
+            "action": {"type": "string", "enum": ["log", "show", "blame"]},
+            "path": _PATH,
+            "commit": {"type": "string", "pattern": "^[0-9a-fA-F]{7,40}$"},
+            "max_count": {"type": "integer", "minimum": 1, "maximum": 100},
+            "start_line": {"type": "integer", "minimum": 1},
+            "end_line": {"type": "integer", "minimum": 1},
+        },
+        "action",
+        "path",
+    ),
+)
 RUN_TESTS = ToolSpec(
     "run_tests",
     "Run the project's configured test command, optionally narrowed to some test ids "
@@ -97,5 +116,14 @@ FINISH = ToolSpec(
     ),
 )
 
-ALL = (LIST_FILES, READ_FILE, SEARCH_CODE, REPLACE_IN_FILE, WRITE_FILE, RUN_TESTS, FINISH)
+ALL = (
+    LIST_FILES,
+    READ_FILE,
+    SEARCH_CODE,
+    GIT_HISTORY,
+    REPLACE_IN_FILE,
+    WRITE_FILE,
+    RUN_TESTS,
+    FINISH,
+)
 BY_NAME = {spec.name: spec for spec in ALL}

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from kairos_ci.agent.records import Charge, FixAttempt
+from kairos_ci.agent.attempt_summary import refused
+from kairos_ci.agent.records import Charge, Denial, FixAttempt
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import to_journal, total_usd
 from kairos_ci.agent.untrusted import Profile, cap, normalise
@@ -120,7 +121,10 @@ def details(
             "",
             *evidence_table(targets, base, after, base_sha),
             "",
-            "### What the model found",
+            "### What the model says",
+            "",
+            "Its own account of the cause and the fix, not kairos's finding: the evidence "
+            "above is what kairos checked.",
             "",
             quoted(explanation or "(no explanation was given)", redactor),
             "",
@@ -169,6 +173,22 @@ def _change_row(verdict: GuardVerdict, accepted: frozenset[str], redactor: Redac
     old, new = (code(redactor.text(t)) if t else "-" for t in (verdict.old, verdict.new))
     judged = escape(f"{state}: {verdict.rule} ({verdict.check or 'rule'}): {verdict.message}")
     return f"| {code(where)} | {old} | {new} | {judged} | {code(verdict.identity)} |"
+
+
+def refused_calls(denials: Sequence[Denial], redactor: Redactor) -> list[str]:
+    """The tool calls kairos's policy refused, by kind and path; empty when none were."""
+    groups = refused(denials)
+    if not groups:
+        return []
+    rows = [
+        f"- {group.count} {escape(group.kind)}{'s' if group.count != 1 else ''}"
+        + (f" of {code(redactor.text(group.path))}" if group.path else "")
+        + f": {escape(redactor.text(group.reason))}"
+        for group in groups[:MAX_TABLE_ROWS]
+    ]
+    if len(groups) > MAX_TABLE_ROWS:
+        rows.append(f"- and {len(groups) - MAX_TABLE_ROWS} more kinds or paths")
+    return ["### Refused tool calls", "", *rows]
 
 
 def checks_table(checks: Sequence[Check]) -> list[str]:

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kairos_ci.agent.llm import Llm
+from kairos_ci.agent.since_pass import last_passes
 from kairos_ci.agent.spend import BudgetView
 from kairos_ci.clock import to_iso
 from kairos_ci.config.records import Config, Level, TaskKind
@@ -113,6 +114,7 @@ def fix_request(night: Night, targets: Sequence[TestResult], flaky: Iterable[str
         llm=night.llm,
         budget=BudgetView.from_memory(night.config.budget, night.memory.spend, night.now),
         secrets=night.secrets,
+        passed=last_passes(night.memory.tests, [t.id for t in targets]),
     )
 
 

@@ -16,14 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kairos_ci.agent.fix import fix_failing_tests, guard_facts
+from kairos_ci.agent.attempt_summary import no_fix
+from kairos_ci.agent.fix import FixJob, fix_failing_tests, guard_facts
 from kairos_ci.agent.llm import Llm
 from kairos_ci.agent.records import (
     AgentLimits,
     Charge,
     FailingTest,
     FixAttempt,
-    Stop,
     UntrustedText,
 )
 from kairos_ci.agent.redact import Redactor
@@ -62,6 +62,8 @@ class FixRequest:
     pull_request: int | None = None  # the failures came from this pull request's CI run
     source: str = "the default branch"
     limits: AgentLimits | None = None
+    # Test id -> the commit it last passed on, as memory knows it (``since_pass.last_passes``).
+    passed: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def fix_tests(req: FixRequest) -> FixOutcome:
     if why:
         return FixOutcome(waiting=dict.fromkeys(ids, why), decisions=((KIND, ids[0], why),))
     redactor = Redactor.of(req.secrets)
-    failing = tuple(_failing(t) for t in req.targets)
+    failing = tuple(_failing(t, req.passed.get(t.id)) for t in req.targets)
     sorted_out = triage(req.llm, req.config, failing, req.budget, redactor)
     decisions = [
         ("triage", c.test_id, f"{c.verdict}: {c.reason}") for c in sorted_out.verdicts.values()
@@ -141,20 +143,21 @@ def _fix(
     real_ids = tuple(t.id for t in real)
     branch = fix_branch(real_ids)
     with scratch_checkout(req.repo, req.base_sha) as scratch:
-        attempt = fix_failing_tests(
+        job = FixJob(
             req.llm,
             req.config,
             scratch,
             real,
             req.budget.plus(sorted_out.charges),
+            commands=req.runner,
             secrets=req.secrets,
             context=req.context,
-            limits=req.limits,
+            limits=req.limits or AgentLimits(),
             edit_tests=req.config.agent.edit_tests,
-            commands=req.runner,
         )
+        attempt = fix_failing_tests(job)
     charges = (*sorted_out.charges, *attempt.charges)
-    why = _no_fix(attempt)
+    why = no_fix(attempt)
     seen = None
     if not why:
         verified = verify(
@@ -190,9 +193,12 @@ def _change(
     section = body.details(
         real_ids, req.base, verified.after, req.base_sha, attempt.explanation, charges, redactor
     )
-    changed_tests = body.test_changes(attempt, redactor)
-    if changed_tests:
-        section += "\n\n" + "\n".join(changed_tests)
+    for extra in (
+        body.test_changes(attempt, redactor),
+        body.refused_calls(attempt.denials, redactor),
+    ):
+        if extra:
+            section += "\n\n" + "\n".join(extra)
     return ProposedChange(
         kind=KIND,
         branch=branch,
@@ -252,8 +258,10 @@ def _cannot_start(req: FixRequest) -> str:
     return ""
 
 
-def _failing(test: TestResult) -> FailingTest:
-    return FailingTest(test.id, test.path, test.message, test.details)
+def _failing(test: TestResult, passed_at: str | None) -> FailingTest:
+    return FailingTest(
+        test.id, test.path, test.message, test.details, test.classname, test.line, passed_at
+    )
 
 
 def _not_real(sorted_out: Triage, test_id: str) -> str:
@@ -261,12 +269,3 @@ def _not_real(sorted_out: Triage, test_id: str) -> str:
     if found is None:
         return "the triage model gave no verdict for it; it is not sent to the work model"
     return f"triage says {found.verdict}: {found.reason}"
-
-
-def _no_fix(attempt: FixAttempt) -> str:
-    if attempt.stop is not Stop.FINISHED:
-        return f"the agent stopped ({attempt.stop.value}): {attempt.reason}"
-    if not attempt.changed:
-        said = f": {attempt.explanation}" if attempt.explanation else ""
-        return f"the agent finished without changing anything{said}"
-    return ""

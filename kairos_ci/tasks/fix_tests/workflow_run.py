@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kairos_ci.agent.llm import Llm
+from kairos_ci.agent.since_pass import last_passes
 from kairos_ci.agent.spend import BudgetView
 from kairos_ci.bundle.records import Kind, Write
 from kairos_ci.config.records import Config, Level, TaskKind
@@ -136,6 +137,7 @@ def fix_for_run(
         secrets=p.secrets,
         pull_request=target.pull,
         source=f"pull request #{target.pull}'s CI run" if target.pull else p.default_branch,
+        passed=last_passes(memory.tests, [t.id for t in failing]),
     )
     done = fix_tests(request)
     return Worked(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kairos_ci.agent.records import Charge, Usage
+from kairos_ci.agent.records import Charge, Denial, Usage
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.context import Secret
 from kairos_ci.signals.records import Outcome, TestResult
@@ -19,6 +19,7 @@ from kairos_ci.tasks.fix_tests.body import (
     escape,
     evidence_table,
     quoted,
+    refused_calls,
 )
 
 TOKEN = Secret("ghs_" + "Q" * 36)
@@ -131,3 +132,19 @@ def test_a_huge_patch_is_not_pasted_into_a_comment() -> None:
     body = comment_body(change, "main", "suggest")
     assert "(the patch is 60,000 characters: too long to show here)" in body
     assert len(body) < 10_000
+
+
+def test_refused_calls_are_listed_by_kind_and_path_as_inert_text() -> None:
+    denials = [
+        Denial("write_file", "'a'", "read-only [see](https://evil.example)", "tests/t.py"),
+        Denial("replace_in_file", "'a'", "read-only", "tests/t.py"),
+        Denial("read_file", "'b'", f"token {TOKEN.reveal()}", "../x`y"),
+    ]
+    lines = refused_calls(denials, Redactor.of((TOKEN,)))
+    assert lines[:3] == [
+        "### Refused tool calls",
+        "",
+        "- 2 edits of `tests/t.py`: read-only \\[see\\]\\(`https://evil.example`\\)",
+    ]
+    assert lines[3].startswith("- 1 read of `../x'y`: token ") and TOKEN.reveal() not in lines[3]
+    assert refused_calls([], Redactor.of(())) == []

@@ -72,6 +72,7 @@ def attempt(
     config: Config | None = None,
     budget: BudgetView | None = None,
     message: str | None = None,
+    passed: dict[str, str] | None = None,
 ) -> tuple[FixOutcome, Handle]:
     root, sha, base = project
     config = config or settings()
@@ -90,6 +91,7 @@ def attempt(
             llm=ClaudeLlm(KEY, handle.base_url, ClaudeSettings(max_retries=0, timeout_s=20)),
             budget=budget or BudgetView(config.budget),
             secrets=(KEY,),
+            passed=passed or {},
         )
         return fix_tests(request), handle
 
@@ -247,3 +249,45 @@ def test_a_fix_that_leaves_the_tests_alone_runs_no_cross_runs(
     assert change is not None and change.ceiling is None
     assert "cross-runs" not in [c.name for c in change.checks]
     assert "### Test changes" not in change.details
+
+
+CLAIM = "Fixed it: add() returns a + b now and every test passes."
+
+
+def test_refused_test_edits_and_a_claimed_fix_are_reported_as_what_they_are(
+    project: tuple[Path, str, Evidence],
+) -> None:
+    """Issue 16's scenario: the model edits the read-only test, then claims a fix."""
+    cheat = use("replace_in_file", path="tests/test_calc.py", old="== 5", new="== -1")
+    done, _ = attempt(project, [cheat, use("finish", summary=CLAIM)])
+    assert done.change is None
+    why = done.waiting[ADD]
+    assert why.startswith(
+        "the agent finished without changing anything; kairos refused 1 edit of "
+        "tests/test_calc.py (test files and test configuration are read-only"
+    )
+    assert why.endswith(f'the agent said: "{CLAIM}" (its claim, not checked by kairos)')
+
+
+def test_a_fix_after_a_refused_edit_names_the_refusal_in_its_body(
+    project: tuple[Path, str, Evidence],
+) -> None:
+    cheat = use("write_file", path="tests/test_calc.py", content="def test_add():\n    pass\n")
+    done, _ = attempt(project, [cheat, *edit("return a - b", "return a + b")])
+    change = done.change
+    assert change is not None and change.verified
+    section = change.details.split("### Refused tool calls\n\n", 1)[1]
+    assert section.startswith("- 1 edit of `tests/test_calc.py`: test files and test")
+    assert "### What the model says" in change.details
+
+
+def test_the_work_model_is_told_where_the_test_lives_and_when_it_last_passed(
+    project: tuple[Path, str, Evidence],
+) -> None:
+    _, sha, _ = project
+    done, handle = attempt(project, edit("return a - b", "return a + b"), passed={ADD: sha})
+    assert done.change is not None
+    work = next(r for r in handle.requests() if r["body"]["model"] == "claude-sonnet-4-5")
+    opening = work["body"]["messages"][0]["content"][0]["text"]
+    assert "file: tests/test_calc.py (found from " in opening
+    assert f"{ADD} last passed at {sha[:12]}: the same commit fails now" in opening
