@@ -26,7 +26,7 @@ from kairos_ci.git import Git
 from kairos_ci.isolation.detect import JailSetup, find_jail
 from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
-from kairos_ci.pipeline.chat import Comment, review_reply
+from kairos_ci.pipeline.chat import CommentToAnswer, review_reply
 from kairos_ci.pipeline.nightly import Nightly, task_kinds
 from kairos_ci.pipeline.review import REQUESTED, PullReview, review_pull
 from kairos_ci.policy.records import Actor, Situation, Trigger
@@ -113,7 +113,7 @@ def review_for(ctx: Context, request: ReviewRequest, event: PullRequestChanged) 
     )
 
 
-def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) -> Comment:
+def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) -> CommentToAnswer:
     """One comment's answer: the config from the checked-out default branch (the checkout
     ``issue_comment`` runs on), and a review of any pull request on request."""
     repo = request.repo
@@ -139,7 +139,7 @@ def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) 
     def reviewer(number: int) -> str:
         return _review_now(ctx, project, number, run)
 
-    return Comment(project, event, sha, run, reviewer)
+    return CommentToAnswer(project, event, sha, run, reviewer)
 
 
 def _review_now(ctx: Context, chat: Project, number: int, run: RunInfo) -> str:

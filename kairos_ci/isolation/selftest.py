@@ -85,7 +85,7 @@ class Probe:
     detail: str
 
 
-class Finished(Protocol):
+class ProbeRun(Protocol):
     @property
     def exit_code(self) -> int | None: ...
     @property
@@ -97,7 +97,7 @@ class Finished(Protocol):
 
 
 class Runs(Protocol):
-    def run(self, argv: Sequence[str], tree: Path) -> Finished: ...
+    def run(self, argv: Sequence[str], tree: Path) -> ProbeRun: ...
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _argv(host: _Host) -> list[str]:
     return [sys.executable, "-I", "-c", PROBE, *map(str, facts)]
 
 
-def _verdicts(done: Finished, host: _Host) -> list[Probe]:
+def _verdicts(done: ProbeRun, host: _Host) -> list[Probe]:
     found = _report(done)
     if found is None:
         why = done.error or done.stderr.strip()[-300:] or f"exit {done.exit_code}"
@@ -150,7 +150,7 @@ def _verdicts(done: Finished, host: _Host) -> list[Probe]:
     return [*probes, _filesystem(found["filesystem"][1], host.target)]
 
 
-def _report(done: Finished) -> dict[str, tuple[bool, str]] | None:
+def _report(done: ProbeRun) -> dict[str, tuple[bool, str]] | None:
     """The probe's answers, or None when it did not finish and print them all."""
     if done.exit_code != 0:
         return None

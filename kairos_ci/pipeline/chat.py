@@ -23,7 +23,7 @@ from kairos_ci.tasks.chat.task import ChatJob, Chatted, Reviewer, chat
 
 
 @dataclass(frozen=True)
-class Comment:
+class CommentToAnswer:
     """One comment to answer, built by the command line: the project (config from the
     default branch, as checked out for comments), the event, and how to review now."""
 
@@ -34,7 +34,7 @@ class Comment:
     reviewer: Reviewer  # `/kairos review`: reviews pull request N now; the reply's text
 
 
-def answer_comment(c: Comment) -> RunOutcome:
+def answer_comment(c: CommentToAnswer) -> RunOutcome:
     p = c.project
     recalled = recall_or_forget(p.memory)
     notes = [f"memory: {note}" for note in recalled.notes]
