@@ -25,16 +25,21 @@ MAX_BODY_CHARS = 65_536
 
 def first_command(body: str) -> ChatCommand | None:
     """The comment's first command, or None when it has none."""
-    raw = body[:MAX_BODY_CHARS].replace("\r\n", "\n")
-    text = normalise(raw, Profile.TEXT).text
-    verbatim = set(raw.split("\n"))
+    # The blocks are read from the text as sent, as GitHub renders it: normalising first
+    # would drop an HTML comment and change what the lines around it belong to.
+    text = body[:MAX_BODY_CHARS].replace("\r\n", "\n")
     lines = text.split("\n")
     for start in paragraph_starts(text):
         line = lines[start]
         found = _LINE.match(line)
-        if found is not None and line in verbatim:  # no hidden character was taken out
+        if found is not None and _plain(line):
             return _command(found.group("rest") or "", line)
     return None
+
+
+def _plain(line: str) -> bool:
+    """No hidden or look-alike character: normalising the line leaves it as it is."""
+    return normalise(line, Profile.TEXT).text == line
 
 
 def paragraph_starts(text: str) -> list[int]:
