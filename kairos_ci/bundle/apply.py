@@ -4,11 +4,19 @@ an outcome. One failed write never stops the others; a rerun changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.bundle import policy, secrets
-from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Kind, Status, Write, WriteOutcome
+from kairos_ci.bundle.intents import (
+    AddLabels,
+    EditDashboard,
+    EnableAutoMerge,
+    EnsureLabel,
+    OpenPullRequest,
+    PostComment,
+    PostReview,
+)
+from kairos_ci.bundle.records import ORDER, ApplyResult, Bundle, Status, Write, WriteOutcome
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.dashboard.parse import ticked
@@ -21,7 +29,6 @@ from kairos_ci.forge.records import (
     CommentSpec,
     DashboardSpec,
     Ensured,
-    InlineComment,
     LabelSpec,
     PullRequestSpec,
     ReviewSpec,
@@ -71,37 +78,41 @@ def apply(
 def _apply_one(
     write: Write, forge: Forge | None, branches: Branches | None, settings: ApplySettings
 ) -> WriteOutcome:
-    if write.kind is Kind.PULL_REQUEST:
-        return _pull_request(write, forge, branches, settings)
+    intent = write.intent
+    if isinstance(intent, OpenPullRequest):
+        return _pull_request(write, intent, forge, branches, settings)
     if settings.dry_run or forge is None:
         return WriteOutcome(write, Status.PLANNED, "dry run: not applied")
-    t, p = write.target, write.payload
     ensured: Ensured
-    if write.kind is Kind.REVIEW:
-        ensured = forge.ensure_review(_review(write, policy.review_comment_cap(settings.config)))
-    elif write.kind is Kind.COMMENT:
-        ensured = forge.ensure_comment(CommentSpec(t["number"], write.fingerprint, p["body"]))
-    elif write.kind is Kind.DASHBOARD:
-        spec = DashboardSpec(p["title"], p["body"], t["label"], write.fingerprint)
-        ensured = forge.ensure_dashboard(spec)
-    elif write.kind is Kind.LABEL:
-        ensured = forge.ensure_label(LabelSpec(t["name"], p["color"], p.get("description")))
-    elif write.kind is Kind.LABELS:
-        ensured = forge.ensure_labels(t["number"], tuple(p["labels"]))
-    else:
-        ensured = _auto_merge(forge, t, p["method"])
+    match intent:
+        case PostReview():
+            cap = policy.review_comment_cap(settings.config)
+            ensured = forge.ensure_review(_review(intent, write.fingerprint, cap))
+        case PostComment(number=number, body=body):
+            ensured = forge.ensure_comment(CommentSpec(number, write.fingerprint, body))
+        case EditDashboard(label=label, title=title, body=body):
+            ensured = forge.ensure_dashboard(DashboardSpec(title, body, label, write.fingerprint))
+        case EnsureLabel(name=name, color=color, description=description):
+            ensured = forge.ensure_label(LabelSpec(name, color, description))
+        case AddLabels(number=number, labels=labels):
+            ensured = forge.ensure_labels(number, labels)
+        case EnableAutoMerge():
+            ensured = _auto_merge(forge, intent)
     return _outcome(write, ensured)
 
 
 def _pull_request(
-    write: Write, forge: Forge | None, branches: Branches | None, settings: ApplySettings
+    write: Write,
+    intent: OpenPullRequest,
+    forge: Forge | None,
+    branches: Branches | None,
+    settings: ApplySettings,
 ) -> WriteOutcome:
-    t, p = write.target, write.payload
-    change = p["change"]
+    change = intent.change
     if branches is None:
         return WriteOutcome(write, Status.PLANNED, "dry run: the change was not built")
-    built = branches.build(change["base_sha"], change["patch"], change["message"])
-    symlinks = symlinks_at(branches.repo, change["base_sha"])
+    built = branches.build(change.base_sha, change.patch, change.message)
+    symlinks = symlinks_at(branches.repo, change.base_sha)
     refusal = policy.change_refusal(built, settings.config, settings.budget, symlinks)
     if refusal:
         return WriteOutcome(write, Status.SKIPPED, refusal)
@@ -113,17 +124,17 @@ def _pull_request(
     if unticked:
         return WriteOutcome(write, Status.SKIPPED, unticked)
     try:
-        pushed = branches.push(t["branch"], built, t["base"])
+        pushed = branches.push(intent.branch, built, intent.base)
     except HumanCommits as err:
         return _human_owned(write, forge, err)
     spec = PullRequestSpec(
-        head=t["branch"],
-        base=t["base"],
-        title=p["title"],
-        body=p["body"],
+        head=intent.branch,
+        base=intent.base,
+        title=intent.title,
+        body=intent.body,
         fingerprint=write.fingerprint,
-        labels=tuple(p.get("labels", ())),
-        draft=bool(p.get("draft", False)),
+        labels=intent.labels,
+        draft=intent.draft,
     )
     ensured = forge.ensure_pull_request(spec)
     if pushed.change is not Change.UNCHANGED and ensured.change is Change.UNCHANGED:
@@ -158,35 +169,22 @@ def _human_owned(write: Write, forge: Forge, err: HumanCommits) -> WriteOutcome:
     )
 
 
-def _auto_merge(forge: Forge, target: Any, method: str) -> Ensured:
-    number = target.get("pull_number")
+def _auto_merge(forge: Forge, intent: EnableAutoMerge) -> Ensured:
+    number = intent.pull_number
     if number is None:
-        pull = forge.find_pull_request(target["branch"])
+        pull = forge.find_pull_request(str(intent.branch))
         if pull is None or pull.state != "open":
-            raise KairosError(f"no open pull request from {target['branch']} to auto-merge")
+            raise KairosError(f"no open pull request from {intent.branch} to auto-merge")
         number = pull.number
-    return forge.enable_auto_merge(int(number), method)
+    return forge.enable_auto_merge(number, intent.method)
 
 
-def _review(write: Write, cap: int | None) -> ReviewSpec:
-    p = write.payload
-    comments = tuple(
-        InlineComment(
-            path=c["path"],
-            line=c["line"],
-            body=c["body"],
-            fingerprint=c["fingerprint"],
-            side=c.get("side", "RIGHT"),
-            start_line=c.get("start_line"),
-        )
-        for c in p["comments"]
-    )
-    body = str(p["body"])
+def _review(intent: PostReview, fingerprint: str, cap: int | None) -> ReviewSpec:
+    body, comments = intent.body, intent.comments
     if cap is not None and len(comments) > cap:
         body = with_outside(body, list(comments[cap:]))
         comments = comments[:cap]
-    commit = p.get("commit_id")
-    return ReviewSpec(write.target["pull_number"], write.fingerprint, body, comments, commit)
+    return ReviewSpec(intent.pull_number, fingerprint, body, comments, intent.commit_id)
 
 
 def _outcome(write: Write, ensured: Ensured) -> WriteOutcome:

@@ -10,7 +10,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from kairos_ci.bundle.records import Bundle, Kind, Write
+from kairos_ci.bundle.intents import Kind, intent_json, parse_intent
+from kairos_ci.bundle.records import Bundle, Write
 from kairos_ci.config.records import Level, TaskKind
 from kairos_ci.config.schema import load_schema
 from kairos_ci.errors import InputError, InputTooLarge
@@ -43,12 +44,10 @@ def parse_bundle(data: Any, source: str = "bundle") -> Bundle:
         raise InputError(f"{source}: not a valid bundle:\n  " + "\n  ".join(shown))
     writes = tuple(
         Write(
-            kind=Kind(item["kind"]),
             fingerprint=item["fingerprint"],
             autonomy=Level.parse(item["autonomy"]),
             why=item["why"],
-            target=item["target"],
-            payload=item["payload"],
+            intent=parse_intent(Kind(item["kind"]), item["target"], item["payload"]),
             task=TaskKind(item["task"]) if "task" in item else None,
         )
         for item in data["writes"]
@@ -64,8 +63,7 @@ def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
             "fingerprint": w.fingerprint,
             "autonomy": str(w.autonomy),
             "why": w.why,
-            "target": dict(w.target),
-            "payload": dict(w.payload),
+            **intent_json(w.intent),
         }
         if w.task is not None:
             item["task"] = w.task.value

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kairos_ci.bundle.records import Bundle, Kind, Write, patch_hash
+from kairos_ci.bundle.intents import EnableAutoMerge, Kind, OpenPullRequest
+from kairos_ci.bundle.records import Bundle, Write, patch_hash
 from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS, Config, Level
 from kairos_ci.forge.branches import BuiltCommit
 from kairos_ci.memory.store import DEFAULT_BRANCH
@@ -82,9 +83,10 @@ def change_refusal(
 def _branch_refusal(write: Write, config: Config | None) -> str | None:
     """kairos writes pull requests only from its own kairos/* branches, and never from
     the memory branch: a bundle naming it would overwrite memory with a patch."""
-    branch = write.target.get("branch")
-    if write.kind not in (Kind.PULL_REQUEST, Kind.AUTO_MERGE) or not isinstance(branch, str):
+    intent = write.intent
+    if not isinstance(intent, OpenPullRequest | EnableAutoMerge) or intent.branch is None:
         return None
+    branch = intent.branch
     memory = config.memory.branch if config is not None else DEFAULT_BRANCH
     if branch == memory:
         return f"{branch} is kairos's memory branch: no pull request is made from it"
@@ -115,18 +117,18 @@ def _required(write: Write) -> Level:
 
 def _approval_refusal(write: Write) -> str | None:
     """An approval is bound to one patch: its key ends with that patch's hash."""
-    if write.kind is not Kind.PULL_REQUEST or write.approval is None:
+    if not isinstance(write.intent, OpenPullRequest) or write.approval is None:
         return None
-    digest = patch_hash(str(write.payload["change"]["patch"]))
+    digest = patch_hash(write.intent.change.patch)
     if not write.approval.endswith("." + digest):
         return f"the approval {write.approval} was given for a different patch"
     return None
 
 
 def _size_refusal(write: Write, budget: ChangeBudget) -> str | None:
-    if write.kind is not Kind.PULL_REQUEST:
+    if not isinstance(write.intent, OpenPullRequest):
         return None
-    size = len(str(write.payload["change"]["patch"]).encode())
+    size = len(write.intent.change.patch.encode())
     if size > budget.max_patch_bytes:
         return f"the patch is {size} bytes, over the limit of {budget.max_patch_bytes}"
     return None

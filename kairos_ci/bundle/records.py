@@ -7,22 +7,12 @@ import enum
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from kairos_ci.bundle.intents import Intent, Kind, OpenPullRequest
 from kairos_ci.config.records import Level, TaskKind
 from kairos_ci.policy.autonomy import PUBLISH_LEVELS
 
 BUNDLE_VERSION = 1
-
-
-class Kind(enum.StrEnum):
-    PULL_REQUEST = "pull_request"
-    REVIEW = "review"
-    COMMENT = "comment"
-    DASHBOARD = "dashboard"
-    LABEL = "label"
-    LABELS = "labels"
-    AUTO_MERGE = "auto_merge"
 
 
 # The least autonomy each kind of write needs: policy's table, keyed by this enum.
@@ -49,35 +39,24 @@ def patch_hash(patch: str) -> str:
 
 @dataclass(frozen=True)
 class Write:
-    kind: Kind
     fingerprint: str
     autonomy: Level
     why: str
-    target: Mapping[str, Any]
-    payload: Mapping[str, Any]
+    intent: Intent  # what is written where
     task: TaskKind | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return self.intent.KIND
 
     @property
     def approval(self) -> str | None:
         """The dashboard key a maintainer ticked to approve this PR, if that is what allows it."""
-        value = self.payload.get("approval")
-        return str(value) if value else None
+        return self.intent.approval if isinstance(self.intent, OpenPullRequest) else None
 
     def describe(self) -> str:
         """One line naming what this write touches, for summaries and logs."""
-        t = self.target
-        if self.kind is Kind.PULL_REQUEST:
-            return f"pull request {t['branch']} -> {t['base']}"
-        if self.kind is Kind.REVIEW:
-            return f"review on #{t['pull_number']}"
-        if self.kind in (Kind.COMMENT, Kind.LABELS):
-            return f"{self.kind.value.replace('_', ' ')} on #{t['number']}"
-        if self.kind is Kind.DASHBOARD:
-            return f"dashboard issue (label {t['label']})"
-        if self.kind is Kind.LABEL:
-            return f"label {t['name']}"
-        where = t.get("branch") or f"#{t.get('pull_number')}"
-        return f"auto-merge of {where}"
+        return self.intent.describe()
 
 
 @dataclass(frozen=True)

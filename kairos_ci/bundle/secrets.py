@@ -16,7 +16,8 @@ from dataclasses import replace
 from typing import Any
 
 from kairos_ci.agent.redact import Redactor
-from kairos_ci.bundle.records import Bundle, Kind, Write
+from kairos_ci.bundle.intents import Kind, intent_json, parse_intent
+from kairos_ci.bundle.records import Bundle, Write
 
 Path = tuple[str | int, ...]
 _PATCH = ("payload", "change", "patch")
@@ -55,12 +56,12 @@ def shown(write: Write, redactor: Redactor) -> Write:
     so a write that leaks is kept there redacted."""
     if not _leaking_fields(write, redactor):
         return write
+    redacted = redactor.value(intent_json(write.intent))
     return replace(
         write,
         fingerprint=redactor.text(write.fingerprint),
         why=redactor.text(write.why),
-        target=redactor.value(write.target),
-        payload=redactor.value(write.payload),
+        intent=parse_intent(write.kind, redacted["target"], redacted["payload"]),
     )
 
 
@@ -78,7 +79,7 @@ def _leaking_fields(write: Write, redactor: Redactor) -> list[str]:
 def _published(write: Write) -> Iterator[tuple[str, str | None]]:
     """(field, text) for every string ``write`` publishes; None: text that cannot be read."""
     parts = {"fingerprint": write.fingerprint, "why": write.why}
-    for path, text in _strings({**parts, "target": write.target, "payload": write.payload}):
+    for path, text in _strings({**parts, **intent_json(write.intent)}):
         if write.kind is Kind.PULL_REQUEST and path == _PATCH:
             yield from _added(text)
         else:

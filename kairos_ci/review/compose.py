@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kairos_ci.forge.markers import fingerprint
+from kairos_ci.forge.records import InlineComment
 from kairos_ci.review.markdown import code, fence
 from kairos_ci.review.records import RANK, Coverage, PullDiff, ReviewFinding, ReviewScope
 
@@ -31,7 +32,7 @@ NOT_COMPLETE = (
 @dataclass(frozen=True)
 class Composed:
     body: str
-    comments: tuple[dict[str, object], ...]  # the bundle's review comments
+    comments: tuple[InlineComment, ...]
     inline: tuple[ReviewFinding, ...]
     listed: tuple[ReviewFinding, ...]  # in the body
 
@@ -82,7 +83,7 @@ def placeable(finding: ReviewFinding, pull: PullDiff) -> bool:
     return all(n in shown for n in range(first, finding.line + 1))
 
 
-def _comment(group: list[ReviewFinding]) -> dict[str, object]:
+def _comment(group: list[ReviewFinding]) -> InlineComment:
     """One comment for the findings on one line, most serious first."""
     fixer = next((f for f in group if f.suggestion is not None), None)
     fix = fixer.suggestion if fixer is not None else None
@@ -97,16 +98,8 @@ def _comment(group: list[ReviewFinding]) -> dict[str, object]:
         heading = f"**{len(group)} findings on this line:**"
         text = heading + "\n\n" + "\n\n---\n\n".join(parts)
         fp = fingerprint(*(f.fingerprint for f in group), prefix="line")
-    comment: dict[str, object] = {
-        "path": group[0].path,
-        "line": last,
-        "side": "RIGHT",
-        "body": text,
-        "fingerprint": fp,
-    }
-    if 0 < first < last:
-        comment["start_line"] = first
-    return comment
+    start = first if 0 < first < last else None
+    return InlineComment(group[0].path, last, text, fp, start_line=start)
 
 
 def _part(finding: ReviewFinding, *, with_suggestion: bool) -> str:

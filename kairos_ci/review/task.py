@@ -15,7 +15,8 @@ from kairos_ci.agent.llm import Llm
 from kairos_ci.agent.records import Charge
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView
-from kairos_ci.bundle.records import Kind, Write
+from kairos_ci.bundle.intents import PostReview
+from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.forge.markers import fingerprint
 from kairos_ci.git import Git
@@ -131,20 +132,10 @@ def review_write(result: ReviewResult, pull: PullView) -> Write | None:
     """The one write this review makes, or None when it has nothing to post."""
     if result.composed is None or result.level < Level.SUGGEST:
         return None
-    payload = {
-        "body": result.composed.body,
-        "comments": list(result.composed.comments),
-        "commit_id": pull.head_sha,
-    }
-    return Write(
-        Kind.REVIEW,
-        f"review.pr{pull.number}.{pull.head_sha[:12]}",
-        result.level,
-        result.why,
-        {"pull_number": pull.number},
-        payload,
-        TaskKind.REVIEW,
-    )
+    composed = result.composed
+    intent = PostReview(pull.number, composed.body, composed.comments, pull.head_sha)
+    key = f"review.pr{pull.number}.{pull.head_sha[:12]}"
+    return Write(key, result.level, result.why, intent, TaskKind.REVIEW)
 
 
 def _decide(job: ReviewJob, pull: PullDiff) -> tuple[Level, str, str | None]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kairos_ci.bundle.apply import ApplySettings, apply
-from kairos_ci.bundle.records import Bundle, Kind, Write
+from kairos_ci.bundle.intents import OpenPullRequest
+from kairos_ci.bundle.records import Bundle, Write
 from kairos_ci.stages.board import opened_work
 from kairos_ci.stages.journal import created_by
 from kairos_ci.stages.records import Project, RunInfo
@@ -27,7 +28,7 @@ def act(
 def planned(writes: Sequence[Write]) -> tuple[tuple[str, str], ...]:
     """The pull requests a run is about to open: (branch, task kind)."""
     return tuple(
-        (str(w.target["branch"]), w.task.value if w.task else "")
+        (w.intent.branch, w.task.value if w.task else "")
         for w in writes
-        if w.kind is Kind.PULL_REQUEST
+        if isinstance(w.intent, OpenPullRequest)
     )

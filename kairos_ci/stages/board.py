@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kairos_ci.bundle.records import ApplyResult, Kind, patch_hash
+from kairos_ci.bundle.intents import OpenPullRequest
+from kairos_ci.bundle.records import ApplyResult, Status, patch_hash
 from kairos_ci.config.records import Config
 from kairos_ci.dashboard.records import (
     Action,
@@ -52,6 +53,9 @@ def board(data: BoardInput) -> Dashboard:
     )
 
 
+LANDED = (Status.APPLIED, Status.UNCHANGED)  # a PR write after which the PR is open
+
+
 def opened_work(
     result: ApplyResult, at: str, known: Mapping[str, Work], identities: Mapping[str, str]
 ) -> dict[str, Work]:
@@ -60,14 +64,11 @@ def opened_work(
     "no" can be matched against the same change on a later night."""
     work = dict(known)
     for outcome in result.outcomes:
-        write = outcome.write
-        if write.kind is not Kind.PULL_REQUEST or outcome.status.value not in (
-            "applied",
-            "unchanged",
-        ):
+        write, intent = outcome.write, outcome.write.intent
+        if not isinstance(intent, OpenPullRequest) or outcome.status not in LANDED:
             continue
-        branch = str(write.target["branch"])
-        digest = identities.get(branch) or patch_hash(str(write.payload["change"]["patch"]))
+        branch = intent.branch
+        digest = identities.get(branch) or patch_hash(intent.change.patch)
         kind = write.task.value if write.task else ""
         work[branch] = Work(branch, outcome.number, WorkState.OPEN, digest, kind, at)
     return work

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kairos_ci.bundle.records import Kind, Write
+from kairos_ci.bundle.intents import EditDashboard
+from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.dashboard.records import Dashboard
 from kairos_ci.dashboard.render import material, render
@@ -26,15 +27,5 @@ def dashboard_write(
     # Only what matters is compared: a night that changed nothing edits nothing.
     if existing is not None and material(strip_markers(existing.body)) == material(body):
         return []
-    payload = {"title": TITLE, "body": body}
-    return [
-        Write(
-            Kind.DASHBOARD,
-            "dashboard",
-            decision.level,
-            decision.why(),
-            {"label": config.dashboard.label},
-            payload,
-            TaskKind.REPORT_FLAKY,
-        )
-    ]
+    intent = EditDashboard(config.dashboard.label, TITLE, body)
+    return [Write("dashboard", decision.level, decision.why(), intent, TaskKind.REPORT_FLAKY)]

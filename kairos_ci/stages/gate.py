@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kairos_ci.bundle.records import Kind, Write
+from kairos_ci.bundle.intents import ChangeToPush, EnableAutoMerge, Kind, OpenPullRequest
+from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.memory.records import Rejection, Work, WorkState
 from kairos_ci.policy import autonomy, rules
@@ -111,33 +112,19 @@ def _decide(change: ProposedChange, config: Config, situation: Situation) -> Dec
 def _pr_writes(
     change: ProposedChange, level: Level, why: str, base: str, approved: bool, config: Config
 ) -> list[Write]:
-    payload = {
-        "title": change.title,
-        "body": pr_body(change, why),
-        "labels": list(config.dashboard.labels),
-        "change": {"base_sha": change.base_sha, "patch": change.patch, "message": change.title},
-    }
-    if approved:
-        payload["approval"] = approval_key(change)
-    kind = TaskKind(change.kind)
-    pr = Write(
-        Kind.PULL_REQUEST,
-        f"{change.kind}:{change.branch}:{change.identity}",
-        level,
-        why,
-        {"branch": change.branch, "base": base},
-        payload,
-        kind,
+    intent = OpenPullRequest(
+        branch=change.branch,
+        base=base,
+        title=change.title,
+        body=pr_body(change, why),
+        change=ChangeToPush(change.base_sha, change.patch, change.title),
+        labels=config.dashboard.labels,
+        approval=approval_key(change) if approved else None,
     )
+    kind = TaskKind(change.kind)
+    pr = Write(f"{change.kind}:{change.branch}:{change.identity}", level, why, intent, kind)
     if level < Level.AUTO:
         return [pr]
-    merge = Write(
-        Kind.AUTO_MERGE,
-        f"{change.kind}:{change.branch}:auto-merge",
-        level,
-        why,
-        {"branch": change.branch},
-        {"method": "squash"},
-        kind,
-    )
+    auto_merge = EnableAutoMerge("squash", branch=change.branch)
+    merge = Write(f"{change.kind}:{change.branch}:auto-merge", level, why, auto_merge, kind)
     return [pr, merge]

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from kairos_ci.bundle.apply import apply
-from kairos_ci.bundle.records import ApplyResult, Bundle, Kind, Status
+from kairos_ci.bundle.intents import Kind
+from kairos_ci.bundle.records import ApplyResult, Bundle, Status
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.markers import fingerprints
 from kairos_ci.sandbox.github.server import GitHubSandbox, running_sandbox

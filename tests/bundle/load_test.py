@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kairos_ci.bundle.intents import Kind
 from kairos_ci.bundle.load import bundle_to_dict, dump_bundle, load_bundle, parse_bundle
-from kairos_ci.bundle.records import Kind
 from kairos_ci.config.records import Level, TaskKind
 from kairos_ci.errors import InputError, InputTooLarge
 from tests.bundle.builders import bundle_data, comment_write, dashboard_write, pr_write

@@ -155,7 +155,7 @@ def test_a_leaking_write_fails_and_the_others_are_applied(
     assert [o.status for o in result.outcomes] == [Status.FAILED, Status.APPLIED, Status.FAILED]
     assert result.outcomes[0].reason == "not published: a secret or token in the patch (app.py)"
     assert result.outcomes[2].reason == "not published: a secret or token in the comment body"
-    assert result.outcomes[2].write.payload["body"] == f"run it with KEY={MARK}"  # as shown
+    assert result.outcomes[2].write.intent.body == f"run it with KEY={MARK}"  # as shown
     assert TOKEN not in str(result.outcomes[0].write)
     assert world.git("ls-remote", "--heads", "origin").count("refs/heads/") == 1
     state = sandbox.state()["repos"]["octo/app"]

@@ -48,7 +48,7 @@ def finding(
 def test_the_cap_keeps_the_first_and_lists_the_rest() -> None:
     found = [finding(2, 1), finding(3, 2), finding(1, 3), finding(4, 4)]
     done = compose(found, PULL, SCOPE, COVERAGE, limit=2)
-    assert [(c["line"], c["fingerprint"]) for c in done.comments] == [(1, "lint-3"), (2, "lint-1")]
+    assert [(c.line, c.fingerprint) for c in done.comments] == [(1, "lint-3"), (2, "lint-1")]
     assert "**More findings** (over `limits.max_review_comments`, 2):" in done.body
     assert "`lib.py` line 3: title 2 (`lint-2`)" in done.body
     assert "`lib.py` line 4: title 4 (`lint-4`)" in done.body
@@ -68,13 +68,13 @@ def test_a_suggestion_needs_every_line_it_replaces_to_be_added() -> None:
         [finding(3, suggestion=SuggestedEdit(2, 3, "a ``` b"))], PULL, SCOPE, COVERAGE, 5
     )
     (comment,) = done.comments
-    assert comment["start_line"] == 2 and comment["line"] == 3
-    assert "````suggestion\na ``` b\n````" in str(comment["body"])
+    assert comment.start_line == 2 and comment.line == 3
+    assert "````suggestion\na ``` b\n````" in comment.body
 
 
 def test_an_empty_suggestion_deletes_the_lines() -> None:
     done = compose([finding(2, suggestion=SuggestedEdit(2, 2, ""))], PULL, SCOPE, COVERAGE, 5)
-    assert "```suggestion\n```" in str(done.comments[0]["body"])
+    assert "```suggestion\n```" in done.comments[0].body
 
 
 def test_the_footer_lists_what_was_not_reviewed_and_never_claims_completeness() -> None:
@@ -107,11 +107,11 @@ def test_two_findings_on_one_line_make_one_comment_with_one_suggestion() -> None
     )  # fmt: skip
     model = ReviewFinding(Source.MODEL, "model/review", "lib.py", 3, "m", "model says", "model-1")
     done = compose([model, debug, lint], PULL, SCOPE, COVERAGE, limit=5)
-    assert [(c["line"], c["fingerprint"]) for c in done.comments][1] == (3, "model-1")
+    assert [(c.line, c.fingerprint) for c in done.comments][1] == (3, "model-1")
     first = done.comments[0]
-    body = str(first["body"])
-    assert first["line"] == 2 and "start_line" not in first
-    assert str(first["fingerprint"]).startswith("line-")
+    body = first.body
+    assert first.line == 2 and first.start_line is None
+    assert first.fingerprint.startswith("line-")
     assert body.startswith("**2 findings on this line:**\n\ndetail 1")
     assert body.count("```suggestion") == 1  # two suggestions on one line would conflict
     assert "`/kairos ignore lint-1`" in body and "`/kairos ignore debug-1`" in body
@@ -123,8 +123,8 @@ def test_the_cap_counts_comments_not_findings() -> None:
     found = [finding(2, 1), finding(2, 2), finding(3, 3)]
     done = compose(found, PULL, SCOPE, COVERAGE, limit=1)
     (comment,) = done.comments
-    assert comment["line"] == 2 and "detail 1" in str(comment["body"])
-    assert "detail 2" in str(comment["body"])
+    assert comment.line == 2 and "detail 1" in comment.body
+    assert "detail 2" in comment.body
     assert "`lib.py` line 3: title 3 (`lint-3`)" in done.body
 
 
@@ -132,7 +132,7 @@ def test_a_merged_comment_spans_the_widest_range_its_findings_cover() -> None:
     wide = ReviewFinding(Source.LINT, "ruff/E999", "lib.py", 3, "t", "wide", "lint-w", start_line=2)
     done = compose([wide, finding(3, 1)], PULL, SCOPE, COVERAGE, limit=5)
     (comment,) = done.comments
-    assert (comment.get("start_line"), comment["line"]) == (2, 3)
+    assert (comment.start_line, comment.line) == (2, 3)
 
 
 def test_the_footer_counts_what_the_base_already_had() -> None:

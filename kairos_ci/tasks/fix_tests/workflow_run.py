@@ -23,7 +23,8 @@ from pathlib import Path
 from kairos_ci.agent.llm import Llm
 from kairos_ci.agent.since_pass import last_passes
 from kairos_ci.agent.spend import BudgetView
-from kairos_ci.bundle.records import Kind, Write
+from kairos_ci.bundle.intents import PostComment
+from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.errors import NotFound
 from kairos_ci.events.records import WorkflowRunCompleted
@@ -153,12 +154,10 @@ def comments(gated: Gated, target: Target, default_branch: str) -> tuple[Write, 
         return ()
     return tuple(
         Write(
-            Kind.COMMENT,
             f"fix_tests:pr{target.pull}:{s.change.branch.rsplit('/', 1)[-1]}",
             s.level,
             s.why[:2000],
-            {"number": target.pull},
-            {"body": comment_body(s.change, default_branch, s.why)},
+            PostComment(target.pull, comment_body(s.change, default_branch, s.why)),
             TaskKind.FIX_TESTS,
         )
         for s in gated.suggestions

@@ -131,7 +131,7 @@ def test_an_honest_fix_is_verified_and_proposed(project: tuple[Path, str, Eviden
     assert len(done.charges) == 3 and set(done.spend) == {"claude-haiku-4-5", "claude-sonnet-4-5"}
     assert len(handle.requests()) == 3
     (pr,) = gated(done).writes
-    assert pr.autonomy is Level.APPROVE and "### Evidence" in pr.payload["body"]
+    assert pr.autonomy is Level.APPROVE and "### Evidence" in pr.intent.body
 
 
 def test_special_casing_is_flagged_capped_at_suggest_and_no_tick_lifts_it(
