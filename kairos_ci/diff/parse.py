@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import NamedTuple
 
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
@@ -41,7 +42,7 @@ def _file(patch: PatchedFile) -> FileDiff:
     )
     old = _path(source, "a/", prefixed)
     new = _path(target, "b/", prefixed)
-    hunks, old_eof, new_eof = _hunks(patch)
+    read = _hunks(patch)
     if patch.is_added_file or old is None:
         kind = ChangeKind.ADDED
     elif patch.is_removed_file or new is None:
@@ -56,22 +57,29 @@ def _file(patch: PatchedFile) -> FileDiff:
         old_path=old,
         kind=kind,
         binary=bool(patch.is_binary_file),
-        hunks=hunks,
-        added=_new_side(hunks, "+"),
-        context=_new_side(hunks, " "),
-        old_ends_without_newline=old_eof,
-        new_ends_without_newline=new_eof,
+        hunks=read.hunks,
+        added=frozenset(read.added),
+        context=frozenset(read.context),
+        old_ends_without_newline=read.old_eof,
+        new_ends_without_newline=read.new_eof,
     )
 
 
-def _new_side(hunks: tuple[Hunk, ...], kind: str) -> frozenset[int]:
-    numbers = (line.new_line for hunk in hunks for line in hunk.lines if line.kind == kind)
-    return frozenset(n for n in numbers if n)
+class _Hunks(NamedTuple):
+    hunks: tuple[Hunk, ...]
+    added: list[int]  # new-side numbers of added lines
+    context: list[int]  # new-side numbers of context lines
+    old_eof: bool
+    new_eof: bool
 
 
-def _hunks(patch: PatchedFile) -> tuple[tuple[Hunk, ...], bool, bool]:
+def _hunks(patch: PatchedFile) -> _Hunks:
+    """Every hunk's lines, and the new-side numbers by kind, in one pass over the lines."""
     hunks = []
+    added: list[int] = []
+    context: list[int] = []
     old_eof = new_eof = False
+    make = tuple.__new__  # DiffLine's own __new__ adds a Python call per line
     for hunk in patch:
         lines = []
         previous = " "
@@ -81,9 +89,13 @@ def _hunks(patch: PatchedFile) -> tuple[tuple[Hunk, ...], bool, bool]:
                 old_eof = old_eof or previous in ("-", " ")
                 new_eof = new_eof or previous in ("+", " ")
                 continue
-            if kind in ("+", "-", " "):
-                lines.append(DiffLine(kind, line.source_line_no, line.target_line_no))
-                previous = kind
+            if kind not in ("+", "-", " "):
+                continue
+            target = line.target_line_no
+            if target and kind != "-":
+                (added if kind == "+" else context).append(target)
+            lines.append(make(DiffLine, (kind, line.source_line_no, line.target_line_no)))
+            previous = kind
         hunks.append(
             Hunk(
                 old_start=hunk.source_start,
@@ -94,7 +106,7 @@ def _hunks(patch: PatchedFile) -> tuple[tuple[Hunk, ...], bool, bool]:
                 lines=tuple(lines),
             )
         )
-    return tuple(hunks), old_eof, new_eof
+    return _Hunks(tuple(hunks), added, context, old_eof, new_eof)
 
 
 def _unquoted(raw: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kairos_ci.signals.records import Finding, TestResult
 
@@ -25,8 +26,10 @@ class ChangeKind(enum.StrEnum):
     RENAMED = "renamed"
 
 
-@dataclass(frozen=True, slots=True)
-class DiffLine:
+class DiffLine(NamedTuple):
+    """One line of a hunk. A NamedTuple: a lockfile diff has 100,000s of them, and a
+    frozen dataclass costs several times as much to build (it is just as immutable)."""
+
     kind: str  # "+", "-" or " "
     old_line: int | None
     new_line: int | None

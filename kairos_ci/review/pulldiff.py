@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import ChangeKind, Diff
+from kairos_ci.diff.split import file_parts
 from kairos_ci.errors import GitError
 from kairos_ci.git import Git
 from kairos_ci.review.records import PullDiff, ReviewScope
@@ -77,12 +78,7 @@ def pull_diff(repo: Path, base: str, head: str) -> PullDiff:
 
 def patches(raw: str, diff: Diff) -> dict[str, str]:
     """Each file's part of ``raw`` (a ``git diff``), by the path ``diff`` gives it."""
-    chunks: list[str] = []
-    for line in raw.split("\n"):
-        if line.startswith("diff --git "):
-            chunks.append(line)
-        elif chunks:
-            chunks[-1] += "\n" + line
+    chunks = file_parts(raw)  # slices: linear in the diff, even for one huge file
     if len(chunks) != len(diff.files):
         return {}  # not git's output: no per-file text, the model reads nothing
     return {f.path: chunk for f, chunk in zip(diff.files, chunks, strict=True)}

@@ -10,7 +10,7 @@ from kairos_ci.diff.mapping import map_failures, map_findings
 from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import FilterMode
 from kairos_ci.signals import records
-from kairos_ci.signals.findings import finding
+from kairos_ci.signals.findings import Reporter, Span, finding
 from kairos_ci.signals.records import Attempt, Finding, Outcome, Severity
 from tests.signals.helpers import read, results_of
 
@@ -43,17 +43,9 @@ rename to lib/new.py
 def lint(
     path: str | None, start: int | None, end: int | None = None, message: str = "m"
 ) -> Finding:
+    source = Reporter("r.json", "t", None, 100)
     return finding(
-        file="r.json",
-        tool="t",
-        rule="R",
-        severity=Severity.WARNING,
-        path=path,
-        root=None,
-        start_line=start,
-        end_line=end,
-        message=message,
-        max_message=100,
+        source, rule="R", severity=Severity.WARNING, at=Span(path, start, end), message=message
     )
 
 
@@ -161,7 +153,10 @@ def test_dorny_java_stack_trace_resolves_against_git_ls_files(shared_dir: Path) 
     tracked files places it in the right module, as dorny/test-reporter does."""
     base = shared_dir / "corpus/junit/dorny-test-reporter/fixtures/external/java"
     tracked = (base / "files.txt").read_text("utf-8").splitlines()
-    [test] = results_of(read(base / "TEST-org.apache.pulsar.AddMissingPatchVersionTest.xml"))
+    # TestNG lists a data-provider test once per invocation, with no sign of a rerun:
+    # two distinct tests, a skipped one and the failed one this test places.
+    skipped, test = results_of(read(base / "TEST-org.apache.pulsar.AddMissingPatchVersionTest.xml"))
+    assert (skipped.outcome, test.outcome, test.id) == ("skipped", "failed", f"{skipped.id}#2")
     target = "pulsar-common/src/test/java/org/apache/pulsar/AddMissingPatchVersionTest.java"
     diff = parse_diff(f"--- a/{target}\n+++ b/{target}\n@@ -28,2 +28,2 @@\n context\n-old\n+new\n")
     [placed] = map_failures([test], diff, FilterMode.ADDED, tracked).inside

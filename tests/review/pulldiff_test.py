@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from kairos_ci.diff.parse import parse_diff
 from kairos_ci.errors import GitError
 from kairos_ci.git import Git
-from kairos_ci.review.pulldiff import blobs, ensure_commits, pull_diff, scope
+from kairos_ci.review.pulldiff import blobs, ensure_commits, patches, pull_diff, scope
 from tests.sandbox.github.world import World, make_world
 
 
@@ -92,3 +93,22 @@ def test_blobs_skip_what_they_cannot_read(world: World) -> None:
         "app.py": "".join(f"line {i}\n" for i in range(1, 41)),
         "missing.txt": None,
     }
+
+
+def test_a_lockfile_rewrite_of_100000_lines_keeps_every_files_patch(world: World) -> None:
+    old = "".join(f'"pkg-{i}": "1.{i}"\n' for i in range(50_000))
+    branch(world, {"package-lock.json": old})
+    base = world.git("rev-parse", "feature")
+    new = old.replace('": "1.', '": "2.')
+    head = branch(world, {"package-lock.json": new, "app.py": "changed\n"})
+    pull = pull_diff(world.work, base, head)
+    lock = pull.patches["package-lock.json"]
+    assert sorted(pull.patches) == ["app.py", "package-lock.json"]
+    assert sum(row.startswith(("-", "+")) for row in lock.split("\n")) == 100_000 + 2
+    assert pull.added("package-lock.json") == frozenset(range(1, 50_001))
+    assert pull.patches["app.py"].startswith("diff --git a/app.py b/app.py\n")
+
+
+def test_patches_are_left_out_when_the_text_is_not_gits() -> None:
+    raw = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"  # diff -u: no "diff --git" headers
+    assert patches(raw, parse_diff(raw)) == {}
