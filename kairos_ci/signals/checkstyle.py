@@ -12,16 +12,14 @@ from pathlib import Path
 
 from kairos_ci.errors import InputTooLarge
 from kairos_ci.signals import xmlstream
-from kairos_ci.signals.findings import finding, severity_word
+from kairos_ci.signals.findings import Reporter, Span, finding, severity_word
 from kairos_ci.signals.records import Record, ReportLimits
 
 
 class CheckstyleHandler:
     def __init__(self, display: str, root: str | None, limits: ReportLimits, tool: str) -> None:
-        self._file = display
-        self._root = root
+        self._source = Reporter(display, tool, root, limits.max_message_chars)
         self._limits = limits
-        self._tool = tool
         self._depth = xmlstream.Depth(limits.max_depth)
         self._path: str | None = None
         self._count = 0
@@ -41,16 +39,11 @@ class CheckstyleHandler:
                 )
             self._out.append(
                 finding(
-                    file=self._file,
-                    tool=self._tool,
+                    self._source,
                     rule=attrs.get("source"),
                     severity=severity_word(attrs.get("severity")),
-                    path=self._path,
-                    root=self._root,
-                    start_line=attrs.get("line"),
-                    start_column=attrs.get("column"),
+                    at=Span(self._path, attrs.get("line"), None, attrs.get("column")),
                     message=attrs.get("message", ""),
-                    max_message=self._limits.max_message_chars,
                 )
             )
 
@@ -68,6 +61,9 @@ class CheckstyleHandler:
 
     def finish(self) -> list[Record]:
         return self.drain()
+
+    def salvage(self) -> list[Record]:
+        return self.drain()  # every finding is complete once its element starts
 
 
 def read(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from kairos_ci.signals.numbers import clip, whole
 from kairos_ci.signals.paths import normalize
@@ -20,37 +21,49 @@ def fingerprint(tool: str, rule: str | None, path: str | None, message: str) -> 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+class Reporter(NamedTuple):
+    """What every finding of one report shares: its file, its tool, and how to read it."""
+
+    file: str  # the report, as records name it
+    tool: str
+    root: str | None  # the checkout as the report's producer saw it
+    max_message: int
+
+
+class Span(NamedTuple):
+    """Where a finding points, as the report wrote it: loosely typed, checked by ``finding``."""
+
+    path: str | None
+    start_line: object = None
+    end_line: object = None
+    start_column: object = None
+
+
 def finding(
+    source: Reporter,
     *,
-    file: str,
-    tool: str,
     rule: str | None,
     severity: Severity,
-    path: str | None,
-    root: str | None,
-    start_line: object,
-    end_line: object = None,
-    start_column: object = None,
+    at: Span,
     message: str,
-    max_message: int,
     partial: Mapping[str, object] | None = None,
 ) -> Finding:
     """A finding from loosely typed values; lines and columns are 1-based, else None."""
-    where = normalize(path, root) or None if path else None
-    start = whole(start_line, minimum=1)
-    end = whole(end_line, minimum=1)
-    text = clip(message, max_message) or "(no message)"
+    where = normalize(at.path, source.root) or None if at.path else None
+    start = whole(at.start_line, minimum=1)
+    end = whole(at.end_line, minimum=1)
+    text = clip(message, source.max_message) or "(no message)"
     return Finding(
-        file=file,
-        tool=tool,
+        file=source.file,
+        tool=source.tool,
         rule=rule or None,
         severity=severity,
         path=where,
         start_line=start,
         end_line=end if end is not None and start is not None and end >= start else start,
-        start_column=whole(start_column, minimum=1),
+        start_column=whole(at.start_column, minimum=1),
         message=text,
-        fingerprint=fingerprint(tool, rule, where, text),
+        fingerprint=fingerprint(source.tool, rule, where, text),
         partial_fingerprints=tuple(
             sorted((str(k), str(v)) for k, v in (partial or {}).items() if isinstance(v, str))
         ),

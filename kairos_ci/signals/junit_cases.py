@@ -20,6 +20,7 @@ from kairos_ci.signals.records import Attempt, Outcome
 RESULT_TAGS = frozenset(
     {"failure", "error", "skipped", "flakyFailure", "flakyError", "rerunFailure", "rerunError"}
 )
+RERUN_TAGS = frozenset({"flakyFailure", "flakyError", "rerunFailure", "rerunError"})
 _FINAL = {"error": Outcome.ERRORED, "failure": Outcome.FAILED, "skipped": Outcome.SKIPPED}
 _SEVERITY = {Outcome.ERRORED: 3, Outcome.FAILED: 2, Outcome.SKIPPED: 1}
 _INTERIM = {

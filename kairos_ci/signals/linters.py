@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kairos_ci.errors import InputError, InputTooLarge
-from kairos_ci.signals.findings import finding, severity_word
+from kairos_ci.signals.findings import Reporter, Span, finding, severity_word
 from kairos_ci.signals.jsondoc import arr, obj, text
 from kairos_ci.signals.numbers import whole
 from kairos_ci.signals.records import Finding, ReportLimits, Severity
@@ -62,22 +62,23 @@ def _list(doc: Any, what: str) -> list[Any]:
 
 
 def ruff(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Finding]:
+    source = Reporter(display, "ruff", root, limits.max_message_chars)
+
     def each() -> Iterator[Finding]:
         for raw in _list(doc, "ruff JSON"):
             item = obj(raw)
             start, end = obj(item.get("location")), obj(item.get("end_location"))
             yield finding(
-                file=display,
-                tool="ruff",
+                source,
                 rule=text(item.get("code")),
                 severity=severity_word(item.get("severity"), default=Severity.ERROR),
-                path=text(item.get("filename")),
-                root=root,
-                start_line=start.get("row"),
-                end_line=end.get("row"),
-                start_column=start.get("column"),
+                at=Span(
+                    text(item.get("filename")),
+                    start.get("row"),
+                    end.get("row"),
+                    start.get("column"),
+                ),
                 message=text(item.get("message")) or "",
-                max_message=limits.max_message_chars,
             )
 
     return _capped(each(), limits)
@@ -86,24 +87,20 @@ def ruff(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iter
 def eslint(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Finding]:
     if isinstance(doc, dict):  # the json-with-metadata formatter wraps the same array
         doc = doc.get("results")
+    source = Reporter(display, "eslint", root, limits.max_message_chars)
 
     def each() -> Iterator[Finding]:
         for raw in _list(doc, "ESLint JSON"):
             entry = obj(raw)
+            path = text(entry.get("filePath"))
             for message in arr(entry.get("messages")):
                 item = obj(message)
                 yield finding(
-                    file=display,
-                    tool="eslint",
+                    source,
                     rule=text(item.get("ruleId")),
                     severity=_eslint_severity(item),
-                    path=text(entry.get("filePath")),
-                    root=root,
-                    start_line=item.get("line"),
-                    end_line=item.get("endLine"),
-                    start_column=item.get("column"),
+                    at=Span(path, item.get("line"), item.get("endLine"), item.get("column")),
                     message=text(item.get("message")) or "",
-                    max_message=limits.max_message_chars,
                 )
 
     return _capped(each(), limits)
@@ -117,24 +114,24 @@ def _eslint_severity(item: dict[str, Any]) -> Severity:
 
 def pylint(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iterator[Finding]:
     items = arr(obj(doc).get("messages")) if isinstance(doc, dict) else _list(doc, "pylint JSON")
+    source = Reporter(display, "pylint", root, limits.max_message_chars)
 
     def each() -> Iterator[Finding]:
         for raw in items:
             item = obj(raw)
             column = whole(item.get("column"))
             kind = text(item.get("type"))
+            path = text(item.get("path")) or text(item.get("absolutePath"))
             yield finding(
-                file=display,
-                tool="pylint",
+                source,
                 rule=text(item.get("message-id")) or text(item.get("messageId")),
                 severity=_PYLINT.get((kind or "").lower(), Severity.WARNING),
-                path=text(item.get("path")) or text(item.get("absolutePath")),
-                root=root,
-                start_line=item.get("line"),
-                end_line=item.get("endLine"),
-                start_column=column + 1 if column is not None else None,
+                at=Span(path, item.get("line"), item.get("endLine"), _one_based(column)),
                 message=text(item.get("message")) or "",
-                max_message=limits.max_message_chars,
             )
 
     return _capped(each(), limits)
+
+
+def _one_based(column: int | None) -> int | None:
+    return column + 1 if column is not None else None  # pylint counts columns from 0

@@ -13,6 +13,7 @@ from typing import Any
 
 from kairos_ci.errors import InputError
 from kairos_ci.signals import checkstyle, jsondoc, junit, linters, sarif, source, xmlstream
+from kairos_ci.signals.budget import RunTally
 from kairos_ci.signals.records import ErrorRecord, Record, ReportFormat, ReportLimits
 
 _XML_FORMATS = (ReportFormat.JUNIT, ReportFormat.CHECKSTYLE)
@@ -37,20 +38,29 @@ def parse_report(
     display: str | None = None,
     root: Path | str | None = None,
     limits: ReportLimits | None = None,
+    tally: RunTally | None = None,
 ) -> Iterator[Record]:
     """Records from one report; problems become an ``ErrorRecord``, never an exception.
 
     ``display`` names the file in records (default: ``path`` as given); ``root`` is the
     checkout as the report's producer saw it, for repository-relative paths. Records
     read before a file turns out to be truncated are kept, followed by its error record.
+    ``tally``, shared by every report of a run, holds the run to its budget (``budget``).
     """
     shown = display if display is not None else str(path)
+    limits = limits or ReportLimits()
     try:
+        if tally is not None:
+            tally.admit(source.check_size(Path(path), limits))
         # Batches inside, records outside: one generator hop per record, not four.
-        for batch in _records(
-            Path(path), ReportFormat(fmt), shown, _root(root), limits or ReportLimits()
-        ):
-            yield from batch
+        for batch in _records(Path(path), ReportFormat(fmt), shown, _root(root), limits):
+            if tally is None:
+                yield from batch
+                continue
+            fits = tally.take(batch)
+            yield from batch[:fits] if fits < len(batch) else batch
+            if fits < len(batch):
+                raise tally.stop()
     except InputError as err:
         yield ErrorRecord(shown, str(err))
 
@@ -61,9 +71,10 @@ def parse_reports(
     *,
     root: Path | str | None = None,
     limits: ReportLimits | None = None,
+    tally: RunTally | None = None,
 ) -> Iterator[Record]:
     for path in paths:
-        yield from parse_report(path, fmt, root=root, limits=limits)
+        yield from parse_report(path, fmt, root=root, limits=limits, tally=tally)
 
 
 def _root(root: Path | str | None) -> str | None:

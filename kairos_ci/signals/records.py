@@ -71,6 +71,9 @@ class TestResult(NamedTuple):
     duration_s: float | None
     message: str | None
     details: str | None = None  # failure text (stack trace), capped; not in the JSON Lines
+    # Why separate testcase elements were merged into these attempts (the rerun rule that
+    # applied), or None; not in the JSON Lines (the file's notices say it there).
+    merged_by: str | None = None
 
     @property
     def kind(self) -> str:

@@ -3,8 +3,16 @@
 Per run: rules by ``ruleIndex`` or ``ruleId``; level from the result, else the rule's
 ``defaultConfiguration``, else ``warning``; results that are suppressed (accepted
 suppressions, 2.0.0 ``suppressionStates``), absent from the baseline, or of kind
-``pass``/``notApplicable`` are not findings. Paths go through ``uriBaseId`` /
-``originalUriBaseIds`` and ``file://`` to repository-relative paths.
+``pass``/``notApplicable`` are not findings. A suppression's status is read from
+``status``, or from ``state`` (its name in drafts before 2.1.0 was final), so a
+*rejected* suppression written either way leaves its result visible. Paths go through
+``uriBaseId`` / ``originalUriBaseIds`` and ``file://`` to repository-relative paths; a
+base that names no place on disk (``empty:``) leaves its results without a path, with a
+notice.
+
+A run whose invocation says ``executionSuccessful: false`` and that lists no results did
+not scan anything: it is an ``ErrorRecord`` (with the tool's own error notification),
+never a clean run. With results, they are read and a notice says they may be incomplete.
 """
 
 from __future__ import annotations
@@ -13,12 +21,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from kairos_ci.errors import InputError, InputTooLarge
-from kairos_ci.signals.findings import finding, severity_word
+from kairos_ci.signals.findings import Reporter, Span, finding, severity_word
 from kairos_ci.signals.jsondoc import arr, obj, text
-from kairos_ci.signals.records import Notice, Record, ReportLimits, Severity
-from kairos_ci.signals.sarif_where import Location, locate
+from kairos_ci.signals.records import ErrorRecord, Notice, Record, ReportLimits, Severity
+from kairos_ci.signals.sarif_status import did_not_run, failed_invocation, tool_name
+from kairos_ci.signals.sarif_where import Unmapped, locate
 
 _SKIPPED_KINDS = frozenset({"pass", "notApplicable"})
+_SAID_RUNS = 3  # failed runs quoted in a file's error record
 
 
 def is_sarif(doc: Any) -> bool:
@@ -32,12 +42,23 @@ def read(doc: Any, display: str, root: str | None, limits: ReportLimits) -> Iter
     if version != "2.1.0":
         yield Notice(display, _version_notice(version))
     count = 0
-    for run in arr(doc["runs"]):
-        for record in _run(obj(run), display, root, limits):
+    not_run: list[str] = []  # one error record, last, as for any file read in part
+    unrun = 0
+    for run in map(obj, arr(doc["runs"])):
+        failure = did_not_run(run, limits.max_message_chars)
+        if failure is not None:
+            unrun += 1
+            if len(not_run) < _SAID_RUNS:  # bounded: a log may hold any number of runs
+                not_run.append(failure)
+            continue
+        for record in _run(run, display, root, limits):
             count += 1
             if count > limits.max_findings:
                 raise InputTooLarge(f"stopped after {limits.max_findings:,} findings (the cap)")
             yield record
+    if not_run:
+        more = f"; and {unrun - len(not_run):,} more run(s)" if unrun > len(not_run) else ""
+        yield ErrorRecord(display, "; ".join(not_run) + more)
 
 
 def _version_notice(version: object) -> str:
@@ -52,17 +73,21 @@ def _version_notice(version: object) -> str:
 def _run(
     run: dict[str, Any], display: str, root: str | None, limits: ReportLimits
 ) -> Iterator[Record]:
-    tool = obj(run.get("tool"))
-    driver = obj(tool.get("driver"))
-    name = text(driver.get("name")) or text(tool.get("name")) or "sarif"
+    driver = obj(obj(run.get("tool")).get("driver"))
+    name = tool_name(run)
+    source = Reporter(display, name, root, limits.max_message_chars)
     rules = _rules(driver, run)
     indexed = [obj(rule) for rule in arr(driver.get("rules"))]
+    if failed_invocation(run) is not None:
+        yield Notice(display, f"{name} reports executionSuccessful: false: findings may be missing")
+    unmapped = Unmapped()
     for result in arr(run.get("results")):
         if not isinstance(result, dict) or _dropped(result):
             continue
         rule_id, rule = _rule(result, rules, indexed)
-        where = locate(result, run)
-        yield _finding(result, rule_id, rule, where, name, display, root, limits)
+        where = locate(result, run, unmapped)
+        yield _finding(result, rule_id, rule, where, source)
+    yield from (Notice(display, message) for message in unmapped.notices(name))
 
 
 def _rules(driver: dict[str, Any], run: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -82,7 +107,8 @@ def _dropped(result: dict[str, Any]) -> bool:
     if arr(result.get("suppressionStates")):  # SARIF 2.0.0
         return True
     for suppression in arr(result.get("suppressions")):
-        status = obj(suppression).get("status")
+        given = obj(suppression)
+        status = given.get("status", given.get("state"))  # "state": the draft's name
         if status is None or status == "accepted":
             return True
     return False
@@ -103,24 +129,15 @@ def _finding(
     result: dict[str, Any],
     rule_id: str | None,
     rule: dict[str, Any],
-    where: Location,
-    tool: str,
-    display: str,
-    root: str | None,
-    limits: ReportLimits,
+    where: Span,
+    source: Reporter,
 ) -> Record:
     return finding(
-        file=display,
-        tool=tool,
+        source,
         rule=rule_id,
         severity=_level(result, rule),
-        path=where.path,
-        root=root,
-        start_line=where.start_line,
-        end_line=where.end_line,
-        start_column=where.start_column,
+        at=where,
         message=_message(obj(result.get("message")), rule),
-        max_message=limits.max_message_chars,
         partial=obj(result.get("partialFingerprints")),
     )
 

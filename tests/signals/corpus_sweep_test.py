@@ -57,4 +57,6 @@ def test_corpus_sweep_found_real_evidence(shared_dir: Path) -> None:
     # Counted from the corpus when this test was written; a reader regression drops these.
     assert totals["test"] >= 12_900
     assert totals["finding"] >= 4_290
-    assert totals["error"] <= 262
+    # 264: two SARIF logs whose tool did not finish and listed no results are errors now,
+    # not clean runs (issue 21).
+    assert totals["error"] <= 264

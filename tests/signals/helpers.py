@@ -34,5 +34,9 @@ def errors_of(items: Iterable[records.Record]) -> list[records.ErrorRecord]:
     return [r for r in items if isinstance(r, records.ErrorRecord)]
 
 
+def notices(items: Iterable[records.Record]) -> list[records.Notice]:
+    return [r for r in items if isinstance(r, records.Notice)]
+
+
 def by_id(items: Iterable[records.Record]) -> dict[str, records.TestResult]:
     return {r.id: r for r in results_of(items)}

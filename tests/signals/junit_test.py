@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kairos_ci.signals.junit_suite import REPEATED_SUITE, RERUN_ELEMENTS
 from kairos_ci.signals.records import Outcome, ReportLimits, SuiteTotals
-from tests.signals.helpers import by_id, errors_of, read, results_of, write
+from tests.signals.helpers import by_id, errors_of, notices, read, results_of, write
 
 F, P, E, S, FLAKY = (
     Outcome.FAILED,
@@ -84,7 +85,34 @@ def test_surefire_rerun_failure_stays_failed(tmp_path: Path) -> None:
     assert test.details == "rerun 2"
 
 
-def test_repeated_testcases_are_attempts_and_pass_after_fail_is_flaky(tmp_path: Path) -> None:
+def test_same_named_testcases_without_reruns_stay_distinct_tests(tmp_path: Path) -> None:
+    # jest and mocha can name two tests alike (an it() in a loop); a fail-then-pass pair of
+    # them is two tests, not one flaky one.
+    path = write(
+        tmp_path,
+        "jest.xml",
+        """<testsuite name="cart">
+             <testcase classname="cart adds" name="cart adds" time="1">
+               <failure message="f"/>
+             </testcase>
+             <testcase classname="cart other" name="cart adds" time="1"/>
+             <testcase classname="cart adds" name="cart adds" time="2"/>
+             <testcase classname="cart adds" name="cart adds" time="3"/>
+           </testsuite>""",
+    )
+    records = read(path)
+    got = by_id(records)
+    assert list(got) == [
+        "cart adds::cart adds", "cart adds::cart adds#2", "cart adds::cart adds#3",
+        "cart other::cart adds",
+    ]  # fmt: skip
+    assert [got[k].outcome for k in got] == [F, P, P, P]
+    assert all(t.merged_by is None and len(t.attempts) == 1 for t in got.values())
+    [notice] = notices(records)
+    assert notice.message.startswith("2 testcase(s) repeat a name") and "distinct" in notice.message
+
+
+def test_rerun_elements_in_the_suite_make_repeats_attempts(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "retries.xml",
@@ -95,16 +123,109 @@ def test_repeated_testcases_are_attempts_and_pass_after_fail_is_flaky(tmp_path: 
              <testcase classname="t.A" name="x" time="3"/>
              <testcase classname="t.C" name="y"/>
              <testcase classname="t.C" name="y"><failure message="later"/></testcase>
+             <testcase classname="t.D" name="z"><rerunFailure message="r"/></testcase>
            </testsuite>""",
     )
-    got = by_id(read(path))
-    assert list(got) == ["t.A::x", "t.B::x", "t.C::y"]  # document order, one per identity
+    records = read(path)
+    got = by_id(records)
+    assert list(got) == ["t.A::x", "t.B::x", "t.C::y", "t.D::z"]  # document order, one each
     assert got["t.A::x"].outcome is FLAKY
     assert outcomes(got["t.A::x"]) == [F, E, P]
     assert got["t.A::x"].duration_s == 6.0
     assert got["t.A::x"].message == "e2"
-    assert got["t.B::x"].outcome is P  # same name, other class: not merged
+    assert got["t.A::x"].merged_by == RERUN_ELEMENTS
+    assert got["t.B::x"].outcome is P and got["t.B::x"].merged_by is None  # other class
     assert got["t.C::y"].outcome is F  # a failure after a pass is a failure, not flaky
+    [notice] = notices(records)
+    assert (
+        notice.message
+        == f"3 repeated testcase(s) read as reruns of an earlier one: {RERUN_ELEMENTS}"
+    )
+
+
+def test_a_rerun_plugins_property_makes_repeats_attempts(tmp_path: Path) -> None:
+    def suite(count: str) -> str:
+        return f"""<testsuite name="S"><properties>
+             <property name="java.version" value="21"/>
+             <property name="surefire.rerunFailingTestsCount" value="{count}"/></properties>
+             <testcase classname="c" name="n"><failure message="first"/></testcase>
+             <testcase classname="c" name="n"/></testsuite>"""
+
+    [test] = results_of(read(write(tmp_path, "on.xml", suite("2"))))
+    assert test.outcome is FLAKY and outcomes(test) == [F, P]
+    assert (
+        test.merged_by == "the suite's surefire.rerunFailingTestsCount property (a rerun setting)"
+    )
+    off = results_of(read(write(tmp_path, "off.xml", suite("0"))))  # 0: reruns were off
+    assert [(t.id, t.outcome) for t in off] == [("c::n", F), ("c::n#2", P)]
+
+
+def test_identical_ids_across_a_repeated_suite_are_attempts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "again.xml",
+        """<testsuites>
+             <testsuite name="pkg"><testcase classname="pkg" name="A"><failure/></testcase>
+               <testcase classname="pkg" name="B"/></testsuite>
+             <testsuite name="pkg"><testcase classname="pkg" name="A"/>
+               <testcase classname="pkg" name="C"/></testsuite>
+             <testsuite name="other"><testcase classname="other" name="A"/></testsuite>
+             <testsuite name="other2"><testcase classname="pkg" name="A"/></testsuite>
+           </testsuites>""",
+    )
+    tests = results_of(read(path))
+    assert [(t.suite, t.id) for t in tests] == [
+        (("pkg",), "pkg::A"), (("pkg",), "pkg::B"), (("pkg",), "pkg::C"),
+        (("other",), "other::A"),
+        (("other2",), "pkg::A"),  # another suite's name: a test of its own, not an attempt
+    ]  # fmt: skip
+    again = tests[0]
+    assert again.outcome is FLAKY and again.merged_by == REPEATED_SUITE
+    assert outcomes(again) == [F, P]
+    assert tests[1].merged_by is None and tests[2].merged_by is None
+
+
+def test_an_error_directly_under_a_suite_is_an_errored_test(tmp_path: Path) -> None:
+    # Ant's JUnit task, when a test class does not load: no testcase, the error on the suite.
+    path = write(
+        tmp_path,
+        "TEST-com.acme.BrokenTest.xml",
+        """<testsuite name="com.acme.BrokenTest" tests="1" errors="1" failures="0">
+             <properties/>
+             <error message="com.acme.Missing" type="java.lang.NoClassDefFoundError">\
+java.lang.NoClassDefFoundError: com.acme.Missing
+	at com.acme.BrokenTest.&lt;clinit&gt;(BrokenTest.java:7)</error>
+             <system-out/></testsuite>""",
+    )
+    records = read(path)
+    [test] = results_of(records)
+    assert (test.id, test.outcome, test.message) == (
+        "com.acme.BrokenTest::(suite)",
+        E,
+        "com.acme.Missing",
+    )
+    assert test.details is not None and "BrokenTest.java:7" in test.details
+    assert not [r for r in records if isinstance(r, SuiteTotals)]  # its one test is this one
+    counted = write(
+        tmp_path,
+        "counted.xml",
+        '<testsuite name="S" tests="3" errors="2"><error message="setup failed"/></testsuite>',
+    )
+    records = read(counted)
+    assert [t.outcome for t in results_of(records)] == [E]
+    assert [r for r in records if isinstance(r, SuiteTotals)] == [
+        SuiteTotals(str(counted), ("S",), 2, 0, 1, 0)
+    ]
+    after = write(
+        tmp_path,
+        "after.xml",
+        '<testsuite name="S"><testcase classname="S" name="t"/><error message="teardown"/>'
+        "</testsuite>",
+    )
+    assert sorted((t.id, t.outcome, t.message or "") for t in results_of(read(after))) == [
+        ("S::(suite)", E, "teardown"),  # beside testcases, the suite's own error is kept too
+        ("S::t", P, ""),
+    ]
 
 
 def test_skip_after_failure_does_not_hide_it(tmp_path: Path) -> None:
@@ -261,7 +382,8 @@ def test_testcase_cap_keeps_what_was_read_and_says_so(tmp_path: Path) -> None:
 
 def test_pending_cap_bounds_memory_for_huge_suites(tmp_path: Path) -> None:
     cases = "".join(f'<testcase classname="c" name="t{i % 7}"/>' for i in range(30))
-    path = write(tmp_path, "pending.xml", f'<testsuite name="S">{cases}</testsuite>')
+    reruns = '<properties><property name="failsafe.rerunFailingTestsCount" value="3"/></properties>'
+    path = write(tmp_path, "pending.xml", f'<testsuite name="S">{reruns}{cases}</testsuite>')
     merged = results_of(read(path))
     bounded = results_of(read(path, limits=ReportLimits(max_pending=3)))
     assert len(merged) == 7 and sum(len(t.attempts) for t in merged) == 30

@@ -328,3 +328,115 @@ def test_codeql_fingerprinting_does_not_change_our_fingerprint(shared_dir: Path)
     after = findings_of(read(base / "fingerprinting2.expected.sarif"))
     assert [f.fingerprint for f in before] == [f.fingerprint for f in after]
     assert before
+
+
+# --- edge cases a sweep of real reports found (issue 21) -------------------------------
+
+
+def test_a_suppression_status_written_with_the_draft_key_state_is_read(tmp_path: Path) -> None:
+    def suppressed(message: str, **given: str) -> dict[str, Any]:
+        return {"ruleId": "K", "message": {"text": message}, "suppressions": [given]}
+
+    doc = log(
+        [
+            suppressed("state rejected: shown", state="rejected"),
+            suppressed("state accepted: hidden", state="accepted"),
+            suppressed("state under review: shown", state="underReview"),
+            suppressed("status wins: hidden", status="accepted", state="rejected"),
+            suppressed("status wins: shown", status="rejected", state="accepted"),
+        ]
+    )
+    assert [f.message for f in findings_of(sarif(tmp_path, doc))] == [
+        "state rejected: shown",
+        "state under review: shown",
+        "status wins: shown",
+    ]
+
+
+def failed_run(name: str, **invocation: Any) -> dict[str, Any]:
+    return {
+        "tool": {"driver": {"name": name}},
+        "invocations": [{"executionSuccessful": False, **invocation}],
+    }
+
+
+def test_a_run_that_did_not_finish_and_lists_no_results_is_an_error(tmp_path: Path) -> None:
+    notes = [
+        {"level": "warning", "message": {"text": "slow disk"}},
+        {"level": "error", "message": {"text": "Out of memory."}},
+    ]
+    ran = {"tool": {"driver": {"name": "Other"}}, "results": [{"message": {"text": "x"}}]}
+    doc = {
+        "version": "2.1.0",
+        "runs": [
+            failed_run("Scanner", toolExecutionNotifications=notes, exitCode=3),
+            ran,
+            failed_run("Quiet", results=[]),
+        ],
+    }
+    records = sarif(tmp_path, doc)
+    assert [f.tool for f in findings_of(records)] == ["Other"]  # the other run still counts
+    [error] = errors_of(records)
+    assert records[-1] is error  # an error record is a file's last record
+    assert error.message == (
+        "Scanner did not complete its analysis (executionSuccessful: false, exit code 3) and "
+        "reported no results, so this is not a clean run: Out of memory.; "
+        "Quiet did not complete its analysis (executionSuccessful: false) and reported no "
+        "results, so this is not a clean run: the log gives no reason"
+    )
+    many = {"version": "2.1.0", "runs": [failed_run(f"T{i}") for i in range(5)]}
+    [error] = sarif(tmp_path, many, "many.sarif")
+    assert error.message.count("did not complete") == 3  # bounded, and the rest counted
+    assert error.message.endswith("; and 2 more run(s)")
+
+
+def test_a_run_that_did_not_finish_keeps_its_results_with_a_notice(tmp_path: Path) -> None:
+    partial = {**failed_run("Scanner"), "results": [{"message": {"text": "found"}}]}
+    finished = log([], invocations=[{"executionSuccessful": True}])
+    records = sarif(tmp_path, {"version": "2.1.0", "runs": [partial]})
+    assert [f.message for f in findings_of(records)] == ["found"] and not errors_of(records)
+    assert [r.message for r in records if isinstance(r, Notice)] == [
+        "Scanner reports executionSuccessful: false: findings may be missing"
+    ]
+    assert sarif(tmp_path, finished, "clean.sarif") == []  # finished, nothing found: clean
+
+
+def test_a_base_uri_that_names_no_place_leaves_paths_unmapped(tmp_path: Path) -> None:
+    bases = {
+        "SRCROOT": {"uri": "empty:"},
+        "LIB": {"uri": "lib/", "uriBaseId": "SRCROOT"},
+        "WEB": {"uri": "https://example.com/src/"},
+        "REPO": {"uri": "file:///work/repo/"},
+    }
+
+    def at(message: str, uri: str, base: str | None) -> dict[str, Any]:
+        where = loc(uri, uriBaseId=base) if base else loc(uri)
+        return {"ruleId": "A", "message": {"text": message}, "locations": where}
+
+    doc = log(
+        [
+            at("empty base", "a.py", "SRCROOT"),
+            at("through it", "b.py", "LIB"),
+            at("web base", "c.py", "WEB"),
+            at("absolute: no base needed", "file:///work/repo/d.py", "SRCROOT"),
+            at("file base", "e.py", "REPO"),
+            at("no base", "f.py", None),
+        ],
+        originalUriBaseIds=bases,
+    )
+    records = sarif(tmp_path, doc)
+    got = findings_of(records)
+    assert [(f.path, f.start_line) for f in got] == [
+        (None, None),
+        (None, None),
+        (None, None),
+        ("d.py", 3),
+        ("e.py", 3),
+        ("f.py", 3),
+    ]
+    assert [r.message for r in records if isinstance(r, Notice)] == [
+        "2 result(s) of Scanner point through the base URI SRCROOT ('empty:'), which names "
+        "no place in the checkout: left without a path",
+        "1 result(s) of Scanner point through the base URI WEB ('https://example.com/src/'), "
+        "which names no place in the checkout: left without a path",
+    ]

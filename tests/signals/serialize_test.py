@@ -74,7 +74,9 @@ def test_summary_counts_per_file_and_total(tmp_path: Path) -> None:
     junit = write(
         tmp_path,
         "j.xml",
-        '<testsuites><testsuite name="s"><testcase classname="c" name="a"><failure/></testcase>'
+        '<testsuites><testsuite name="s"><properties>'
+        '<property name="surefire.rerunFailingTestsCount" value="1"/></properties>'
+        '<testcase classname="c" name="a"><failure/></testcase>'
         '<testcase classname="c" name="a"/><testcase classname="c" name="b"><skipped/></testcase>'
         '</testsuite><testsuite name="only-counters" tests="4" failures="1"/></testsuites>',
     )
@@ -92,6 +94,7 @@ def test_summary_counts_per_file_and_total(tmp_path: Path) -> None:
         "flaky": 1,
     }
     assert (first["attempts"], first["from_suite_counters"], first["errors"]) == (7, 4, 0)
+    assert first["warnings"] == 1  # the notice that says which rerun rule merged "c::a"
     assert second == {**second, "errors": 1, "attempts": 0}
     assert summary["total"]["files"] == 2 and summary["total"]["errors"] == 1
     assert summary["total"]["tests"]["total"] == 6
