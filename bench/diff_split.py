@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kairos_ci.diff.parse import parse_diff
-from kairos_ci.review.pulldiff import patches, pull_diff
+from kairos_ci.tasks.review.pulldiff import patches, pull_diff
 
 TARGET_S = 1.0
 TARGET_LINES = 100_000

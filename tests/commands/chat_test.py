@@ -13,7 +13,7 @@ from kairos_ci.cli import main
 from kairos_ci.clock import utc_now
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.review.scenario import (
+from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,

@@ -11,7 +11,7 @@ import pytest
 
 from kairos_ci.cli import main
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.review.scenario import (
+from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,

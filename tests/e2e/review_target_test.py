@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kairos_ci.cli import main
-from tests.review.scenario import (
+from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
     branch,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.review.scenario import (
+from tests.tasks.review.scenario import (
     COFAILING_TEST,
     FAKE_TOKEN,
     FEATURE_CORE,
