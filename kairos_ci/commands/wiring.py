@@ -30,10 +30,10 @@ from kairos_ci.pipeline.chat import CommentToAnswer, review_reply
 from kairos_ci.pipeline.nightly import Nightly, task_kinds
 from kairos_ci.pipeline.review import REQUESTED, PullReview, review_pull
 from kairos_ci.policy.records import Actor, Situation, Trigger
-from kairos_ci.tasks.review.pulldiff import ensure_commits
-from kairos_ci.tasks.review.records import PullView
 from kairos_ci.stages.records import Project, RunInfo
 from kairos_ci.tasks.fix_tests.workflow_run import WorkflowFix
+from kairos_ci.tasks.review.pulldiff import ensure_commits
+from kairos_ci.tasks.review.records import PullView
 from kairos_ci.workspace.commands import CommandRunner
 
 

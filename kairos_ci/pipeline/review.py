@@ -12,16 +12,16 @@ from kairos_ci.agent.spend import BudgetView
 from kairos_ci.bundle.records import ApplyResult, Bundle, Status, WriteOutcome
 from kairos_ci.policy.autonomy import memory_refusal
 from kairos_ci.report.summary import Skip
-from kairos_ci.tasks.review import state
-from kairos_ci.tasks.review.records import PullView
-from kairos_ci.tasks.review.report import run_report
-from kairos_ci.tasks.review.task import ReviewJob, ReviewResult, review, review_write, skip_reason
 from kairos_ci.stages.act import act
 from kairos_ci.stages.journal import created_by
 from kairos_ci.stages.outcome import RunOutcome
 from kairos_ci.stages.records import Project, RunInfo
 from kairos_ci.stages.remember import DRY_RUN, keep, recall_or_forget
 from kairos_ci.stages.state import Kept, Recalled, Worked
+from kairos_ci.tasks.review import state
+from kairos_ci.tasks.review.records import PullView
+from kairos_ci.tasks.review.report import run_report
+from kairos_ci.tasks.review.task import ReviewJob, ReviewResult, review, review_write, skip_reason
 
 REQUESTED = "requested"  # the action of a review a maintainer asked for (`/kairos review`)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kairos_ci.cli import main
+from tests.sandbox.github.world import MAINTAINER_TOKEN, strict_sandbox
 from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
@@ -19,7 +20,6 @@ from tests.tasks.review.scenario import (
     project,
     repo_state,
 )
-from tests.sandbox.github.world import MAINTAINER_TOKEN, strict_sandbox
 
 pytestmark = pytest.mark.slow
 

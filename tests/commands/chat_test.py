@@ -13,6 +13,8 @@ from kairos_ci.cli import main
 from kairos_ci.clock import utc_now
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.sandbox.github.world import World
+from tests.tasks.chat.people import TOKENS, Said, event_payload, sandbox_for, say
 from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
@@ -23,8 +25,6 @@ from tests.tasks.review.scenario import (
     repo_state,
     review,
 )
-from tests.sandbox.github.world import World
-from tests.tasks.chat.people import TOKENS, Said, event_payload, sandbox_for, say
 
 pytestmark = pytest.mark.slow
 

@@ -11,6 +11,7 @@ import pytest
 
 from kairos_ci.cli import main
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.sandbox.github.world import World, strict_sandbox
 from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
@@ -21,7 +22,6 @@ from tests.tasks.review.scenario import (
     repo_state,
     review,
 )
-from tests.sandbox.github.world import World, strict_sandbox
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kairos_ci.cli import main
+from tests.sandbox.github.world import strict_sandbox
 from tests.tasks.review.scenario import (
     FEATURE_CORE,
     FEATURE_TESTS,
@@ -16,7 +17,6 @@ from tests.tasks.review.scenario import (
     project,
     repo_state,
 )
-from tests.sandbox.github.world import strict_sandbox
 
 pytestmark = pytest.mark.slow
 

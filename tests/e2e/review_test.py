@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.sandbox.github.world import World, strict_sandbox
 from tests.tasks.review.scenario import (
     COFAILING_TEST,
     FAKE_TOKEN,
@@ -25,7 +26,6 @@ from tests.tasks.review.scenario import (
     repo_state,
     review,
 )
-from tests.sandbox.github.world import World, strict_sandbox
 
 pytestmark = pytest.mark.slow
 

@@ -20,8 +20,8 @@ from kairos_ci.dashboard.parse import checkboxes
 from kairos_ci.dashboard.records import Action
 from kairos_ci.forge.records import Issue
 from kairos_ci.memory.records import Memory, Rejection, Task, TaskState
-from kairos_ci.tasks.review.state import head_key, posted_key
 from kairos_ci.tasks.chat.records import Answer, ChatCommand, Name
+from kairos_ci.tasks.review.state import head_key, posted_key
 
 MAX_KEYS_LISTED = 10
 HELP = """kairos-ci commands (each on a line of its own, from someone with write access):

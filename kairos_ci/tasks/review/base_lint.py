@@ -16,10 +16,10 @@ from pathlib import Path
 
 from kairos_ci.config.records import LinterConfig
 from kairos_ci.diff.records import ChangeKind, Mapped, Placement
-from kairos_ci.tasks.review.baseline import Spot, TreeLines, introduced
-from kairos_ci.tasks.review.records import PullDiff
 from kairos_ci.signals import records as signals
 from kairos_ci.stages.evidence import run_linter
+from kairos_ci.tasks.review.baseline import Spot, TreeLines, introduced
+from kairos_ci.tasks.review.records import PullDiff
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 

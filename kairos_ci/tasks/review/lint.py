@@ -19,12 +19,18 @@ from kairos_ci.diff.mapping import map_findings
 from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import FilterMode, Hunk, Placement
 from kairos_ci.forge.markers import fingerprint
-from kairos_ci.tasks.review.base_lint import BaseLint, Compared
-from kairos_ci.tasks.review.markdown import code, inert
-from kairos_ci.tasks.review.records import PullDiff, ReviewFinding, ReviewScope, Source, SuggestedEdit
 from kairos_ci.signals import records as signals
 from kairos_ci.signals.records import ErrorRecord
 from kairos_ci.stages.evidence import run_linter
+from kairos_ci.tasks.review.base_lint import BaseLint, Compared
+from kairos_ci.tasks.review.markdown import code, inert
+from kairos_ci.tasks.review.records import (
+    PullDiff,
+    ReviewFinding,
+    ReviewScope,
+    Source,
+    SuggestedEdit,
+)
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, scratch_checkout
 

@@ -116,7 +116,11 @@ def _with_model(request: LlmRequest, model: str) -> LlmRequest:
 
 
 def _prompt() -> str:
-    return resources.files("kairos_ci.tasks.review").joinpath("prompts", "review.md").read_text("utf-8")
+    return (
+        resources.files("kairos_ci.tasks.review")
+        .joinpath("prompts", "review.md")
+        .read_text("utf-8")
+    )
 
 
 def _opening(

@@ -21,8 +21,8 @@ from kairos_ci.memory.records import (
     RunRecord,
     RunResult,
 )
-from kairos_ci.tasks.review.records import ReviewFinding, Source
 from kairos_ci.stages.records import RunInfo
+from kairos_ci.tasks.review.records import ReviewFinding, Source
 
 
 def head_key(number: int) -> str:

@@ -13,9 +13,9 @@ from kairos_ci.diff.mapping import map_findings
 from kairos_ci.diff.parse import parse_diff
 from kairos_ci.diff.records import FilterMode
 from kairos_ci.git import Git
+from kairos_ci.stages.evidence import run_linter
 from kairos_ci.tasks.review.base_lint import BaseLint, Compared
 from kairos_ci.tasks.review.records import PullDiff
-from kairos_ci.stages.evidence import run_linter
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 from tests.agent.repos import commit

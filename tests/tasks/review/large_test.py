@@ -13,6 +13,7 @@ import pytest
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import running
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.sandbox.github.world import World, strict_sandbox
 from tests.tasks.review.scenario import (
     branch,
     open_pull,
@@ -21,7 +22,6 @@ from tests.tasks.review.scenario import (
     repo_state,
     review,
 )
-from tests.sandbox.github.world import World, strict_sandbox
 
 pytestmark = pytest.mark.slow
 FILES = 320

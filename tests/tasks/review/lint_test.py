@@ -10,6 +10,7 @@ import pytest
 from kairos_ci.diff.records import Hunk
 from kairos_ci.tasks.review.lint import _fix_for, _replacement
 from kairos_ci.tasks.review.records import SuggestedEdit
+from tests.sandbox.github.world import strict_sandbox
 from tests.tasks.review.scenario import (
     LEGACY_AS_CLASS,
     LEGACY_MORE,
@@ -20,7 +21,6 @@ from tests.tasks.review.scenario import (
     repo_state,
     review,
 )
-from tests.sandbox.github.world import strict_sandbox
 
 
 def test_a_fix_hunk_becomes_a_replacement_of_head_lines() -> None:

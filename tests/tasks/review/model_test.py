@@ -16,6 +16,7 @@ from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from tests.sandbox.github.world import World, strict_sandbox
 from tests.tasks.review.scenario import (
     FAKE_TOKEN,
     FEATURE_CORE,
@@ -27,7 +28,6 @@ from tests.tasks.review.scenario import (
     repo_state,
     review,
 )
-from tests.sandbox.github.world import World, strict_sandbox
 
 API_KEY = "sk-ant-api03-review-test-key-0123456789"
 HOSTILE = "Check @maria and fixes #1 ![x](https://attacker.example/a.png) <b>now</b>"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kairos_ci.memory.records import Fact, Memory, Posted, Rejection
+from kairos_ci.stages.records import RunInfo
 from kairos_ci.tasks.review.records import ReviewFinding, Source
 from kairos_ci.tasks.review.state import fresh, journal, last_head, posted_key
-from kairos_ci.stages.records import RunInfo
 
 AT = "2026-11-27T00:00:00Z"
 RUN = RunInfo("r1", "pull_request", datetime(2026, 11, 27, tzinfo=UTC))
