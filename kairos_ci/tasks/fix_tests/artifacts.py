@@ -5,6 +5,11 @@ token) and are unpacked into a temporary directory with every member checked: no
 absolute paths, no ``..``, no backslashes, no symlinks, bounded counts and sizes, and
 only ``.xml`` files kept. Nothing in them is ever run. A bad artifact or file is noted
 and skipped; the others still count.
+
+A run is bounded as a whole, not only per file: its zips, and the reports in them, share
+one budget (``signals.budget.RunTally``). Only what fix-tests needs is kept, the failing
+tests and a count, so memory stays flat however many passing tests the reports hold. A
+run over its budget gives a partial result that says so.
 """
 
 from __future__ import annotations
@@ -13,17 +18,19 @@ import io
 import stat
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from kairos_ci.errors import KairosError
 from kairos_ci.forge.port import Forge
 from kairos_ci.forge.records import Artifact
+from kairos_ci.signals.budget import RunBudget, RunTally
 from kairos_ci.signals.read import parse_report
 from kairos_ci.signals.records import ErrorRecord, ReportFormat, TestResult
 
 CHUNK = 64 * 1024
+FAILED = ("failed", "errored")
 
 
 @dataclass(frozen=True)
@@ -33,48 +40,77 @@ class ArtifactLimits:
     max_members: int = 2000
     max_member_bytes: int = 50 * 1024 * 1024
     max_total_bytes: int = 200 * 1024 * 1024  # unpacked, per artifact
+    max_run_zip_bytes: int = 400 * 1024 * 1024  # downloaded, all artifacts of the run
+    run: RunBudget = field(default_factory=RunBudget)  # the reports of the run, together
 
 
 @dataclass(frozen=True)
 class Reports:
-    tests: tuple[TestResult, ...]
+    failing_tests: tuple[TestResult, ...]  # each failing test once, in report order
+    read: int  # test records read, failing or not
     notes: tuple[str, ...]  # what was skipped, and why
+    partial: str | None = None  # why the run's budget stopped reading early
 
     def failing(self) -> tuple[TestResult, ...]:
-        """Each failing test once, in report order."""
-        found: dict[str, TestResult] = {}
-        for test in self.tests:
-            if test.outcome in ("failed", "errored"):
-                found.setdefault(test.id, test)
-        return tuple(found.values())
+        return self.failing_tests
+
+
+@dataclass
+class _Gathered:
+    """What one run's artifacts have given so far."""
+
+    tally: RunTally
+    failing: dict[str, TestResult] = field(default_factory=dict)
+    read: int = 0
+    zip_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def reports(self) -> Reports:
+        failing = tuple(self.failing.values())
+        return Reports(failing, self.read, tuple(self.notes), self.tally.partial)
 
 
 def junit_from_run(
     forge: Forge, run_id: int, workdir: Path, limits: ArtifactLimits | None = None
 ) -> Reports:
     limits = limits or ArtifactLimits()
-    tests: list[TestResult] = []
-    notes: list[str] = []
+    gathered = _Gathered(RunTally(limits.run))
     artifacts = forge.list_artifacts(run_id)
     if len(artifacts) > limits.max_artifacts:
-        notes.append(f"run {run_id}: only the first {limits.max_artifacts} artifacts are read")
+        gathered.notes.append(
+            f"run {run_id}: only the first {limits.max_artifacts} artifacts are read"
+        )
     for index, artifact in enumerate(artifacts[: limits.max_artifacts]):
-        where = f"artifact {artifact.name!r}"
-        if artifact.expired:
-            notes.append(f"{where}: expired")
-            continue
-        try:
-            data = forge.download_artifact(artifact.id, limits.max_zip_bytes)
-        except KairosError as err:
-            notes.append(f"{where}: {err}")
-            continue
-        target = workdir / f"artifact-{index}"
-        files, problems = unpack(data, target, limits)
-        notes += [f"{where}: {p}" for p in problems]
-        found, errors = _read(files, target, artifact)
-        tests += found
-        notes += errors
-    return Reports(tuple(tests), tuple(notes))
+        _artifact(forge, artifact, workdir / f"artifact-{index}", limits, gathered)
+    if gathered.tally.partial is not None:
+        gathered.notes.append(f"run {run_id}: a partial result: {gathered.tally.partial}")
+    return gathered.reports()
+
+
+def _artifact(
+    forge: Forge, artifact: Artifact, target: Path, limits: ArtifactLimits, into: _Gathered
+) -> None:
+    where = f"artifact {artifact.name!r}"
+    if artifact.expired:
+        into.notes.append(f"{where}: expired")
+        return
+    left = limits.max_run_zip_bytes - into.zip_bytes
+    if into.tally.partial is not None or left <= 0:
+        into.tally.partial = into.tally.partial or (
+            f"the run's budget of {limits.max_run_zip_bytes:,} downloaded bytes is spent"
+        )
+        into.notes.append(f"{where}: not read: {into.tally.partial}")
+        return
+    try:
+        data = forge.download_artifact(artifact.id, min(limits.max_zip_bytes, left))
+    except KairosError as err:
+        into.notes.append(f"{where}: {err}")
+        return
+    into.zip_bytes += len(data)
+    files, problems = unpack(data, target, limits)
+    del data  # the zip's bytes are not needed while its reports are read
+    into.notes.extend(f"{where}: {p}" for p in problems)
+    _read(files, target, artifact, into)
 
 
 def unpack(data: bytes, target: Path, limits: ArtifactLimits) -> tuple[list[Path], list[str]]:
@@ -150,14 +186,15 @@ def _chunks(source: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _read(files: list[Path], root: Path, artifact: Artifact) -> tuple[list[TestResult], list[str]]:
-    tests: list[TestResult] = []
-    notes: list[str] = []
+def _read(files: list[Path], root: Path, artifact: Artifact, into: _Gathered) -> None:
+    """Count every test, keep the failing ones; each report file is deleted once read."""
     for path in files:
         display = f"{artifact.name}/{path.relative_to(root).as_posix()}"
-        for record in parse_report(path, ReportFormat.JUNIT, display=display):
+        for record in parse_report(path, ReportFormat.JUNIT, display=display, tally=into.tally):
             if isinstance(record, TestResult):
-                tests.append(record)
+                into.read += 1
+                if record.outcome in FAILED:
+                    into.failing.setdefault(record.id, record)
             elif isinstance(record, ErrorRecord):
-                notes.append(f"{record.file}: {record.message}")
-    return tests, notes
+                into.notes.append(f"{record.file}: {record.message}")
+        path.unlink()

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kairos_ci.tasks.fix_tests.artifacts import ArtifactLimits, Reports, unpack
+from kairos_ci.forge.records import Artifact
+from kairos_ci.signals.budget import RunBudget
+from kairos_ci.tasks.fix_tests.artifacts import (
+    ArtifactLimits,
+    Reports,
+    junit_from_run,
+    unpack,
+)
 
 REPORT = (
     '<testsuite name="s" tests="2" failures="1">'
@@ -95,12 +102,50 @@ def test_what_is_not_a_zip_is_a_note(tmp_path: Path) -> None:
     assert files == [] and problems[0].startswith("not a readable zip")
 
 
-def test_failing_tests_come_from_the_parsed_reports(tmp_path: Path) -> None:
-    from kairos_ci.signals.read import parse_report
-    from kairos_ci.signals.records import TestResult
+class ArtifactStore:
+    """The two forge calls reading a run's artifacts make: every artifact is ``zip_``."""
 
-    report = tmp_path / "junit.xml"
-    report.write_text(REPORT)
-    tests = tuple(r for r in parse_report(report, "junit") if isinstance(r, TestResult))
-    reports = Reports(tests + tests, ())
+    def __init__(self, zip_: bytes, count: int) -> None:
+        self.zip_, self.count = zip_, count
+        self.downloads: list[tuple[int, int]] = []  # (artifact id, byte cap asked for)
+
+    def list_artifacts(self, run_id: int) -> tuple[Artifact, ...]:
+        size = len(self.zip_)
+        return tuple(Artifact(i, f"junit-{i}", size, False, run_id) for i in range(self.count))
+
+    def download_artifact(self, artifact_id: int, max_bytes: int) -> bytes:
+        self.downloads.append((artifact_id, max_bytes))
+        return self.zip_
+
+
+def read_run(
+    tmp_path: Path, count: int, limits: ArtifactLimits | None = None
+) -> tuple[Reports, ArtifactStore]:
+    store = ArtifactStore(zipped(("reports/junit.xml", REPORT.encode())), count)
+    return junit_from_run(store, 7, tmp_path, limits), store  # type: ignore[arg-type]
+
+
+def test_a_run_keeps_each_failing_test_once_and_counts_the_rest(tmp_path: Path) -> None:
+    reports, _ = read_run(tmp_path, 3)
     assert [t.id for t in reports.failing()] == ["tests.test_x::test_bad"]
+    assert (reports.read, reports.partial, reports.notes) == (6, None, ())
+    assert not list(tmp_path.rglob("*.xml"))  # each report is deleted once read
+
+
+def test_a_run_over_its_test_budget_is_a_partial_result_that_says_so(tmp_path: Path) -> None:
+    limits = ArtifactLimits(run=RunBudget(max_tests=3))
+    reports, store = read_run(tmp_path, 4, limits)
+    assert reports.read == 3 and reports.partial == "the run's budget of 3 test cases is spent"
+    assert reports.notes[-1] == f"run 7: a partial result: {reports.partial}"
+    assert (
+        "artifact 'junit-2': not read: the run's budget of 3 test cases is spent" in reports.notes
+    )
+    assert len(store.downloads) == 2  # nothing more is downloaded once the budget is spent
+
+
+def test_a_run_over_its_download_budget_stops_downloading(tmp_path: Path) -> None:
+    size = len(zipped(("reports/junit.xml", REPORT.encode())))
+    reports, store = read_run(tmp_path, 5, ArtifactLimits(max_run_zip_bytes=2 * size))
+    assert [artifact for artifact, _ in store.downloads] == [0, 1]
+    assert store.downloads[1][1] == size  # the second may only take what is left
+    assert reports.read == 4 and "downloaded bytes is spent" in str(reports.partial)
