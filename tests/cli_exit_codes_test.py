@@ -38,6 +38,7 @@ BAD_FLAG = {
         "review": ["review"],
         "chat": ["chat"],
         "doctor": ["doctor"],
+        "init": ["init"],
     }.items()
 }
 
@@ -49,6 +50,7 @@ MISSING_FILE = {
     "review": ["review", "--payload", MISSING],
     "chat": ["chat", "--payload", MISSING],
     "doctor": ["doctor", "--config", MISSING],
+    "init": ["init", "--repo", MISSING],
 }
 
 NOT_A_REPOSITORY = {

@@ -28,6 +28,7 @@ def add_commands(sub: Any) -> None:
         _review,
         _chat,
         _doctor,
+        _init,
     ):
         add(sub)
 
@@ -323,3 +324,22 @@ def _doctor(sub: Any) -> None:
     parser.add_argument("--config", type=Path, help="config file (default: the one at HEAD)")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     parser.set_defaults(command=("doctor", "run"))
+
+
+def _init(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "init",
+        help="detect the project and write .github/kairos.yml and the kairos workflows",
+        description="Detect the project (Python, JavaScript, their test runners and linters)\n"
+        "and write .github/kairos.yml and the kairos workflows, each installing the\n"
+        "project's dependencies the way its own CI does. Reads files only; never runs\n"
+        "the project's code. Never overwrites a file that differs without --force.\n"
+        "Exit 0 when every file is written or up to date, 1 when one was left alone,\n"
+        "2 on usage errors.",
+        epilog="example:\n  kairos-ci init --repo path/to/checkout --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
+    parser.add_argument("--dry-run", action="store_true", help="print the files; write nothing")
+    parser.add_argument("--force", action="store_true", help="replace existing files that differ")
+    parser.set_defaults(command=("init", "init_command"))
