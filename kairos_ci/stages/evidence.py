@@ -3,7 +3,9 @@
 Every report file is read on its own: a broken one becomes an error record and the
 others still count. A configured command that cannot start, runs out of time, or
 leaves no report did not run: that is never "0 findings", it is a failure of the run
-(``Evidence.not_run``, one line per config key).
+(``Evidence.not_run``, one line per config key). All the reports of one ``gather`` share a
+run budget (``signals.budget``): past it, what was read is kept and the error record that
+ends the reading says the result is partial.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kairos_ci.config.records import Config, LinterConfig
+from kairos_ci.signals.budget import RunTally
 from kairos_ci.signals.read import parse_report
 from kairos_ci.signals.records import ErrorRecord, Finding, ReportFormat, TestResult
 from kairos_ci.workspace.commands import CommandResult, CommandRunner
@@ -56,14 +59,19 @@ def gather(
     checkout: Path, config: Config, runner: CommandRunner, *, run_commands: bool
 ) -> Evidence:
     """Run (or, when ``run_commands`` is false, only read) the configured tests and linters."""
-    tests, test_command, errors = run_tests(checkout, config, runner, run_commands=run_commands)
+    tally = RunTally()
+    tests, test_command, errors = run_tests(
+        checkout, config, runner, run_commands=run_commands, tally=tally
+    )
     not_run = [_tests_not_run(checkout, config, test_command, runner.timeout_s)]
     not_the_tree = ""
     if run_commands and config.tests.run is not None:
         not_the_tree = imported_from_outside(runner, checkout, config.tests.run.argv)
     lint = []
     for index, linter in enumerate(config.linters):
-        evidence, lint_errors = run_linter(checkout, linter, runner, run_command_=run_commands)
+        evidence, lint_errors = run_linter(
+            checkout, linter, runner, run_command_=run_commands, tally=tally
+        )
         lint.append(evidence)
         errors += lint_errors
         if evidence.did_not_run:
@@ -85,6 +93,7 @@ def run_tests(
     *,
     run_commands: bool,
     selected: tuple[str, ...] = (),
+    tally: RunTally | None = None,
 ) -> tuple[tuple[TestResult, ...], CommandResult | None, tuple[ErrorRecord, ...]]:
     """Run the test command (with ``selected`` test ids appended, as the agent's
     ``run_tests`` tool does) and read the JUnit reports it wrote. A command that left no
@@ -94,17 +103,23 @@ def run_tests(
         _clear(checkout, config.tests.junit)  # stale reports must not pass for fresh ones
         command = runner.run((*config.tests.run.argv, *selected), checkout)
     reports = sorted(_glob(checkout, config.tests.junit))
-    tests, errors = _split(_read(reports, ReportFormat.JUNIT, checkout, runner.seen_at(checkout)))
+    found = _read(reports, ReportFormat.JUNIT, checkout, runner.seen_at(checkout), tally)
+    tests, errors = _split(found)
     return tuple(t for t in tests if isinstance(t, TestResult)), command, tuple(errors)
 
 
 def run_linter(
-    checkout: Path, linter: LinterConfig, runner: CommandRunner, *, run_command_: bool
+    checkout: Path,
+    linter: LinterConfig,
+    runner: CommandRunner,
+    *,
+    run_command_: bool,
+    tally: RunTally | None = None,
 ) -> tuple[LintEvidence, tuple[ErrorRecord, ...]]:
     fmt = ReportFormat(linter.format)
     if not run_command_:
         paths = sorted(_glob(checkout, (linter.report,))) if linter.report else []
-        found, errors = _split(_read(paths, fmt, checkout, checkout))
+        found, errors = _split(_read(paths, fmt, checkout, checkout, tally))
         return LintEvidence(linter.name, _findings(found), None), tuple(errors)
     if linter.report:
         _clear(checkout, (linter.report,))
@@ -117,31 +132,37 @@ def run_linter(
         if not reports:
             why = f"exited {command.exit_code} without writing its report {linter.report!r}"
             return LintEvidence(linter.name, (), command, did_not_run=why), ()
-        found, errors = _split(_read(reports, fmt, checkout, runner.seen_at(checkout)))
+        found, errors = _split(_read(reports, fmt, checkout, runner.seen_at(checkout), tally))
     elif not command.stdout.strip() and not command.ok:
         # A linter that failed and printed nothing crashed; clean code prints an empty report.
         why = f"exited {command.exit_code} and printed no report"
         return LintEvidence(linter.name, (), command, did_not_run=why), ()
     else:
         seen = runner.seen_at(checkout)
-        found, errors = _split(_read_text(command.stdout, fmt, seen, linter.name))
+        found, errors = _split(_read_text(command.stdout, fmt, seen, linter.name, tally))
     return LintEvidence(linter.name, _findings(found), command), tuple(errors)
 
 
-def _read(paths: Iterable[Path], fmt: ReportFormat, tree: Path, seen: Path) -> list[object]:
+def _read(
+    paths: Iterable[Path], fmt: ReportFormat, tree: Path, seen: Path, tally: RunTally | None
+) -> list[object]:
     """Read reports found in ``tree``; absolute paths inside them are relative to ``seen``,
     where the command that wrote them saw the tree."""
     records: list[object] = []
     for path in paths:
-        records.extend(parse_report(path, fmt, display=str(path.relative_to(tree)), root=seen))
+        shown = str(path.relative_to(tree))
+        records.extend(parse_report(path, fmt, display=shown, root=seen, tally=tally))
     return records
 
 
-def _read_text(text: str, fmt: ReportFormat, root: Path, name: str) -> list[object]:
+def _read_text(
+    text: str, fmt: ReportFormat, root: Path, name: str, tally: RunTally | None
+) -> list[object]:
     with tempfile.NamedTemporaryFile("w", suffix=".report", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
-        return list(parse_report(handle.name, fmt, display=f"{name} output", root=root))
+        shown = f"{name} output"
+        return list(parse_report(handle.name, fmt, display=shown, root=root, tally=tally))
 
 
 def _split(records: list[object]) -> tuple[list[object], list[ErrorRecord]]:

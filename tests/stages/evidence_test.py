@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kairos_ci.config.load import load_config, parse_config
-from kairos_ci.stages.evidence import gather
+from kairos_ci.signals.budget import RunBudget, RunTally
+from kairos_ci.stages.evidence import gather, run_tests
 from kairos_ci.workspace.commands import CommandRunner
 
 
@@ -76,3 +77,18 @@ def test_a_linter_that_fails_silently_did_not_run(sample: Path, runner: CommandR
     )
     evidence = gather(sample, config, runner, run_commands=True)
     assert evidence.not_run == ("linters[0].run: exited 1 and printed no report",)
+
+
+def test_the_reports_of_one_run_share_a_budget_and_say_when_it_ran_out(
+    sample: Path, runner: CommandRunner
+) -> None:
+    config = parse_config(b"version: 1\ntests:\n  junit: [reports/*.xml]\n", "x")
+    (sample / "reports").mkdir()
+    cases = "".join(f"<testcase name='t{i}'/>" for i in range(3))
+    for name in ("a", "b"):
+        (sample / "reports" / f"{name}.xml").write_text(f"<testsuite>{cases}</testsuite>")
+    tally = RunTally(RunBudget(max_tests=4))
+    tests, _, errors = run_tests(sample, config, runner, run_commands=False, tally=tally)
+    assert len(tests) == 4 and tally.partial == "the run's budget of 4 test cases is spent"
+    assert [e.file for e in errors] == ["reports/b.xml"]
+    assert "the run's result is partial" in errors[0].message
