@@ -37,6 +37,7 @@ BAD_FLAG = {
         "fix-tests": ["fix-tests"],
         "review": ["review"],
         "chat": ["chat"],
+        "plan": ["plan"],
         "doctor": ["doctor"],
         "init": ["init"],
     }.items()
@@ -49,6 +50,7 @@ MISSING_FILE = {
     "fix-tests": ["fix-tests", "--payload", MISSING],
     "review": ["review", "--payload", MISSING],
     "chat": ["chat", "--payload", MISSING],
+    "plan": ["plan", "--payload", MISSING],
     "doctor": ["doctor", "--config", MISSING],
     "init": ["init", "--repo", MISSING],
 }
@@ -60,6 +62,7 @@ NOT_A_REPOSITORY = {
     "fix-tests": ["fix-tests", "--repo", NOT_GIT],
     "review": ["review", "--repo", NOT_GIT],
     "chat": ["chat", "--repo", NOT_GIT],
+    "plan": ["plan", "--repo", NOT_GIT],
     "publish": ["publish", "{bundle}", "--repo", NOT_GIT],
     "action": ["action", "--repo", NOT_GIT],
 }
@@ -70,6 +73,7 @@ NO_GITHUB = {
     "fix-tests": ["fix-tests", "--repo", "{repo}"],
     "review": ["review", "--repo", "{repo}"],
     "chat": ["chat", "--repo", "{repo}"],
+    "plan": ["plan", "--event", "issues", "--repo", "{repo}"],
     "publish": ["publish", "{bundle}", "--repo", "{repo}"],
     "action": ["action", "--repo", "{repo}"],
 }

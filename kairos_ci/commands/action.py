@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from kairos_ci import __version__, context
 from kairos_ci.commands.chat import chat_command
 from kairos_ci.commands.fix_tests import fix_tests_command
+from kairos_ci.commands.plan import plan_command
 from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
-from kairos_ci.commands.requests import ChatRequest, ReviewRequest, RunRequest
+from kairos_ci.commands.requests import ChatRequest, PlanCommandRequest, ReviewRequest, RunRequest
 from kairos_ci.commands.review import review_command
 from kairos_ci.commands.run import nightly_command
 from kairos_ci.config.load import find_config, load_config, parse_config
@@ -35,6 +36,7 @@ COMMAND_FOR_EVENT = {
     "pull_request": "review",
     "workflow_run": "fix-tests",
     "issue_comment": "chat",
+    "issues": "plan",  # a comment's `/kairos plan` and ticks need `command: plan`
 }
 COMMANDS = ("auto", "validate", "publish", *sorted(set(COMMAND_FOR_EVENT.values())))
 
@@ -102,6 +104,11 @@ def _chat(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return chat_command(ctx, runner, ChatRequest(repo))
 
 
+def _plan(ctx: context.Context, runner: Runner, repo: Path) -> int:
+
+    return plan_command(ctx, runner, PlanCommandRequest(repo))
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
     return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
@@ -120,6 +127,7 @@ _HANDLERS: dict[str, Handler] = {
     "review": _review,
     "fix-tests": _fix_tests,
     "chat": _chat,
+    "plan": _plan,
 }
 
 

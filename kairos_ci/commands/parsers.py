@@ -27,6 +27,7 @@ def add_commands(sub: Any) -> None:
         _fix_tests,
         _review,
         _chat,
+        _plan,
         _doctor,
         _init,
     ):
@@ -307,6 +308,36 @@ def _chat(sub: Any) -> None:
     parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
     parser.set_defaults(command=("chat", "run"))
+
+
+def _plan(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "plan",
+        help="plan a large change in an issue: /kairos plan GOAL, or the kairos:plan label",
+        description=(
+            "Plan a large change, read-only, and post the plan in the issue for review "
+            "(`/kairos plan GOAL` in an issue comment, or the kairos:plan label on an "
+            "issue), from people with write access only. An edit of the plan comment "
+            "(issue_comment edited) is read as ticks: an approval is kept, any other "
+            "edit is reverted."
+        ),
+        epilog="example: kairos-ci plan --event issues --payload event.json --state /tmp/plans",
+    )
+    parser.add_argument("--event", help="issue_comment or issues (default: GITHUB_EVENT_NAME)")
+    parser.add_argument(
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="folder for plans and their checkpoints, outside the checkout "
+        "(default: RUNNER_TEMP/kairos-ci/plans)",
+    )
+    parser.set_defaults(command=("plan", "run"))
 
 
 def _doctor(sub: Any) -> None:

@@ -47,7 +47,18 @@ class ChatRequest:
     run_id: str | None = None
 
 
-Request = TypeVar("Request", RunRequest, ReviewRequest, ChatRequest)
+@dataclass(frozen=True)
+class PlanCommandRequest:
+    """`kairos-ci plan`."""
+
+    repo: Path
+    event: str | None = None  # issue_comment or issues; default: GITHUB_EVENT_NAME
+    payload: Path | None = None
+    repository: str | None = None
+    state: Path | None = None  # the plans and checkpoints; default: under RUNNER_TEMP
+
+
+Request = TypeVar("Request", RunRequest, ReviewRequest, ChatRequest, PlanCommandRequest)
 
 
 def from_args(kind: type[Request], args: argparse.Namespace) -> Request:

@@ -6,7 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from kairos_ci.agent import claude
-from kairos_ci.commands.requests import ChatRequest, ReviewRequest, RunRequest
+from kairos_ci.agent.redact import Redactor
+from kairos_ci.agent.spend import BudgetView
+from kairos_ci.commands.requests import ChatRequest, PlanCommandRequest, ReviewRequest, RunRequest
 from kairos_ci.config.load import load_config, load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context, flag
@@ -17,6 +19,7 @@ from kairos_ci.events.records import (
     IssueCommentCreated,
     ManualDispatch,
     PullRequestChanged,
+    Repository,
     WorkflowRunCompleted,
 )
 from kairos_ci.forge.branches import Branches, auth_config
@@ -28,9 +31,16 @@ from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.pipeline.chat import CommentToAnswer, review_reply
 from kairos_ci.pipeline.nightly import Nightly, task_kinds
+from kairos_ci.pipeline.plan import LogLine, PlanWiring
+from kairos_ci.pipeline.plan_baseline import ConfiguredBaseline
+from kairos_ci.pipeline.plan_ticks import TickWiring
 from kairos_ci.pipeline.review import REQUESTED, PullReview, review_pull
+from kairos_ci.plan.bounds import PlanBounds
+from kairos_ci.plan.checkpoints import DirectoryCheckpoints
+from kairos_ci.plan.job import PlanSettings
 from kairos_ci.policy.records import Actor, Situation, Trigger
 from kairos_ci.stages.records import Project, RunInfo
+from kairos_ci.stages.remember import recall_or_forget
 from kairos_ci.tasks.fix_tests.workflow_run import WorkflowFix
 from kairos_ci.tasks.review.pulldiff import ensure_commits
 from kairos_ci.tasks.review.records import PullView
@@ -140,6 +150,65 @@ def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) 
         return _review_now(ctx, project, number, run)
 
     return CommentToAnswer(project, event, sha, run, reviewer)
+
+
+def plan_for(
+    ctx: Context, request: PlanCommandRequest, repository: Repository, log: LogLine
+) -> PlanWiring:
+    """A planning run on the checked-out default branch: the plan model and prices from
+    its config, a spend cap within what the budget has left (memory, read only), the
+    checkpoints in the state folder, and the baseline test run of its configured tests
+    in the jail, on a copy of the checkout."""
+    repo = request.repo
+    store = DirectoryCheckpoints(plan_state(ctx, request))
+    full_name = request.repository or ctx.repository or repository.full_name
+    git = Git(repo)
+    config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
+    forge = _forge(ctx, full_name, dry_run=False)
+    assert forge is not None  # without a token _forge raises
+    recalled = recall_or_forget(_memory(ctx, repo, config))
+    for note in recalled.notes:
+        log(f"memory: {note}")
+    left = BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock())
+    usd = min(PlanBounds().usd, left.headroom_usd())
+    settings = PlanSettings(
+        model=config.models.plan, prices=config.budget.prices, bounds=PlanBounds(usd=usd)
+    )
+    return PlanWiring(
+        repository=full_name,
+        forge=forge,
+        git=git,
+        store=store,
+        clock=ctx.clock,
+        llm=claude.from_context(ctx),
+        baseline=ConfiguredBaseline(repo, config, _runner(ctx, config, _run_id(ctx, None), repo)),
+        settings=settings,
+        log=log,
+        redactor=Redactor.of(ctx.secrets()),
+    )
+
+
+def ticks_for(
+    ctx: Context, request: PlanCommandRequest, repository: Repository, log: LogLine
+) -> TickWiring:
+    """Reading a tick needs only GitHub and the kept plans: no config, model or memory."""
+    full_name = request.repository or ctx.repository or repository.full_name
+    forge = _forge(ctx, full_name, dry_run=False)
+    assert forge is not None  # without a token _forge raises
+    return TickWiring(forge, DirectoryCheckpoints(plan_state(ctx, request)), ctx.clock, log)
+
+
+def plan_state(ctx: Context, request: PlanCommandRequest) -> Path:
+    """Where plans and checkpoints are kept: never inside the checkout, whose
+    ``git status`` must stay empty while planning."""
+    state = request.state
+    if state is None and ctx.runner_temp is not None:
+        state = ctx.runner_temp / "kairos-ci" / "plans"
+    if state is None:
+        raise UsageError("no folder for plans: pass --state DIR (default: under RUNNER_TEMP)")
+    if state.resolve().is_relative_to(request.repo.resolve()):
+        raise UsageError(f"--state {state} is inside the checkout; planning must leave it clean")
+    return state
 
 
 def _review_now(ctx: Context, chat: Project, number: int, run: RunInfo) -> str:

@@ -16,6 +16,7 @@ from kairos_ci.errors import InputError, InputTooLarge, UsageError
 from kairos_ci.events.records import (
     Event,
     IssueCommentCreated,
+    IssueLabeled,
     ManualDispatch,
     PullRequestChanged,
     PushedCommits,
@@ -63,6 +64,10 @@ class _Fields:
     def __init__(self, data: Mapping[str, Any], path: str) -> None:
         self._data = data
         self._path = path
+
+    @property
+    def path(self) -> str:
+        return self._path
 
     def _raw(self, key: str) -> Any:
         if key not in self._data:
@@ -186,6 +191,30 @@ def _issue_comment(f: _Fields) -> IssueCommentCreated:
         author=_user(comment.obj("user")),
         author_association=comment.opt_text("author_association") or "NONE",
         repository=_repository(f.obj("repository")),
+        sender=_user(f.obj("sender")) if f.has("sender") else None,
+        previous_body=_previous_body(f),
+    )
+
+
+def _previous_body(f: _Fields) -> str | None:
+    """``changes.body.from`` of an edit (absent when only the title changed)."""
+    body = f.mapping("changes").get("body")
+    if not isinstance(body, dict):
+        return None
+    return _Fields(body, f"{f.path}.changes.body").opt_text("from")
+
+
+def _issues(f: _Fields) -> IssueLabeled:
+    issue = f.obj("issue")
+    label = f.obj("label").text("name") if f.has("label") else None
+    return IssueLabeled(
+        action=f.text("action"),
+        issue_number=issue.whole("number"),
+        title=issue.text("title"),
+        body=issue.opt_text("body") or "",
+        label=label,
+        sender=_user(f.obj("sender")),
+        repository=_repository(f.obj("repository")),
     )
 
 
@@ -206,5 +235,6 @@ _PARSERS: dict[str, Callable[[_Fields], Event]] = {
     "pull_request_target": _pull_request,
     "workflow_run": _workflow_run,
     "issue_comment": _issue_comment,
+    "issues": _issues,
     "push": _push,
 }

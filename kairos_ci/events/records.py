@@ -84,6 +84,21 @@ class IssueCommentCreated:
     author: User
     author_association: str  # informational only: permission comes from the API
     repository: Repository
+    sender: User | None = None  # who acted: for "edited", the editor, not the author
+    previous_body: str | None = None  # "edited": the body before the edit (changes.body.from)
+
+
+@dataclass(frozen=True)
+class IssueLabeled:
+    """An ``issues`` event; only ``labeled`` carries a label."""
+
+    action: str
+    issue_number: int
+    title: str  # untrusted text
+    body: str  # untrusted text
+    label: str | None  # the label added (``labeled``), else None
+    sender: User  # who labelled: the one authorised
+    repository: Repository
 
 
 @dataclass(frozen=True)
@@ -101,5 +116,6 @@ Event = (
     | PullRequestChanged
     | WorkflowRunCompleted
     | IssueCommentCreated
+    | IssueLabeled
     | PushedCommits
 )

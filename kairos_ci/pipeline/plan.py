@@ -5,7 +5,8 @@ tracking comment -> post the plan comment.
 The sender is authorised through the API (write, maintain or admin), never from the event's
 association; bots never start a plan. A refusal is quiet: no comment, only the reply's
 ``why`` for the job summary. Both comments are found again by their fingerprint, so a rerun
-after a kill edits them instead of adding more.
+after a kill edits them instead of adding more. The posted plan becomes the issue's
+current plan (``plan.current``), which ticks on its comment are read against.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kairos_ci.events.records import User
 from kairos_ci.forge.records import CommentSpec, Ensured
 from kairos_ci.git import Git
 from kairos_ci.plan.checkpoints import CheckpointStore
+from kairos_ci.plan.current import keep_current
 from kairos_ci.plan.job import PlanJob, PlanPorts, PlanRequest, PlanSettings
 from kairos_ci.plan.phases import PlanOutcome, run_plan
 from kairos_ci.plan.plaintext import plain
@@ -83,7 +85,7 @@ def plan_issue(ask: PlanAsk, wiring: PlanWiring) -> PlanReply:
     if refusal is not None:
         return PlanReply(PlanStep.REFUSED, refusal)
     outcome = run_plan(_job(ask, wiring))
-    fingerprint = f"plan.{plan_id(ask.issue)}.v{ask.version}"
+    fingerprint = plan_comment_fingerprint(ask.issue, ask.version)
     if outcome.discarded is not None:
         body, step, why = _discarded(outcome.discarded), PlanStep.DISCARDED, outcome.discarded
     else:
@@ -94,7 +96,13 @@ def plan_issue(ask: PlanAsk, wiring: PlanWiring) -> PlanReply:
         wiring.forge.ensure_comment(CommentSpec(ask.issue, fingerprint, body))
     except ForgeError as err:
         return PlanReply(PlanStep.FAILED, f"the plan comment could not be posted ({err})", outcome)
+    if outcome.plan is not None:  # what ticks on the posted comment are read against
+        keep_current(wiring.store, outcome.plan)
     return PlanReply(step, why, outcome)
+
+
+def plan_comment_fingerprint(issue: int, version: int) -> str:
+    return f"plan.{plan_id(issue)}.v{version}"
 
 
 def plan_id(issue: int) -> str:

@@ -63,3 +63,20 @@ def test_pull_request_is_reviewed_and_a_command_answered(
         assert act(monkeypatch, "issue_comment", chat_file, world.work) == 0
         replies = [c for c in repo_state(sandbox)["comments"] if "kairos-ci commands" in c["body"]]
         assert len(replies) == 1
+
+
+def test_auto_sends_an_issues_event_to_the_planner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: Path
+) -> None:
+    labeled = {
+        "action": "labeled",
+        "issue": {"number": 4, "title": "Typo", "body": None},
+        "label": {"name": "bug"},
+        "sender": {"login": "maria", "type": "User"},
+        "repository": {"full_name": "octo/app", "default_branch": "main"},
+    }
+    event_file = tmp_path / "issues.json"
+    event_file.write_text(json.dumps(labeled))
+    assert act(monkeypatch, "issues", event_file, tmp_path) == 0
+    summary = env.read_text()
+    assert "kairos-ci plan" in summary and "not labelled kairos:plan" in summary

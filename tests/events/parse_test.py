@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -8,9 +9,11 @@ from kairos_ci.errors import InputError, UsageError
 from kairos_ci.events.parse import load_event, parse_event
 from kairos_ci.events.records import (
     IssueCommentCreated,
+    IssueLabeled,
     ManualDispatch,
     PullRequestChanged,
     ScheduledTick,
+    User,
     WorkflowRunCompleted,
 )
 
@@ -135,3 +138,36 @@ def test_schedule_examples(shared_dir: Path) -> None:
     assert len(files) == 2
     for path in files:
         assert isinstance(load_event("schedule", path), ScheduledTick)
+
+
+def test_real_issues_events_and_a_comment_edit_carry_what_planning_reads(
+    shared_dir: Path,
+) -> None:
+    events = shared_dir / "contracts" / "events"
+    for path in real_payloads(shared_dir, "issues"):
+        parsed = load_event("issues", path)
+        assert isinstance(parsed, IssueLabeled) and parsed.title and parsed.sender.login
+    labeled = load_event("issues", events / "issues" / "labeled.json")
+    assert isinstance(labeled, IssueLabeled) and labeled.label == "bug"
+    opened = load_event("issues", events / "issues" / "opened.with-empty-body.json")
+    assert isinstance(opened, IssueLabeled) and (opened.label, opened.body) == (None, "")
+    edited = load_event("issue_comment", events / "issue_comment" / "edited.json")
+    assert isinstance(edited, IssueCommentCreated) and edited.sender is not None
+    assert edited.previous_body == "You are totally right! I'll get this fixed right away."
+
+
+def test_an_edit_without_a_body_change_and_a_mistyped_previous_body() -> None:
+    base: dict[str, Any] = {
+        "action": "edited",
+        "issue": {"number": 3},
+        "comment": {"id": 9, "body": "b", "user": {"login": "maria"}},
+        "repository": {"full_name": "octo/app"},
+        "sender": {"login": "tom", "type": "User"},
+    }
+    event = parse_event("issue_comment", {**base, "changes": {"title": {"from": "t"}}})
+    assert isinstance(event, IssueCommentCreated) and event.previous_body is None
+    assert event.sender == User("tom", is_bot=False)
+    with pytest.raises(InputError, match=r"issue_comment\.changes\.body\.from is not a str"):
+        parse_event("issue_comment", {**base, "changes": {"body": {"from": 7}}})
+    with pytest.raises(InputError, match=r"issues\.issue\.title is missing"):
+        parse_event("issues", {**base, "action": "labeled", "issue": {"number": 3}})

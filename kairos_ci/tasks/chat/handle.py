@@ -7,14 +7,14 @@ Memory entries made here (read by the nightly run and the review):
 - ``/kairos approve KEY``: task ``approve:KEY`` (kind ``approve``), queued; the dashboard
   box with that key is ticked too, which is what the nightly run's gate reads.
 - ``/kairos ignore KEY``: a rejection of ``KEY`` (a finding's fingerprint or a rule).
-- ``/kairos plan``: task ``plan:#N`` (kind ``plan``), queued until planning exists.
+
+``/kairos plan <goal>`` is not answered here: ``kairos-ci plan`` (``pipeline/plan.py``) plans.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kairos_ci import __version__
 from kairos_ci.config.records import Level
 from kairos_ci.dashboard.parse import checkboxes
 from kairos_ci.dashboard.records import Action
@@ -33,7 +33,8 @@ HELP = """kairos-ci commands (each on a line of its own, from someone with write
   and retries failing tests at once even where an earlier fix failed and waits to retry.
 - `/kairos approve [KEY]`: promote a change kairos suggested on the dashboard to a pull request.
 - `/kairos ignore FINGERPRINT|RULE`: never post that finding, or that rule, in this repository.
-- `/kairos plan`: queue a planning task (planning is not available yet)."""
+- `/kairos plan GOAL`: plan a large change in this issue, for you to review and approve
+  (the kairos-plan workflow answers it, not this one)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def answer(command: ChatCommand, thread: Thread) -> Answer:
         Name.FIX: lambda: _fix(thread),
         Name.APPROVE: lambda: _approve(command.argument, thread),
         Name.IGNORE: lambda: _ignore(command.argument, thread),
-        Name.PLAN: lambda: _plan(thread),
+        Name.PLAN: _plan,
     }
     return handlers[command.name]()
 
@@ -100,15 +101,9 @@ def _ignore(key: str, thread: Thread) -> Answer:
     return Answer(text, rejections=(rejection,))
 
 
-def _plan(thread: Thread) -> Answer:
-    target = f"#{thread.number}"
-    why = f"asked by {thread.login} in comment {thread.comment_id}"
-    task = Task(f"plan:{target}", "plan", target, TaskState.QUEUED, why, thread.at)
-    text = (
-        f"Planning is not available yet in kairos-ci {__version__}: nothing will be planned "
-        "now. The request is recorded, and a version that can plan will take it."
-    )
-    return Answer(text, tasks=(task,))
+def _plan() -> Answer:
+    """Only reached when a caller skips ``task.chat``'s hand-over to ``kairos-ci plan``."""
+    return Answer("`/kairos plan GOAL` is answered by the kairos-plan workflow.")
 
 
 def _approve(key: str, thread: Thread) -> Answer:

@@ -25,6 +25,7 @@ from kairos_ci.stages.records import RunInfo
 from kairos_ci.tasks.chat.authorize import authorize, refused_early
 from kairos_ci.tasks.chat.handle import Thread, answer
 from kairos_ci.tasks.chat.parse import first_command
+from kairos_ci.tasks.chat.plan_command import plan_command
 from kairos_ci.tasks.chat.records import (
     Answer,
     Authorization,
@@ -35,6 +36,7 @@ from kairos_ci.tasks.chat.records import (
 )
 
 ACK = "eyes"
+PLANNED_ELSEWHERE = "`/kairos plan` is answered by `kairos-ci plan` (the kairos-plan workflow)"
 KAIROS_ACTIONS = "github-actions[bot]"  # who kairos comments as with the workflow's token
 
 Reviewer = Callable[[int], str]  # reviews pull request N now; returns the reply's text
@@ -68,6 +70,8 @@ def chat(job: ChatJob) -> Chatted:
         )
     if fingerprints(event.body) or event.author.login == KAIROS_ACTIONS:
         return _quiet(CommandStatus.IGNORED, "the comment is kairos's own")
+    if plan_command(event.body) is not None:
+        return _quiet(CommandStatus.IGNORED, PLANNED_ELSEWHERE)
     command = first_command(event.body)
     if command is None:
         return _quiet(CommandStatus.IGNORED, "no /kairos command on a line of its own")

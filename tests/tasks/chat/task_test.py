@@ -171,7 +171,9 @@ def test_a_maintainer_gets_one_reaction_and_one_reply(
     assert "/kairos ignore FINGERPRINT|RULE" in reply and f"chat.{said.comment_id}" in reply
 
 
-def test_fix_ignore_and_plan_are_remembered(github: tuple[World, GitHubSandbox, int]) -> None:
+def test_fix_and_ignore_are_remembered_and_plan_is_left_to_the_planner(
+    github: tuple[World, GitHubSandbox, int],
+) -> None:
     world, sandbox, number = github
     fix = run_chat(sandbox, world, say(sandbox, world, "maria", number, "/kairos fix").event)
     assert fix.journal is not None
@@ -185,9 +187,13 @@ def test_fix_ignore_and_plan_are_remembered(github: tuple[World, GitHubSandbox, 
     assert ignore.journal is not None
     (rejection,) = ignore.journal.rejections
     assert (rejection.key, rejection.by) == ("ruff/F401", "maria")
-    plan = run_chat(sandbox, world, say(sandbox, world, "maria", number, "/kairos plan").event)
-    assert "Planning is not available yet" in (plan.outcome.reply or "")
-    assert plan.journal is not None and plan.journal.tasks[0].kind == "plan"
+    replies_before = len(kairos_replies(sandbox))
+    for goal in ("", " migrate the API to Fastify"):
+        said = say(sandbox, world, "maria", number, f"/kairos plan{goal}")
+        plan = run_chat(sandbox, world, said.event)
+        assert plan.outcome.status is CommandStatus.IGNORED and plan.journal is None
+        assert "kairos-ci plan" in plan.outcome.why
+    assert len(kairos_replies(sandbox)) == replies_before  # the planner answers, not chat
 
 
 def test_approve_ticks_the_suggestion_on_the_dashboard(

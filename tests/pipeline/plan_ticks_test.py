@@ -1,0 +1,144 @@
+"""Ticks on the plan comment: a writer's approval is kept once; a non-writer's tick and a
+body edit are reverted; bots, other comments and older versions are left alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kairos_ci.events.records import IssueCommentCreated, Repository, User
+from kairos_ci.forge.markers import with_marker
+from kairos_ci.pipeline.plan_ticks import TickReply, TickStep, TickWiring, read_tick
+from kairos_ci.plan.checkpoints import DirectoryCheckpoints
+from kairos_ci.plan.comment import render_plan_comment
+from kairos_ci.plan.current import current_plan, keep_current
+from kairos_ci.plan.records import Approval, Plan
+from tests.pipeline.plan_test import RecordingForge
+from tests.plan.review_test import tick
+from tests.plan.sample import sample_plan
+
+KAIROS = User("kairos-ci[bot]", is_bot=True)
+MARIA, EVE = User("maria", is_bot=False), User("eve", is_bot=False)
+FINGERPRINT = "plan.issue-7.v1"
+NOW = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
+
+
+@dataclass
+class Rig:
+    plan: Plan
+    posted: str
+    forge: RecordingForge
+    wiring: TickWiring
+    logged: list[str]
+
+    def edit(self, body: str, editor: User = MARIA, **changes: object) -> TickReply:
+        fields: dict[str, object] = {
+            "action": "edited",
+            "issue_number": 7,
+            "on_pull_request": False,
+            "comment_id": 70,
+            "body": body,
+            "author": KAIROS,
+            "author_association": "NONE",
+            "repository": Repository("octo/shop", "main"),
+            "sender": editor,
+            "previous_body": self.posted,
+        }
+        fields.update(changes)
+        return read_tick(IssueCommentCreated(**fields), self.wiring)  # type: ignore[arg-type]
+
+    def kept(self) -> Plan | None:
+        return current_plan(self.wiring.store, "issue-7")
+
+
+def rig(tmp_path: Path) -> Rig:
+    plan = sample_plan(plan_id="issue-7")
+    store = DirectoryCheckpoints(tmp_path / "plans")
+    keep_current(store, plan)
+    posted = with_marker(render_plan_comment(plan), FINGERPRINT, "comment")
+    forge, logged = RecordingForge(), []
+    forge.comments[FINGERPRINT] = posted
+    return Rig(plan, posted, forge, TickWiring(forge, store, lambda: NOW, logged.append), logged)
+
+
+def test_a_writer_s_approval_is_kept_once_with_approver_time_hash_and_choices(
+    tmp_path: Path,
+) -> None:
+    setup = rig(tmp_path)
+    ticked = tick(setup.posted, "dp=D1:opt=b", "approve")
+    reply = setup.edit(ticked)
+    assert reply.step is TickStep.APPROVED
+    assert reply.why == f"maria approved plan {setup.plan.hash8} (D1=b)"
+    kept = setup.kept()
+    assert kept is not None and kept.plan_hash == setup.plan.plan_hash
+    assert kept.approvals == (
+        Approval("maria", "2026-11-27T05:00:00Z", setup.plan.plan_hash, {"D1": "b"}),
+    )
+    assert setup.forge.asked == ["maria"] and setup.forge.writes == []
+    again = setup.edit(ticked, previous_body=ticked)  # GitHub redelivers, or a second save
+    assert again.step is TickStep.APPROVED and setup.kept() == kept
+
+
+def test_ticks_that_make_no_approval_yet_and_a_change_request(tmp_path: Path) -> None:
+    setup = rig(tmp_path)
+    pending = setup.edit(tick(setup.posted, "approve"))
+    assert pending.step is TickStep.PENDING
+    assert pending.why == "D1: tick one option; this decision is required"
+    changes = setup.edit(tick(setup.posted, "changes"))
+    assert changes.step is TickStep.CHANGES_REQUESTED
+    kept = setup.kept()
+    assert kept is not None and kept.approvals == ()
+
+
+def test_a_non_writer_s_tick_is_reverted_quietly_to_the_body_before_it(tmp_path: Path) -> None:
+    setup = rig(tmp_path)
+    before = tick(setup.posted, "dp=D1:opt=a")  # a maintainer's earlier, valid tick
+    reply = setup.edit(tick(before, "approve"), EVE, previous_body=before)
+    assert reply.step is TickStep.REVERTED
+    assert reply.why == "eve has read permission; ticking needs write"
+    assert setup.forge.comments[FINGERPRINT] == before
+    assert set(setup.forge.comments) == {FINGERPRINT}  # no note: nothing said to a reader
+    kept = setup.kept()
+    assert kept is not None and kept.approvals == ()
+
+
+def test_a_body_edit_is_reverted_with_a_note_even_with_approve_ticked(tmp_path: Path) -> None:
+    setup = rig(tmp_path)
+    edited = tick(setup.posted, "dp=D1:opt=a", "approve").replace("Fastify", "Koa", 1)
+    reply = setup.edit(edited)
+    assert reply.step is TickStep.REVERTED
+    assert reply.why.startswith("maria: the comment was edited beyond its checkboxes")
+    assert setup.forge.comments[FINGERPRINT] == setup.posted
+    assert "changed more than its checkboxes" in setup.forge.comments["plan-note.7"]
+    kept = setup.kept()
+    assert kept is not None and kept.approvals == ()
+    unknown = setup.edit(edited, previous_body=None)  # no earlier body: the canonical one
+    assert unknown.step is TickStep.REVERTED
+    assert setup.forge.comments[FINGERPRINT] == render_plan_comment(setup.plan)
+
+
+def test_a_restore_github_refuses_is_a_failure(tmp_path: Path) -> None:
+    setup = rig(tmp_path)
+    setup.forge.failing = True
+    reply = setup.edit(setup.posted + "\nmore")
+    assert reply.step is TickStep.FAILED
+    assert reply.why.endswith("the comment could not be restored (secondary rate limit)")
+
+
+def test_bots_other_comments_and_older_versions_are_left_alone(tmp_path: Path) -> None:
+    setup = rig(tmp_path)
+    edited = setup.posted + "\nmore"
+    renovate = User("renovate[bot]", is_bot=True)
+    cases = {
+        "renovate[bot] is a bot": setup.edit(edited, renovate),
+        "not kairos's plan comment": setup.edit(edited, author=MARIA),
+        "the comment was created": setup.edit(edited, action="created"),
+        "the comment is not the current plan's": setup.edit(
+            edited, previous_body=setup.posted.replace(FINGERPRINT, "plan.issue-7.v0")
+        ),
+        "no plan is kept for #8": setup.edit(edited, issue_number=8),
+    }
+    for why, reply in cases.items():
+        assert reply.step is TickStep.IGNORED and reply.why.startswith(why), why
+    assert setup.forge.asked == [] and setup.forge.writes == []
