@@ -69,10 +69,15 @@ class Context:
     # PIP_INDEX_URL may embed a token; only the dependency registry client opens it.
     pip_index_url: Secret | None = None
     memory_key: Secret | None = None  # signs and authenticates the memory branch
+    webhook_url: Secret | None = None  # alerts go here; a Slack URL is itself a credential
+    webhook_key: Secret | None = None  # signs each alert body (HMAC-SHA256)
     clock: Clock = utc_now  # the run's time source; tests hand in a fixed one
 
     def secrets(self) -> tuple[Secret, ...]:
-        held = (self.github_token, self.anthropic_api_key, self.memory_key)
+        held = (
+            self.github_token, self.anthropic_api_key, self.memory_key,
+            self.webhook_url, self.webhook_key,
+        )  # fmt: skip
         return tuple(s for s in held if s is not None)
 
 
@@ -159,5 +164,7 @@ def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_no
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
         memory_key=secret("KAIROS_MEMORY_KEY"),
+        webhook_url=secret("KAIROS_WEBHOOK_URL"),
+        webhook_key=secret("KAIROS_WEBHOOK_KEY"),
         clock=clock,
     )

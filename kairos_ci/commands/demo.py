@@ -2,6 +2,8 @@
 
 It makes a bare ``origin``, starts the GitHub sandbox on loopback, and runs the real
 nightly pipeline three times, then reports what appeared "on GitHub" and in memory.
+Everything lives in a temporary directory that is removed at the end: the report is
+printed, and written to a file only when ``--out`` names one.
 """
 
 from __future__ import annotations
@@ -12,24 +14,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from kairos_ci import context
 from kairos_ci.clock import utc_now
 from kairos_ci.commands.requests import RunRequest
 from kairos_ci.commands.wiring import nightly_for
-from kairos_ci.demo.report import DemoNight, render
-from kairos_ci.demo.world import BOT_TOKEN, SEED, make_world
+from kairos_ci.demo.report import DemoNight, night_line, render
+from kairos_ci.demo.world import BOT_TOKEN, SEED, DemoWorld, make_world
+from kairos_ci.git import Git
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.pipeline.nightly import nightly
 from kairos_ci.sandbox.github.seed import parse_seed
 from kairos_ci.sandbox.github.server import running_sandbox
 
 NIGHTS = 3
+REPORT_NAME = "kairos-demo-report.md"  # the file's name when --out names a directory
 
 
 def run(args: argparse.Namespace) -> int:
-
     with tempfile.TemporaryDirectory(prefix="kairos-demo-") as tmp:
         world = make_world(Path(tmp))
         with running_sandbox(world.root, parse_seed(SEED), strict=False) as github:
@@ -37,14 +39,23 @@ def run(args: argparse.Namespace) -> int:
             nights = [_night(n, world, github.base_url) for n in range(1, NIGHTS + 1)]
             state = github.state(world.repository)["repos"][world.repository]
         memory = MemoryStore(world.work, clock=utc_now).load().memory
-    text = render(nights, state, memory)
-    args.out.write_text(text, encoding="utf-8")
+        diffs = {pull["number"]: _diff(world, pull["head"]["ref"]) for pull in state["pulls"]}
+    text = render(nights, state, memory, diffs)
     print(text)
-    print(f"Report written to {args.out}")
+    out: Path | None = args.out
+    if out is not None:
+        target = out / REPORT_NAME if out.is_dir() else out
+        target.write_text(text, encoding="utf-8")
+        print(f"Report written to {target}")
     return max(int(night.exit_code) for night in nights)
 
 
-def _night(number: int, world: Any, api_url: str) -> Any:
+def _diff(world: DemoWorld, branch: str) -> str:
+    """What a pull request changes, as GitHub's "Files changed" shows it."""
+    return Git(world.origin).text("diff", f"main...{branch}")
+
+
+def _night(number: int, world: DemoWorld, api_url: str) -> DemoNight:
 
     ctx = context.from_environ(_environment(api_url, world.repository, BOT_TOKEN))
     args = RunRequest(
@@ -53,7 +64,7 @@ def _night(number: int, world: Any, api_url: str) -> Any:
     started = time.monotonic()
     outcome = nightly(nightly_for(ctx, args, "schedule"))
     night = DemoNight(number, outcome.report, outcome.exit_code, time.monotonic() - started)
-    print(f"night {number}: {outcome.report.one_line()} ({night.seconds:.1f} s)")
+    print(night_line(night))
     return night
 
 

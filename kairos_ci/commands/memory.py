@@ -23,6 +23,16 @@ _ACTIONS = {
     "verify": "check every file on the branch; exit 0 when valid, 1 when not",
     "compact": "fold all journals into the snapshot now",
 }
+_EPILOG = """\
+environment:
+  GITHUB_TOKEN (or GH_TOKEN)   fetching and pushing the branch
+  GITHUB_SERVER_URL            the server the token is for
+  KAIROS_MEMORY_KEY            signs and checks the memory branch
+
+example:
+  kairos-ci memory {example}
+"""
+_EXAMPLES = {"show": "show --json", "verify": "verify --fetch", "compact": "compact --repo ."}
 
 
 def register(sub: Any) -> None:
@@ -30,10 +40,18 @@ def register(sub: Any) -> None:
         "memory",
         help="show, verify or compact the memory branch",
         description="Look at and tend kairos's memory branch.",
+        epilog=_EPILOG.format(example=_EXAMPLES["show"]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="memory_action", metavar="ACTION", required=True)
     for name, help_text in _ACTIONS.items():
-        action = actions.add_parser(name, help=help_text, description=help_text)
+        action = actions.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_EPILOG.format(example=_EXAMPLES[name]),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         action.add_argument(
             "--repo", type=git_checkout, default=".", help="repository (default: .)"
         )

@@ -38,6 +38,10 @@ FORMATS = ("auto", "junit", "sarif", "ruff", "eslint", "pylint", "checkstyle")
 
 
 EPILOG = """\
+environment:
+  PATH, HOME     where configured programs are found, and what the jail sees
+  RUNNER_TEMP    hidden from the jail
+
 example:
   kairos-ci doctor --repo path/to/checkout
   ok    config: .github/kairos.yml@3f2c1a9e0b7d is valid (1 linters, 0 rules)
@@ -46,6 +50,25 @@ example:
   ok    jail: bubblewrap at /usr/bin/bwrap runs commands
   ...
   doctor: 7 ok, 0 warn, 1 FAIL
+"""
+
+# The environment each command reads (all of it through kairos_ci/context.py), for the
+# epilogs; docs/cli.md is generated from them.
+_GITHUB_ENV = """\
+  GITHUB_REPOSITORY, GITHUB_RUN_ID       OWNER/NAME and the run id, unless given
+  GITHUB_TOKEN (or GH_TOKEN)             API calls and pushes
+  GITHUB_API_URL, GITHUB_SERVER_URL      another GitHub (Enterprise, the sandbox)
+  KAIROS_MEMORY_KEY                      signs and checks the memory branch
+"""
+_MODEL_ENV = """\
+  ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL  the model; without a key model tasks are skipped
+"""
+_RUN_ENV = """\
+  KAIROS_DRY_RUN                         true: as --dry-run
+  RUNNER_TEMP                            where the bundle and the evidence go
+"""
+_EVENT_ENV = """\
+  GITHUB_EVENT_NAME, GITHUB_EVENT_PATH   the event, unless --event and --payload
 """
 
 
@@ -59,8 +82,11 @@ def _validate(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "validate",
         help="check a kairos config file",
-        description="Validate a kairos config. "
-        "Exit 0 when valid, 1 when invalid, 2 on usage errors.",
+        description="Validate a kairos config: one line per problem,\n"
+        "file:line:column: key.path: message. Exit 0 when valid, 1 when invalid,\n"
+        "2 on usage errors.",
+        epilog="environment:\n  none\n\nexample:\n  kairos-ci validate .github/kairos.yml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "file", nargs="?", type=Path, help="config file (default: the repository's)"
@@ -74,11 +100,18 @@ def _run(sub: Any) -> None:
         "run",
         help="one maintenance run (schedule or workflow_dispatch)",
         description=(
-            "One nightly maintenance run: gather test and lint evidence, judge flaky "
-            "tests, fix what it may, update the dashboard and memory. Exit 0 when done, 1"
-            " when a write failed or a configured tool did not run, 2 on usage errors."
+            "One nightly maintenance run: gather test and lint evidence, judge flaky\n"
+            "tests, fix what it may, update the dashboard and memory. Exit 0 when done,\n"
+            "1 when a write failed or a configured tool did not run, 2 on usage errors."
         ),
-        epilog="example: kairos-ci run --event schedule --repo . --dry-run",
+        epilog="environment:\n"
+        + _EVENT_ENV
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + _RUN_ENV
+        + "  PIP_INDEX_URL                          the index for dependency updates\n"
+        "\nexample:\n  kairos-ci run --event schedule --repo . --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--event", help="event name (default: GITHUB_EVENT_NAME, else schedule)")
     _add_run_options(parser)
@@ -107,13 +140,20 @@ def _demo(sub: Any) -> None:
         "demo",
         help="run three nights against a bundled sample project, offline",
         description=(
-            "Run three real nightly runs against a bundled sample project and a GitHub "
-            "sandbox on loopback (offline, no API key), then print and write a report."
+            "Run three real nightly runs against a bundled sample project and a GitHub\n"
+            "sandbox on loopback (offline, no API key), then print a report. It leaves\n"
+            "nothing behind: everything lives in a temporary directory."
         ),
-        epilog="example: kairos-ci demo --out kairos-demo-report.md",
+        epilog="environment:\n"
+        "  PATH, HOME    the sample project's tests and linter run with them\n"
+        "\nexample:\n  kairos-ci demo --out /tmp/kairos-demo-report.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("kairos-demo-report.md"), help="where to write the report"
+        "--out",
+        type=Path,
+        default=None,
+        help="also write the report to this file (or into this directory)",
     )
     parser.set_defaults(command=("demo", "run"))
 
@@ -123,10 +163,19 @@ def _action(sub: Any) -> None:
         "action",
         help="run as the GitHub Action step (reads KAIROS_* inputs and GITHUB_* context)",
         description=(
-            "Run as the kairos-ci GitHub Action step: pick the command for the event (or "
+            "Run as the kairos-ci GitHub Action step: pick the command for the event (or\n"
             "the `command` input) from the KAIROS_* inputs and the GITHUB_* context."
         ),
-        epilog="example: KAIROS_COMMAND=auto kairos-ci action --repo .",
+        epilog="environment:\n"
+        "  KAIROS_COMMAND, KAIROS_CONFIG          the action's command and config inputs\n"
+        "  KAIROS_LOG_LEVEL                       the action's log-level input\n"
+        + _EVENT_ENV
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + _RUN_ENV
+        + "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     the step's outputs and job summary\n"
+        "\nexample:\n  KAIROS_COMMAND=auto kairos-ci action --repo .",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     # The runner has already entered the `working-directory` input, so "." is the repository.
     parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")
@@ -137,8 +186,11 @@ def _sandbox(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "sandbox",
         help="run a loopback emulator of a service (for tests and demos)",
-        description="Run a loopback emulator on 127.0.0.1. It prints its base URL when ready "
+        description="Run a loopback emulator on 127.0.0.1. It prints its base URL when ready\n"
         "and serves until SIGTERM.",
+        epilog="environment:\n  none\n\nexample:\n"
+        "  kairos-ci sandbox github --root /tmp/forge --port 8080 --strict",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     emulators = parser.add_subparsers(dest="emulator", metavar="EMULATOR", required=True)
     for add in (_add_anthropic, _add_github):
@@ -149,8 +201,11 @@ def _add_anthropic(emulators: Any) -> None:
     parser: argparse.ArgumentParser = emulators.add_parser(
         "anthropic",
         help="the Anthropic Messages API, answering from a script",
-        description="Serve POST /v1/messages from a script of replies; "
+        description="Serve POST /v1/messages from a script of replies;\n"
         "GET /_sandbox/requests returns what it received.",
+        epilog="environment:\n  none\n\nexample:\n"
+        "  kairos-ci sandbox anthropic --script replies.json --port 8081",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--script", type=Path, required=True, help="JSON script of replies")
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
@@ -161,8 +216,11 @@ def _add_github(emulators: Any) -> None:
     parser: argparse.ArgumentParser = emulators.add_parser(
         "github",
         help="the GitHub REST API over bare git repositories",
-        description="Serve the GitHub REST subset kairos uses. Every DIR/OWNER/NAME.git is a "
+        description="Serve the GitHub REST subset kairos uses. Every DIR/OWNER/NAME.git is a\n"
         "repository; GET /_sandbox/state returns everything it holds.",
+        epilog="environment:\n  none\n\nexample:\n"
+        "  kairos-ci sandbox github --root /tmp/forge --seed seed.json --strict",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--root", type=Path, required=True, help="holds OWNER/NAME.git repos")
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
@@ -185,8 +243,11 @@ def _parse(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "parse",
         help="read test and lint reports into neutral JSON Lines records",
-        description="Print one JSON object per test, finding or unreadable file "
+        description="Print one JSON object per test, finding or unreadable file\n"
         "(schemas/signals.schema.json). Exit 0 when every file was read, 1 otherwise.",
+        epilog="environment:\n  none\n\nexample:\n"
+        "  kairos-ci parse auto reports/junit.xml ruff.json --summary",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("format", choices=FORMATS, help="report format; auto detects by content")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files")
@@ -215,8 +276,14 @@ def _publish(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "publish",
         help="validate a bundle of intended writes, re-check policy, apply it",
-        description="Apply a bundle (schemas/bundle.schema.json) to GitHub. Exit 0 when "
-        "nothing failed, 1 when a write failed, 2 on usage errors.",
+        description="Apply a bundle (schemas/bundle.schema.json) to GitHub, after re-checking\n"
+        "the policy. Exit 0 when nothing failed, 1 when a write failed, 2 on usage errors.",
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  KAIROS_DRY_RUN                         true: as --dry-run\n"
+        "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     the step's outputs and job summary\n"
+        "\nexample:\n  kairos-ci publish kairos-bundle.json --repo . --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("bundle", type=existing_file, help="the bundle file")
     parser.add_argument("--repo", type=Path, default=Path(), help="repository clone (default: .)")
@@ -229,8 +296,11 @@ def _guard(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "guard",
         help="check a diff for weakened, skipped or deselected tests",
-        description="Compare test files between two revisions and flag weakened tests. "
+        description="Compare test files between two revisions and flag weakened tests.\n"
         "Exit 0 when nothing is flagged, 1 when something is, 2 on usage errors.",
+        epilog="environment:\n  none\n\nexample:\n"
+        "  kairos-ci guard --base origin/main --head HEAD --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--base", required=True, help="base revision (e.g. origin/main)")
     parser.add_argument("--head", help="head revision (default: the working tree)")
@@ -250,11 +320,17 @@ def _fix_tests(sub: Any) -> None:
         "fix-tests",
         help="fix the failing tests of a failed CI run (workflow_run event)",
         description=(
-            "Fix the failing tests of a failed CI run (a workflow_run event): read its "
-            "JUnit artifacts, fix on the default branch what also fails there, verified "
+            "Fix the failing tests of a failed CI run (a workflow_run event): read its\n"
+            "JUnit artifacts, fix on the default branch what also fails there, verified\n"
             "by your tests. Needs GITHUB_TOKEN."
         ),
-        epilog="example: kairos-ci fix-tests --payload event.json --repo . --dry-run",
+        epilog="environment:\n"
+        "  GITHUB_EVENT_PATH                      the workflow_run event, unless --payload\n"
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + _RUN_ENV
+        + "\nexample:\n  kairos-ci fix-tests --payload event.json --repo . --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_run_options(parser)
     parser.set_defaults(command=("fix_tests", "run"))
@@ -265,10 +341,16 @@ def _review(sub: Any) -> None:
         "review",
         help="review a pull request: one quiet review per push",
         description=(
-            "Review a pull request: one quiet review per push, inline comments only on "
+            "Review a pull request: one quiet review per push, inline comments only on\n"
             "changed lines, a coverage footer naming what was not reviewed."
         ),
-        epilog="example: kairos-ci review --payload event.json --repo . --dry-run",
+        epilog="environment:\n"
+        + _EVENT_ENV
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + _RUN_ENV
+        + "\nexample:\n  kairos-ci review --payload event.json --repo . --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--event", help="event name (default: GITHUB_EVENT_NAME, else pull_request)"
@@ -294,10 +376,15 @@ def _chat(sub: Any) -> None:
         "chat",
         help="answer a /kairos command in an issue or pull-request comment",
         description=(
-            "Answer a /kairos command in an issue or pull-request comment (issue_comment "
+            "Answer a /kairos command in an issue or pull-request comment (issue_comment\n"
             "event), from people with write access only."
         ),
-        epilog="example: kairos-ci chat --payload event.json --repo .",
+        epilog="environment:\n"
+        "  GITHUB_EVENT_PATH                      the issue_comment event, unless --payload\n"
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + "\nexample:\n  kairos-ci chat --payload event.json --repo .",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
@@ -321,7 +408,13 @@ def _plan(sub: Any) -> None:
             "(issue_comment edited) is read as ticks: an approval is kept, any other "
             "edit is reverted."
         ),
-        epilog="example: kairos-ci plan --event issues --payload event.json --state /tmp/plans",
+        epilog="environment:\n"
+        + _EVENT_ENV
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + "  RUNNER_TEMP                            the default --state folder\n"
+        "\nexample:\n  kairos-ci plan --event issues --payload event.json --state /tmp/plans",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--event", help="issue_comment or issues (default: GITHUB_EVENT_NAME)")
     parser.add_argument(
@@ -367,7 +460,8 @@ def _init(sub: Any) -> None:
         "the project's code. Never overwrites a file that differs without --force.\n"
         "Exit 0 when every file is written or up to date, 1 when one was left alone,\n"
         "2 on usage errors.",
-        epilog="example:\n  kairos-ci init --repo path/to/checkout --dry-run",
+        epilog="environment:\n  none\n\nexample:\n"
+        "  kairos-ci init --repo path/to/checkout --dry-run",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--repo", type=Path, default=Path(), help="repository root (default: .)")

@@ -29,6 +29,7 @@ from kairos_ci.git import Git
 from kairos_ci.isolation.detect import JailSetup, find_jail
 from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
+from kairos_ci.notify.notifier import notifier_for
 from kairos_ci.pipeline.chat import CommentToAnswer, review_reply
 from kairos_ci.pipeline.nightly import Nightly, task_kinds
 from kairos_ci.pipeline.plan import LogLine, PlanWiring
@@ -78,6 +79,8 @@ def nightly_for(ctx: Context, args: RunRequest, event_name: str) -> Nightly:
         model_available=ctx.anthropic_api_key is not None,
         llm=claude.from_context(ctx),  # None without a key; anthropic loads on first call
         pip_index_url=ctx.pip_index_url,
+        server_url=ctx.server_url,
+        notifier=notifier_for(ctx, repository),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
@@ -151,7 +151,12 @@ def _translate(
         got = _yaml_type(error.instance)
         yield _problem(document, source, path, f"expected {_article(wanted_text)}, got {got}")
     elif keyword in ("propertyNames", "pattern") and isinstance(error.instance, str):
-        yield _problem(document, source, path, f"{error.instance!r} is not a valid value here")
+        # A schema's title names what it expects; it says more than the regex.
+        expected_text = schema.get("title") if keyword == "pattern" else None
+        hint = f": expected {expected_text}" if isinstance(expected_text, str) else ""
+        yield _problem(
+            document, source, path, f"{error.instance!r} is not a valid value here{hint}"
+        )
     else:
         yield _problem(document, source, path, error.message)
 
@@ -333,7 +338,18 @@ def _rule(index: int, item: Mapping[str, Any]) -> Rule:
         ),
         then=RuleThen(
             autonomy=Level.parse(then["autonomy"]) if "autonomy" in then else None,
-            notify=tuple(then.get("notify", [])),
+            notify=_handles(then.get("notify", [])),
             skip=bool(then.get("skip", False)),
+            escalate=bool(then.get("escalate", False)),
         ),
     )
+
+
+def _handles(names: Iterable[str]) -> tuple[str, ...]:
+    """Logins and team handles without the ``@`` people type, each once (GitHub compares
+    them without regard to case)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        handle = name.removeprefix("@")
+        seen.setdefault(handle.casefold(), handle)
+    return tuple(seen.values())

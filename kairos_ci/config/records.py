@@ -103,8 +103,9 @@ class RuleWhen:
 @dataclass(frozen=True)
 class RuleThen:
     autonomy: Level | None = None
-    notify: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()  # logins and ``org/team`` handles, without the ``@``
     skip: bool = False
+    escalate: bool = False  # kairos does not act on matching work; it alerts ``notify``
 
 
 @dataclass(frozen=True)

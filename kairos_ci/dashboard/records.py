@@ -27,6 +27,25 @@ class BoxDecision:
     checked: bool = False
 
 
+class TestState(enum.StrEnum):
+    """The one vocabulary for a test's state: the dashboard's, the summary's and the demo's."""
+
+    BROKEN = "broken"
+    FLAKY = "flaky"
+    FAILING = "failing"
+    NEW = "new"
+    HEALTHY = "healthy"
+
+
+MEANING = {
+    TestState.BROKEN: "failed on each of the latest commits: a real regression",
+    TestState.FLAKY: "passed and failed on the same code: its failures say nothing about a change",
+    TestState.FAILING: "failing now, on too few commits yet to call it broken",
+    TestState.NEW: "too few runs yet to judge",
+    TestState.HEALTHY: "passing steadily",
+}
+
+
 @dataclass(frozen=True)
 class PullLine:
     """A kairos pull request, named by its branch: the branch is known before the PR
@@ -35,13 +54,28 @@ class PullLine:
     branch: str
     title: str
     state: str  # e.g. "awaiting review", "a human committed: kairos stopped updating"
+    number: int | None = None  # None until the PR is opened
+    run: str = ""  # the run that last wrote the branch
+    run_url: str | None = None
 
 
 @dataclass(frozen=True)
 class TestLine:
     test_id: str
-    verdict: str  # "flaky", "broken", ...
+    verdict: str  # a ``TestState``
     evidence: str  # e.g. "failed 3 of the last 10 runs"
+    since: str = ""  # the day of its first remembered failure
+    failed: str = ""  # its failure rate, e.g. "4 of 12 runs"
+    message: str = ""  # its failure message in this run, from the test report (untrusted)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One run in the trend chart: the share of tests that passed, and flaky failures."""
+
+    label: str  # e.g. "12-05 03:00"
+    pass_rate: float  # 0..1, retries that passed count as passed
+    flaky: int  # tests judged flaky that failed (or passed only on a retry) in this run
 
 
 @dataclass(frozen=True)
@@ -76,6 +110,7 @@ class Dashboard:
     budget: tuple[BudgetLine, ...] = ()
     memory: MemoryHealth | None = None
     attention: tuple[str, ...] = ()  # problems a human must fix (bad config, permissions)
+    trend: tuple[TrendPoint, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)

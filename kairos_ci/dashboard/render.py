@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import re
 
-from kairos_ci.dashboard.records import BoxDecision, Dashboard
+from kairos_ci.dashboard.chart import trend_chart
+from kairos_ci.dashboard.records import BoxDecision, Dashboard, PullLine, TestLine
 from kairos_ci.dashboard.text import cell, inline
 
 KEY = re.compile(r"^[A-Za-z0-9._:/+-]{1,128}$")
+# Links kairos builds itself (a run's page); anything else is shown as plain text.
+_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$")
+MESSAGE_LIMIT = 160  # a failure message, cut short: the run's logs hold the rest
+FAILURE_DETAILS = "Latest failures"
+TREND = "Trend"
+PULLS = "Open kairos pull requests"
 INTRO = (
     "> kairos keeps this issue up to date. Tick a box to tell it what to do: "
     "it reads the boxes on its next run."
@@ -25,15 +32,19 @@ def render(board: Dashboard) -> str:
             [_decision(d) for d in board.decisions] or ["_Nothing needs your decision._"],
         )
     )
-    pulls = [f"- `{cell(p.branch)}`: {inline(p.title)} ({inline(p.state)})" for p in board.pulls]
-    parts.append(_section("Open kairos pull requests", pulls or ["_None open._"]))
-    tests = [
-        f"| `{cell(t.test_id)}` | {cell(t.verdict)} | {cell(t.evidence)} |" for t in board.tests
-    ]
-    header = ["| test | verdict | evidence |", "|---|---|---|"]
+    pulls = [_pull(p) for p in board.pulls]
+    parts.append(_section(PULLS, pulls or ["_None open._"]))
+    tests = [_test(t) for t in board.tests]
+    header = ["| test | state | since | evidence |", "|---|---|---|---|"]
     parts.append(_section("Tests needing attention", header + tests if tests else ["_None._"]))
+    details = [_details(t) for t in board.tests if t.failed or t.message]
+    if details:
+        header = ["| test | failed | latest message |", "|---|---|---|"]
+        parts.append(_section(FAILURE_DETAILS, header + details))
     runs = [_run(r.when, r.event, r.outcome, r.url) for r in board.runs]
     parts.append(_section("Recent runs", runs or ["_No runs recorded yet._"]))
+    if board.trend:
+        parts.append(_section(TREND, trend_chart(board.trend)))
     budget = [
         f"| {cell(b.period)} | ${b.spent_usd:,.2f} | ${b.cap_usd:,.2f} | "
         f"{_share(b.spent_usd, b.cap_usd)} |"
@@ -56,9 +67,35 @@ def _decision(d: BoxDecision) -> str:
     return f"- [{box}] **{d.action.value}** {inline(d.text)}{detail} {key}"
 
 
+def _pull(p: PullLine) -> str:
+    # "#N" is a link to the pull request wherever GitHub renders the issue.
+    number = f"#{p.number} " if p.number is not None else ""
+    line = f"- {number}`{cell(p.branch)}`: {inline(p.title)} ({inline(p.state)})"
+    return f"{line}, by {_link(f'run {inline(p.run, 60)}', p.run_url)}" if p.run else line
+
+
+def _test(t: TestLine) -> str:
+    since = cell(t.since, 40) or "-"
+    return f"| `{cell(t.test_id)}` | {cell(t.verdict)} | {since} | {cell(t.evidence)} |"
+
+
+def _details(t: TestLine) -> str:
+    failed, message = cell(t.failed, 60) or "-", cell(t.message, MESSAGE_LIMIT) or "-"
+    return f"| `{cell(t.test_id)}` | {failed} | {message} |"
+
+
 def _run(when: str, event: str, outcome: str, url: str | None) -> str:
     line = f"- {inline(when, 40)} {inline(event, 40)}: {inline(outcome)}"
-    return f"{line} ([run]({url}))" if url and url.startswith(("https://", "http://")) else line
+    return f"{line} ({_link('run', url)})" if _linkable(url) else line
+
+
+def _link(text: str, url: str | None) -> str:
+    """``text`` (already safe) linked to ``url``, or alone when the url is not one of ours."""
+    return f"[{text}]({url})" if _linkable(url) else text
+
+
+def _linkable(url: str | None) -> bool:
+    return url is not None and _URL.match(url) is not None
 
 
 def _share(spent: float, cap: float) -> str:
@@ -69,15 +106,25 @@ def _section(title: str, lines: list[str]) -> str:
     return f"## {title}\n\n" + "\n".join(lines)
 
 
-VOLATILE_SECTIONS = ("Recent runs",)
+# Sections that change on every run: the run list, failure rates (one more run each
+# night) and messages (which often hold times or addresses), and the trend chart.
+VOLATILE_SECTIONS = ("Recent runs", FAILURE_DETAILS, TREND)
 
 
 def material(body: str) -> str:
-    """The body without sections that change on every run (the run list), so that a
-    run which changed nothing else does not edit the issue just to add itself."""
+    """The body without sections that change on every run, so that a run which changed
+    nothing else does not edit the issue just to add itself. They are brought up to date
+    whenever something material changes."""
     kept = []
     for part in body.split("\n\n## "):
         title = part.removeprefix("## ").split("\n", 1)[0]
-        if title not in VOLATILE_SECTIONS:
+        if title == PULLS:
+            kept.append(_PULL_LINKS.sub(lambda found: found["start"] or "", part))
+        elif title not in VOLATILE_SECTIONS:
             kept.append(part)
     return "\n\n## ".join(kept).strip()
+
+
+# A pull request's number and the run that opened it are known only once it is open, the
+# night after it was planned: they alone never make an edit.
+_PULL_LINKS = re.compile(r"^(?P<start>- )#\d+ |, by (?:\[run [^\]\n]*\]\([^)\n]*\)|run .*)$", re.M)

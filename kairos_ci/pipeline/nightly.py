@@ -8,14 +8,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from kairos_ci.agent.llm import Llm
+from kairos_ci.agent.spend import BudgetView
 from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import TaskKind
 from kairos_ci.context import Secret
 from kairos_ci.errors import UsageError
 from kairos_ci.git import Git
+from kairos_ci.notify import alerts
+from kairos_ci.notify.notifier import Notifier
+from kairos_ci.notify.records import Alert
+from kairos_ci.policy.records import BudgetState
 from kairos_ci.stages import journal, outcome
 from kairos_ci.stages.act import act, planned
-from kairos_ci.stages.board import BoardInput, board
+from kairos_ci.stages.board import BoardInput, board, failure_messages
 from kairos_ci.stages.dashboard_write import dashboard_write
 from kairos_ci.stages.evidence import gather, run_tests
 from kairos_ci.stages.gate import Gated, gate
@@ -43,6 +48,8 @@ class Nightly:
     model_available: bool
     llm: Llm | None = None  # None without an API key: model tasks wait, with the reason
     pip_index_url: Secret | None = None  # a private index may carry credentials
+    notifier: Notifier | None = None  # webhook alerts; None when no webhook is configured
+    server_url: str = "https://github.com"  # where the run's page is: the dashboard links it
 
 
 def nightly(n: Nightly) -> outcome.RunOutcome:
@@ -51,11 +58,37 @@ def nightly(n: Nightly) -> outcome.RunOutcome:
     observed = observe(n, recalled)
     worked = work(n, recalled, observed)
     gated = gate(worked.changes, p.config, p.situation, recalled.reconciled.known, p.default_branch)
-    writes = (*gated.writes, *dashboard(n, recalled, observed, worked, gated))
+    shown = _with_escalations(observed, gated)
+    writes = (*gated.writes, *dashboard(n, recalled, shown, worked, gated))
     acted = act(p, n.run, writes, recalled, worked)
     done = Finished(n.run, n.base_sha, recalled, observed, worked, gated, acted)
     kept = keep(p.memory, journal.build(done), DRY_RUN if n.run.dry_run else "")
+    if n.notifier is not None and not n.run.dry_run:
+        n.notifier.send(_alerts(n, recalled, worked, gated))
     return outcome.summarise(done, outcome.nightly_heading(done, p.config), kept)
+
+
+def _with_escalations(observed: Observed, gated: Gated) -> Observed:
+    """The dashboard's "needs your attention" lines come from the evidence: escalated work
+    joins them there, naming the rule and the people to notify."""
+    lines = tuple(escalation.alert() for escalation in gated.escalations)
+    if not lines:
+        return observed
+    evidence = replace(observed.evidence, not_run=(*observed.evidence.not_run, *lines))
+    return replace(observed, evidence=evidence)
+
+
+def _alerts(n: Nightly, recalled: Recalled, worked: Worked, gated: Gated) -> tuple[Alert, ...]:
+    """The run's urgent alerts: escalated work, an exhausted budget, unreadable memory."""
+    spent = sum(spend.usd for spend in worked.notes.spend.values())
+    budget = BudgetView.from_memory(n.project.config.budget, recalled.memory.spend, n.run.now)
+    budget = replace(budget, run_usd=spent)
+    raised = [alerts.escalated(escalation) for escalation in gated.escalations]
+    if budget.state() is BudgetState.EXHAUSTED:
+        raised.append(alerts.budget_exhausted(budget.why()))
+    if recalled.notes:
+        raised.append(alerts.memory_unreadable(recalled.notes))
+    return tuple(raised)
 
 
 def observe(n: Nightly, recalled: Recalled) -> Observed:
@@ -140,6 +173,9 @@ def dashboard(
         memory_notes=recalled.notes,
         attention=observed.evidence.not_run,  # a tool that did not run needs a human
         spend=worked.notes.spend,
+        histories=journal.histories(recalled.memory, observed.results),
+        messages=failure_messages(observed.evidence.tests),
+        runs_url=f"{n.server_url}/{p.repository}/actions/runs",
     )
     return tuple(dashboard_write(board(view), p.config, p.situation, recalled.reconciled.dashboard))
 

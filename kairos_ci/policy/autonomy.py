@@ -15,9 +15,11 @@ from kairos_ci.policy.records import (
     Cap,
     ChangeFacts,
     Decision,
+    Escalation,
     RuleOutcome,
     Situation,
     Trigger,
+    rule_numbers,
 )
 
 # Reviews and flaky-test reports are speech, never code changes: kairos neither
@@ -57,8 +59,7 @@ def decide(
     if kind in TASK_CEILINGS:
         caps.append(TASK_CEILINGS[kind])
     if rules.cap is not None:
-        numbers = ", ".join(f"#{i + 1}" for i in rules.matched)
-        caps.append(Cap(rules.cap, f"config rule {numbers}"))
+        caps.append(Cap(rules.cap, f"config rule {rule_numbers(rules.matched)}"))
     caps.extend(trust_caps(situation))
     caps.extend(budget_caps(situation.budget))
     if situation.injection_signals:
@@ -69,8 +70,19 @@ def decide(
         caps.append(ceiling)
     if rules.skip:
         caps.append(Cap(Level.OBSERVE, "skipped by a config rule"))
+    if rules.escalate:
+        reason = f"config rule {rule_numbers(rules.escalate)} hands this work to a human"
+        caps.append(Cap(Level.OBSERVE, reason))
     level = min(cap.level for cap in caps)
-    return Decision(kind, level, tuple(caps), skip=rules.skip, notify=rules.notify)
+    return Decision(kind, level, tuple(caps), rules.skip, rules.notify, escalated_by=rules.escalate)
+
+
+def escalation(decision: Decision, target: str) -> Escalation | None:
+    """The alert owed for work a config rule escalates, or None. A skip rule wins: it
+    asks for nothing at all, not even an alert."""
+    if not decision.escalated_by or decision.skip:
+        return None
+    return Escalation(target, decision.escalated_by, decision.notify)
 
 
 def trust_caps(situation: Situation) -> list[Cap]:

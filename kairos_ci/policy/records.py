@@ -88,8 +88,19 @@ class Subject:
 class RuleOutcome:
     matched: tuple[int, ...] = ()
     cap: Level | None = None
-    notify: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()  # logins and ``org/team`` handles, without the ``@``
     skip: bool = False
+    escalate: tuple[int, ...] = ()  # the matched rules that hand the work to a human
+
+
+def mentions(handles: tuple[str, ...]) -> str:
+    """``@alice @acme/security``: how the people to notify are named on GitHub."""
+    return " ".join(f"@{handle}" for handle in handles)
+
+
+def rule_numbers(indexes: tuple[int, ...]) -> str:
+    """``#1, #3``: config rules as a human counts them."""
+    return ", ".join(f"#{index + 1}" for index in indexes)
 
 
 @dataclass(frozen=True)
@@ -107,12 +118,31 @@ class Decision:
     caps: tuple[Cap, ...]
     skip: bool = False
     notify: tuple[str, ...] = ()
+    escalated_by: tuple[int, ...] = ()  # config rules that keep kairos from acting
 
     def why(self) -> str:
         binding = [c.reason for c in self.caps if c.level == self.level]
         if self.skip:
             return "skipped by a config rule"
+        if self.escalated_by:
+            return f"escalated to a human by config rule {rule_numbers(self.escalated_by)}"
         return f"{self.level}: " + "; ".join(binding)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Work a config rule hands to a human: kairos does not act on it, it alerts them."""
+
+    target: str  # what the work is (a branch, a test id)
+    rules: tuple[int, ...]
+    notify: tuple[str, ...]
+
+    def alert(self) -> str:
+        people = mentions(self.notify) or "a maintainer (the rule names nobody to notify)"
+        return (
+            f"{self.target}: escalated by config rule {rule_numbers(self.rules)}; "
+            f"kairos did not act. For {people}."
+        )
 
 
 @dataclass(frozen=True)

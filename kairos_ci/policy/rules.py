@@ -1,4 +1,5 @@
-"""Config rules: every matching rule applies; together they can only lower autonomy."""
+"""Config rules: every matching rule applies; together they can only lower autonomy,
+name people to notify, or hand the work to a human (escalate)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from kairos_ci.policy.records import RuleOutcome, Subject
 def evaluate(rules: Sequence[Rule], subject: Subject) -> RuleOutcome:
     matched = [rule for rule in rules if matches(rule.when, subject)]
     caps = [rule.then.autonomy for rule in matched if rule.then.autonomy is not None]
-    notify = dict.fromkeys(login for rule in matched for login in rule.then.notify)
+    notify: dict[str, str] = {}
+    for handle in (handle for rule in matched for handle in rule.then.notify):
+        notify.setdefault(handle.casefold(), handle)  # one mention per person, whatever the case
     return RuleOutcome(
         matched=tuple(rule.index for rule in matched),
         cap=min(caps) if caps else None,
-        notify=tuple(notify),
+        notify=tuple(notify.values()),
         skip=any(rule.then.skip for rule in matched),
+        escalate=tuple(rule.index for rule in matched if rule.then.escalate),
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from kairos_ci.bundle.intents import OpenPullRequest
 from kairos_ci.bundle.records import ApplyResult, Status, patch_hash
@@ -17,10 +17,13 @@ from kairos_ci.dashboard.records import (
     PullLine,
     RunLine,
     TestLine,
+    TestState,
 )
 from kairos_ci.memory.records import Memory, RunRecord, Spend, Work, WorkState
+from kairos_ci.signals.records import TestResult
+from kairos_ci.stages.board_trend import FAILED_ONCE, failure_rate, first_failure, trend
 from kairos_ci.stages.gate import Suggestion
-from kairos_ci.verdicts.records import TestVerdict, Verdict
+from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
 
 RECENT_RUNS = 5
 ATTENTION_VERDICTS = (Verdict.BROKEN, Verdict.FLAKY)
@@ -39,18 +42,43 @@ class BoardInput:
     memory_notes: tuple[str, ...]
     attention: tuple[str, ...]
     spend: Mapping[str, Spend] = field(default_factory=dict)  # this run's, by model
+    # Each test's remembered outcomes with this run's appended (``journal.histories``).
+    histories: Mapping[str, Sequence[HistoryEntry]] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)  # test id -> this run's failure
+    runs_url: str = ""  # "{server}/{OWNER/NAME}/actions/runs"; "" links no run
 
 
 def board(data: BoardInput) -> Dashboard:
+    runs = (*data.memory.runs, data.this_run)
     return Dashboard(
         decisions=tuple(_decision(s) for s in data.suggestions),
-        pulls=_pulls(data.work.values(), data.planned),
-        tests=_tests(data.verdicts, data.waiting),
-        runs=_runs((*data.memory.runs, data.this_run)),
+        pulls=_pulls(data, runs),
+        tests=_tests(data),
+        runs=_runs(runs, data.runs_url),
         budget=_budget(data.config, data.memory, data.this_run.at, _total(data.spend)),
         memory=MemoryHealth(not data.memory_notes, "; ".join(data.memory_notes) or "readable"),
         attention=data.attention,
+        trend=trend(runs, data.histories, _flaky(data.verdicts)),
     )
+
+
+def state_of(verdict: Verdict, failing_now: bool) -> TestState:
+    """A test's state in the dashboard's words: a failure not yet judged is "failing"."""
+    if verdict in ATTENTION_VERDICTS or not failing_now:
+        return TestState(verdict.value)
+    return TestState.FAILING
+
+
+def failure_messages(tests: Iterable[TestResult]) -> dict[str, str]:
+    """Each failing test's message in this run, as its report gives it (untrusted text)."""
+    return {t.id: t.message for t in tests if t.message and t.outcome in FAILED_ONCE}
+
+
+def run_url(runs_url: str, run_id: str) -> str | None:
+    """A run's page, for a GitHub run id ("1234" or "1234.2", its attempt); None for a
+    run that has no page (a local run, the demo's)."""
+    number = run_id.split(".", 1)[0]
+    return f"{runs_url}/{number}" if runs_url and number.isdigit() else None
 
 
 LANDED = (Status.APPLIED, Status.UNCHANGED)  # a PR write after which the PR is open
@@ -80,27 +108,49 @@ def _decision(suggestion: Suggestion) -> BoxDecision:
     return BoxDecision(Action.APPROVE, suggestion.key, text, suggestion.why)
 
 
-def _pulls(work: Iterable[Work], planned: Iterable[tuple[str, str]]) -> tuple[PullLine, ...]:
-    """Open kairos PRs by branch. Derived the same way whether the PR was opened this
-    run or an earlier one, so an unchanged night renders an unchanged dashboard."""
-    kinds = {w.branch: w.kind for w in work if w.state is WorkState.OPEN}
-    kinds.update(dict(planned))
-    return tuple(PullLine(branch, kind, "open") for branch, kind in sorted(kinds.items()))
+def _pulls(data: BoardInput, runs: Sequence[RunRecord]) -> tuple[PullLine, ...]:
+    """Open kairos PRs by branch, each with its number and the run that last wrote it.
+    Derived the same way whether the PR was written this run or an earlier one, so an
+    unchanged night renders an unchanged dashboard."""
+    open_work = {w.branch: w for w in data.work.values() if w.state is WorkState.OPEN}
+    by_time = {r.at: r.run_id for r in runs}  # Work.updated_at is its run's time
+    lines = {
+        branch: (w.kind, w.pr, by_time.get(w.updated_at, "")) for branch, w in open_work.items()
+    }
+    for branch, kind in data.planned:  # written this run; a new PR's number comes next night
+        known = open_work.get(branch)
+        lines[branch] = (kind, known.pr if known else None, data.this_run.run_id)
+    return tuple(
+        PullLine(branch, kind, "open", number, run, run_url(data.runs_url, run))
+        for branch, (kind, number, run) in sorted(lines.items())
+    )
 
 
-def _tests(verdicts: Mapping[str, TestVerdict], waiting: Mapping[str, str]) -> tuple[TestLine, ...]:
-    lines = [
-        _flagged(v, waiting.get(test_id))
-        for test_id, v in sorted(verdicts.items())
+def _tests(data: BoardInput) -> tuple[TestLine, ...]:
+    flagged = {
+        test_id: _flagged(v, data.waiting.get(test_id))
+        for test_id, v in sorted(data.verdicts.items())
         if v.verdict in ATTENTION_VERDICTS
-    ]
-    flagged = {line.test_id for line in lines}
-    lines += [
-        TestLine(test_id, "failing", why)
-        for test_id, why in sorted(waiting.items())
+    }
+    waiting = {
+        test_id: TestLine(test_id, TestState.FAILING, why)
+        for test_id, why in sorted(data.waiting.items())
         if test_id not in flagged
-    ]
-    return tuple(lines)
+    }
+    return tuple(_detailed(line, data) for line in (*flagged.values(), *waiting.values()))
+
+
+def _detailed(line: TestLine, data: BoardInput) -> TestLine:
+    """The line with its history's failure rate, first failure and this run's message."""
+    history = data.histories.get(line.test_id, ())
+    failed, ran = failure_rate(history)
+    first = first_failure(history)
+    return replace(
+        line,
+        since=first.at[:10] if first is not None else "",
+        failed=f"{failed} of {ran} runs" if ran else "",
+        message=data.messages.get(line.test_id, ""),
+    )
 
 
 def _flagged(verdict: TestVerdict, waiting: str | None) -> TestLine:
@@ -111,6 +161,10 @@ def _flagged(verdict: TestVerdict, waiting: str | None) -> TestLine:
     )
 
 
+def _flaky(verdicts: Mapping[str, TestVerdict]) -> frozenset[str]:
+    return frozenset(t for t, v in verdicts.items() if v.verdict is Verdict.FLAKY)
+
+
 def _evidence(verdict: TestVerdict) -> str:
     # The first runs are the ones that established the verdict; listing only those
     # keeps the line (and so the dashboard) unchanged while nothing new is learned.
@@ -119,9 +173,11 @@ def _evidence(verdict: TestVerdict) -> str:
     return f"{'; '.join(verdict.reasons)} (runs: {runs})" if runs else "; ".join(verdict.reasons)
 
 
-def _runs(runs: Iterable[RunRecord]) -> tuple[RunLine, ...]:
-    recent = list(runs)[-RECENT_RUNS:]
-    return tuple(RunLine(r.at, f"{r.event} {r.run_id}", r.outcome.value) for r in reversed(recent))
+def _runs(runs: Sequence[RunRecord], runs_url: str) -> tuple[RunLine, ...]:
+    return tuple(
+        RunLine(r.at, f"{r.event} {r.run_id}", r.outcome.value, run_url(runs_url, r.run_id))
+        for r in reversed(runs[-RECENT_RUNS:])
+    )
 
 
 def _budget(

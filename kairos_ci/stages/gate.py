@@ -3,7 +3,8 @@
 observe: only the summary. suggest: a dashboard entry with an approve box (a
 maintainer's tick promotes it to a PR on the next run). approve: a PR. auto: a PR
 with auto-merge. A change a human closed unmerged is never proposed again; a
-change already open with the same patch is left alone.
+change already open with the same patch is left alone. Work a config rule escalates
+is not acted on: it becomes an alert for the people the rule names.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kairos_ci.config.records import Config, Level, TaskKind
 from kairos_ci.memory.records import Rejection, Work, WorkState
 from kairos_ci.policy import autonomy, rules
 from kairos_ci.policy.limits import pr_slots
-from kairos_ci.policy.records import Decision, Situation, Subject
+from kairos_ci.policy.records import Decision, Escalation, Situation, Subject, mentions
 from kairos_ci.stages.pr_body import pr_body
 from kairos_ci.stages.records import ProposedChange, Skipped
 
@@ -39,6 +40,7 @@ class Gated:
     left_alone: tuple[str, ...]  # already published, unchanged: nothing to write
     skipped: tuple[Skipped, ...]
     decisions: tuple[tuple[str, str], ...]  # (target, why) for memory
+    escalations: tuple[Escalation, ...] = ()  # work a config rule hands to a human
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def gate(
     changes: Iterable[ProposedChange], config: Config, situation: Situation, known: Known, base: str
 ) -> Gated:
     writes: list[Write] = []
-    suggestions, left, skipped, decisions = [], [], [], []
+    suggestions, left, skipped, decisions, escalations = [], [], [], [], []
     slots = pr_slots(config.limits, known.open_prs, 0)
     for change in changes:
         target = change.branch
@@ -80,15 +82,29 @@ def gate(
         else:
             level, why = decision.level, decision.why()
         decisions.append((target, why))
+        escalated = autonomy.escalation(decision, f"{change.kind} `{change.branch}`")
+        if escalated is not None:
+            escalations.append(escalated)
         if level is Level.OBSERVE:
             skipped.append(Skipped(change.kind, f"observe only: {why}"))
         elif level is Level.SUGGEST:
-            suggestions.append(Suggestion(change, approval_key(change), why, level))
+            suggestions.append(Suggestion(change, approval_key(change), _cc(why, decision), level))
         elif len([w for w in writes if w.kind is Kind.PULL_REQUEST]) >= slots.available:
             skipped.append(Skipped(change.kind, f"no PR slot left: {slots.why}"))
         else:
-            writes.extend(_pr_writes(change, level, why, base, approved, config))
-    return Gated(tuple(writes), tuple(suggestions), tuple(left), tuple(skipped), tuple(decisions))
+            body = pr_body(change, why, decision.notify)
+            writes.extend(_pr_writes(change, (level, why, body), base, approved, config))
+    return Gated(
+        tuple(writes), tuple(suggestions), tuple(left), tuple(skipped), tuple(decisions),
+        tuple(escalations),
+    )  # fmt: skip
+
+
+def _cc(why: str, decision: Decision) -> str:
+    """A suggestion's dashboard entry names the people a rule asks to notify. The
+    dashboard shows mentions as code, so this names them without notifying: they are
+    notified once, by the pull request body, when the suggestion is approved."""
+    return f"{why}; for {mentions(decision.notify)}" if decision.notify else why
 
 
 def _refusal(change: ProposedChange, known: Known) -> str | None:
@@ -105,18 +121,32 @@ def _refusal(change: ProposedChange, known: Known) -> str | None:
 
 def _decide(change: ProposedChange, config: Config, situation: Situation) -> Decision:
     kind = TaskKind(change.kind)
-    matched = rules.evaluate(config.rules, Subject(kind, paths=change.files))
+    matched = rules.evaluate(config.rules, subject(change))
     return autonomy.decide(kind, config.autonomy, matched, situation, change.facts)
 
 
+def subject(change: ProposedChange) -> Subject:
+    """What config rules match a change by: the files it changes and, for a test fix, the
+    tests it targets and their files ("a failing billing test" matches ``billing/**``)."""
+    targets = tuple(sorted(change.evidence.targets)) if change.evidence is not None else ()
+    test_files = (test_id.split("::", 1)[0] for test_id in targets)
+    paths = tuple(dict.fromkeys((*change.files, *test_files)))
+    return Subject(TaskKind(change.kind), paths=paths, tests=targets)
+
+
 def _pr_writes(
-    change: ProposedChange, level: Level, why: str, base: str, approved: bool, config: Config
+    change: ProposedChange,
+    verdict: tuple[Level, str, str],
+    base: str,
+    approved: bool,
+    config: Config,
 ) -> list[Write]:
+    level, why, body = verdict
     intent = OpenPullRequest(
         branch=change.branch,
         base=base,
         title=change.title,
-        body=pr_body(change, why),
+        body=body,
         change=ChangeToPush(change.base_sha, change.patch, change.title),
         labels=config.dashboard.labels,
         approval=approval_key(change) if approved else None,

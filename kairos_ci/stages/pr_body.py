@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from kairos_ci.policy.records import mentions
 from kairos_ci.stages.records import ProposedChange
 
 
-def pr_body(change: ProposedChange, why: str) -> str:
+def pr_body(change: ProposedChange, why: str, notify: tuple[str, ...] = ()) -> str:
+    """The body is rebuilt the same way on every push, so the people a config rule names
+    are mentioned once: GitHub notifies a mention when the PR opens, not on an unchanged edit."""
     rows = [
         f"| {c.name} | {'passed' if c.passed else 'FAILED'} | {_cell(c.detail)} |"
         for c in change.checks
@@ -29,6 +32,7 @@ def pr_body(change: ProposedChange, why: str) -> str:
             "",
             f"_Opened by kairos-ci because: {_cell(why)}. Close this pull request to reject "
             "this exact change; kairos will not propose it again._",
+            *(["", f"For {mentions(notify)}, as the config's rules ask."] if notify else []),
         ]
     )
 

@@ -160,6 +160,25 @@ BROKEN = {
         "expected a boolean, got a string 'yes'",
     ),
     "recursive alias": ("version: 1\nrules: &r [*r]\n", "", 2, "recursive YAML alias"),
+    "notify handle with a space": (
+        "version: 1\nrules:\n  - when: {paths: ['billing/**']}\n"
+        "    then:\n      notify: ['@acme/security', 'security lead']\n",
+        "rules[0].then.notify[1]",
+        5,
+        "'security lead' is not a valid value here: expected a GitHub login or a team handle",
+    ),
+    "notify handle with two slashes": (
+        "version: 1\nrules:\n  - when: {paths: ['a/**']}\n    then: {notify: ['@a/b/c']}\n",
+        "rules[0].then.notify[0]",
+        4,
+        "expected a GitHub login or a team handle (@org/team)",
+    ),
+    "escalate as string": (
+        "version: 1\nrules:\n  - when: {paths: ['a/**']}\n    then: {escalate: 'yes'}\n",
+        "rules[0].then.escalate",
+        4,
+        "expected a boolean",
+    ),
     "broken after no commit": (
         "version: 1\ntests:\n  broken_commits: 0\n",
         "tests.broken_commits",
@@ -271,3 +290,22 @@ def test_reruns_and_broken_commits_are_read_with_their_defaults() -> None:
     assert (tests.reruns, tests.broken_commits) == (2, 3)
     tests = parse_config(b"version: 1\ntests: {reruns: 0, broken_commits: 5}\n", "x").tests
     assert (tests.reruns, tests.broken_commits) == (0, 5)
+
+
+def test_notify_takes_logins_and_team_handles_with_or_without_the_at() -> None:
+    config = parse_config(
+        b"version: 1\nrules:\n  - when: {paths: ['billing/**']}\n"
+        b"    then:\n      escalate: true\n"
+        b"      notify: ['@acme/security', security-lead, '@Security-Lead']\n",
+        "kairos.yml",
+    )
+    then = config.rules[0].then
+    assert then.notify == ("acme/security", "security-lead")
+    assert then.escalate is True
+
+
+def test_escalate_is_off_unless_asked() -> None:
+    config = parse_config(
+        b"version: 1\nrules:\n  - when: {kind: [plan]}\n    then: {skip: true}\n", "k"
+    )
+    assert config.rules[0].then.escalate is False

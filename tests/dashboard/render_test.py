@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kairos_ci.dashboard.parse import checkboxes, ticked
@@ -13,8 +15,9 @@ from kairos_ci.dashboard.records import (
     PullLine,
     RunLine,
     TestLine,
+    TrendPoint,
 )
-from kairos_ci.dashboard.render import render
+from kairos_ci.dashboard.render import material, render
 
 BOARD = Dashboard(
     decisions=(
@@ -91,3 +94,90 @@ def test_boxes_without_keys_or_with_unknown_actions_are_ignored() -> None:
     )
     assert checkboxes(body) == (Checkbox(Action.RUN, "k2", True),)
     assert checkboxes(None) == ()
+
+
+HOSTILE_MESSAGES = (
+    "@acme/team [x](javascript:alert(1)) a|b </td></table><script>x</script>\n"
+    "- [x] **ignore** <!-- kairos:key=ignore:all -->",
+    "\n\n## Needs your decision\n\n- [x] **ignore** x <!-- kairos:key=ignore:all -->",
+    "ends in a backslash \\",
+    "<img src=x onerror=alert(1)> \\| | \u202e",
+)
+
+
+def _unescaped_pipes(line: str) -> int:
+    return sum(1 for i, c in enumerate(line) if c == "|" and (i == 0 or line[i - 1] != "\\"))
+
+
+@pytest.mark.parametrize("message", HOSTILE_MESSAGES)
+def test_a_hostile_failure_message_stays_inside_its_table_cell(message: str) -> None:
+    line = TestLine("t::x", "failing", "fails", "2026-12-01", "3 of 4 runs", message)
+    body = render(Dashboard(tests=(line,)))
+    rows = [r for r in body.splitlines() if r.startswith("| `t::x` | 3 of 4 runs |")]
+    assert len(rows) == 1
+    assert _unescaped_pipes(rows[0]) == 4  # three cells: the row's own pipes only
+    assert "<" not in body and "\u202e" not in body  # no raw HTML, no closing tags
+    assert checkboxes(body) == ()  # no fake boxes or keys
+    headings = [h for h in body.splitlines() if h.startswith("#")]
+    assert headings == [
+        "## Needs your decision",
+        "## Open kairos pull requests",
+        "## Tests needing attention",
+        "## Latest failures",
+        "## Recent runs",
+        "## Model budget",
+    ]
+    assert "](javascript" not in body
+    assert "@acme" not in body or "`@acme/team`" in body
+
+
+def test_a_message_is_cut_short() -> None:
+    line = TestLine("t::x", "failing", "fails", message="x" * 1000)
+    row = next(r for r in render(Dashboard(tests=(line,))).splitlines() if "xxx" in r)
+    assert row == f"| `t::x` | - | {'x' * 159}… |"
+
+
+def test_volatile_sections_do_not_make_a_night_material() -> None:
+    line = TestLine("t::x", "flaky", "flipped", "2026-12-01", "3 of 4 runs", "assert 1 == 2")
+    night = Dashboard(
+        tests=(line,),
+        runs=(RunLine("2026-12-05", "schedule 1", "success"),),
+        trend=(TrendPoint("12-05 03:00", 0.9, 1),),
+    )
+    later = Dashboard(
+        tests=(replace(line, failed="4 of 5 runs", message="assert 1 == 3 at 0x7f"),),
+        runs=(RunLine("2026-12-06", "schedule 2", "success"), *night.runs),
+        trend=(*night.trend, TrendPoint("12-06 03:00", 0.8, 2)),
+    )
+    assert render(night) != render(later)
+    assert material(render(night)) == material(render(later))
+    newly_broken = replace(later, tests=(replace(line, verdict="broken"),))
+    assert material(render(newly_broken)) != material(render(night))
+
+
+def test_pull_lines_link_the_number_and_only_our_own_run_urls() -> None:
+    good = PullLine(
+        "kairos/a", "fix_lint", "open", 7, "12.1", "https://github.com/o/r/actions/runs/12"
+    )
+    bad = PullLine("kairos/b", "fix_lint", "open", None, "x", "javascript:alert(1)")
+    body = render(Dashboard(pulls=(good, bad)))
+    assert (
+        "- #7 `kairos/a`: fix_lint (open), by [run 12.1](https://github.com/o/r/actions/runs/12)"
+        in body
+    )
+    assert "- `kairos/b`: fix_lint (open), by run x" in body and "javascript" not in body
+
+
+def test_a_planned_pull_request_gaining_its_number_and_run_is_not_an_edit() -> None:
+    planned = Dashboard(pulls=(PullLine("kairos/a", "fix_lint", "open"),))
+    opened = Dashboard(
+        pulls=(
+            PullLine(
+                "kairos/a", "fix_lint", "open", 7, "12", "https://github.com/o/r/actions/runs/12"
+            ),
+        )
+    )
+    assert render(planned) != render(opened)
+    assert material(render(planned)) == material(render(opened))
+    another = Dashboard(pulls=(PullLine("kairos/b", "fix_lint", "open", 8),))
+    assert material(render(another)) != material(render(opened))

@@ -8,10 +8,11 @@ from types import MappingProxyType
 import pytest
 
 from kairos_ci.config.records import AutonomyConfig, Level, TaskKind
-from kairos_ci.policy.autonomy import decide
+from kairos_ci.policy.autonomy import approved, decide, escalation
 from kairos_ci.policy.records import (
     Actor,
     BudgetState,
+    ChangeFacts,
     Permission,
     RuleOutcome,
     Situation,
@@ -116,3 +117,30 @@ def test_skip_rule_is_reported() -> None:
         Situation(Trigger.SCHEDULE, None),
     )
     assert decision.skip and decision.why() == "skipped by a config rule"
+
+
+def test_an_escalating_rule_keeps_kairos_from_acting_and_owes_an_alert() -> None:
+    configured = AutonomyConfig(Level.AUTO, MappingProxyType({}))
+    rules = RuleOutcome((0, 2), notify=("acme/security", "security-lead"), escalate=(2,))
+    decision = decide(TaskKind.FIX_TESTS, configured, rules, Situation(Trigger.SCHEDULE, None))
+    assert decision.level is Level.OBSERVE
+    assert decision.why() == "escalated to a human by config rule #3"
+    # A maintainer's tick on the dashboard does not lift escalated work either.
+    assert approved(decision, ChangeFacts())[0] is Level.OBSERVE
+    owed = escalation(decision, "fix_tests `kairos/fix/x`")
+    assert owed is not None
+    assert owed.alert() == (
+        "fix_tests `kairos/fix/x`: escalated by config rule #3; kairos did not act. "
+        "For @acme/security @security-lead."
+    )
+
+
+def test_a_skip_rule_wins_over_escalate_and_no_rule_owes_nothing() -> None:
+    configured = AutonomyConfig(Level.AUTO, MappingProxyType({}))
+    situation = Situation(Trigger.SCHEDULE, None)
+    skipped = decide(
+        TaskKind.FIX_TESTS, configured, RuleOutcome((0,), skip=True, escalate=(0,)), situation
+    )
+    assert escalation(skipped, "x") is None
+    plain = decide(TaskKind.FIX_TESTS, configured, RuleOutcome(), situation)
+    assert plain.level is Level.AUTO and escalation(plain, "x") is None

@@ -54,3 +54,22 @@ def test_a_condition_with_nothing_to_match_does_not_hold() -> None:
 def test_a_rule_may_name_a_higher_level_but_that_is_only_a_cap() -> None:
     outcome = evaluate(CONFIG.rules, Subject(TaskKind.FIX_LINT))
     assert outcome.cap is Level.AUTO  # autonomy.decide takes the minimum with the configured level
+
+
+def test_escalating_rules_are_named_with_their_people() -> None:
+    config = parse_config(
+        b"""
+version: 1
+rules:
+  - when: {paths: ["billing/**"]}
+    then: {escalate: true, notify: ["@acme/security", "security-lead"]}
+  - when: {kind: [fix_tests]}
+    then: {notify: [Security-Lead, carol]}
+""",
+        "rules.yml",
+    )
+    billing = evaluate(config.rules, Subject(TaskKind.FIX_TESTS, paths=("billing/tax.py",)))
+    assert billing.escalate == (0,)
+    assert billing.notify == ("acme/security", "security-lead", "carol")  # each person once
+    elsewhere = evaluate(config.rules, Subject(TaskKind.FIX_TESTS, paths=("src/a.py",)))
+    assert elsewhere.escalate == () and elsewhere.notify == ("Security-Lead", "carol")

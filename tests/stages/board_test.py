@@ -1,41 +1,151 @@
-"""What the dashboard shows about failing tests: verdicts, and why a test waits."""
+"""What the dashboard shows: failing tests with their verdict, since when, how often and
+their latest message; open PRs with their number and the run that wrote them; the trend."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from kairos_ci.config.load import parse_config
+from kairos_ci.dashboard.records import TestState
 from kairos_ci.dashboard.render import render
-from kairos_ci.memory.records import Memory, RunRecord, RunResult
-from kairos_ci.stages.board import BoardInput, board
-from kairos_ci.verdicts.records import TestVerdict, Verdict
+from kairos_ci.memory.records import Memory, RunRecord, RunResult, Work, WorkState
+from kairos_ci.signals.records import Outcome
+from kairos_ci.stages.board import BoardInput, board, state_of
+from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
 
 WAIT = "a fix for this failure failed (triage says flaky: timing); next try after 2026-12-09"
+RUNS_URL = "https://github.example/o/r/actions/runs"
 
 
-def view(verdicts: dict[str, TestVerdict], waiting: dict[str, str]) -> str:
-    data = BoardInput(
+def record(run_id: str, day: int) -> RunRecord:
+    return RunRecord(
+        run_id, "schedule", "0" * 40, f"2026-12-{day:02d}T03:00:00Z", RunResult.SUCCESS
+    )
+
+
+def entry(run_id: str, day: int, outcome: Outcome) -> HistoryEntry:
+    return HistoryEntry("a" * 40, "b" * 40, run_id, outcome, 0.1, f"2026-12-{day:02d}T03:00:00Z")
+
+
+def data(**changes: Any) -> BoardInput:
+    base = BoardInput(
         config=parse_config(b"version: 1\n", "k.yml"),
         memory=Memory(),
-        this_run=RunRecord("n1", "schedule", "0" * 40, "2026-12-05T03:00:00Z", RunResult.SUCCESS),
+        this_run=record("n1", 5),
         work={},
         planned=(),
-        verdicts=verdicts,
-        waiting=waiting,
+        verdicts={},
+        waiting={},
         suggestions=(),
         memory_notes=(),
         attention=(),
     )
-    return render(board(data))
+    return replace(base, **changes)
+
+
+def view(verdicts: dict[str, TestVerdict], waiting: dict[str, str]) -> str:
+    return render(board(data(verdicts=verdicts, waiting=waiting)))
 
 
 def test_a_failed_fix_shows_the_date_of_its_next_try() -> None:
     broken = TestVerdict("t::a", Verdict.BROKEN, ("failed on each of the last 3 commits",), ("r1",))
     body = view({"t::a": broken}, {"t::a": WAIT, "t::b": WAIT})
-    assert f"| `t::a` | broken | failed on each of the last 3 commits (runs: r1); {WAIT} |" in body
-    assert f"| `t::b` | failing | {WAIT} |" in body
+    assert (
+        f"| `t::a` | broken | - | failed on each of the last 3 commits (runs: r1); {WAIT} |" in body
+    )
+    assert f"| `t::b` | failing | - | {WAIT} |" in body
 
 
 def test_a_flagged_test_with_nothing_waiting_shows_its_verdict_alone() -> None:
     flaky = TestVerdict("t::c", Verdict.FLAKY, ("passed on a retry in run r2",), ("r2",))
-    assert "| `t::c` | flaky | passed on a retry in run r2 (runs: r2) |" in view(
+    assert "| `t::c` | flaky | - | passed on a retry in run r2 (runs: r2) |" in view(
         {"t::c": flaky}, {}
     )
+
+
+def test_a_flaky_test_shows_its_failure_rate_since_when_and_its_latest_message() -> None:
+    history = (
+        entry("r1", 1, Outcome.PASSED),
+        entry("r2", 2, Outcome.FAILED),
+        entry("r3", 3, Outcome.SKIPPED),
+        entry("r4", 4, Outcome.FLAKY),
+        entry("n1", 5, Outcome.FAILED),
+    )
+    flaky = TestVerdict("t::c", Verdict.FLAKY, ("flipped",), ("r2", "r4"))
+    body = render(
+        board(
+            data(
+                verdicts={"t::c": flaky},
+                histories={"t::c": history},
+                messages={"t::c": "AssertionError: assert 3 == 4"},
+            )
+        )
+    )
+    assert "| `t::c` | flaky | 2026-12-02 | flipped (runs: r2, r4) |" in body
+    assert (
+        "| `t::c` | 3 of 4 runs | AssertionError: assert 3 == 4 |"
+        in body.split("## Latest failures")[1]
+    )
+
+
+def test_open_pulls_link_their_number_and_the_run_that_wrote_them() -> None:
+    memory = Memory(runs=(record("9001.1", 3), record("local-1", 4)))
+    work = {
+        "kairos/fix-lint/ruff": Work(
+            "kairos/fix-lint/ruff", 7, WorkState.OPEN, "h", "fix_lint", "2026-12-03T03:00:00Z"
+        ),
+        "kairos/deps/x": Work(
+            "kairos/deps/x", 8, WorkState.OPEN, "h", "update_deps", "2026-12-04T03:00:00Z"
+        ),
+        "kairos/old": Work("kairos/old", 2, WorkState.MERGED, "h", "fix_lint", "x"),
+    }
+    planned = (("kairos/fix-tests/a", "fix_tests"),)
+    body = render(
+        board(
+            data(
+                memory=memory,
+                this_run=record("9002.2", 5),
+                work=work,
+                planned=planned,
+                runs_url=RUNS_URL,
+            )
+        )
+    )
+    pulls = body.split("## Open kairos pull requests")[1].split("## ")[0]
+    assert (
+        f"- #7 `kairos/fix-lint/ruff`: fix_lint (open), by [run 9001.1]({RUNS_URL}/9001)" in pulls
+    )
+    assert "- #8 `kairos/deps/x`: update_deps (open), by run local-1\n" in pulls
+    # Opened by this run: its number is not known until the write lands.
+    assert f"- `kairos/fix-tests/a`: fix_tests (open), by [run 9002.2]({RUNS_URL}/9002)" in pulls
+    assert "kairos/old" not in pulls
+    assert f"- 2026-12-05T03:00:00Z schedule 9002.2: success ([run]({RUNS_URL}/9002))" in body
+
+
+def test_without_a_runs_url_nothing_is_linked() -> None:
+    body = render(board(data(this_run=record("9002.2", 5))))
+    assert "](" not in body
+
+
+def test_the_trend_shows_the_pass_rate_and_flaky_failures_per_run() -> None:
+    flaky = TestVerdict("t::f", Verdict.FLAKY, ("flipped",), ("r2",))
+    histories = {
+        "t::f": (entry("r1", 1, Outcome.PASSED), entry("r2", 2, Outcome.FAILED)),
+        "t::g": (entry("r1", 1, Outcome.PASSED), entry("r2", 2, Outcome.PASSED)),
+    }
+    memory = Memory(runs=(record("r1", 1), record("r2", 2)))
+    dashboard = board(data(memory=memory, verdicts={"t::f": flaky}, histories=histories))
+    assert [(p.label, p.pass_rate, p.flaky) for p in dashboard.trend] == [
+        ("12-01 03:00", 1.0, 0),
+        ("12-02 03:00", 0.5, 1),
+    ]
+    assert "## Trend" in render(dashboard)
+
+
+def test_the_state_of_a_test_uses_the_dashboard_words() -> None:
+    assert state_of(Verdict.NEW, failing_now=True) is TestState.FAILING
+    assert state_of(Verdict.NEW, failing_now=False) is TestState.NEW
+    assert state_of(Verdict.FLAKY, failing_now=True) is TestState.FLAKY
+    assert state_of(Verdict.BROKEN, failing_now=True) is TestState.BROKEN
+    assert state_of(Verdict.HEALTHY, failing_now=False) is TestState.HEALTHY

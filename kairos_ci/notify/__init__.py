@@ -1,0 +1,1 @@
+"""Webhook notifications: urgent alerts, as signed JSON that Slack and generic receivers accept."""
