@@ -11,10 +11,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from kairos_ci.bundle.intents import Kind, intent_json, parse_intent
-from kairos_ci.bundle.records import Bundle, Write
+from kairos_ci.bundle.records import Bundle, RunSpend, Write
 from kairos_ci.config.records import Level, TaskKind
 from kairos_ci.config.schema import load_schema
 from kairos_ci.errors import InputError, InputTooLarge
+from kairos_ci.memory.records import Spend
 
 BUNDLE_LIMIT_BYTES = 8 * 1024 * 1024
 _SHOWN_PROBLEMS = 10
@@ -52,7 +53,8 @@ def parse_bundle(data: Any, source: str = "bundle") -> Bundle:
         )
         for item in data["writes"]
     )
-    return Bundle(data["repository"], writes, data.get("created_by", {}), data["version"])
+    spend = _spend(data["spend"]) if "spend" in data else None
+    return Bundle(data["repository"], writes, data.get("created_by", {}), data["version"], spend)
 
 
 def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
@@ -71,6 +73,8 @@ def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
     data: dict[str, Any] = {"version": bundle.version, "repository": bundle.repository}
     if bundle.created_by:
         data["created_by"] = dict(bundle.created_by)
+    if bundle.spend is not None:
+        data["spend"] = _spend_json(bundle.spend)
     data["writes"] = writes
     return data
 
@@ -85,6 +89,22 @@ def dump_bundle(bundle: Bundle, path: Path) -> None:
         json.dump(data, out, indent=1, sort_keys=False)
         out.write("\n")
     Path(tmp).replace(path)
+
+
+def _spend(data: dict[str, Any]) -> RunSpend:
+    by_model = {
+        model: Spend(float(s["usd"]), s["input_tokens"], s["output_tokens"])
+        for model, s in data["models"].items()
+    }
+    return RunSpend(data["at"], by_model)
+
+
+def _spend_json(spend: RunSpend) -> dict[str, Any]:
+    models = {
+        model: {"usd": s.usd, "input_tokens": s.input_tokens, "output_tokens": s.output_tokens}
+        for model, s in spend.by_model.items()
+    }
+    return {"at": spend.at, "models": models}
 
 
 def _where(path: Any) -> str:

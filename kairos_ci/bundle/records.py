@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from kairos_ci.bundle.intents import Intent, Kind, OpenPullRequest
 from kairos_ci.config.records import Level, TaskKind
+from kairos_ci.memory.records import Spend
 from kairos_ci.policy.autonomy import PUBLISH_LEVELS
 
 BUNDLE_VERSION = 1
@@ -60,11 +61,25 @@ class Write:
 
 
 @dataclass(frozen=True)
+class RunSpend:
+    """The model spend of a run that saved no memory itself (a ``--dry-run`` job), for
+    the publish job to record in memory's ledger under the bundle's run id."""
+
+    at: str  # when the run was: the day and month the ledger counts the spend in
+    by_model: Mapping[str, Spend]
+
+
+@dataclass(frozen=True)
 class Bundle:
     repository: str
     writes: tuple[Write, ...]
     created_by: Mapping[str, str] = field(default_factory=dict)
     version: int = BUNDLE_VERSION
+    spend: RunSpend | None = None
+
+    @property
+    def run_id(self) -> str:
+        return self.created_by.get("run_id", "")
 
 
 class Status(enum.StrEnum):

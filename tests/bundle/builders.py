@@ -108,3 +108,22 @@ def bundle(*writes: dict[str, Any], repository: str = "octo/app") -> Bundle:
 
 def bundle_data(*writes: dict[str, Any], repository: str = "octo/app") -> dict[str, Any]:
     return {"version": 1, "repository": repository, "writes": list(writes)}
+
+
+def with_spend(data: dict[str, Any], run_id: str = "4242", **models: float) -> dict[str, Any]:
+    """``data`` as a dry-run job leaves it: made by run ``run_id``, which spent ``models``
+    (USD by model; tokens follow from it)."""
+    spent = {
+        name.replace("_", "-"): {
+            "usd": usd,
+            "input_tokens": int(usd * 100_000),
+            "output_tokens": int(usd * 10_000),
+        }
+        for name, usd in models.items()
+    }
+    created_by = {"kairos": "0.0.0", "run_id": run_id, "event": "workflow_run"}
+    return {
+        **data,
+        "created_by": created_by,
+        "spend": {"at": "2026-11-27T03:00:00Z", "models": spent},
+    }

@@ -12,8 +12,18 @@ from typing import Any
 
 import pytest
 
+from kairos_ci.clock import utc_now
+from kairos_ci.memory.records import Spend, SpendLedger
+from kairos_ci.memory.store import MemoryStore
 from kairos_ci.sandbox.github.server import GitHubSandbox
-from tests.bundle.builders import bundle_data, comment_write, dashboard_write, make_patch, pr_write
+from tests.bundle.builders import (
+    bundle_data,
+    comment_write,
+    dashboard_write,
+    make_patch,
+    pr_write,
+    with_spend,
+)
 from tests.sandbox.github.world import KAIROS_TOKEN, World, make_world, strict_sandbox, writes_made
 
 
@@ -34,6 +44,7 @@ def _publish(
     data: dict[str, Any],
     *extra: str,
     token: str | None = KAIROS_TOKEN,
+    event: tuple[str, dict[str, Any]] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], str, str]:
     folder = world.work.parent
     config = folder / "kairos.yml"
@@ -56,6 +67,10 @@ def _publish(
     )
     if token:
         env["GITHUB_TOKEN"] = token
+    if event is not None:
+        name, payload = event
+        (folder / "event.json").write_text(json.dumps(payload))
+        env.update(GITHUB_EVENT_NAME=name, GITHUB_EVENT_PATH=str(folder / "event.json"))
     done = subprocess.run(
         [sys.executable, "-m", "kairos_ci", "publish", str(path), *extra],
         cwd=world.work,
@@ -144,3 +159,67 @@ def test_a_bundle_that_would_publish_a_secret_is_refused(
     assert disguised not in done.stdout + done.stderr + summary
     assert writes_made(sandbox) == []
     assert world.git("ls-remote", "--heads", "origin").count("refs/heads/") == 1
+
+
+def _ledger(world: World) -> SpendLedger:
+    return MemoryStore(world.work, "kairos/memory", clock=utc_now).load().memory.spend
+
+
+def _failed_run(head_repo: str) -> tuple[str, dict[str, Any]]:
+    """The event both jobs of a two-job fix-tests workflow see: a CI run that failed."""
+    run = {
+        "id": 77,
+        "name": "CI",
+        "conclusion": "failure",
+        "head_sha": "a" * 40,
+        "head_branch": "feature",
+        "event": "pull_request",
+        "pull_requests": [],
+        "head_repository": {"full_name": head_repo},
+        "actor": {"login": "maria", "type": "User"},
+    }
+    repository = {"full_name": "octo/app", "default_branch": "main"}
+    return "workflow_run", {"action": "completed", "workflow_run": run, "repository": repository}
+
+
+def test_a_dry_run_jobs_spend_is_recorded_once(world: World, sandbox: GitHubSandbox) -> None:
+    data = with_spend(
+        bundle_data(dashboard_write("## Runs\n")), claude_sonnet_4_5=0.5, claude_haiku_4_5=0.02
+    )
+    done, summary, _ = _publish(world, sandbox, data, event=_failed_run("octo/app"))
+    assert done.returncode == 0, done.stderr
+    assert "spend of run 4242: memory: saved at " in summary
+    expected = {
+        "claude-sonnet-4-5": Spend(0.5, 50_000, 5_000),
+        "claude-haiku-4-5": Spend(0.02, 2_000, 200),
+    }
+    ledger = _ledger(world)
+    assert ledger.runs == {"4242": expected}
+    assert ledger.days == {"2026-11-27": expected}  # the dry run's day, not publish's
+    assert ledger.months == {"2026-11": expected}
+
+    again, summary, _ = _publish(world, sandbox, data, event=_failed_run("octo/app"))
+    assert again.returncode == 0, again.stderr
+    assert "spend of run 4242: already in memory" in summary
+    assert _ledger(world) == ledger
+
+
+def test_spend_is_not_recorded_for_a_fork_or_a_dry_run(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    data = with_spend(bundle_data(dashboard_write("## Runs\n")), claude_sonnet_4_5=0.5)
+    done, summary, _ = _publish(world, sandbox, data, event=_failed_run("mallory/app"))
+    assert done.returncode == 0, done.stderr
+    assert "spend of run 4242: a fork's pull request is handled read-only" in summary
+    done, summary, _ = _publish(world, sandbox, data, "--dry-run", token=None)
+    assert done.returncode == 0, done.stderr
+    assert "spend of run 4242: not saved (dry run)" in summary
+    assert "kairos/memory" not in world.git("ls-remote", "--heads", "origin")
+
+
+def test_an_unreadable_event_records_no_spend(world: World, sandbox: GitHubSandbox) -> None:
+    data = with_spend(bundle_data(), claude_sonnet_4_5=0.5)
+    done, summary, _ = _publish(world, sandbox, data, event=("workflow_run", {"action": 1}))
+    assert done.returncode == 0, done.stderr
+    assert "spend of run 4242: not recorded: the workflow_run event could not be read" in summary
+    assert "kairos/memory" not in world.git("ls-remote", "--heads", "origin")
