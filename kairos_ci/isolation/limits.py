@@ -106,11 +106,11 @@ def _own_unified_group() -> Path | None:
     return None
 
 
-def _processes_of_this_user() -> int:
+def _processes_of_this_user(proc: Path = Path("/proc")) -> int:
     """``RLIMIT_NPROC`` counts every thread of the uid, so the budget goes on top of them."""
     uid = os.getuid()
     count = 0
-    for entry in Path("/proc").iterdir():
+    for entry in proc.iterdir():
         if entry.name.isdigit():
             with suppress(OSError):
                 if entry.stat().st_uid == uid:

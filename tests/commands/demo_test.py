@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ def test_demo_shows_what_the_nights_did(tmp_path: Path) -> None:
     checkout.mkdir()
     reports.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "ANTHROPIC_"))}
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "kairos_ci", "demo", "--out", str(reports)],
         cwd=checkout,
@@ -28,9 +26,7 @@ def test_demo_shows_what_the_nights_did(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
-    assert elapsed < 60
     assert list(checkout.iterdir()) == []  # nothing left where it ran
     text = (reports / "kairos-demo-report.md").read_text()  # --out DIR: a file in it
     assert text in done.stdout  # the report is printed as well as written

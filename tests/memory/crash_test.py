@@ -36,7 +36,12 @@ def test_killed_writers_leave_a_valid_branch_and_the_next_save_works(
     for trial in range(TRIALS):
         writer = fork.Process(target=save_forever, args=(clone, tmp_path / "killed", trial))
         writer.start()
-        time.sleep(chance.uniform(0.0, 0.12))
+        # Kills are spread by the writer's progress, not the clock, so a slow machine
+        # spreads them too: odd trials die before any save can land, even ones at a
+        # random moment after the first (often in the middle of the next).
+        if trial % 2 == 0:
+            _wait_for(tmp_path / "killed" / f"landed-{trial}")
+        time.sleep(chance.uniform(0.0, 0.12) if trial % 2 == 0 else 0.0)
         os.kill(writer.pid or 0, signal.SIGKILL)
         writer.join()
         assert writer.exitcode == -signal.SIGKILL
@@ -52,3 +57,10 @@ def test_killed_writers_leave_a_valid_branch_and_the_next_save_works(
     landed = sum(any(run.startswith(f"crash{t}-") for run in runs) for t in range(TRIALS))
     assert 0 < landed < TRIALS
     capsys.readouterr()
+
+
+def _wait_for(marker: Path, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not marker.exists():
+        assert time.monotonic() < deadline, f"no save landed in {timeout_s:.0f}s"
+        time.sleep(0.01)

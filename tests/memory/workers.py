@@ -27,11 +27,13 @@ def save_many(clone: Path, scratch: Path, writer: int, count: int, start: Barrie
 
 
 def save_forever(clone: Path, scratch: Path, trial: int) -> None:
-    """Keep saving until killed."""
+    """Keep saving until killed; ``scratch/landed-TRIAL`` appears once a save has landed."""
     store = make_store(clone, scratch)
+    scratch.mkdir(parents=True, exist_ok=True)
     index = 0
     while True:
         store.save(journal(f"crash{trial}-{index}", trial * 100 + index, {"t::a": Outcome.PASSED}))
+        (scratch / f"landed-{trial}").touch()
         index += 1
 
 
