@@ -71,6 +71,7 @@ def test_the_corpus_is_big_and_covers_every_class() -> None:
     }
 
 
+@pytest.mark.slow  # builds 244 git repositories: about 10 s
 def test_precision_and_recall(outcomes: list[Outcome]) -> None:
     score = overall(outcomes)
     print(f"guard corpus: {len(CASES)} patches, {score.precision:.3f} / {score.recall:.3f}")
@@ -81,17 +82,20 @@ def test_precision_and_recall(outcomes: list[Outcome]) -> None:
             assert klass.recall >= MIN_CLASS_SCORE, klass
 
 
+@pytest.mark.slow  # builds 244 git repositories: about 10 s
 def test_honest_refactors_pass_and_review_cases_ask_a_human(outcomes: list[Outcome]) -> None:
     for kind, (cases, right) in honest_kinds(outcomes).items():
         if cases >= 5:
             assert right / cases >= MIN_CLASS_SCORE, kind
 
 
+@pytest.mark.slow  # builds 244 git repositories: about 10 s
 def test_only_the_known_cases_are_misjudged(outcomes: list[Outcome]) -> None:
     misjudged = {o.case.name for o in outcomes if not o.correct}
     assert misjudged == KNOWN_MISJUDGED
 
 
+@pytest.mark.slow  # builds 244 git repositories: about 10 s
 def test_weakening_is_flagged_for_the_labelled_rule(outcomes: list[Outcome]) -> None:
     wrong = [
         f"{o.case.name}: expected {sorted(o.case.expect)}, got {sorted(o.rules)}"
