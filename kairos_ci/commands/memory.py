@@ -7,8 +7,7 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         return _verify(store, ref)
     loaded = store.load_ref(ref) if ref else store.load()
     if args.json:
-        print(json.dumps(_view(loaded, store.branch), indent=2, sort_keys=True))
+        _print_json(loaded, store.branch)
     else:
         _print_markdown(loaded, store.branch, ref)
     return 0
@@ -128,20 +127,17 @@ def _print_markdown(loaded: Loaded, branch: str, ref: str | None) -> None:
     print(render(loaded.memory, loaded.notes), end="")
 
 
-def _view(loaded: Loaded, branch: str) -> dict[str, Any]:
-    """The JSON for ``show --json``: records as plain objects, enums as their strings."""
+def _print_json(loaded: Loaded, branch: str) -> None:
+    """Streamed: a large memory is never held as one string (see ``memory.view``)."""
     from kairos_ci.memory.records import SCHEMA_VERSION
+    from kairos_ci.memory.view import write_json
 
-    memory = dataclasses.asdict(loaded.memory)
-    view: dict[str, Any] = {
+    header = {
         "schema_version": SCHEMA_VERSION,
         "branch": branch,
         "commit": loaded.commit,
         "notes": list(loaded.notes),
         "keyed": loaded.keyed,
         "journals": list(loaded.journals),
-        "recent_runs": memory.pop("runs"),
     }
-    memory.pop("applied")
-    view.update(memory)
-    return view
+    write_json(header, loaded.memory, sys.stdout)

@@ -1,19 +1,24 @@
 """Records <-> the JSON documents on the branch (shape: schemas/memory.schema.json).
 
-Documents reaching ``decode_*`` have been migrated and schema-validated, so
-decoding trusts their shape. Test history is stored as one compact string per test
+Documents reaching ``decode_*`` have been migrated and checked against the schema,
+so decoding trusts their shape. Test history is stored as one compact string per test
 that points into a shared table of (commit, tree, run, time): with thousands of
-tests, per-entry JSON objects made validation the slowest part of every load.
+tests, per-entry JSON objects made validation the slowest part of every load. Decoding
+keeps those strings (``History``); entries are built only when read. A snapshot's
+table is keyed by stable numbers (``numbering``), so consecutive snapshots delta well.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from sys import intern
 from typing import Any
 
 from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryCorrupt
+from kairos_ci.memory.history import History, PointTable, point_numbers
+from kairos_ci.memory.numbering import PointNumbers, numbering
 from kairos_ci.memory.records import (
     SCHEMA_VERSION,
     Backoff,
@@ -38,20 +43,10 @@ from kairos_ci.memory.records import (
     Work,
     WorkState,
 )
-from kairos_ci.verdicts.records import HistoryEntry, Outcome, Verdict
+from kairos_ci.verdicts.records import Verdict
 
 Doc = dict[str, Any]
-Point = tuple[str, str, str, str]  # sha, tree, run id, time
-
-_LETTER = {
-    Outcome.PASSED: "p",
-    Outcome.FAILED: "f",
-    Outcome.ERRORED: "e",
-    Outcome.SKIPPED: "s",
-    Outcome.FLAKY: "k",
-}
-_OUTCOME = {letter: outcome for outcome, letter in _LETTER.items()}
-_MAX_DURATION_S = 9_999_999.0
+_VERDICT = {verdict.value: verdict for verdict in Verdict}
 
 
 def dumps(doc: Doc) -> bytes:
@@ -63,50 +58,31 @@ def dumps(doc: Doc) -> bytes:
 # --- test history -----------------------------------------------------------------
 
 
-class _PointTable:
-    """Collects the distinct (sha, tree, run, time) of the entries being encoded."""
-
-    def __init__(self) -> None:
-        self.index: dict[Point, int] = {}
-
-    def encode(self, entries: Iterable[HistoryEntry]) -> str:
-        return " ".join(self._token(entry) for entry in entries)
-
-    def rows(self) -> list[list[str]]:
-        return [list(point) for point in self.index]
-
-    def _token(self, entry: HistoryEntry) -> str:
-        point = self.index.setdefault(
-            (entry.sha, entry.tree, entry.run_id, entry.at), len(self.index)
+def _histories(texts: Mapping[str, str], table: PointTable, where: str) -> dict[str, History]:
+    """Each test's stored string as a lazy ``History``, once every point it names exists
+    (checked here, so that reading a history later can never fail)."""
+    known = table.rows.keys()
+    if not point_numbers(texts.values()) <= known:
+        test_id, missing = next(
+            (test_id, min(point_numbers([text]) - known))
+            for test_id, text in texts.items()
+            if not point_numbers([text]) <= known
         )
-        return f"{point}:{_LETTER[entry.outcome]}:{_duration(entry.duration_s)}"
+        raise MemoryCorrupt(
+            f"{where}: test {test_id!r}: history points at entry {missing} of {len(known)}"
+        )
+    # Interned: the snapshot and every journal name the same 20,000 tests; one copy each.
+    return {intern(test_id): History.stored(table, text) for test_id, text in texts.items()}
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    clamped = min(max(seconds, 0.0), _MAX_DURATION_S)
-    return f"{clamped:.3f}".rstrip("0").rstrip(".")
+def _snapshot_points(doc: Doc) -> PointTable:
+    rows = {number: (p[0], p[1], p[2], p[3]) for number, p in doc["points"].items()}
+    return PointTable(rows, stable=True)
 
 
-def _decode_history(text: str, points: list[Point], where: str) -> tuple[HistoryEntry, ...]:
-    if not text:
-        return ()
-    entries = []
-    for token in text.split(" "):
-        index, letter, duration = token.split(":")
-        try:
-            sha, tree, run_id, at = points[int(index)]
-        except IndexError:
-            message = f"{where}: history points at entry {index} of {len(points)}"
-            raise MemoryCorrupt(message) from None
-        seconds = float(duration) if duration else None
-        entries.append(HistoryEntry(sha, tree, run_id, _OUTCOME[letter], seconds, at))
-    return tuple(entries)
-
-
-def _points(doc: Doc) -> list[Point]:
-    return [(p[0], p[1], p[2], p[3]) for p in doc["points"]]
+def _journal_points(doc: Doc) -> PointTable:
+    rows = {str(index): (p[0], p[1], p[2], p[3]) for index, p in enumerate(doc["points"])}
+    return PointTable(rows, stable=False)
 
 
 # --- small records ----------------------------------------------------------------
@@ -165,12 +141,17 @@ def _without(doc: Doc, key: str) -> Doc:
 
 
 def snapshot_doc(memory: Memory) -> Doc:
-    table = _PointTable()
+    """The snapshot document; point numbers the memory was loaded with are kept."""
+    histories = {test_id: History.of(record.history) for test_id, record in memory.tests.items()}
+    return _snapshot_doc(memory, histories, numbering(histories.values()))
+
+
+def _snapshot_doc(memory: Memory, histories: Mapping[str, History], numbers: PointNumbers) -> Doc:
     tests = {
         test_id: {
             "verdict": record.verdict.value,
             "evidence": list(record.evidence),
-            "history": table.encode(record.history),
+            "history": numbers.text(histories[test_id]),
         }
         for test_id, record in sorted(memory.tests.items())
     }
@@ -180,7 +161,7 @@ def snapshot_doc(memory: Memory) -> Doc:
         "run_count": memory.run_count,
         "applied": list(memory.applied),
         "runs": [_run_doc(run) for run in memory.runs],
-        "points": table.rows(),
+        "points": {number: list(point) for number, point in numbers.rows().items()},
         "tests": tests,
         "cofailures": {
             path: {"changes": stats.changes, "failures": dict(stats.failures)}
@@ -201,12 +182,11 @@ def snapshot_doc(memory: Memory) -> Doc:
 
 
 def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
-    points = _points(doc)
+    texts = {test_id: test["history"] for test_id, test in doc["tests"].items()}
+    histories = _histories(texts, _snapshot_points(doc), where)
     tests = {
-        test_id: TestRecord(
-            _decode_history(test["history"], points, f"{where}: test {test_id!r}"),
-            Verdict(test["verdict"]),
-            tuple(test["evidence"]),
+        intern(test_id): TestRecord(
+            histories[test_id], _VERDICT[test["verdict"]], tuple(test["evidence"])
         )
         for test_id, test in doc["tests"].items()
     }
@@ -240,14 +220,17 @@ def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
 
 
 def journal_doc(journal: Journal) -> Doc:
-    table = _PointTable()
-    results = {test_id: table.encode(entries) for test_id, entries in journal.results.items()}
+    numbers = PointNumbers(None)  # a journal's points are its own, numbered from 0
+    results = {
+        test_id: numbers.text(History.of(entries)) for test_id, entries in journal.results.items()
+    }
+    rows = numbers.rows()
     sample = journal.cofailure
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "journal",
         "run": _run_doc(journal.run),
-        "points": table.rows(),
+        "points": [list(rows[str(index)]) for index in range(len(rows))],
         "results": results,
         "verdicts": {
             test_id: {"verdict": v.verdict.value, "evidence": list(v.evidence)}
@@ -268,16 +251,12 @@ def journal_doc(journal: Journal) -> Doc:
 
 
 def decode_journal(doc: Doc, where: str) -> Journal:
-    points = _points(doc)
     sample = doc["cofailure"]
     return Journal(
         run=_run(doc["run"]),
-        results={
-            test_id: _decode_history(text, points, f"{where}: test {test_id!r}")
-            for test_id, text in doc["results"].items()
-        },
+        results=_histories(doc["results"], _journal_points(doc), where),
         verdicts={
-            test_id: VerdictRecord(Verdict(v["verdict"]), tuple(v["evidence"]))
+            intern(test_id): VerdictRecord(_VERDICT[v["verdict"]], tuple(v["evidence"]))
             for test_id, v in doc["verdicts"].items()
         },
         cofailure=None

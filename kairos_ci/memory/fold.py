@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from kairos_ci.memory.history import History, newest_at
 from kairos_ci.memory.records import (
     Backoff,
     ByModel,
@@ -27,7 +28,6 @@ from kairos_ci.memory.records import (
     Work,
     WorkState,
 )
-from kairos_ci.verdicts.records import HistoryEntry
 
 T = TypeVar("T")
 _TASK_RANK = {TaskState.QUEUED: 0, TaskState.RUNNING: 1, TaskState.DONE: 2, TaskState.DROPPED: 2}
@@ -46,6 +46,34 @@ def fold(memory: Memory, journals: Iterable[tuple[str, Journal]], limits: Memory
     return draft.finish(limits)
 
 
+def bound(memory: Memory, limits: MemoryLimits) -> Memory:
+    """``memory`` with every collection cut to ``limits``, as a fold would keep it."""
+    draft = _Draft(memory)
+    draft.histories = {test_id: History.of(r.history) for test_id, r in memory.tests.items()}
+    draft.cofailures = {p: (s.changes, dict(s.failures)) for p, s in memory.cofailures.items()}
+    return draft.finish(limits)
+
+
+def only_news(journal: Journal, memory: Memory, limits: MemoryLimits) -> Journal:
+    """``journal`` without the verdicts ``memory`` already holds: folding one of those
+    changes nothing, and a nightly judges every remembered test."""
+    news = {
+        test_id: verdict
+        for test_id, verdict in journal.verdicts.items()
+        if not _holds(memory.tests.get(test_id), verdict, limits)
+    }
+    return journal if len(news) == len(journal.verdicts) else replace(journal, verdicts=news)
+
+
+def _holds(record: TestRecord | None, verdict: VerdictRecord, limits: MemoryLimits) -> bool:
+    if record is None:
+        return False
+    return (
+        record.verdict is verdict.verdict
+        and record.evidence == verdict.evidence[-limits.evidence :]
+    )
+
+
 def _name(item: tuple[str, Journal]) -> str:
     return item[0]
 
@@ -58,7 +86,7 @@ class _Draft:
         self.applied = dict.fromkeys(memory.applied)
         self.run_count = memory.run_count
         self.runs = {run.run_id: run for run in memory.runs}
-        self.histories: dict[str, list[HistoryEntry]] = {}
+        self.histories: dict[str, History] = {}  # appended to as strings, never decoded
         self.verdicts: dict[str, VerdictRecord] = {}
         self.cofailures: dict[str, tuple[int, dict[str, int]]] = {}
         self.posted = dict(memory.posted)
@@ -80,7 +108,7 @@ class _Draft:
             self.run_count += 1  # a run that saves twice is still one run
         self.runs[run.run_id] = run
         for test_id, entries in journal.results.items():
-            self._history(test_id).extend(entries)
+            self.histories[test_id] = self._history(test_id).plus(entries)
         for test_id, verdict in journal.verdicts.items():
             self.verdicts[test_id] = verdict
         if journal.cofailure is not None:
@@ -120,10 +148,10 @@ class _Draft:
             applied=tuple(sorted(self.applied))[-limits.applied :],
         )
 
-    def _history(self, test_id: str) -> list[HistoryEntry]:
+    def _history(self, test_id: str) -> History:
         if test_id not in self.histories:
             old = self.memory.tests.get(test_id)
-            self.histories[test_id] = list(old.history) if old else []
+            self.histories[test_id] = History.of(old.history) if old else History()
         return self.histories[test_id]
 
     def _count_cofailures(self, sample: CoFailureSample, limits: MemoryLimits) -> None:
@@ -156,16 +184,16 @@ class _Draft:
 
     def _tests(self, limits: MemoryLimits) -> dict[str, TestRecord]:
         tests = dict(self.memory.tests)
+        empty = TestRecord()
         for test_id in self.histories.keys() | self.verdicts.keys():
-            record = tests.get(test_id, TestRecord())
+            record = tests.get(test_id, empty)
+            history, verdict, evidence = record.history, record.verdict, record.evidence
             if test_id in self.histories:
-                history = tuple(self.histories[test_id][-limits.history_per_test :])
-                record = replace(record, history=history)
-            if test_id in self.verdicts:
-                judged = self.verdicts[test_id]
-                evidence = judged.evidence[-limits.evidence :]
-                record = replace(record, verdict=judged.verdict, evidence=evidence)
-            tests[test_id] = record
+                history = self.histories[test_id].last(limits.history_per_test)
+            judged = self.verdicts.get(test_id)
+            if judged is not None:
+                verdict, evidence = judged.verdict, judged.evidence[-limits.evidence :]
+            tests[test_id] = TestRecord(history, verdict, evidence)
         return _newest(tests, limits.tests, _last_seen)
 
     def _cofailure_stats(self, limits: MemoryLimits) -> dict[str, PathStats]:
@@ -195,7 +223,7 @@ def _work_order(work: Work) -> tuple[bool, str]:
 
 
 def _last_seen(record: TestRecord) -> str:
-    return record.history[-1].at if record.history else ""
+    return newest_at(record.history)
 
 
 def _newest(table: Mapping[str, T], limit: int, order: Callable[[T], Any]) -> dict[str, T]:

@@ -9,8 +9,8 @@ and the user's ``.git/config`` (with any persisted credentials) is never read.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kairos_ci.errors import GitError, MemoryError_
@@ -29,6 +29,10 @@ _RACE_REASONS = (
     "already exists",
 )
 _SCP_LIKE = re.compile(r"^[^/]+:")
+# A push sends the new blobs as they are (level-1 zlib, as ``hash-object`` already wrote
+# them; no delta search): at 20,000 tests that took a push from 0.86 s of CPU to 0.15 s.
+# The remote's own repacking finds the deltas for storage.
+_PUSH_CONFIG = {"pack.window": "0", "pack.compression": "1"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ class Branch:
 
     def push(self, commit: str) -> PushResult:
         """Push without force: the remote accepts only a fast-forward of what we fetched."""
-        result = self.network.run(
+        pushing = replace(self.network, config={**self.network.config, **_PUSH_CONFIG})
+        result = pushing.run(
             "push", "--porcelain", "--no-verify", "--no-recurse-submodules",
             self.url, f"{commit}:refs/heads/{self.name}",
             check=False,
@@ -136,12 +141,16 @@ def list_tree(git: Git, tree: str) -> tuple[TreeEntry, ...]:
     return tuple(entries)
 
 
-def read_blobs(git: Git, blobs: Sequence[str]) -> list[bytes]:
-    """Contents of many blobs through one ``cat-file --batch``."""
+def read_blobs(git: Git, blobs: Sequence[str]) -> Iterator[bytes]:
+    """Contents of many blobs through one ``cat-file --batch``, one at a time: a caller that
+    parses each before taking the next never holds two copies of them all."""
+    if len(blobs) == 1:  # a large file comes alone: its bytes, not a copy out of a batch
+        yield git.run("cat-file", "blob", blobs[0]).stdout
+        return
     if not blobs:
-        return []
+        return
     out = git.run("cat-file", "--batch", input="".join(f"{b}\n" for b in blobs).encode()).stdout
-    contents, offset = [], 0
+    offset = 0
     for blob in blobs:
         header_end = out.index(b"\n", offset)
         header = out[offset:header_end].split()
@@ -149,9 +158,8 @@ def read_blobs(git: Git, blobs: Sequence[str]) -> list[bytes]:
             raise GitError(f"git cat-file: object {blob} is missing")
         size = int(header[2])
         start = header_end + 1
-        contents.append(out[start : start + size])
+        yield out[start : start + size]
         offset = start + size + 1
-    return contents
 
 
 def write_blob(git: Git, data: bytes) -> str:

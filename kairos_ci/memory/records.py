@@ -7,13 +7,16 @@ Every collection is bounded by ``MemoryLimits`` when journals are folded in.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from kairos_ci.memory import caps
 from kairos_ci.verdicts.records import HistoryEntry, Verdict
 
-SCHEMA_VERSION = 2  # 2 added ``backoffs``; older documents are migrated on load
+# 2 added ``backoffs``; 3 keyed the snapshot's points by stable numbers. Older documents
+# are migrated on load.
+SCHEMA_VERSION = 3
 
 
 class RunResult(enum.StrEnum):
@@ -48,9 +51,11 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class TestRecord:
-    """One test: its recent outcomes (oldest first) and the verdict judged from them."""
+    """One test: its recent outcomes (oldest first) and the verdict judged from them.
 
-    history: tuple[HistoryEntry, ...] = ()
+    Loaded memory holds a ``memory.history.History`` here: entries decode when read."""
+
+    history: Sequence[HistoryEntry] = ()
     verdict: Verdict = Verdict.NEW
     evidence: tuple[str, ...] = ()  # run ids behind the verdict
 
@@ -193,7 +198,7 @@ class Journal:
     """What one run learned; written once as an immutable file, folded in later."""
 
     run: RunRecord
-    results: Mapping[str, tuple[HistoryEntry, ...]] = field(default_factory=dict)
+    results: Mapping[str, Sequence[HistoryEntry]] = field(default_factory=dict)
     verdicts: Mapping[str, VerdictRecord] = field(default_factory=dict)
     cofailure: CoFailureSample | None = None
     posted: Mapping[str, Posted] = field(default_factory=dict)
@@ -228,7 +233,8 @@ class Memory:
 
 @dataclass(frozen=True)
 class MemoryLimits:
-    """Bounds on every collection, and when journals are compacted into the snapshot."""
+    """Bounds on every collection, on the bytes kairos writes, and when journals are
+    compacted into the snapshot."""
 
     runs: int = 200
     history_per_test: int = 50
@@ -251,6 +257,26 @@ class MemoryLimits:
     backoffs: int = 500
     leases: int = 200
     applied: int = 1_000
-    max_journals: int = 8  # more than this in the tip: compact down to ``compact_to``
-    compact_to: int = 2
-    journal_age: timedelta = timedelta(days=7)  # older journals are compacted on save
+    # A generation: journals pile up in the tip until one of these is true, then all of
+    # them are folded into the snapshot at once. So the snapshot is rewritten about once
+    # a week, not on every save, and the branch grows by journals, not by snapshots.
+    max_journals: int = 8  # the tip would hold more journals than this
+    journal_age: timedelta = timedelta(days=7)  # its oldest journal is older than this
+    journal_bytes: int = (caps.TIP_BYTES - caps.SNAPSHOT_BYTES) >> 1  # its journals together
+    # Compaction shrinks memory until the snapshot is at most this (``budget.fit``): a
+    # quarter under the cap, and room for 20,000 tests with long ids (about 12 MiB).
+    snapshot_bytes: int = caps.SNAPSHOT_BYTES * 3 // 4
+
+    def halved(self) -> MemoryLimits:
+        """The bounds on bulk records halved (at least 1); once they are all 1, the bounds
+        on the few records a human made or must see (work, rejections, tasks...) too.
+        ``applied`` is kept: it is what stops a journal from being folded twice."""
+        names = [name for name in _BULK if getattr(self, name) > 1] or _FEW
+        return replace(self, **{name: max(1, getattr(self, name) >> 1) for name in names})
+
+
+_BULK = (
+    "runs", "history_per_test", "tests", "evidence", "cofailure_paths",
+    "cofailure_tests_per_path", "posted", "decisions", "spend_runs",
+)  # fmt: skip
+_FEW = ("work", "rejections", "spend_days", "spend_months", "facts", "tasks", "backoffs")

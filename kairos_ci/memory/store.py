@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,8 +24,9 @@ from kairos_ci.context import Secret
 from kairos_ci.errors import MemoryConflict, MemoryCorrupt, MemoryError_, MemoryTooNew
 from kairos_ci.git import Git
 from kairos_ci.memory import codec
-from kairos_ci.memory.documents import Checker, checker, parse, validate
-from kairos_ci.memory.fold import fold
+from kairos_ci.memory.budget import fit
+from kairos_ci.memory.documents import Checker, checker, conforms, parse
+from kairos_ci.memory.fold import fold, only_news
 from kairos_ci.memory.mac import signed
 from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
 from kairos_ci.memory.plumbing import (
@@ -39,7 +41,16 @@ from kairos_ci.memory.plumbing import (
 )
 from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
 from kairos_ci.memory.summary import render
-from kairos_ci.memory.tip import LEASES, SNAPSHOT, SUMMARY, Cache, JournalFile, Tip, read_tip
+from kairos_ci.memory.tip import (
+    LEASES,
+    SNAPSHOT,
+    SUMMARY,
+    Cache,
+    JournalFile,
+    Tip,
+    no_cycle_collection,
+    read_tip,
+)
 
 DEFAULT_BRANCH = "kairos/memory"
 _BACKOFF_BASE_S = 0.1
@@ -102,6 +113,14 @@ class MemoryStore:
     limits: MemoryLimits = field(default_factory=MemoryLimits)
     max_attempts: int = 40
     scratch_dir: Path | None = None  # where private scratch repositories go (default: temp)
+    # Parsed files of the last tip read, by (path, blob): a save after a load, or a CAS
+    # retry, parses only what changed since.
+    _parsed: Cache = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
+    def _checker(self) -> Checker:
+        """The schema, compiled once per store (a save compiled it twice)."""
+        return checker()
 
     def load(self) -> Loaded:
         """Fetch the tip and read it. Unreadable files become ``notes`` instead of errors;
@@ -123,9 +142,15 @@ class MemoryStore:
         return ref if result.returncode == 0 else None
 
     def verify(self, ref: str | None = None) -> Verification:
-        """Whether the tip (or ``ref`` in ``repo``) is fully valid; lists every problem."""
+        """Whether the tip (or ``ref`` in ``repo``) is fully valid, by the full JSON Schema
+        validator; lists every problem."""
         try:
-            loaded = self.load() if ref is None else self.load_ref(ref)
+            if ref is None:
+                with self._scratch() as branch:
+                    loaded = self._loaded(branch.local, branch.fetch(), strict=True)
+            else:
+                git = Git(self.repo)
+                loaded = self._loaded(git, read_commit(git, ref), strict=True)
         except MemoryTooNew as err:
             return Verification(None, (str(err),))
         if loaded.commit is None:
@@ -134,8 +159,12 @@ class MemoryStore:
         return Verification(loaded.commit, loaded.notes)
 
     def save(self, journal: Journal) -> SaveResult:
-        """Append one run's journal. Saving the same journal again changes nothing."""
-        check = checker()
+        """Append one run's journal. Saving the same journal again changes nothing.
+
+        Verdicts the tip already holds are left out of the file: a nightly judges every
+        remembered test, and the journal should hold only what changed. The file's name
+        still hashes the whole journal, so a retried save is recognised by name."""
+        check = self._checker
         raw = codec.dumps(codec.journal_doc(journal))
         run = journal.run.run_id
         if self.token is not None and self.token.reveal().encode() in raw:
@@ -149,8 +178,10 @@ class MemoryStore:
         def change(tip: Tip) -> Edit | None:
             if name in tip.memory.applied or any(j.name == name for j in tip.journals):
                 return None
-            new = JournalFile(name, "", journal)  # its blob is written with the commit
-            return Edit(f"memory: run {journal.run.run_id}", journal=new, journal_bytes=raw)
+            news = only_news(journal, tip.memory, self.limits)
+            body = raw if news is journal else codec.dumps(codec.journal_doc(news))
+            new = JournalFile(name, "", news, len(body))  # its blob is written with the commit
+            return Edit(f"memory: run {journal.run.run_id}", journal=new, journal_bytes=body)
 
         return self.transact(change)
 
@@ -160,13 +191,16 @@ class MemoryStore:
 
     def transact(self, change: Change) -> SaveResult:
         """Apply ``change`` to the tip by compare-and-swap; ``change`` may run many times."""
-        check, cache = checker(), Cache()
+        check = self._checker
         with self._scratch() as branch:
             for attempt in range(1, self.max_attempts + 1):
                 fetched = branch.fetch()
-                tip = read_tip(branch.local, fetched, check, self.limits, cache, key=self.key)
+                tip = read_tip(
+                    branch.local, fetched, check, self.limits, self._parsed, key=self.key
+                )
                 edit = change(tip)
-                tree = None if edit is None else self._build(branch, tip, edit, check)
+                with no_cycle_collection():
+                    tree = None if edit is None else self._build(branch, tip, edit, check)
                 if edit is None or tree == tip.tree:
                     return SaveResult(tip.commit, changed=False, attempts=attempt)
                 message = signed(edit.message, tree or "", self.key)
@@ -178,8 +212,10 @@ class MemoryStore:
             f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
         )
 
-    def _loaded(self, git: Git, commit: CommitInfo | None) -> Loaded:
-        tip = read_tip(git, commit, checker(), self.limits, key=self.key)
+    def _loaded(self, git: Git, commit: CommitInfo | None, *, strict: bool = False) -> Loaded:
+        cache = Cache() if strict else self._parsed  # strict: every file parsed afresh
+        check = self._checker
+        tip = read_tip(git, commit, check, self.limits, cache, key=self.key, strict=strict)
         journals = tuple(j.name for j in tip.journals)
         return Loaded(tip.memory, tip.commit, journals, tip.notes, keyed=self.key is not None)
 
@@ -188,15 +224,20 @@ class MemoryStore:
         new: dict[str, bytes] = {}  # path -> contents of the blobs this commit adds
         if edit.journal is not None:
             journals[edit.journal.name] = edit.journal
-            new[f"{JOURNAL_DIR}/{edit.journal.name}"] = edit.journal_bytes
-        folding = sorted(journals) if edit.compact_all else self._to_compact(sorted(journals))
         snapshot = tip.snapshot
-        if folding or tip.snapshot_blob is None:
-            snapshot = fold(snapshot, [(n, journals.pop(n).journal) for n in folding], self.limits)
-            new[SNAPSHOT] = _checked(codec.snapshot_doc(snapshot), SNAPSHOT, check)
+        if edit.compact_all or self._generation_due(journals):
+            folding = [(name, j.journal) for name, j in sorted(journals.items())]
+            snapshot, journals = fold(snapshot, folding, self.limits), {}
+        if snapshot is not tip.snapshot or tip.snapshot_blob is None:
+            fitted = fit(snapshot, self.limits, lambda memory: _checked(memory, check))
+            snapshot, new[SNAPSHOT] = fitted.memory, fitted.raw
+        if edit.journal is not None and edit.journal.name in journals:
+            new[f"{JOURNAL_DIR}/{edit.journal.name}"] = edit.journal_bytes
         leases = tip.leases if edit.leases is None else edit.leases
         if edit.leases is not None or tip.leases_blob is None:
-            new[LEASES] = _checked(codec.leases_doc(leases), LEASES, check)
+            doc = codec.leases_doc(leases)
+            conforms(doc, f"new {LEASES}", check)
+            new[LEASES] = codec.dumps(doc)
         remaining = [(name, j.journal) for name, j in journals.items()]
         memory = replace(fold(snapshot, remaining, self.limits), leases=leases)
         new[SUMMARY] = render(memory, tip.notes).encode("utf-8")
@@ -206,14 +247,18 @@ class MemoryStore:
         files.update(zip(new, blobs, strict=True))
         return write_tree(branch.local, files)
 
-    def _to_compact(self, names: list[str]) -> list[str]:
-        """Old journals, and the oldest ones when there are too many (keeps the tip bounded)."""
-        cutoff = self.clock() - self.limits.journal_age
-        old = [name for name in names if journal_time(name) < cutoff]
-        young = [name for name in names if journal_time(name) >= cutoff]
-        if len(young) > self.limits.max_journals:
-            old += young[: len(young) - self.limits.compact_to]
-        return old
+    def _generation_due(self, journals: Mapping[str, JournalFile]) -> bool:
+        """Whether to fold every journal into the snapshot now: a new generation. Between
+        generations the snapshot's blob is reused as it is, so it is rewritten about once
+        a week (``MemoryLimits``), never on every save."""
+        if not journals:
+            return False
+        oldest = journal_time(min(journals))
+        return (
+            len(journals) > self.limits.max_journals
+            or oldest < self.clock() - self.limits.journal_age
+            or sum(j.size for j in journals.values()) > self.limits.journal_bytes
+        )
 
     @contextmanager
     def _scratch(self) -> Iterator[Branch]:
@@ -239,10 +284,11 @@ class MemoryStore:
         return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}
 
 
-def _checked(doc: codec.Doc, where: str, check: Checker) -> bytes:
-    """What we write is validated like what we read: a bug must not reach the branch."""
-    validate(doc, f"new {where}", check)
-    return codec.dumps(doc)
+def _checked(memory: Memory, check: Checker) -> codec.Doc:
+    """What we write is checked like what we read: a bug must not reach the branch."""
+    doc = codec.snapshot_doc(memory)
+    conforms(doc, f"new {SNAPSHOT}", check)
+    return doc
 
 
 def _backoff(attempt: int) -> None:

@@ -1,20 +1,24 @@
 """Read the branch tip: the only commit memory ever reads (history is never walked).
 
-A broken file is reported in ``notes`` and left out while the others still count;
-an untrusted tip is ignored wholesale. A file from a newer kairos raises
-``MemoryTooNew`` so that nothing overwrites it.
+A broken file, or one over its cap (``caps``), is reported in ``notes`` and left out
+while the others still count; an untrusted tip is ignored wholesale. Whatever is left
+out is gone from the next commit, so the run after starts afresh there; the old tip
+stays in the history. A file from a newer kairos raises ``MemoryTooNew`` so that
+nothing overwrites it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from kairos_ci.context import Secret
 from kairos_ci.errors import MemoryCorrupt
 from kairos_ci.git import Git
-from kairos_ci.memory import codec
-from kairos_ci.memory.documents import Checker, parse
+from kairos_ci.memory import caps, codec
+from kairos_ci.memory.documents import Checker, read
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.mac import refusal
 from kairos_ci.memory.names import JOURNAL_DIR, JOURNAL_NAME, journal_time
@@ -24,9 +28,12 @@ from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
 SNAPSHOT = "snapshot.json"
 LEASES = "leases.json"
 SUMMARY = "MEMORY.md"
-MAX_BYTES = {SNAPSHOT: 64 << 20, LEASES: 1 << 20, JOURNAL_DIR: 8 << 20}
-# A tip written by kairos never has more than MemoryLimits.max_journals journals.
-MAX_JOURNALS = 256
+_BATCH_BYTES = 1 << 20
+MAX_BYTES = {
+    SNAPSHOT: caps.SNAPSHOT_BYTES,
+    LEASES: caps.LEASES_BYTES,
+    JOURNAL_DIR: caps.JOURNAL_BYTES,
+}
 
 
 @dataclass(frozen=True)
@@ -34,8 +41,17 @@ class UnreadableMemoryFile:
     reason: str
 
 
-Parsed = Memory | Journal | dict[str, Lease] | UnreadableMemoryFile
+@dataclass(frozen=True)
+class OlderSnapshot:
+    """A snapshot an older kairos wrote, migrated on read: the next save rewrites it in
+    the current version, so later loads skip the migration and its full validation."""
+
+    memory: Memory
+
+
+Parsed = Memory | OlderSnapshot | Journal | dict[str, Lease] | UnreadableMemoryFile
 Cache = dict[tuple[str, str], Parsed]
+CacheEntry = tuple[tuple[str, str], Parsed]
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,7 @@ class JournalFile:
     name: str
     blob: str
     journal: Journal
+    size: int = 0  # bytes of the file
 
 
 @dataclass(frozen=True)
@@ -52,7 +69,7 @@ class Tip:
     commit: str | None = None
     tree: str | None = None
     snapshot: Memory = field(default_factory=Memory)
-    snapshot_blob: str | None = None  # set when the stored snapshot is valid and reusable
+    snapshot_blob: str | None = None  # set when the stored snapshot is valid, current, reusable
     journals: tuple[JournalFile, ...] = ()
     leases: Mapping[str, Lease] = field(default_factory=dict)
     leases_blob: str | None = None
@@ -68,9 +85,11 @@ def read_tip(
     cache: Cache | None = None,
     *,
     key: Secret | None,
+    strict: bool = False,
 ) -> Tip:
     """Read ``commit``; ``cache`` ((path, blob) -> parsed) spares re-parsing on a CAS retry.
-    ``key`` decides trust (see ``mac``): an untrusted tip is a note and fresh memory."""
+    ``key`` decides trust (see ``mac``): an untrusted tip is a note and fresh memory.
+    ``strict`` validates every file with jsonschema, not only migrated ones."""
     if commit is None:
         return Tip()
     untrusted = refusal(commit, key)
@@ -80,32 +99,91 @@ def read_tip(
     notes: list[str] = []
     cache = {} if cache is None else cache
     wanted = _wanted(entries, notes)
-    unread = [entry for entry in wanted if (entry.path, entry.blob) not in cache]
-    for entry, raw in zip(unread, read_blobs(git, [e.blob for e in unread]), strict=True):
-        cache[entry.path, entry.blob] = _parse(entry, raw, check)
+    keep = {(entry.path, entry.blob) for entry in wanted} | {_folded_key(wanted)}
+    for stale in cache.keys() - keep:
+        del cache[stale]  # only the files of the newest tip are worth keeping
+    with no_cycle_collection():
+        unread = [entry for entry in wanted if (entry.path, entry.blob) not in cache]
+        cache.update(_read(git, unread, check, strict))
+        return _assembled(commit, entries, wanted, cache, notes, limits)
+
+
+def _read(git: Git, unread: list[TreeEntry], check: Checker, strict: bool) -> Iterator[CacheEntry]:
+    """Each file parsed, by (path, blob), read in batches of at most ``_BATCH_BYTES`` and
+    each parsed before the next is read: a large tip never sits in memory all at once as
+    bytes, and small files share one git process (a process each made a save slower)."""
+    for batch in _batches(unread):
+        for entry, raw in zip(batch, read_blobs(git, [e.blob for e in batch]), strict=True):
+            yield (entry.path, entry.blob), _parse(entry, raw, check, strict)
+
+
+def _batches(entries: list[TreeEntry]) -> Iterator[list[TreeEntry]]:
+    batch: list[TreeEntry] = []
+    for entry in entries:
+        if batch and sum(e.size for e in batch) + entry.size > _BATCH_BYTES:
+            yield batch
+            batch = []
+        batch.append(entry)
+    if batch:
+        yield batch
+
+
+def _folded_key(wanted: list[TreeEntry]) -> tuple[str, str]:
+    """Where the cache keeps the tip's files folded together (a save after a load of the
+    same tip folds nothing again)."""
+    return ("", " ".join(entry.blob for entry in wanted))
+
+
+def _assembled(
+    commit: CommitInfo,
+    entries: tuple[TreeEntry, ...],
+    wanted: list[TreeEntry],
+    cache: Cache,
+    notes: list[str],
+    limits: MemoryLimits,
+) -> Tip:
     tip = Tip(commit=commit.sha, tree=commit.tree)
     journals = []
     for entry in wanted:
         parsed = cache[entry.path, entry.blob]
         if isinstance(parsed, UnreadableMemoryFile):
-            fresh = "started from a fresh snapshot" if entry.path == SNAPSHOT else "left it out"
-            notes.append(f"{parsed.reason}: {fresh}")
+            notes.append(f"{parsed.reason}: {_fresh(entry.path)}")
         elif isinstance(parsed, Memory):
             tip = replace(tip, snapshot=parsed, snapshot_blob=entry.blob)
+        elif isinstance(parsed, OlderSnapshot):
+            tip = replace(tip, snapshot=parsed.memory)  # no blob to reuse: rewritten
         elif isinstance(parsed, Journal):
-            journals.append(JournalFile(entry.path.rpartition("/")[2], entry.blob, parsed))
+            name = entry.path.rpartition("/")[2]
+            journals.append(JournalFile(name, entry.blob, parsed, entry.size))
         else:
             tip = replace(tip, leases=parsed, leases_blob=entry.blob)
     if not any(entry.path == SNAPSHOT for entry in entries):
         notes.append(f"{SNAPSHOT} is missing: started from a fresh snapshot")
     journals.sort(key=lambda j: j.name)
-    folded = fold(tip.snapshot, [(j.name, j.journal) for j in journals], limits)
+    folded = cache.get(_folded_key(wanted))
+    if not isinstance(folded, Memory):
+        folded = fold(tip.snapshot, [(j.name, j.journal) for j in journals], limits)
+        cache[_folded_key(wanted)] = folded
     memory = replace(folded, leases=tip.leases)
     return replace(tip, journals=tuple(journals), notes=tuple(notes), memory=memory)
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Reading and folding memory makes millions of small objects and no cycles; the
+    cycle collector would otherwise walk all of them again every few thousand."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _wanted(entries: tuple[TreeEntry, ...], notes: list[str]) -> list[TreeEntry]:
-    """The files worth reading, size-checked; everything else becomes a note."""
+    """The files worth reading, each under its cap and all under ``caps.TIP_BYTES``;
+    everything else becomes a note."""
     wanted, journals = [], []
     for entry in entries:
         folder, _, name = entry.path.rpartition("/")
@@ -115,16 +193,32 @@ def _wanted(entries: tuple[TreeEntry, ...], notes: list[str]) -> list[TreeEntry]
         if kind not in MAX_BYTES or (kind == JOURNAL_DIR and not _journal_name(name)):
             notes.append(f"unexpected file {entry.path!r} on the memory branch: ignored")
         elif entry.size > MAX_BYTES[kind]:
-            notes.append(f"{entry.path}: {entry.size} bytes is over the {MAX_BYTES[kind]} cap")
+            over = f"{entry.path}: {entry.size} bytes is over the {MAX_BYTES[kind]} cap"
+            notes.append(f"{over}: {_fresh(entry.path)}")
         elif kind == JOURNAL_DIR:
             journals.append(entry)
         else:
             wanted.append(entry)
-    journals.sort(key=lambda e: e.path)
-    if len(journals) > MAX_JOURNALS:
-        notes.append(f"{len(journals)} journals on the branch: read the newest {MAX_JOURNALS}")
-        journals = journals[-MAX_JOURNALS:]
-    return wanted + journals
+    room = caps.TIP_BYTES - sum(entry.size for entry in wanted)
+    return wanted + _newest_journals(journals, room, notes)
+
+
+def _newest_journals(journals: list[TreeEntry], room: int, notes: list[str]) -> list[TreeEntry]:
+    """The newest journals that fit in ``room`` bytes and ``caps.MAX_JOURNALS``, oldest first."""
+    kept: list[TreeEntry] = []
+    for entry in sorted(journals, key=lambda e: e.path, reverse=True):
+        room -= entry.size
+        if room < 0 or len(kept) == caps.MAX_JOURNALS:
+            left = len(journals) - len(kept)
+            cap = f"{caps.TIP_BYTES}-byte and {caps.MAX_JOURNALS}-journal caps of a memory tip"
+            notes.append(f"the journals are over the {cap}: left out the {left} oldest")
+            break
+        kept.append(entry)
+    return kept[::-1]
+
+
+def _fresh(path: str) -> str:
+    return "started from a fresh snapshot" if path == SNAPSHOT else "left it out"
 
 
 def _journal_name(name: str) -> bool:
@@ -137,13 +231,17 @@ def _journal_name(name: str) -> bool:
     return True
 
 
-def _parse(entry: TreeEntry, raw: bytes, check: Checker) -> Parsed:
+def _parse(entry: TreeEntry, raw: bytes, check: Checker, strict: bool) -> Parsed:
     """The record in one file, or the error saying why there is none (errors are cached too)."""
+    kind = {SNAPSHOT: "snapshot", LEASES: "leases"}.get(entry.path, "journal")
     try:
-        if entry.path == SNAPSHOT:
-            return codec.decode_snapshot(parse(raw, "snapshot", SNAPSHOT, check), SNAPSHOT)
-        if entry.path == LEASES:
-            return codec.decode_leases(parse(raw, "leases", LEASES, check))
-        return codec.decode_journal(parse(raw, "journal", entry.path, check), entry.path)
+        found = read(raw, kind, entry.path, check, strict=strict)
+        doc = found.doc
+        if kind == "snapshot":
+            memory = codec.decode_snapshot(doc, SNAPSHOT)
+            return OlderSnapshot(memory) if found.migrated else memory
+        if kind == "leases":
+            return codec.decode_leases(doc)
+        return codec.decode_journal(doc, entry.path)
     except MemoryCorrupt as err:
         return UnreadableMemoryFile(str(err))

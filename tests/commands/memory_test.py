@@ -71,11 +71,14 @@ def test_show_json_has_what_later_stages_read(
     assert [run["run_id"] for run in data["recent_runs"]] == ["r1", "r2"]
     test = data["tests"]["t::a"]
     assert test["verdict"] == "new"
-    assert [(h["run_id"], h["outcome"]) for h in test["history"]] == [
-        ("r1", "failed"),
-        ("r2", "passed"),
+    tokens = [token.split(":") for token in test["history"].split(" ")]
+    points = data["points"]
+    assert [(points[n]["run_id"], outcome, seconds) for n, outcome, seconds in tokens] == [
+        ("r1", "f", "0.25"),
+        ("r2", "p", "0.25"),
     ]
-    assert set(test["history"][0]) == {"sha", "tree", "run_id", "outcome", "duration_s", "at"}
+    assert set(points[tokens[0][0]]) == {"sha", "tree", "run_id", "at"}
+    assert "point:outcome:duration" in data["history_format"]
     assert data["spend"]["months"]["2026-11"]["opus"]["usd"] == 0.5
     assert data["tasks"]["task-1"]["state"] == "queued"
     assert data["leases"]["nightly"]["owner"] == "r2"

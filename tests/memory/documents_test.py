@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -9,10 +10,10 @@ from jsonschema import Draft202012Validator
 from kairos_ci.config.schema import load_schema
 from kairos_ci.errors import MemoryCorrupt, MemoryTooNew
 from kairos_ci.memory import codec
-from kairos_ci.memory.documents import MIGRATIONS, Migration, checker, parse
+from kairos_ci.memory.documents import MIGRATIONS, Migration, checker, parse, read
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import SCHEMA_VERSION, Lease, Memory, MemoryLimits
-from kairos_ci.verdicts.records import Outcome
+from kairos_ci.verdicts.records import Outcome, Verdict
 from tests.memory.helpers import at, jname, journal
 
 
@@ -100,3 +101,82 @@ def test_the_shipped_schema_is_a_valid_2020_12_schema() -> None:
     schema = load_schema("memory")
     Draft202012Validator.check_schema(schema)
     assert schema["$id"].endswith("/memory.schema.json")
+
+
+def hexed(text: str) -> str:
+    return text.encode().hex().ljust(40, "0")
+
+
+def run_doc(run_id: str, seconds: int) -> dict[str, str]:
+    sha = hexed(f"c{seconds}")
+    return {
+        "at": at(seconds),
+        "event": "schedule",
+        "outcome": "success",
+        "run_id": run_id,
+        "sha": sha,
+    }
+
+
+# Memory exactly as kairos wrote it at schema version 2 (its points were a list).
+V2_SNAPSHOT: dict[str, Any] = {
+    "schema_version": 2, "kind": "snapshot", "run_count": 2,
+    "applied": ["20261127T030001Z-r1-aaaaaaaaaaaa.json", "20261127T030002Z-r2-bbbbbbbbbbbb.json"],
+    "runs": [run_doc("r1", 1), run_doc("r2", 2)],
+    "points": [[hexed("c1"), hexed("t1"), "r1", at(1)], [hexed("c2"), hexed("t2"), "r2", at(2)]],
+    "tests": {
+        "t::a": {"evidence": ["r1", "r2"], "history": "0:f:0.25 1:p:0.25", "verdict": "flaky"},
+        "t::b": {"evidence": [], "history": "0:p:0.25", "verdict": "new"},
+    },
+    "backoffs": {}, "cofailures": {}, "decisions": [], "facts": {}, "posted": {},
+    "rejections": {}, "spend": {"days": {}, "months": {}, "runs": {}}, "tasks": {}, "work": {},
+}  # fmt: skip
+V2_JOURNAL: dict[str, Any] = {
+    "schema_version": 2, "kind": "journal",
+    "run": run_doc("r3", 3),
+    "points": [[hexed("c3"), hexed("t3"), "r3", at(3)]],
+    "results": {"t::b": "0:e:0.25"},
+    "backoffs": [], "cofailure": None, "decisions": [], "facts": [], "posted": {},
+    "rejections": [], "spend": {}, "tasks": [], "verdicts": {}, "work": [],
+}  # fmt: skip
+
+
+def test_version_2_memory_as_kairos_wrote_it_loads() -> None:
+    lifted = parse(json.dumps(V2_SNAPSHOT).encode(), "snapshot", "s.json", checker())
+    assert lifted["schema_version"] == SCHEMA_VERSION
+    assert lifted["points"]["1"] == [hexed("c2"), hexed("t2"), "r2", at(2)]
+    memory = codec.decode_snapshot(lifted)
+    assert [(e.run_id, e.outcome) for e in memory.tests["t::a"].history] == [
+        ("r1", Outcome.FAILED),
+        ("r2", Outcome.PASSED),
+    ]
+    assert memory.tests["t::a"].verdict is Verdict.FLAKY and memory.run_count == 2
+    journal_ = parse(json.dumps(V2_JOURNAL).encode(), "journal", "j.json", checker())
+    (entry,) = codec.decode_journal(journal_, "j.json").results["t::b"]
+    assert (entry.sha, entry.outcome, entry.duration_s) == (hexed("c3"), Outcome.ERRORED, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda doc: doc.update(points="none"), "points: 'none' is not of type 'object'"),
+        (lambda doc: doc["points"].append(["x"]), "points/2: ['x'] is too short"),
+        (lambda doc: doc["tests"]["t::b"].update(history="01:p:1"), "tests/t::b/history"),
+        (lambda doc: doc["tests"]["t::b"].update(verdict="fine"), "'fine' is not one of"),
+    ],
+)
+def test_a_broken_version_2_document_is_refused_by_the_full_validator(
+    change: Any, message: str
+) -> None:
+    """A migration's input came from outside this kairos: jsonschema judges what it lifts."""
+    doc = copy.deepcopy(V2_SNAPSHOT)
+    change(doc)
+    with pytest.raises(MemoryCorrupt, match=r"^s\.json: ") as caught:
+        parse(json.dumps(doc).encode(), "snapshot", "s.json", checker())
+    assert message in str(caught.value)
+
+
+def test_only_a_migrated_document_is_reported_as_migrated() -> None:
+    assert read(json.dumps(V2_SNAPSHOT).encode(), "snapshot", "s.json", checker()).migrated
+    current = json.dumps(leases_now()).encode()
+    assert not read(current, "leases", "leases.json", checker()).migrated

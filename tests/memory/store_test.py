@@ -75,15 +75,19 @@ def test_a_journal_holding_the_token_is_never_saved(clone: Path, tmp_path: Path)
     assert token not in str(caught.value)
 
 
-def test_journals_are_compacted_so_the_tip_stays_bounded(clone: Path, tmp_path: Path) -> None:
-    limits = MemoryLimits(max_journals=5, compact_to=2)
+def test_journals_are_compacted_in_generations_so_the_tip_stays_bounded(
+    clone: Path, tmp_path: Path, origin: Path
+) -> None:
+    limits = MemoryLimits(max_journals=5)
     store = make_store(clone, tmp_path / "scratch", limits=limits, clock=lambda: T0)
-    counts = []
+    counts, snapshots = [], []
     for i in range(12):
         store.save(journal(f"r{i}", i, {"t::a": Outcome.PASSED}))
         counts.append(len(store.load().journals))
-    assert max(counts) == 5
-    assert counts[:6] == [1, 2, 3, 4, 5, 2]
+        snapshots.append(Git(origin).text("rev-parse", "refs/heads/kairos/memory:snapshot.json"))
+    assert counts == [1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0]
+    # The snapshot is rewritten once per generation, not on every save.
+    assert len(set(snapshots)) == 3 and snapshots[1:5] == [snapshots[0]] * 4
     loaded = store.load()
     assert loaded.memory.run_count == 12
     assert [e.run_id for e in loaded.memory.tests["t::a"].history] == [f"r{i}" for i in range(12)]
@@ -98,7 +102,7 @@ def test_old_journals_are_compacted_by_age(clone: Path, tmp_path: Path) -> None:
     now[0] = T0 + MemoryLimits().journal_age + timedelta(minutes=1)
     store.save(journal("r3", 3600 * 24 * 8))
     loaded = store.load()
-    assert loaded.journals == (loaded.journals[0],) and "-r3-" in loaded.journals[0]
+    assert loaded.journals == ()  # the whole generation, r3 with it, is in the snapshot
     assert loaded.memory.run_count == 3
 
 

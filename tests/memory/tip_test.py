@@ -10,10 +10,12 @@ import pytest
 
 from kairos_ci.errors import MemoryTooNew
 from kairos_ci.git import Git
+from kairos_ci.memory import caps, codec
 from kairos_ci.memory.records import SCHEMA_VERSION
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.memory.tip import MAX_BYTES
 from kairos_ci.verdicts.records import Outcome
+from tests.memory.documents_test import V2_JOURNAL, V2_SNAPSHOT
 from tests.memory.helpers import at, branch_files, jname, journal, put_tip, show
 
 REF = "refs/heads/kairos/memory"
@@ -98,7 +100,8 @@ def test_unexpected_and_oversized_files_are_ignored_and_dropped(
     notes = loaded.notes
     assert len(notes) == 4 and not loaded.keyed
     assert "unexpected file 'README.md' on the memory branch: ignored" in notes
-    assert f"journal/{big}: {MAX_BYTES['journal'] + 1} bytes is over the 8388608 cap" in notes
+    over = f"journal/{big}: {MAX_BYTES['journal'] + 1} bytes is over the 8388608 cap"
+    assert f"{over}: left it out" in notes
     recovers(store, origin, bad)
     assert not {"README.md", f"journal/{big}"} & set(branch_files(origin))
 
@@ -140,3 +143,55 @@ def test_memory_from_a_newer_kairos_is_never_overwritten(
     assert Git(origin).text("rev-parse", REF) == newer
     verification = store.verify()
     assert not verification.ok and "upgrade kairos-ci" in verification.problems[0]
+
+
+def test_memory_an_older_kairos_wrote_loads_and_the_next_save_stores_it_current(
+    store: MemoryStore, origin: Path, saved: dict[str, bytes]
+) -> None:
+    old = {
+        "snapshot.json": json.dumps(V2_SNAPSHOT).encode(),
+        f"journal/{jname(3, 'r3')}": json.dumps(V2_JOURNAL).encode(),
+        "leases.json": saved["leases.json"],
+    }
+    put_tip(origin, old)
+    loaded = store.load()
+    assert loaded.notes == ()
+    assert loaded.memory.run_count == 3
+    history = [(e.run_id, e.outcome) for e in loaded.memory.tests["t::b"].history]
+    assert history == [("r1", Outcome.PASSED), ("r3", Outcome.ERRORED)]
+    store.save(journal("r4", 4, {"t::a": Outcome.PASSED}))
+    snapshot = json.loads(show(origin, "snapshot.json"))
+    assert snapshot["schema_version"] == SCHEMA_VERSION  # rewritten, not reused as it was
+    assert snapshot["points"]["0"][2] == "r1" and snapshot["tests"]["t::b"]["history"] == "0:p:0.25"
+    again = store.load().memory
+    assert [e.run_id for e in again.tests["t::a"].history] == ["r1", "r2", "r4"]
+    assert [e.run_id for e in again.tests["t::b"].history] == ["r1", "r3"]
+    assert store.verify().ok
+
+
+def test_a_snapshot_over_its_cap_is_a_note_and_a_fresh_start_never_a_failure(
+    store: MemoryStore, origin: Path, saved: dict[str, bytes]
+) -> None:
+    size = caps.SNAPSHOT_BYTES + 1
+    bad = put_tip(origin, dict(saved, **{"snapshot.json": b" " * size}))
+    loaded = store.load()
+    over = f"snapshot.json: {size} bytes is over the {caps.SNAPSHOT_BYTES} cap"
+    assert loaded.notes == (f"{over}: started from a fresh snapshot",)
+    assert loaded.memory.run_count == 2  # the journals still count
+    recovers(store, origin, bad)
+
+
+def test_journals_past_the_tips_cap_leave_the_oldest_out(
+    store: MemoryStore, origin: Path, saved: dict[str, bytes]
+) -> None:
+    files = {path: raw for path, raw in saved.items() if not path.startswith("journal/")}
+    for index in range(caps.MAX_JOURNALS + 2):
+        one = journal(f"j{index}", index)
+        files[f"journal/{jname(index, f'j{index}')}"] = codec.dumps(codec.journal_doc(one))
+    bad = put_tip(origin, files)
+    loaded = store.load()
+    cap = f"{caps.TIP_BYTES}-byte and {caps.MAX_JOURNALS}-journal caps of a memory tip"
+    assert loaded.notes == (f"the journals are over the {cap}: left out the 2 oldest",)
+    assert loaded.memory.run_count == caps.MAX_JOURNALS  # j0 and j1 left out
+    assert len(loaded.journals) == caps.MAX_JOURNALS and "-j2-" in loaded.journals[0]
+    recovers(store, origin, bad)
