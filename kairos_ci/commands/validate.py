@@ -10,8 +10,6 @@ from kairos_ci.errors import ConfigError, UsageError
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here so that `kairos-ci --help` does not load YAML and jsonschema.
-
     path: Path | None = args.file or find_config(args.repo)
     if path is None:
         looked = ", ".join(CONFIG_CANDIDATES)

@@ -12,11 +12,10 @@ import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, cast
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, cast
 
 from kairos_ci.config import schema as schemas
+from kairos_ci.config.compiled import compile_schema
 from kairos_ci.config.records import (
     BUILT_IN_DEFAULTS,
     BUILTIN_PROTECTED_PATHS,
@@ -45,6 +44,9 @@ from kairos_ci.config.records import (
 from kairos_ci.config.yaml_source import YamlDocument, YamlRejected, load_yaml
 from kairos_ci.errors import ConfigError, ConfigProblem, UsageError
 from kairos_ci.git import Git
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CONFIG_CANDIDATES = (".github/kairos.yml", ".github/kairos.yaml", ".kairos.yml", ".kairos.yaml")
 
@@ -114,6 +116,11 @@ def _schema_problems(document: YamlDocument, source: str) -> Iterator[ConfigProb
         yield _problem(document, source, (), f"the file must be a mapping of keys, not {kind}")
         return
     config_schema = schemas.load_schema("config")
+    if compile_schema(config_schema)(document.data):
+        return
+    # Only a file that may be invalid pays for importing jsonschema, which words the errors.
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(config_schema)
     for error in validator.iter_errors(document.data):
         yield from _translate(error, document, source)

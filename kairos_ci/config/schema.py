@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from importlib import resources
+import pkgutil
 from typing import Any
 
 JsonObject = dict[str, Any]
@@ -16,10 +16,13 @@ JsonObject = dict[str, Any]
 
 def load_schema(name: str) -> JsonObject:
     """Read ``schemas/<name>.schema.json`` from the installed package."""
-    text = (
-        resources.files("kairos_ci").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
-    )
-    schema: JsonObject = json.loads(text)
+    # pkgutil, not importlib.resources: that one imports tempfile, shutil, bz2 and lzma,
+    # a tenth of what `kairos-ci validate` costs.
+    resource = f"schemas/{name}.schema.json"
+    raw = pkgutil.get_data("kairos_ci", resource)
+    if raw is None:  # a loader that cannot read package data
+        raise FileNotFoundError(f"kairos_ci/{resource}: not readable from the installed package")
+    schema: JsonObject = json.loads(raw.decode("utf-8"))
     return schema
 
 

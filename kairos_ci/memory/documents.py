@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from kairos_ci.config.compiled import Check, compile_schema
 from kairos_ci.config.schema import load_schema
 from kairos_ci.errors import MemoryCorrupt, MemoryTooNew
-from kairos_ci.memory.compiled import Check, compile_schema
 from kairos_ci.memory.records import SCHEMA_VERSION
 
 if TYPE_CHECKING:

@@ -2,7 +2,8 @@
 
 The fix runs in a scratch checkout of the default branch. It counts only if the
 linter's findings go down, no test that passed on the base fails, and no protected
-path is touched.
+path is touched. Within one run the suite runs once per patched tree: two linters whose
+fixes leave the same tree share one verification.
 """
 
 from __future__ import annotations
@@ -18,14 +19,21 @@ from kairos_ci.stages.evidence import Evidence, gather
 from kairos_ci.stages.records import Check, ProposedChange, Skipped, VerificationRun
 from kairos_ci.stages.state import Worked
 from kairos_ci.workspace.commands import CommandRunner
-from kairos_ci.workspace.scratch import changed_paths, scratch_checkout, symlinks_at
+from kairos_ci.workspace.scratch import Scratch, changed_paths, scratch_checkout, symlinks_at
+
+# The evidence gathered on each patched tree this run, by git tree id.
+Verified = dict[str, Evidence]
 
 
 def fix_linters(
     repo: Path, base_sha: str, config: Config, runner: CommandRunner, base: Evidence
 ) -> Worked:
     """The task's one entry: each linter's own fix command, each fix verified."""
-    done = [fix_lint(repo, base_sha, linter, config, runner, base) for linter in config.linters]
+    verified: Verified = {}
+    done = [
+        fix_lint(repo, base_sha, linter, config, runner, base, verified=verified)
+        for linter in config.linters
+    ]
     return Worked(
         changes=tuple(d for d in done if isinstance(d, ProposedChange)),
         skipped=tuple(d for d in done if isinstance(d, Skipped)),
@@ -39,7 +47,10 @@ def fix_lint(
     config: Config,
     runner: CommandRunner,
     base: Evidence,
+    *,
+    verified: Verified | None = None,
 ) -> ProposedChange | Skipped:
+    """One linter's fix, verified; ``verified`` carries the run's evidence per tree."""
     task = f"fix_lint ({linter.name})"
     before = base.findings_of(linter.name)
     if linter.fix is None:
@@ -60,7 +71,7 @@ def fix_lint(
         if not changes:
             return Skipped(task, f"`{linter.fix.text}` changed nothing")
         patch = scratch.git.text("diff", "--cached", "--binary", base_sha) + "\n"
-        after = gather(scratch.path, config, runner, run_commands=True)
+        after = _evidence_of(scratch, config, runner, {} if verified is None else verified)
         violations = protected.violations(
             changes, config.protected_paths, symlinks_at(repo, base_sha)
         )
@@ -78,6 +89,17 @@ def fix_lint(
                 f"fix_lint ({linter.name})", base.tests, after.tests, flaky=base.flaky
             ),
         )
+
+
+def _evidence_of(
+    scratch: Scratch, config: Config, runner: CommandRunner, verified: Verified
+) -> Evidence:
+    """All tests and linters on the scratch's staged tree, run once per tree id: gathered
+    evidence depends on the tree, not on which linter's fix produced it."""
+    tree = scratch.git.text("write-tree")
+    if tree not in verified:
+        verified[tree] = gather(scratch.path, config, runner, run_commands=True)
+    return verified[tree]
 
 
 def _verify(

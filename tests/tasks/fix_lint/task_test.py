@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import pytest
 
 from kairos_ci.config.load import load_config, parse_config
 from kairos_ci.config.records import Config
 from kairos_ci.stages.evidence import gather
 from kairos_ci.stages.records import ProposedChange, Skipped
-from kairos_ci.tasks.fix_lint.task import fix_lint
-from kairos_ci.workspace.commands import CommandRunner
+from kairos_ci.tasks.fix_lint.task import fix_lint, fix_linters
+from kairos_ci.workspace.commands import CommandResult, CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
 
@@ -121,3 +124,72 @@ def test_a_known_flaky_test_failing_after_the_fix_vetoes_nothing(
     (tests_check,) = [c for c in change.checks if c.name == "tests no worse"]
     assert tests_check.passed and f"flaky, not counted: {MODE}" in tests_check.detail
     assert change.evidence is not None and set(change.evidence.flaky) == {MODE}
+
+
+@dataclass(frozen=True)
+class CountingRunner(CommandRunner):
+    """The real runner, remembering every command it was asked to run."""
+
+    ran: list[tuple[str, ...]] = field(default_factory=list)
+
+    def run(self, argv: Sequence[str], tree: Path, timeout_s: float | None = None) -> CommandResult:
+        self.ran.append(tuple(argv))
+        return super().run(argv, tree, timeout_s)
+
+    def count(self, command: str) -> int:
+        return sum(1 for argv in self.ran if " ".join(argv) == command)
+
+
+TESTS_RUN = "python -m pytest -q -p no:cacheprovider --junitxml=reports/junit.xml"
+RUFF_FIX = "ruff check --fix --exit-zero ."
+BREAK_MEDIAN = (
+    "python -c \"import pathlib; q = pathlib.Path('calc/stats.py'); "
+    "q.write_text(q.read_text().replace('import os', '').replace('// 2', '// 3'))\""
+)
+
+
+def with_linters(repo: Path, fixes: dict[str, str]) -> Config:
+    """The sample's config with one ruff linter per entry, each with its own fix."""
+    text = (repo / ".github" / "kairos.yml").read_text()
+    ruff = text[text.index("  - name: ruff\n") : text.index("autonomy:")]
+    linters = "".join(
+        ruff.replace("name: ruff", f"name: {name}").replace(RUFF_FIX, fix)
+        for name, fix in fixes.items()
+    )
+    return parse_config(text.replace(ruff, linters).encode(), "kairos.yml")
+
+
+def fix_all(repo: Path, config: Config, runner: CommandRunner) -> tuple[list[object], int]:
+    """Every linter's fix through the task's entry; what came of each, and the suite runs."""
+    sha = head(repo)
+    with scratch_checkout(repo, sha) as scratch:
+        base = gather(scratch.path, config, runner, run_commands=True)
+    counting = CountingRunner(runner.env, runner.timeout_s, runner.jail, runner.checkout)
+    worked = fix_linters(repo, sha, config, counting, base)
+    return [*worked.changes, *worked.skipped], counting.count(TESTS_RUN)
+
+
+@pytest.mark.slow  # a base and up to three fixes, each a full suite run
+def test_fixes_that_leave_the_same_tree_run_the_suite_once(
+    sample_repo: Path, runner: CommandRunner
+) -> None:
+    fixes = {"ruff": RUFF_FIX, "ruff-again": RUFF_FIX, "ruff-noop": "'true'"}
+    done, suite_runs = fix_all(sample_repo, with_linters(sample_repo, fixes), runner)
+    first, second, noop = done
+    assert isinstance(first, ProposedChange) and isinstance(second, ProposedChange)
+    assert first.verified and second.verified, (first.checks, second.checks)
+    assert first.patch == second.patch
+    assert noop == Skipped("fix_lint (ruff-noop)", "`true` changed nothing")
+    assert suite_runs == 1
+
+
+@pytest.mark.slow  # a base and up to three fixes, each a full suite run
+def test_fixes_that_leave_different_trees_are_each_verified(
+    sample_repo: Path, runner: CommandRunner
+) -> None:
+    fixes = {"ruff": RUFF_FIX, "ruff-breaks": BREAK_MEDIAN}
+    done, suite_runs = fix_all(sample_repo, with_linters(sample_repo, fixes), runner)
+    fixed, broken = done
+    assert isinstance(fixed, ProposedChange) and fixed.verified, fixed
+    assert isinstance(broken, ProposedChange) and not broken.verified
+    assert suite_runs == 2
