@@ -110,11 +110,21 @@ def _run(sub: Any) -> None:
         + _MODEL_ENV
         + _RUN_ENV
         + "  PIP_INDEX_URL                          the index for dependency updates\n"
-        "\nexample:\n  kairos-ci run --event schedule --repo . --dry-run",
+        "\nexample:\n  kairos-ci run --event schedule --repo . --dry-run\n"
+        "  kairos-ci run --local    # preview on this checkout: no GitHub, no token",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--event", help="event name (default: GITHUB_EVENT_NAME, else schedule)")
     _add_run_options(parser)
+    parser.add_argument(
+        "--local",
+        action="store_true",
+        help=(
+            "preview on this checkout's HEAD with no GitHub and no token: memory from a local "
+            "branch (or none), nothing pushed; print each would-be PR's diff and the "
+            "dashboard, and write the bundle to a temporary directory"
+        ),
+    )
     parser.set_defaults(command=("run", "run"))
 
 
@@ -349,7 +359,8 @@ def _review(sub: Any) -> None:
         + _GITHUB_ENV
         + _MODEL_ENV
         + _RUN_ENV
-        + "\nexample:\n  kairos-ci review --payload event.json --repo . --dry-run",
+        + "\nexample:\n  kairos-ci review --payload event.json --repo . --dry-run\n"
+        "  kairos-ci review --local main..HEAD    # preview on a local diff: no GitHub",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -367,6 +378,14 @@ def _review(sub: Any) -> None:
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
     parser.add_argument(
         "--full", action="store_true", help="review the whole PR, not only what changed since"
+    )
+    parser.add_argument(
+        "--local",
+        metavar="BASE..HEAD",
+        help=(
+            "preview a review of this checkout's BASE..HEAD with no GitHub and no token: "
+            "print it (no bundle: a local diff has no pull request to post to)"
+        ),
     )
     parser.set_defaults(command=("review", "run"))
 

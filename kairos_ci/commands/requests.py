@@ -21,6 +21,7 @@ class RunRequest:
     dry_run: bool = False
     bundle_out: Path | None = None
     run_id: str | None = None  # default: GITHUB_RUN_ID and attempt
+    local: bool = False  # a preview on this checkout: no GitHub, no token, nothing pushed
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ReviewRequest:
     bundle_out: Path | None = None
     run_id: str | None = None
     full: bool = False  # the whole pull request, not only what changed since the last review
+    local: str | None = None  # BASE..HEAD: a preview of this checkout's diff, no GitHub
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 It reads the event, has wiring build the review (the base and head commits fetched
 when the checkout lacks them, the config read from the base commit, never the head)
 and runs ``pipeline/review.py``. ``--dry-run`` writes the bundle instead (``kairos-ci
-publish`` applies it), and saves no memory.
+publish`` applies it), and saves no memory. ``--local BASE..HEAD`` previews a review
+of a local diff instead (``commands/local.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import replace
 
 from kairos_ci import context
 from kairos_ci.commands import wiring
+from kairos_ci.commands.local import local_review_command
 from kairos_ci.commands.present import bundle_path, present, runner_for
 from kairos_ci.commands.requests import ReviewRequest, from_args
 from kairos_ci.errors import UsageError
@@ -26,7 +28,10 @@ EVENTS = ("pull_request", "pull_request_target")
 
 def run(args: argparse.Namespace) -> int:
     ctx = context.from_environ()
-    return review_command(ctx, runner_for(ctx), from_args(ReviewRequest, args))
+    request = from_args(ReviewRequest, args)
+    if request.local is not None:
+        return local_review_command(ctx, request)
+    return review_command(ctx, runner_for(ctx), request)
 
 
 def review_command(ctx: context.Context, runner: Runner, request: ReviewRequest) -> int:

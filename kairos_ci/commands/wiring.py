@@ -30,7 +30,7 @@ from kairos_ci.isolation.detect import JailSetup, find_jail
 from kairos_ci.isolation.limits import JailLimits
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.notify.notifier import notifier_for
-from kairos_ci.pipeline.chat import CommentToAnswer, review_reply
+from kairos_ci.pipeline.chat import CommentToAnswer, FixOnRequest, fix_on_request, review_reply
 from kairos_ci.pipeline.nightly import Nightly, task_kinds
 from kairos_ci.pipeline.plan import LogLine, PlanWiring
 from kairos_ci.pipeline.plan_baseline import ConfiguredBaseline
@@ -84,6 +84,79 @@ def nightly_for(ctx: Context, args: RunRequest, event_name: str) -> Nightly:
     )
 
 
+def local_nightly_for(ctx: Context, request: RunRequest) -> Nightly:
+    """A preview of the nightly on a checkout, needing nothing from GitHub: a dry run on
+    HEAD, with no forge, no branches and no notifier; memory read from the checkout's own
+    branch (fresh when it has none) and never pushed; the repository named locally."""
+    repo = request.repo.resolve()
+    base_sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
+    config = load_config(request.config) if request.config else load_config_at(repo, base_sha)
+    event_name = request.event or "schedule"
+    run = RunInfo(_run_id(ctx, request.run_id), event_name, ctx.clock(), dry_run=True)
+    project = Project(
+        repo=repo,
+        repository=request.repository or f"local/{repo.name}",
+        default_branch=Git(repo).text("rev-parse", "--abbrev-ref", "HEAD"),
+        config=config,
+        memory=_local_memory(ctx, repo, config),
+        forge=None,
+        branches=None,
+        runner=_runner(ctx, config, run.run_id, repo),
+        situation=Situation(Trigger(event_name), None),
+        secrets=ctx.secrets(),
+    )
+    return Nightly(
+        project=project,
+        base_sha=base_sha,
+        run=run,
+        tasks=task_kinds(None),
+        model_available=ctx.anthropic_api_key is not None,
+        llm=claude.from_context(ctx),  # None without a key: model tasks wait, with the reason
+        pip_index_url=ctx.pip_index_url,
+        server_url=ctx.server_url,
+    )
+
+
+def local_review_for(ctx: Context, request: ReviewRequest) -> PullReview:
+    """A preview of a review of ``--local BASE..HEAD`` in the checkout, needing nothing
+    from GitHub: the whole diff, as if a maintainer asked for it; the config read from
+    BASE, never HEAD; a dry run, with memory read from the checkout's own branch and
+    never pushed. A local diff has no pull request number: it is 0."""
+    repo = request.repo.resolve()
+    base_sha, head_sha = _span(repo, request.local or "")
+    config = load_config_at(repo, base_sha)
+    run = RunInfo(_run_id(ctx, request.run_id), "pull_request", ctx.clock(), dry_run=True)
+    title = Git(repo).text("log", "-1", "--format=%s", head_sha)
+    pull = PullView(0, head_sha, base_sha, author="local", from_fork=False, title=title)
+    project = Project(
+        repo=repo,
+        repository=request.repository or f"local/{repo.name}",
+        default_branch="",  # a review publishes nothing on a branch
+        config=config,
+        memory=_local_memory(ctx, repo, config),
+        forge=None,
+        branches=None,
+        runner=_runner(ctx, config, run.run_id, repo),
+        situation=Situation(Trigger.PULL_REQUEST, None),
+        secrets=ctx.secrets(),
+    )
+    return PullReview(project, pull, REQUESTED, run, claude.from_context(ctx), True, ctx.server_url)
+
+
+def _span(repo: Path, span: str) -> tuple[str, str]:
+    """``BASE..HEAD`` as its two commits; a clear usage error for anything else."""
+    base, sep, head = span.partition("..")
+    if not sep or not base or not head or head.startswith(".") or "-" in (base[0], head[0]):
+        raise UsageError(f"--local {span!r}: expected BASE..HEAD, two commits (e.g. main..HEAD)")
+    shas = []
+    for ref in (base, head):
+        found = Git(repo).run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        if found.returncode != 0:
+            raise UsageError(f"--local {span!r}: {ref!r} is not a commit in {repo}")
+        shas.append(found.stdout.decode().strip())
+    return shas[0], shas[1]
+
+
 def workflow_fix_for(ctx: Context, args: RunRequest) -> WorkflowFix:
     """A failed CI run's fix: the checkout is the default branch (workflow_run runs there)."""
     repo: Path = args.repo
@@ -128,7 +201,8 @@ def review_for(ctx: Context, request: ReviewRequest, event: PullRequestChanged) 
 
 def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) -> CommentToAnswer:
     """One comment's answer: the config from the checked-out default branch (the checkout
-    ``issue_comment`` runs on), and a review of any pull request on request."""
+    ``issue_comment`` runs on), and a review or a failed run's fix of any pull request on
+    request."""
     repo = request.repo
     repository = request.repository or ctx.repository or event.repository.full_name
     sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
@@ -152,7 +226,12 @@ def comment_for(ctx: Context, request: ChatRequest, event: IssueCommentCreated) 
     def reviewer(number: int) -> str:
         return _review_now(ctx, project, number, run)
 
-    return CommentToAnswer(project, event, sha, run, reviewer)
+    def fixer(number: int) -> str:
+        # A pull request's fix is a suggestion comment on it: nothing is pushed.
+        return fix_on_request(FixOnRequest(project, number, sha, run, claude.from_context(ctx)))
+
+    runs_url = f"{ctx.server_url}/{repository}/actions/runs/"
+    return CommentToAnswer(project, event, sha, run, reviewer, fixer, runs_url)
 
 
 def plan_for(
@@ -316,6 +395,12 @@ def _memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
         clock=ctx.clock,
         key=ctx.memory_key,
     )
+
+
+def _local_memory(ctx: Context, repo: Path, config: Config) -> MemoryStore:
+    """Memory from the checkout's own branch (none: a fresh memory), with no token: a
+    preview reads it and never pushes."""
+    return replace(_memory(ctx, repo, config), remote=str(repo), token=None)
 
 
 def _runner(ctx: Context, config: Config, run_id: str, checkout: Path) -> CommandRunner:

@@ -250,9 +250,13 @@ class MarkerForge:
         return tuple(self._read(lambda: self.api.list_files(number)))
 
     def list_workflow_runs(
-        self, branch: str | None = None, event: str | None = None, limit: int = 30
+        self,
+        branch: str | None = None,
+        event: str | None = None,
+        limit: int = 30,
+        head_sha: str | None = None,
     ) -> tuple[WorkflowRun, ...]:
-        return tuple(self._read(lambda: self.api.list_runs(branch, event, limit)))
+        return tuple(self._read(lambda: self.api.list_runs(branch, event, limit, head_sha)))
 
     def list_artifacts(self, run_id: int) -> tuple[Artifact, ...]:
         return tuple(self._read(lambda: self.api.list_artifacts(run_id)))

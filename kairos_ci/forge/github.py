@@ -223,8 +223,11 @@ class PyGithubApi:
                 return Permission(value)
         return Permission.READ  # a custom role: assume the least that lets one see the repo
 
-    def list_runs(self, branch: str | None, event: str | None, limit: int) -> list[WorkflowRun]:
-        options = {k: v for k, v in (("branch", branch), ("event", event)) if v}
+    def list_runs(
+        self, branch: str | None, event: str | None, limit: int, head_sha: str | None = None
+    ) -> list[WorkflowRun]:
+        given = (("branch", branch), ("event", event), ("head_sha", head_sha))
+        options = {k: v for k, v in given if v}
         with self._translated("list workflow runs"):
             runs = []
             for run in self._repo.get_workflow_runs(**options):  # type: ignore[arg-type]

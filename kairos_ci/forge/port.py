@@ -71,8 +71,15 @@ class Forge(Protocol):
     def list_pull_files(self, number: int) -> tuple[PullFile, ...]: ...
 
     def list_workflow_runs(
-        self, branch: str | None = None, event: str | None = None, limit: int = 30
-    ) -> tuple[WorkflowRun, ...]: ...
+        self,
+        branch: str | None = None,
+        event: str | None = None,
+        limit: int = 30,
+        head_sha: str | None = None,
+    ) -> tuple[WorkflowRun, ...]:
+        """The newest runs first, filtered by each option given (``head_sha``: the runs of
+        one commit, as a pull request's head)."""
+        ...
 
     def list_artifacts(self, run_id: int) -> tuple[Artifact, ...]: ...
 

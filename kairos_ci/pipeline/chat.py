@@ -2,24 +2,38 @@
 recall -> work (authorise, answer once) -> keep -> report.
 
 ``/kairos review`` runs the review pipeline (``pipeline/review.py``) on the pull
-request, through the ``review`` the command line wires.
+request, through the ``review`` the command line wires. ``/kairos fix`` runs the failed
+CI run's fix (``pipeline/fix_tests.py``) now, on the default branch (``fix_on_request``),
+or says at once why it cannot: nothing is queued for a later run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kairos_ci.agent.llm import Llm
 from kairos_ci.bundle.records import ApplyResult, Bundle
-from kairos_ci.events.records import IssueCommentCreated
+from kairos_ci.errors import KairosError
+from kairos_ci.events.records import IssueCommentCreated, Repository
 from kairos_ci.memory.records import Journal
+from kairos_ci.pipeline.fix_tests import fix_failed_run
 from kairos_ci.pipeline.review import Reviewed
 from kairos_ci.report.summary import RunReport, Skip
 from kairos_ci.stages.journal import created_by
 from kairos_ci.stages.outcome import RunOutcome
 from kairos_ci.stages.records import Project, RunInfo
 from kairos_ci.stages.remember import keep, recall_or_forget
+from kairos_ci.tasks.chat.fix import (
+    MAX_RUNS,
+    fix_reply,
+    latest_failed,
+    no_failed_run,
+    refusal,
+    run_event,
+)
 from kairos_ci.tasks.chat.records import CommandStatus
-from kairos_ci.tasks.chat.task import ChatJob, Chatted, Reviewer, chat
+from kairos_ci.tasks.chat.task import ChatJob, Chatted, Fixer, Reviewer, chat
+from kairos_ci.tasks.fix_tests.workflow_run import WorkflowFix
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,8 @@ class CommentToAnswer:
     sha: str  # the default branch's commit this run started from
     run: RunInfo
     reviewer: Reviewer  # `/kairos review`: reviews pull request N now; the reply's text
+    fixer: Fixer | None = None  # `/kairos fix`: fixes pull request N's failed run now
+    runs_url: str = ""  # the repository's Actions runs, for links in `/kairos status`
 
 
 def answer_comment(c: CommentToAnswer) -> RunOutcome:
@@ -45,7 +61,7 @@ def answer_comment(c: CommentToAnswer) -> RunOutcome:
     assert p.forge is not None  # the command line refuses chat without a token
     job = ChatJob(
         c.event, p.config, recalled.memory, p.forge, c.run, c.sha,
-        reviewer=c.reviewer, recorder=record,
+        reviewer=c.reviewer, recorder=record, fixer=c.fixer, runs_url=c.runs_url,
     )  # fmt: skip
     chatted = chat(job)
     failed = chatted.outcome.status is CommandStatus.FAILED
@@ -53,6 +69,44 @@ def answer_comment(c: CommentToAnswer) -> RunOutcome:
         notes.append("memory: recorded")
     bundle = Bundle(p.repository, (), created_by(c.run))
     return RunOutcome(_report(c.event, chatted, tuple(notes)), bundle, ApplyResult(()), int(failed))
+
+
+@dataclass(frozen=True)
+class FixOnRequest:
+    """`/kairos fix` on pull request ``number``. The project is the comment's: its checkout
+    is the default branch's tip (``base_sha``), never the pull request's code."""
+
+    project: Project
+    number: int
+    base_sha: str
+    run: RunInfo
+    llm: Llm | None
+
+
+def fix_on_request(f: FixOnRequest) -> str:
+    """Fix the tests the pull request's latest failed run reports, as its ``workflow_run``
+    event would (``fix_failed_run``), now; the reply's text. A request that cannot be
+    served is refused at once, with the reason."""
+    p = f.project
+    why_not = refusal(p.config, f.llm is not None)
+    if why_not:
+        return f"No fix: {why_not}. Nothing was queued."
+    assert p.forge is not None  # the command line refuses chat without a token
+    try:
+        pull = p.forge.get_pull_request(f.number)
+        if pull.state != "open":
+            return "No fix: this pull request is closed. Nothing was queued."
+        failed = latest_failed(p.forge.list_workflow_runs(head_sha=pull.head_sha, limit=MAX_RUNS))
+    except KairosError as err:  # the command was accepted: say why it did not work
+        return f"No fix: GitHub could not be read ({err}). Nothing was queued."
+    if failed is None:
+        return no_failed_run(pull)
+    event = run_event(pull, failed, Repository(p.repository, p.default_branch))
+    try:
+        done = fix_failed_run(WorkflowFix(event, p, f.base_sha, f.run, f.llm))
+    except KairosError as err:
+        return f"The fix for run {failed.id} could not run: {err}"
+    return fix_reply(failed, done)
 
 
 def review_reply(done: Reviewed, head_sha: str) -> str:

@@ -100,6 +100,32 @@ def test_permissions_for_every_role(world: World, sandbox: GitHubSandbox) -> Non
         forge_for(sandbox, world, token=NOBODY_TOKEN).get_permission("maria")
 
 
+def test_workflow_runs_are_listed_by_head_commit_newest_first(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    def seeded(sha: str, conclusion: str) -> int:
+        seed = {
+            "repo": "octo/app",
+            "head_branch": "main",
+            "head_sha": sha,
+            "conclusion": conclusion,
+        }
+        return int(sandbox.control_call("POST", "/_sandbox/workflow_runs", seed)["id"])
+
+    first, other, second = (
+        seeded("a" * 40, "failure"),
+        seeded("b" * 40, "failure"),
+        seeded("a" * 40, "success"),
+    )
+    forge = forge_for(sandbox, world)
+    runs = forge.list_workflow_runs(head_sha="a" * 40)
+    assert [(r.id, r.head_sha, r.conclusion) for r in runs] == [
+        (second, "a" * 40, "success"), (first, "a" * 40, "failure")
+    ]  # fmt: skip
+    assert [r.id for r in forge.list_workflow_runs(head_sha="b" * 40, limit=5)] == [other]
+    assert forge.list_workflow_runs(head_sha="c" * 40) == ()
+
+
 def test_artifacts_are_downloaded_without_sending_the_token(
     world: World, sandbox: GitHubSandbox
 ) -> None:

@@ -1,54 +1,42 @@
 """What each command does. Pure: the answer says what to reply and what to remember.
 
 Memory entries made here (read by the nightly run and the review):
-- ``/kairos fix``: task ``fix_tests:pr#N`` (kind ``fix_tests``, target ``pr#N``), queued.
-  The next nightly run takes it: failing tests waiting after a failed fix are tried
-  again at once (the backoff is skipped once), and the task is marked done.
 - ``/kairos approve KEY``: task ``approve:KEY`` (kind ``approve``), queued; the dashboard
   box with that key is ticked too, which is what the nightly run's gate reads.
 - ``/kairos ignore KEY``: a rejection of ``KEY`` (a finding's fingerprint or a rule).
 
-``/kairos plan <goal>`` is not answered here: ``kairos-ci plan`` (``pipeline/plan.py``) plans.
+``/kairos fix`` and ``/kairos review`` are run now by the composition root (the answer
+asks for them); nothing is queued for a later run. ``/kairos plan <goal>`` is not
+answered here: ``kairos-ci plan`` (``pipeline/plan.py``) plans.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kairos_ci.config.records import Level
 from kairos_ci.dashboard.parse import checkboxes
 from kairos_ci.dashboard.records import Action
-from kairos_ci.forge.records import Issue
-from kairos_ci.memory.records import Memory, Rejection, Task, TaskState
-from kairos_ci.tasks.chat.records import Answer, ChatCommand, Name
-from kairos_ci.tasks.review.state import head_key, posted_key
+from kairos_ci.memory.records import Rejection, Task, TaskState
+from kairos_ci.tasks.chat.records import Answer, ChatCommand, Name, Thread
+from kairos_ci.tasks.chat.status import status
 
 MAX_KEYS_LISTED = 10
+ON_AN_ISSUE = (
+    "`/kairos fix` fixes the tests a pull request's failed CI run reports; this is an "
+    "issue. To have kairos plan a change here, write `/kairos plan GOAL` (the kairos-plan "
+    "workflow answers it); failing tests on the default branch are fixed by the "
+    "maintenance run."
+)
 HELP = """kairos-ci commands (each on a line of its own, from someone with write access):
 
 - `/kairos help`: this list.
 - `/kairos status`: what kairos knows about this pull request or issue.
 - `/kairos review`: review this pull request now (only what it has not said before).
-- `/kairos fix`: queue `fix_tests` for this pull request; the next maintenance run takes it,
-  and retries failing tests at once even where an earlier fix failed and waits to retry.
+- `/kairos fix`: run `fix_tests` now for this pull request's latest failed CI run, on the
+  default branch's code, and reply with the fix pull request, the suggestion, or why not.
 - `/kairos approve [KEY]`: promote a change kairos suggested on the dashboard to a pull request.
 - `/kairos ignore FINGERPRINT|RULE`: never post that finding, or that rule, in this repository.
 - `/kairos plan GOAL`: plan a large change in this issue, for you to review and approve
   (the kairos-plan workflow answers it, not this one)."""
-
-
-@dataclass(frozen=True)
-class Thread:
-    """Where the command was given, by whom, and what kairos knows."""
-
-    number: int
-    on_pull_request: bool
-    login: str
-    ceiling: Level  # at most suggest for an allow-listed bot
-    memory: Memory
-    dashboard: Issue | None
-    comment_id: int
-    at: str  # ISO time of this run
 
 
 def answer(command: ChatCommand, thread: Thread) -> Answer:
@@ -74,17 +62,8 @@ def _review(thread: Thread) -> Answer:
 
 def _fix(thread: Thread) -> Answer:
     if not thread.on_pull_request:
-        return Answer("`/kairos fix` works on pull requests; this is an issue.")
-    target = f"pr#{thread.number}"
-    why = f"asked by {thread.login} in comment {thread.comment_id}"
-    if thread.ceiling < Level.APPROVE:
-        why += "; asked by a bot: at most suggest"
-    task = Task(f"fix_tests:{target}", "fix_tests", target, TaskState.QUEUED, why, thread.at)
-    text = (
-        "Queued `fix_tests` for this pull request: the next maintenance run takes it, and "
-        "its fix is proposed at the autonomy the configuration allows."
-    )
-    return Answer(text, tasks=(task,))
+        return Answer(ON_AN_ISSUE)
+    return Answer("", fix=True)
 
 
 def _ignore(key: str, thread: Thread) -> Answer:
@@ -139,29 +118,6 @@ def _which(key: str, waiting: list[str]) -> str:
         return head + " Nothing waits for approval on the dashboard."
     keys = "\n".join(f"- `/kairos approve {k}`" for k in waiting[:MAX_KEYS_LISTED])
     return f"{head} Waiting for approval on the dashboard:\n\n{keys}"
-
-
-def status(thread: Thread) -> str:
-    memory = thread.memory
-    lines = ["What kairos knows here:", ""]
-    if thread.on_pull_request:
-        fact = memory.facts.get(head_key(thread.number))
-        said = sum(1 for key in memory.posted if key.startswith(posted_key(thread.number, "")))
-        reviewed = f"`{fact.value[:12]}`" if fact else "not reviewed yet"
-        lines += [f"- last reviewed head: {reviewed}", f"- findings said here: {said}"]
-    mine = [
-        t for t in memory.tasks.values() if t.target in (f"pr#{thread.number}", f"#{thread.number}")
-    ]
-    queued = [t for t in mine if t.state is TaskState.QUEUED]
-    lines.append(f"- queued here: {', '.join(f'`{t.task_id}`' for t in queued) or 'nothing'}")
-    lines.append(f"- findings and rules ignored in this repository: {len(memory.rejections)}")
-    last = memory.runs[-1] if memory.runs else None
-    lines.append(
-        f"- last run: {last.event} at {last.at}, {last.outcome}"
-        if last
-        else "- no run recorded yet"
-    )
-    return "\n".join(lines)
 
 
 def _code(text: str) -> str:

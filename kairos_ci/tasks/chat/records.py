@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 
 from kairos_ci.config.records import Level
-from kairos_ci.memory.records import Rejection, Task
+from kairos_ci.forge.records import Issue
+from kairos_ci.memory.records import Memory, Rejection, Task
 
 
 class Name(enum.StrEnum):
@@ -45,6 +46,7 @@ class Answer:
     rejections: tuple[Rejection, ...] = ()
     tick: str | None = None  # an approve key to tick on the dashboard
     review: bool = False  # run a review of this pull request (the composition root does)
+    fix: bool = False  # run fix_tests for this pull request's failed run (the root does)
 
 
 class CommandStatus(enum.StrEnum):
@@ -61,3 +63,18 @@ class ChatOutcome:
     command: ChatCommand | None = None
     reply: str | None = None  # what was posted
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where the command was given, by whom, and what kairos knows."""
+
+    number: int
+    on_pull_request: bool
+    login: str
+    ceiling: Level  # at most suggest for an allow-listed bot
+    memory: Memory
+    dashboard: Issue | None
+    comment_id: int
+    at: str  # ISO time of this run
+    runs_url: str = ""  # OWNER/NAME's Actions runs (".../actions/runs/"), for status links

@@ -23,7 +23,7 @@ from kairos_ci.forge.records import CommentSpec, DashboardSpec, Issue
 from kairos_ci.memory.records import Journal, Memory, RunRecord, RunResult
 from kairos_ci.stages.records import RunInfo
 from kairos_ci.tasks.chat.authorize import authorize, refused_early
-from kairos_ci.tasks.chat.handle import Thread, answer
+from kairos_ci.tasks.chat.handle import answer
 from kairos_ci.tasks.chat.parse import first_command
 from kairos_ci.tasks.chat.plan_command import plan_command
 from kairos_ci.tasks.chat.records import (
@@ -33,6 +33,7 @@ from kairos_ci.tasks.chat.records import (
     ChatOutcome,
     CommandStatus,
     Name,
+    Thread,
 )
 
 ACK = "eyes"
@@ -40,6 +41,7 @@ PLANNED_ELSEWHERE = "`/kairos plan` is answered by `kairos-ci plan` (the kairos-
 KAIROS_ACTIONS = "github-actions[bot]"  # who kairos comments as with the workflow's token
 
 Reviewer = Callable[[int], str]  # reviews pull request N now; returns the reply's text
+Fixer = Callable[[int], str]  # fixes pull request N's failed run now; the reply's text
 Recorder = Callable[[Journal], str | None]  # saves a journal; None, or why it could not
 
 
@@ -54,6 +56,8 @@ class ChatJob:
     own_login: str | None = None
     reviewer: Reviewer | None = None
     recorder: Recorder | None = None  # None: memory is not written (the caller keeps it)
+    fixer: Fixer | None = None
+    runs_url: str = ""  # where the repository's Actions runs are, for status links
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ def chat(job: ChatJob) -> Chatted:
     text = said.text
     if said.review:
         text = job.reviewer(event.issue_number) if job.reviewer else "Reviews cannot run here."
+    if said.fix:
+        text = job.fixer(event.issue_number) if job.fixer else "Fixes cannot run here."
     journal = _journal(job, said)
     problem = job.recorder(journal) if journal is not None and job.recorder else None
     if problem is not None:  # memory first: the reply must not promise what was not kept
@@ -123,6 +129,7 @@ def _thread(job: ChatJob, command: ChatCommand, allowed: Authorization) -> Threa
         dashboard=job.forge.get_dashboard(job.config.dashboard.label) if wants_board else None,
         comment_id=event.comment_id,
         at=job.run.at,
+        runs_url=job.runs_url,
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from kairos_ci.config.records import Level
 from kairos_ci.forge.records import Issue
-from kairos_ci.memory.records import Fact, Memory, Posted, RunRecord, RunResult, Task, TaskState
-from kairos_ci.tasks.chat.handle import Thread, answer, status
+from kairos_ci.memory.records import (
+    Memory,
+)
+from kairos_ci.tasks.chat.handle import answer
 from kairos_ci.tasks.chat.parse import first_command
+from kairos_ci.tasks.chat.records import Thread
 
 AT = "2026-11-27T12:00:00Z"
 
@@ -71,19 +74,16 @@ def test_approve_picks_the_only_waiting_box_on_the_dashboards_own_thread() -> No
     )
 
 
-def test_status_says_what_memory_knows_here() -> None:
-    queued = Task("fix_tests:pr#7", "fix_tests", "pr#7", TaskState.QUEUED, "asked", AT)
-    memory = Memory(
-        runs=(RunRecord("r1", "schedule", "0" * 40, AT, RunResult.SUCCESS),),
-        facts={"review.head.pr#7": Fact("review.head.pr#7", "a" * 40, "review", "r1", AT)},
-        posted={
-            "pr#7:lint-1": Posted("review", "pr#7", "https://x/pull/7", AT),
-            "pr#8:lint-2": Posted("review", "pr#8", "https://x/pull/8", AT),
-        },
-        tasks={queued.task_id: queued},
-    )
-    text = status(thread(memory=memory))
-    assert "last reviewed head: `aaaaaaaaaaaa`" in text
-    assert "findings said here: 1" in text
-    assert "queued here: `fix_tests:pr#7`" in text
-    assert f"last run: schedule at {AT}, success" in text
+def test_fix_is_left_to_the_composition_root_and_queues_nothing() -> None:
+    command = first_command("/kairos fix")
+    assert command is not None
+    done = answer(command, thread())
+    assert done.fix is True and done.tasks == () and done.text == ""
+    on_issue = answer(command, thread(on_pull_request=False))
+    assert on_issue.fix is False and on_issue.tasks == ()
+    assert "`/kairos plan GOAL`" in on_issue.text and "this is an issue" in on_issue.text
+
+
+def test_the_help_promises_no_queue() -> None:
+    text = say("/kairos help", thread())
+    assert "queue" not in text and "run `fix_tests` now" in text

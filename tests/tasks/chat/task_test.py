@@ -4,6 +4,7 @@ SECURITY.md's AUTH cases, the acknowledgement and the one reply, and what memory
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from kairos_ci.config.records import Config
 from kairos_ci.events.parse import parse_event
 from kairos_ci.events.records import IssueCommentCreated
 from kairos_ci.forge.records import DashboardSpec
-from kairos_ci.memory.records import Memory, TaskState
+from kairos_ci.memory.records import Memory
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from kairos_ci.stages.records import RunInfo
 from kairos_ci.tasks.chat.records import CommandStatus
@@ -103,9 +104,7 @@ def test_a_bot_is_refused_unless_listed_and_then_gets_at_most_suggest(
     assert len(sandbox.state()["requests"]) == reads  # refused before asking the API
     listed = run_chat(sandbox, world, said.event, WITH_BOT)
     assert listed.outcome.status is CommandStatus.DONE
-    assert listed.journal is not None
-    (task,) = listed.journal.tasks
-    assert task.kind == "fix_tests" and "at most suggest" in task.why
+    assert listed.journal is None  # nothing is queued: the fix runs now, or is refused
     for words in ("/kairos approve", "/kairos ignore F401"):
         other = say(sandbox, world, "renovate[bot]", number, words)
         answer = run_chat(sandbox, world, other.event, WITH_BOT)
@@ -171,16 +170,25 @@ def test_a_maintainer_gets_one_reaction_and_one_reply(
     assert "/kairos ignore FINGERPRINT|RULE" in reply and f"chat.{said.comment_id}" in reply
 
 
-def test_fix_and_ignore_are_remembered_and_plan_is_left_to_the_planner(
+def test_fix_runs_now_and_ignore_is_remembered_and_plan_is_left_to_the_planner(
     github: tuple[World, GitHubSandbox, int],
 ) -> None:
     world, sandbox, number = github
-    fix = run_chat(sandbox, world, say(sandbox, world, "maria", number, "/kairos fix").event)
-    assert fix.journal is not None
-    (task,) = fix.journal.tasks
-    assert (task.task_id, task.kind, task.target, task.state) == (
-        f"fix_tests:pr#{number}", "fix_tests", f"pr#{number}", TaskState.QUEUED
-    )  # fmt: skip
+    asked: list[int] = []
+
+    def fixer(pull: int) -> str:
+        asked.append(pull)
+        return f"fixed #{pull}'s run"
+
+    said = say(sandbox, world, "maria", number, "/kairos fix")
+    job = ChatJob(said.event, DEFAULTS, Memory(), forge_for(sandbox, world), RUN, "0" * 40)
+    fix = chat(replace(job, fixer=fixer))
+    assert asked == [number] and fix.journal is None  # nothing queued for a later run
+    assert (
+        fix.outcome.status is CommandStatus.DONE and fix.outcome.reply == f"fixed #{number}'s run"
+    )
+    (reply,) = kairos_replies(sandbox)
+    assert reply.startswith(f"fixed #{number}'s run\n")
     ignore = run_chat(
         sandbox, world, say(sandbox, world, "maria", number, "/kairos ignore ruff/F401").event
     )
@@ -229,9 +237,12 @@ def test_approve_ticks_the_suggestion_on_the_dashboard(
 def test_review_and_fix_need_a_pull_request(github: tuple[World, GitHubSandbox, int]) -> None:
     world, sandbox, _ = github
     issue = client(sandbox, TOKENS["maria"]).get_repo(world.full_name).create_issue("a bug")
-    for words in ("/kairos review", "/kairos fix"):
-        done = run_chat(sandbox, world, say(sandbox, world, "maria", issue.number, words).event)
-        assert "works on pull requests" in (done.outcome.reply or "") and done.journal is None
+    review = run_chat(
+        sandbox, world, say(sandbox, world, "maria", issue.number, "/kairos review").event
+    )
+    assert "works on pull requests" in (review.outcome.reply or "") and review.journal is None
+    fix = run_chat(sandbox, world, say(sandbox, world, "maria", issue.number, "/kairos fix").event)
+    assert "`/kairos plan GOAL`" in (fix.outcome.reply or "") and fix.journal is None
 
 
 def test_a_reply_never_promises_what_memory_did_not_keep(

@@ -21,7 +21,7 @@ from kairos_ci.agent.records import LlmReply, LlmRequest
 from kairos_ci.bundle.records import ApplyResult, Bundle
 from kairos_ci.clock import to_iso
 from kairos_ci.config.load import load_config, parse_config
-from kairos_ci.config.records import Config, Level
+from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.git import Git
 from kairos_ci.memory.fold import fold
@@ -47,8 +47,6 @@ from kairos_ci.stages.history import entries, thresholds
 from kairos_ci.stages.reconcile import offline
 from kairos_ci.stages.records import ProposedChange, RunInfo
 from kairos_ci.stages.state import Acted, Finished, Observed, Recalled, Worked
-from kairos_ci.tasks.chat.handle import Thread, answer
-from kairos_ci.tasks.chat.records import ChatCommand, Name
 from kairos_ci.tasks.fix_tests.nightly import (
     Night,
     already_handled,
@@ -239,11 +237,12 @@ class Nights:
         self.memory = fold(self.memory, [(f"{at}-{record.run.run_id}", record)], MemoryLimits())
 
     def ask_fix(self, at: datetime) -> None:
-        """A maintainer comments `/kairos fix` on pull request #7, as chat records it."""
-        thread = Thread(7, True, "maria", Level.AUTO, self.memory, None, 1, to_iso(at))
-        said = answer(ChatCommand(Name.FIX, "", "/kairos fix"), thread)
+        """A queued ``fix_tests`` request in memory (chat's `/kairos fix` no longer queues
+        one: it fixes the pull request's failed run at once)."""
+        why = "asked by maria in comment 1"
+        task = Task("fix_tests:pr#7", "fix_tests", "pr#7", TaskState.QUEUED, why, to_iso(at))
         run = RunRecord("chat-1", "issue_comment", self.sha, to_iso(at), RunResult.SUCCESS)
-        self.remember(to_iso(at), Journal(run=run, tasks=said.tasks))
+        self.remember(to_iso(at), Journal(run=run, tasks=(task,)))
 
 
 def classify(verdict: str) -> dict[str, Any]:
