@@ -86,9 +86,9 @@ concurrency:
 
 jobs:
   review:
-    if: >-
-      github.event.pull_request.draft == false &&
-      github.event.pull_request.head.repo.full_name == github.repository
+    # Drafts reach kairos, which honours review.drafts; fork PRs go through the
+    # two-workflow pattern (examples/workflows/kairos-review-fork*.yml).
+    if: github.event.pull_request.head.repo.full_name == github.repository
     runs-on: ubuntu-latest
     timeout-minutes: 15
     permissions:

@@ -4,6 +4,10 @@ The bundle is validated, policy is checked again against this repository's own c
 (autonomy, protected paths, size and PR limits), then each write is applied
 idempotently. ``--dry-run`` shows the plan in the summary and applies nothing.
 
+A ``workflow_run`` job publishing for a fork's pull request (the fork review pattern)
+applies only reviews on that pull request: the bundle was made by a workflow the fork
+controls, so anything else in it is skipped.
+
 A bundle from a ``--dry-run`` job carries that job's model spend (it saved no memory):
 publish records it in memory's ledger, once per run id, unless this job's own event is a
 fork's pull request.
@@ -14,14 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from kairos_ci import context
 from kairos_ci.bundle.apply import ApplySettings, apply
+from kairos_ci.bundle.intents import PostReview
 from kairos_ci.bundle.load import load_bundle
-from kairos_ci.bundle.records import ApplyResult, Bundle, RunSpend
+from kairos_ci.bundle.records import ApplyResult, Bundle, RunSpend, Status, WriteOutcome
 from kairos_ci.bundle.render import one_line, render_result
 from kairos_ci.config.load import find_config, load_config, parse_config
 from kairos_ci.config.records import BUILT_IN_DEFAULTS, Config
@@ -68,9 +73,19 @@ def publish_bundle(
     if ctx.repository and ctx.repository.lower() != bundle.repository.lower():
         raise UsageError(f"the bundle is for {bundle.repository}, this run is {ctx.repository}")
     forge, branches = _effects(ctx, bundle.repository, repo, dry_run)
-    result = apply(
-        bundle, forge, branches, ApplySettings(config, dry_run=dry_run, secrets=ctx.secrets())
+    scope = fork_scope(ctx, forge)
+    refused = scope.refusals(bundle) if scope else {}
+    allowed = tuple(w for i, w in enumerate(bundle.writes) if i not in refused)
+    applied = apply(
+        replace(bundle, writes=allowed),
+        forge,
+        branches,
+        ApplySettings(config, dry_run=dry_run, secrets=ctx.secrets()),
     )
+    skipped = tuple(
+        WriteOutcome(bundle.writes[i], Status.SKIPPED, why) for i, why in refused.items()
+    )
+    result = ApplyResult(skipped + applied.outcomes)
     for outcome in result.outcomes:
         line = f"{outcome.status.value}: {outcome.write.describe()}"
         runner.echo_untrusted(f"{line} ({outcome.reason})" if outcome.reason else line)
@@ -84,6 +99,49 @@ def publish_bundle(
         print(kept.problem or kept.line)
     print(one_line(result))
     return 1 if result.failed or kept.problem else 0
+
+
+@dataclass(frozen=True)
+class ForkScope:
+    """What a ``workflow_run`` job may publish for a fork's run: reviews on its pull request."""
+
+    pulls: tuple[int, ...]  # empty: the pull request is not known, so nothing is published
+    unknown: str = ""  # why the pull request is not known
+
+    def refusals(self, bundle: Bundle) -> dict[int, str]:
+        """Why each write the scope does not allow is skipped, by its index in the bundle."""
+        refused: dict[int, str] = {}
+        for index, write in enumerate(bundle.writes):
+            if not isinstance(write.intent, PostReview):
+                refused[index] = "a fork's run may publish only a review on its pull request"
+            elif not self.pulls:
+                refused[index] = self.unknown
+            elif write.intent.pull_number not in self.pulls:
+                shown = ", ".join(f"#{n}" for n in self.pulls)
+                refused[index] = f"the run was for {shown}, not #{write.intent.pull_number}"
+        return refused
+
+
+def fork_scope(ctx: Context, forge: Any) -> ForkScope | None:
+    """The limit on a ``workflow_run`` job's bundle, or None when there is none. Asked of
+    this job's own event (the default branch's workflow), never of the bundle. ``forge``
+    is None in a dry run."""
+    if ctx.event_name != "workflow_run":
+        return None
+    try:
+        event = load_event(ctx.event_name, ctx.event_path)
+    except KairosError as err:
+        return ForkScope((), f"the workflow_run event could not be read ({err})")
+    if not isinstance(event, WorkflowRunCompleted) or not event.from_fork:
+        return None
+    if event.pull_numbers:
+        return ForkScope(event.pull_numbers)
+    if forge is None:  # GitHub leaves a fork's pull requests out of the event
+        return ForkScope((), f"run {event.run_id}'s pull request is looked up only with a token")
+    found = forge.find_pull_request_for_commit(event.head_sha)
+    if found is None:
+        return ForkScope((), f"no open pull request has head {event.head_sha[:12]}")
+    return ForkScope((found.number,))
 
 
 @dataclass(frozen=True)

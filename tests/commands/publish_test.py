@@ -22,9 +22,19 @@ from tests.bundle.builders import (
     dashboard_write,
     make_patch,
     pr_write,
+    review_write,
     with_spend,
 )
-from tests.sandbox.github.world import KAIROS_TOKEN, World, make_world, strict_sandbox, writes_made
+from tests.sandbox.github.world import (
+    KAIROS_TOKEN,
+    MAINTAINER_TOKEN,
+    World,
+    add_branch,
+    client,
+    make_world,
+    strict_sandbox,
+    writes_made,
+)
 
 
 @pytest.fixture
@@ -165,13 +175,13 @@ def _ledger(world: World) -> SpendLedger:
     return MemoryStore(world.work, "kairos/memory", clock=utc_now).load().memory.spend
 
 
-def _failed_run(head_repo: str) -> tuple[str, dict[str, Any]]:
+def _failed_run(head_repo: str, head_sha: str = "a" * 40) -> tuple[str, dict[str, Any]]:
     """The event both jobs of a two-job fix-tests workflow see: a CI run that failed."""
     run = {
         "id": 77,
         "name": "CI",
         "conclusion": "failure",
-        "head_sha": "a" * 40,
+        "head_sha": head_sha,
         "head_branch": "feature",
         "event": "pull_request",
         "pull_requests": [],
@@ -223,3 +233,59 @@ def test_an_unreadable_event_records_no_spend(world: World, sandbox: GitHubSandb
     assert done.returncode == 0, done.stderr
     assert "spend of run 4242: not recorded: the workflow_run event could not be read" in summary
     assert "kairos/memory" not in world.git("ls-remote", "--heads", "origin")
+
+
+def _fork_pull(world: World, sandbox: GitHubSandbox) -> tuple[int, str]:
+    """A pull request whose head the event says is a fork's: its number and head commit."""
+    sha = add_branch(world, "feature", {"app.py": "changed\n"})
+    world.git("push", "-q", "origin", "feature")
+    repo = client(sandbox, MAINTAINER_TOKEN).get_repo(world.full_name)
+    return repo.create_pull(
+        base="main", head="feature", title="A fork's change", body=""
+    ).number, sha
+
+
+def test_a_forks_run_publishes_only_a_review_on_its_own_pull_request(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    number, sha = _fork_pull(world, sandbox)
+    data = bundle_data(
+        review_write(number, [], fingerprint="review-own"),
+        review_write(number + 1, [], fingerprint="review-other"),
+        comment_write(number, "hello", "c-1"),
+        dashboard_write("## Owned by a fork\n"),
+    )
+    done, summary, _ = _publish(world, sandbox, data, event=_failed_run("mallory/app", sha))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("writes: 1 applied, 3 skipped")
+    assert f"the run was for #{number}, not #{number + 1}" in summary
+    assert summary.count("a fork's run may publish only a review on its pull request") == 2
+    assert writes_made(sandbox) == [
+        ("POST", "/repos/octo/app/pulls"),  # the fork's pull request, opened above
+        ("POST", f"/repos/octo/app/issues/{number}/comments"),  # a review with no inline comment
+    ]
+
+
+def test_a_forks_run_without_an_open_pull_request_publishes_nothing(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    data = bundle_data(review_write(1, []))
+    done, summary, _ = _publish(world, sandbox, data, event=_failed_run("mallory/app"))
+    assert done.returncode == 0, done.stderr
+    assert f"no open pull request has head {'a' * 12}" in summary
+    assert writes_made(sandbox) == []
+    done, summary, _ = _publish(
+        world, sandbox, data, "--dry-run", token=None, event=_failed_run("mallory/app")
+    )
+    assert "run 77's pull request is looked up only with a token" in summary
+
+
+def test_a_run_from_this_repository_is_not_limited_to_reviews(
+    world: World, sandbox: GitHubSandbox
+) -> None:
+    data = bundle_data(comment_write(1, "hello", "c-1"))
+    done, summary, _ = _publish(
+        world, sandbox, data, "--dry-run", token=None, event=_failed_run("octo/app")
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| planned | comment on #1 |" in summary
