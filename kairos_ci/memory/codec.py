@@ -36,6 +36,7 @@ from kairos_ci.memory.records import (
     RunResult,
     Spend,
     SpendLedger,
+    StoredSuggestion,
     Task,
     TaskState,
     TestRecord,
@@ -178,6 +179,7 @@ def _snapshot_doc(memory: Memory, histories: Mapping[str, History], numbers: Poi
         "facts": {key: _record_doc(f) for key, f in memory.facts.items()},
         "tasks": {task_id: _record_doc(t) for task_id, t in memory.tasks.items()},
         "backoffs": {key: _record_doc(b) for key, b in memory.backoffs.items()},
+        "suggestions": {key: _suggestion_doc(s) for key, s in memory.suggestions.items()},
     }
 
 
@@ -212,6 +214,7 @@ def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
         facts={key: Fact(**f) for key, f in doc["facts"].items()},
         tasks={task_id: _task(t) for task_id, t in doc["tasks"].items()},
         backoffs={key: Backoff(**b) for key, b in doc["backoffs"].items()},
+        suggestions={key: _suggestion(s) for key, s in doc.get("suggestions", {}).items()},
         applied=tuple(doc["applied"]),
     )
 
@@ -247,6 +250,7 @@ def journal_doc(journal: Journal) -> Doc:
         "facts": [_record_doc(f) for f in journal.facts],
         "tasks": [_record_doc(t) for t in journal.tasks],
         "backoffs": [_record_doc(b) for b in journal.backoffs],
+        "suggestions": [_suggestion_doc(s) for s in journal.suggestions],
     }
 
 
@@ -270,6 +274,19 @@ def decode_journal(doc: Doc, where: str) -> Journal:
         facts=tuple(Fact(**f) for f in doc["facts"]),
         tasks=tuple(_task(t) for t in doc["tasks"]),
         backoffs=tuple(Backoff(**b) for b in doc["backoffs"]),
+        suggestions=tuple(_suggestion(s) for s in doc.get("suggestions", ())),
+    )
+
+
+def _suggestion_doc(suggestion: StoredSuggestion) -> Doc:
+    doc = _record_doc(suggestion)
+    return {**doc, "targets": list(doc["targets"]), "evidence": list(doc["evidence"])}
+
+
+def _suggestion(doc: Doc) -> StoredSuggestion:
+    """Optional since it was added within schema 3: older memory has no suggestions."""
+    return StoredSuggestion(
+        **{**doc, "targets": tuple(doc["targets"]), "evidence": tuple(doc["evidence"])}
     )
 
 

@@ -21,6 +21,7 @@ from kairos_ci.memory.records import (
     PathStats,
     Spend,
     SpendLedger,
+    StoredSuggestion,
     Task,
     TaskState,
     TestRecord,
@@ -100,6 +101,7 @@ class _Draft:
         self.facts = dict(memory.facts)
         self.tasks = dict(memory.tasks)
         self.backoffs = dict(memory.backoffs)
+        self.suggestions = dict(memory.suggestions)
 
     def apply(self, name: str, journal: Journal, limits: MemoryLimits) -> None:
         self.applied[name] = None
@@ -125,6 +127,8 @@ class _Draft:
             self._newer(self.tasks, task.task_id, task, _task_order)
         for backoff in journal.backoffs:
             self._newer(self.backoffs, backoff.signature, backoff, _last_attempt)
+        for suggestion in journal.suggestions:
+            self._newer(self.suggestions, suggestion.key, suggestion, _suggested_at)
 
     def finish(self, limits: MemoryLimits) -> Memory:
         return Memory(
@@ -144,6 +148,7 @@ class _Draft:
             facts=_newest(self.facts, limits.facts, lambda f: f.at),
             tasks=_newest(self.tasks, limits.tasks, _task_keep),
             backoffs=_newest(self.backoffs, limits.backoffs, _last_attempt),
+            suggestions=_newest(self.suggestions, limits.suggestions, _suggested_at),
             leases=self.memory.leases,
             applied=tuple(sorted(self.applied))[-limits.applied :],
         )
@@ -216,6 +221,10 @@ def _task_keep(task: Task) -> tuple[bool, str]:
 
 def _last_attempt(backoff: Backoff) -> str:
     return backoff.last_attempt
+
+
+def _suggested_at(suggestion: StoredSuggestion) -> str:
+    return suggestion.at
 
 
 def _work_order(work: Work) -> tuple[bool, str]:

@@ -15,8 +15,10 @@ from kairos_ci.memory import caps
 from kairos_ci.verdicts.records import HistoryEntry, Verdict
 
 # 2 added ``backoffs``; 3 keyed the snapshot's points by stable numbers. Older documents
-# are migrated on load.
+# are migrated on load. ``suggestions`` is optional in 3: memory written before loads.
 SCHEMA_VERSION = 3
+# A suggestion's patch is kept up to this size; a bigger one is not stored, with the reason.
+MAX_STORED_PATCH = 256 << 10
 
 
 class RunResult(enum.StrEnum):
@@ -186,6 +188,25 @@ class Backoff:
 
 
 @dataclass(frozen=True)
+class StoredSuggestion:
+    """A ``fix_tests`` suggestion's exact patch, kept so a maintainer's approval applies
+    that patch on the next run, instead of whatever the model would write then.
+
+    Keyed by its dashboard approval key; the newest record of a key wins."""
+
+    key: str  # the dashboard's approve key (``gate.approval_key``)
+    branch: str
+    title: str
+    base_sha: str  # the commit the patch was verified on
+    patch: str  # "" when it was over ``MAX_STORED_PATCH``: ``not_stored`` says so
+    targets: tuple[str, ...]  # the failing tests it fixes
+    evidence: tuple[str, ...]  # the verification checks' one-line results
+    at: str
+    not_stored: str = ""  # why there is no patch
+    stale: str = ""  # why the patch no longer applies or verifies; "" while it is live
+
+
+@dataclass(frozen=True)
 class Lease:
     name: str
     owner: str  # run id
@@ -209,6 +230,7 @@ class Journal:
     facts: tuple[Fact, ...] = ()
     tasks: tuple[Task, ...] = ()
     backoffs: tuple[Backoff, ...] = ()
+    suggestions: tuple[StoredSuggestion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +249,7 @@ class Memory:
     facts: Mapping[str, Fact] = field(default_factory=dict)
     tasks: Mapping[str, Task] = field(default_factory=dict)
     backoffs: Mapping[str, Backoff] = field(default_factory=dict)  # by signature
+    suggestions: Mapping[str, StoredSuggestion] = field(default_factory=dict)  # by key
     leases: Mapping[str, Lease] = field(default_factory=dict)
     applied: tuple[str, ...] = ()  # names of journals folded in: applying one twice is a no-op
 
@@ -255,6 +278,7 @@ class MemoryLimits:
     facts: int = 500
     tasks: int = 500
     backoffs: int = 500
+    suggestions: int = 20  # each may carry a patch of up to MAX_STORED_PATCH
     leases: int = 200
     applied: int = 1_000
     # A generation: journals pile up in the tip until one of these is true, then all of
@@ -279,4 +303,13 @@ _BULK = (
     "runs", "history_per_test", "tests", "evidence", "cofailure_paths",
     "cofailure_tests_per_path", "posted", "decisions", "spend_runs",
 )  # fmt: skip
-_FEW = ("work", "rejections", "spend_days", "spend_months", "facts", "tasks", "backoffs")
+_FEW = (
+    "work",
+    "rejections",
+    "spend_days",
+    "spend_months",
+    "facts",
+    "tasks",
+    "backoffs",
+    "suggestions",
+)

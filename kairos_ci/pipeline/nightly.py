@@ -172,6 +172,7 @@ def dashboard(
         suggestions=gated.suggestions,
         memory_notes=recalled.notes,
         attention=observed.evidence.not_run,  # a tool that did not run needs a human
+        stale=worked.notes.stale,
         spend=worked.notes.spend,
         histories=journal.histories(recalled.memory, observed.results),
         messages=failure_messages(observed.evidence.tests),

@@ -19,7 +19,7 @@ from kairos_ci.dashboard.records import (
     TestLine,
     TestState,
 )
-from kairos_ci.memory.records import Memory, RunRecord, Spend, Work, WorkState
+from kairos_ci.memory.records import Memory, RunRecord, Spend, StoredSuggestion, Work, WorkState
 from kairos_ci.signals.records import TestResult
 from kairos_ci.stages.board_trend import FAILED_ONCE, failure_rate, first_failure, trend
 from kairos_ci.stages.gate import Suggestion
@@ -46,6 +46,7 @@ class BoardInput:
     histories: Mapping[str, Sequence[HistoryEntry]] = field(default_factory=dict)
     messages: Mapping[str, str] = field(default_factory=dict)  # test id -> this run's failure
     runs_url: str = ""  # "{server}/{OWNER/NAME}/actions/runs"; "" links no run
+    stale: tuple[StoredSuggestion, ...] = ()  # approved patches this run found stale
 
 
 def board(data: BoardInput) -> Dashboard:
@@ -57,7 +58,7 @@ def board(data: BoardInput) -> Dashboard:
         runs=_runs(runs, data.runs_url),
         budget=_budget(data.config, data.memory, data.this_run.at, _total(data.spend)),
         memory=MemoryHealth(not data.memory_notes, "; ".join(data.memory_notes) or "readable"),
-        attention=data.attention,
+        attention=(*data.attention, *(stale_line(s) for s in data.stale)),
         trend=trend(runs, data.histories, _flaky(data.verdicts)),
     )
 
@@ -100,6 +101,14 @@ def opened_work(
         kind = write.task.value if write.task else ""
         work[branch] = Work(branch, outcome.number, WorkState.OPEN, digest, kind, at)
     return work
+
+
+def stale_line(suggestion: StoredSuggestion) -> str:
+    """An approved suggestion that can no longer be applied: no box, the reason."""
+    return (
+        f"The approved suggestion {suggestion.title} on `{suggestion.branch}` is stale: "
+        f"{suggestion.stale}. It is no longer offered; the model may try a new fix."
+    )
 
 
 def _decision(suggestion: Suggestion) -> BoxDecision:

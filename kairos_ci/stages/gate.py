@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kairos_ci.agent.redact import Redactor
 from kairos_ci.bundle.intents import ChangeToPush, EnableAutoMerge, Kind, OpenPullRequest
 from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import Config, Level, TaskKind
-from kairos_ci.memory.records import Rejection, Work, WorkState
+from kairos_ci.memory.records import MAX_STORED_PATCH, Rejection, Work, WorkState
 from kairos_ci.policy import autonomy, rules
 from kairos_ci.policy.limits import pr_slots
 from kairos_ci.policy.records import Decision, Escalation, Situation, Subject, mentions
@@ -88,7 +89,10 @@ def gate(
         if level is Level.OBSERVE:
             skipped.append(Skipped(change.kind, f"observe only: {why}"))
         elif level is Level.SUGGEST:
-            suggestions.append(Suggestion(change, approval_key(change), _cc(why, decision), level))
+            shown = _cc(why, decision)
+            missing = not_stored(change)
+            shown = f"{shown}; {missing}" if missing else shown
+            suggestions.append(Suggestion(change, approval_key(change), shown, level))
         elif len([w for w in writes if w.kind is Kind.PULL_REQUEST]) >= slots.available:
             skipped.append(Skipped(change.kind, f"no PR slot left: {slots.why}"))
         else:
@@ -98,6 +102,24 @@ def gate(
         tuple(writes), tuple(suggestions), tuple(left), tuple(skipped), tuple(decisions),
         tuple(escalations),
     )  # fmt: skip
+
+
+def not_stored(change: ProposedChange) -> str:
+    """Why memory cannot keep this suggestion's patch for its approval ("" when it can)."""
+    if change.kind != TaskKind.FIX_TESTS.value:
+        return ""
+    size = len(change.patch.encode())
+    if size > MAX_STORED_PATCH:
+        return (
+            f"its patch ({size} bytes) is over the {MAX_STORED_PATCH} bytes memory keeps "
+            "and is not stored, so an approval cannot apply it"
+        )
+    if Redactor.of().finds(change.patch):  # secrets never reach memory
+        return (
+            "its patch holds a token-shaped string and is not stored, "
+            "so an approval cannot apply it"
+        )
+    return ""
 
 
 def _cc(why: str, decision: Decision) -> str:

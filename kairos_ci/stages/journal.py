@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from kairos_ci import __version__
 from kairos_ci.bundle.records import ApplyResult, Status
+from kairos_ci.config.records import TaskKind
 from kairos_ci.memory.records import (
     Backoff,
     DecisionRecord,
@@ -15,14 +16,17 @@ from kairos_ci.memory.records import (
     Posted,
     RunRecord,
     RunResult,
+    StoredSuggestion,
     VerdictRecord,
 )
 from kairos_ci.stages.evidence import Evidence
+from kairos_ci.stages.gate import Suggestion, not_stored
 from kairos_ci.stages.records import RunInfo
 from kairos_ci.stages.state import Finished, ModelNotes
 from kairos_ci.verdicts.records import HistoryEntry, Outcome, Verdict
 
 LANDED = (Status.APPLIED, Status.UNCHANGED)
+KIND = TaskKind.FIX_TESTS.value  # the task whose suggestions memory keeps for approval
 
 
 def histories(
@@ -83,6 +87,35 @@ def build(done: Finished) -> Journal:
         spend=dict(notes.spend),
         tasks=notes.tasks,
         backoffs=tuple(_storable(b) for b in notes.backoffs),
+        suggestions=(*stored(done.gated.suggestions, run.at), *notes.stale),
+    )
+
+
+def stored(suggestions: Iterable[Suggestion], at: str) -> tuple[StoredSuggestion, ...]:
+    """Each ``fix_tests`` suggestion with its exact patch, so that a maintainer's tick
+    applies this patch on the next run (a patch over the cap is kept out, with why)."""
+    return tuple(
+        _stored(suggestion, at) for suggestion in suggestions if suggestion.change.kind == KIND
+    )
+
+
+def _stored(suggestion: Suggestion, at: str) -> StoredSuggestion:
+    change = suggestion.change
+    missing = not_stored(change)
+    targets = tuple(sorted(change.evidence.targets)) if change.evidence is not None else ()
+    return StoredSuggestion(
+        key=suggestion.key,
+        branch=change.branch,
+        title=_line(change.title, 4000),
+        base_sha=change.base_sha,
+        patch="" if missing else change.patch,
+        targets=tuple(_line(t, 1000) or "-" for t in targets),
+        evidence=tuple(
+            _line(f"{c.name}: {'passed' if c.passed else 'failed'} ({c.detail})", 4000)
+            for c in change.checks
+        ),
+        at=at,
+        not_stored=missing,
     )
 
 

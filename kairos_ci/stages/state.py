@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kairos_ci.bundle.records import ApplyResult, Bundle
-from kairos_ci.memory.records import Backoff, Memory, Spend, Task, Work
+from kairos_ci.memory.records import Backoff, Memory, Spend, StoredSuggestion, Task, Work
 from kairos_ci.memory.store import SaveResult
 from kairos_ci.stages.evidence import Evidence
 from kairos_ci.stages.gate import Gated
@@ -49,6 +49,7 @@ class ModelNotes:
     tasks: tuple[Task, ...] = ()  # which branch took which test, requests taken
     flaky_on_rerun: tuple[str, ...] = ()  # first-seen failures that passed when rerun
     backoffs: tuple[Backoff, ...] = ()  # failed fixes, and when each may be tried again
+    stale: tuple[StoredSuggestion, ...] = ()  # approved patches that no longer apply or verify
 
 
 @dataclass(frozen=True)

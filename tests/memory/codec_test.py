@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -9,6 +10,7 @@ from kairos_ci.memory import codec
 from kairos_ci.memory.documents import checker, validate
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.records import (
+    MAX_STORED_PATCH,
     Backoff,
     CoFailureSample,
     DecisionRecord,
@@ -19,6 +21,7 @@ from kairos_ci.memory.records import (
     Posted,
     Rejection,
     Spend,
+    StoredSuggestion,
     Task,
     TaskState,
     VerdictRecord,
@@ -115,3 +118,43 @@ def test_leases_round_trip_and_impossible_times_are_corrupt() -> None:
     validate(doc, "leases", checker())  # the pattern allows it; the calendar does not
     with pytest.raises(MemoryCorrupt, match="impossible time"):
         codec.decode_leases(doc)
+
+
+def suggestion(seconds: int, stale: str = "") -> StoredSuggestion:
+    return StoredSuggestion(
+        "fix_tests.test_x-0123456789.abcdef", "kairos/fix-tests/test_x-0123456789",
+        "Fix failing test test_x", sha("base"), "diff --git a/x.py b/x.py\n", ("t.py::test_x",),
+        ("target tests now pass: passed (t.py::test_x: failed -> passed)",), at(seconds),
+        stale=stale,
+    )  # fmt: skip
+
+
+def test_stored_suggestions_round_trip_validate_and_the_newest_wins() -> None:
+    first = replace(rich_journal("r1", 1), suggestions=(suggestion(1),))
+    later = replace(rich_journal("r2", 2), suggestions=(suggestion(2, "no longer applies"),))
+    doc = codec.journal_doc(first)
+    validate(doc, "journal", checker())
+    assert codec.decode_journal(json.loads(codec.dumps(doc)), "journal") == first
+    memory = fold(Memory(), [(jname(1), first), (jname(2), later)], MemoryLimits())
+    assert list(memory.suggestions.values()) == [suggestion(2, "no longer applies")]
+    snapshot = codec.snapshot_doc(memory)
+    validate(snapshot, "snapshot", checker())
+    assert codec.decode_snapshot(json.loads(codec.dumps(snapshot))) == memory
+
+
+def test_memory_written_before_suggestions_still_loads() -> None:
+    journal_doc = codec.journal_doc(rich_journal())
+    del journal_doc["suggestions"]
+    validate(journal_doc, "journal", checker())
+    assert codec.decode_journal(journal_doc, "journal").suggestions == ()
+    snapshot = codec.snapshot_doc(fold(Memory(), [(jname(1), rich_journal())], MemoryLimits()))
+    del snapshot["suggestions"]
+    validate(snapshot, "snapshot", checker())
+    assert codec.decode_snapshot(snapshot).suggestions == {}
+
+
+def test_a_stored_patch_over_the_cap_does_not_validate() -> None:
+    huge = replace(suggestion(1), patch="x" * (MAX_STORED_PATCH + 1))
+    doc = codec.journal_doc(replace(rich_journal(), suggestions=(huge,)))
+    with pytest.raises(MemoryCorrupt):
+        validate(doc, "journal", checker())

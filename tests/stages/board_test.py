@@ -9,7 +9,14 @@ from typing import Any
 from kairos_ci.config.load import parse_config
 from kairos_ci.dashboard.records import TestState
 from kairos_ci.dashboard.render import render
-from kairos_ci.memory.records import Memory, RunRecord, RunResult, Work, WorkState
+from kairos_ci.memory.records import (
+    Memory,
+    RunRecord,
+    RunResult,
+    StoredSuggestion,
+    Work,
+    WorkState,
+)
 from kairos_ci.signals.records import Outcome
 from kairos_ci.stages.board import BoardInput, board, state_of
 from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
@@ -149,3 +156,18 @@ def test_the_state_of_a_test_uses_the_dashboard_words() -> None:
     assert state_of(Verdict.FLAKY, failing_now=True) is TestState.FLAKY
     assert state_of(Verdict.BROKEN, failing_now=True) is TestState.BROKEN
     assert state_of(Verdict.HEALTHY, failing_now=False) is TestState.HEALTHY
+
+
+def test_a_stale_approved_suggestion_is_shown_with_its_reason_and_no_box() -> None:
+    stale = StoredSuggestion(
+        "fix_tests.test_x-0123456789.abcdef", "kairos/fix-tests/test_x-0123456789",
+        "Fix failing test test_x", "a" * 40, "diff", ("t.py::test_x",), (), "2026-12-01T03:00:00Z",
+        stale="the patch no longer applies on bbbbbbbbbbbb: error: calc.py: patch does not apply",
+    )  # fmt: skip
+    shown = board(data(stale=(stale,)))
+    assert shown.decisions == ()
+    assert shown.attention == (
+        "The approved suggestion Fix failing test test_x on `kairos/fix-tests/test_x-0123456789` "
+        "is stale: the patch no longer applies on bbbbbbbbbbbb: error: calc.py: patch does not "
+        "apply. It is no longer offered; the model may try a new fix.",
+    )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kairos_ci.bundle.intents import OpenPullRequest
 from kairos_ci.config.load import parse_config
 from kairos_ci.config.records import Config
+from kairos_ci.memory.records import MAX_STORED_PATCH
 from kairos_ci.policy.records import Situation, Trigger
+from kairos_ci.stages import journal
 from kairos_ci.stages.gate import Gated, Known, gate, subject
 from kairos_ci.stages.records import ProposedChange, VerificationRun
 
@@ -73,3 +77,29 @@ def test_rules_match_a_fix_by_its_files_and_its_target_tests() -> None:
     matched = subject(change(("src/tax.py",), targets=("billing/test_tax.py::test_vat",)))
     assert matched.paths == ("src/tax.py", "billing/test_tax.py")
     assert matched.tests == ("billing/test_tax.py::test_vat",)
+
+
+def test_a_suggestion_whose_patch_is_over_the_cap_says_it_is_not_stored() -> None:
+    small = change(("docs/a.md",), targets=("docs/test_a.py::test_a",))
+    huge = replace(small, branch="kairos/fix/huge", patch="x" * (MAX_STORED_PATCH + 1))
+    kept, dropped = gated(small, huge).suggestions
+    assert "not stored" not in kept.why
+    assert dropped.why.endswith(
+        f"; its patch ({MAX_STORED_PATCH + 1} bytes) is over the {MAX_STORED_PATCH} bytes "
+        "memory keeps and is not stored, so an approval cannot apply it"
+    )
+    first, second = journal.stored((kept, dropped), "2026-12-01T03:00:00Z")
+    assert (first.key, first.patch, first.targets, first.base_sha) == (
+        kept.key, "patch", ("docs/test_a.py::test_a",), "0" * 40,
+    )  # fmt: skip
+    assert second.patch == "" and second.not_stored in dropped.why
+
+
+def test_a_patch_holding_a_token_is_never_stored() -> None:
+    leaky = replace(change(("docs/a.md",)), patch="+token = 'ghp_" + "a" * 36 + "'\n")
+    [suggestion] = gated(leaky).suggestions
+    assert suggestion.why.endswith(
+        "; its patch holds a token-shaped string and is not stored, so an approval cannot apply it"
+    )
+    [kept] = journal.stored((suggestion,), "2026-12-01T03:00:00Z")
+    assert kept.patch == "" and "ghp_" not in repr(kept)

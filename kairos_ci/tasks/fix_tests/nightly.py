@@ -32,6 +32,7 @@ from kairos_ci.stages.gate import Known
 from kairos_ci.stages.rerun import Rerun, first_seen, passed_on_rerun
 from kairos_ci.stages.state import ModelNotes
 from kairos_ci.tasks.fix_tests.backoff import Due, Schedule, taken
+from kairos_ci.tasks.fix_tests.replay import Base, Replayed, approved, replay
 from kairos_ci.tasks.fix_tests.task import KIND, FixOutcome, FixRequest, fix_tests
 from kairos_ci.verdicts.history import judged_flaky
 from kairos_ci.verdicts.records import TestVerdict
@@ -73,10 +74,26 @@ def nightly_fix(night: Night, verdicts: Mapping[str, TestVerdict], known: Known)
         return FixOutcome()
     if night.config.autonomy.level_for(TaskKind.FIX_TESTS) is Level.OBSERVE:
         return FixOutcome(waiting={t.id: OBSERVE for t in candidates})
+    replayed = approved_fixes(night, verdicts, known)
+    candidates = tuple(t for t in candidates if t.id not in replayed.fixed)
+    if not candidates:
+        return FixOutcome(replayed=replayed.changes, stale=replayed.stale)
     screened = screen(night, candidates, known)
     flaky = judged_flaky(verdicts) | screened.reran.keys()
     done = fix_tests(fix_request(night, screened.due.ready, flaky))
+    done = replace(done, replayed=replayed.changes, stale=replayed.stale)
     return remembered(night, done, screened)
+
+
+def approved_fixes(night: Night, verdicts: Mapping[str, TestVerdict], known: Known) -> Replayed:
+    """The stored patches a maintainer approved, verified again on this base. Their code
+    runs only in the sandbox and only with a test command, as the agent's fix would."""
+    ticked = approved(night.memory, known.approvals)
+    if not ticked or night.config.tests.run is None or not night.runner.isolated:
+        return Replayed()
+    evidence = replace(night.evidence, flaky=judged_flaky(verdicts))
+    base = Base(night.repo, night.base_sha, night.config, night.runner, evidence, night.secrets)
+    return replay(base, ticked)
 
 
 def failing_not_flaky(
@@ -185,16 +202,21 @@ def model_notes(done: FixOutcome, at: str) -> ModelNotes:
         tasks=tasks_for(done, at),
         flaky_on_rerun=done.flaky_on_rerun,
         backoffs=done.backoffs,
+        stale=done.stale,
     )
 
 
 def tasks_for(done: FixOutcome, at: str) -> tuple[Task, ...]:
     """Memory's note of which branch took which test, and of the requests taken."""
-    requests = done.requests
+    approved = tuple(
+        Task(task_id(t), KIND, change.branch, TaskState.DONE, "approved fix proposed", at)
+        for change in done.replayed
+        for t in (change.evidence.targets if change.evidence is not None else ())
+    )
     if done.change is None:
-        return requests
+        return (*approved, *done.requests)
     branch = done.change.branch
     fixes = tuple(
         Task(task_id(t), KIND, branch, TaskState.DONE, "fix proposed", at) for t in done.fixed
     )
-    return (*fixes, *requests)
+    return (*approved, *fixes, *done.requests)

@@ -31,7 +31,7 @@ from kairos_ci.agent.spend import BudgetView, to_journal
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.guard.records import GuardVerdict
-from kairos_ci.memory.records import Backoff, Spend, Task
+from kairos_ci.memory.records import Backoff, Spend, StoredSuggestion, Task
 from kairos_ci.policy.records import BudgetState
 from kairos_ci.signals.records import TestResult
 from kairos_ci.stages.evidence import Evidence
@@ -78,6 +78,9 @@ class FixOutcome:
     flaky_on_rerun: tuple[str, ...] = ()  # first-seen failures that passed when rerun
     backoffs: tuple[Backoff, ...] = ()  # failed fixes, and when each may be tried again
     requests: tuple[Task, ...] = ()  # `/kairos fix` requests this run took, now done
+    # Approved suggestions: their stored patches verified again, or stale, with why.
+    replayed: tuple[ProposedChange, ...] = ()
+    stale: tuple[StoredSuggestion, ...] = ()
 
     @property
     def verifications(self) -> tuple[VerificationRun, ...]:
@@ -89,12 +92,13 @@ class FixOutcome:
 
     @property
     def changes(self) -> tuple[ProposedChange, ...]:
-        return (self.change,) if self.change is not None else ()
+        return (*self.replayed, *((self.change,) if self.change is not None else ()))
 
     def waiting_after(self, waiting: Mapping[str, str]) -> dict[str, str]:
         """Failing tests still waiting, and why: this task's reasons win; fixed ones leave."""
         merged = {**waiting, **self.waiting}
-        return {test_id: why for test_id, why in merged.items() if test_id not in self.fixed}
+        fixed = {*self.fixed, *(t for c in self.replayed if c.evidence for t in c.evidence.targets)}
+        return {test_id: why for test_id, why in merged.items() if test_id not in fixed}
 
 
 def fix_branch(test_ids: Sequence[str]) -> str:
