@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 from kairos_ci.adopt.records import DetectedLinter, LinterSetup, ProjectFiles
 
+RUFF_CONFIGS = ("ruff.toml", ".ruff.toml")
+PYLINT_CONFIGS = (".pylintrc", "pylintrc")
 CHECKSTYLE_CONFIGS = ("checkstyle.xml", "config/checkstyle/checkstyle.xml")
 ESLINT_CONFIGS = (
     "eslint.config.js",
@@ -38,9 +40,7 @@ def detect_linters(files: ProjectFiles) -> tuple[tuple[DetectedLinter, ...], tup
 
 def _python(files: ProjectFiles) -> Iterator[DetectedLinter]:
     tools = _pyproject_tools(files)
-    ruff = _first(files, ("ruff.toml", ".ruff.toml")) or (
-        "pyproject.toml" if "ruff" in tools else ""
-    )
+    ruff = _first(files, RUFF_CONFIGS) or ("pyproject.toml" if "ruff" in tools else "")
     if ruff:
         setup = LinterSetup(
             "ruff", "ruff check --output-format json .", "ruff", ruff, fix="ruff check --fix ."
@@ -50,9 +50,7 @@ def _python(files: ProjectFiles) -> Iterator[DetectedLinter]:
     if flake8:
         setup = LinterSetup("flake8", "flake8 --format=sarif .", "sarif", flake8)
         yield DetectedLinter(setup, "python", ("flake8", "flake8-sarif"))
-    pylint = _first(files, (".pylintrc", "pylintrc")) or (
-        "pyproject.toml" if "pylint" in tools else ""
-    )
+    pylint = _first(files, PYLINT_CONFIGS) or ("pyproject.toml" if "pylint" in tools else "")
     if pylint:
         setup = LinterSetup(
             "pylint", "pylint --recursive=y --output-format=json2 .", "pylint", pylint

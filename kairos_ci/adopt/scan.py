@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kairos_ci.adopt.linters import (
+    CHECKSTYLE_CONFIGS,
+    ESLINT_CONFIGS,
+    PYLINT_CONFIGS,
+    RUFF_CONFIGS,
+)
 from kairos_ci.adopt.records import ProjectFiles
 
 MAX_FILE_BYTES = 512 * 1024
@@ -36,22 +42,10 @@ MARKERS = (
     "yarn.lock",
     ".yarnrc.yml",
     "pnpm-lock.yaml",
-    "ruff.toml",
-    ".ruff.toml",
-    ".pylintrc",
-    "pylintrc",
-    "eslint.config.js",
-    "eslint.config.mjs",
-    "eslint.config.cjs",
-    "eslint.config.ts",
-    ".eslintrc",
-    ".eslintrc.js",
-    ".eslintrc.cjs",
-    ".eslintrc.json",
-    ".eslintrc.yml",
-    ".eslintrc.yaml",
-    "checkstyle.xml",
-    "config/checkstyle/checkstyle.xml",
+    *RUFF_CONFIGS,
+    *PYLINT_CONFIGS,
+    *ESLINT_CONFIGS,
+    *CHECKSTYLE_CONFIGS,
     "pom.xml",
     "gradlew",
 )
