@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kairos_ci import context
-from kairos_ci.commands.wiring import jail_setup
+from kairos_ci.commands.adapters import jail_setup
 from kairos_ci.config.load import CONFIG_CANDIDATES, load_config, load_config_at
 from kairos_ci.errors import ConfigError, GitError, UsageError
 from kairos_ci.git import Git

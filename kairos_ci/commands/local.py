@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kairos_ci import context
 from kairos_ci.bundle.load import dump_bundle
-from kairos_ci.commands import wiring
+from kairos_ci.commands import wiring_local
 from kairos_ci.commands.requests import ReviewRequest, RunRequest
 from kairos_ci.commands.terminal import show_outcome
 from kairos_ci.errors import UsageError
@@ -34,7 +34,7 @@ _log = logging.getLogger(__name__)
 def local_command(ctx: context.Context, request: RunRequest) -> int:
     """Run the nightly as a preview and show it; the run's exit code."""
     refuse_bundle_in_checkout(request.repo, request.bundle_out)  # before the long part
-    night = wiring.local_nightly_for(ctx, request)
+    night = wiring_local.local_nightly_for(ctx, request)
     _log.info(
         "previewing the nightly on %s at %s in scratch: tests, linters and fixes "
         "(this can take minutes; uncommitted changes are not included)",
@@ -48,7 +48,7 @@ def local_review_command(ctx: context.Context, request: ReviewRequest) -> int:
     """Review ``BASE..HEAD`` as a preview and show it; the review's exit code."""
     if request.bundle_out is not None:
         raise UsageError(f"--bundle-out: {NO_REVIEW_BUNDLE}")
-    review = wiring.local_review_for(ctx, request)
+    review = wiring_local.local_review_for(ctx, request)
     _log.info(
         "previewing a review of %s..%s in %s (linters on the changed lines, and the "
         "model when ANTHROPIC_API_KEY is set)",

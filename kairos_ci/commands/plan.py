@@ -14,7 +14,7 @@ import argparse
 from dataclasses import dataclass, field
 
 from kairos_ci import context
-from kairos_ci.commands import wiring
+from kairos_ci.commands import wiring_plan
 from kairos_ci.commands.present import runner_for
 from kairos_ci.commands.requests import PlanCommandRequest, from_args
 from kairos_ci.errors import UsageError
@@ -57,12 +57,12 @@ def plan_command(ctx: context.Context, runner: Runner, request: PlanCommandReque
     event = load_event(name, request.payload or ctx.event_path)
     log = _Log()
     if isinstance(event, IssueCommentCreated) and event.action == "edited":
-        ticked = read_tick(event, wiring.ticks_for(ctx, request, event.repository, log))
+        ticked = read_tick(event, wiring_plan.ticks_for(ctx, request, event.repository, log))
         return _finish(runner, _tick_report(event, ticked), log)
     ask, why = _ask(event)
     if ask is None:
         return _finish(runner, _skipped(name, why), log)
-    reply = plan_issue(ask, wiring.plan_for(ctx, request, _repository(event), log))
+    reply = plan_issue(ask, wiring_plan.plan_for(ctx, request, _repository(event), log))
     return _finish(runner, _plan_report(ask, reply), log)
 
 

@@ -1,0 +1,86 @@
+"""A planning run and a tick on a plan, built from the context and the real adapters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kairos_ci.agent import claude
+from kairos_ci.agent.redact import Redactor
+from kairos_ci.agent.spend import BudgetView
+from kairos_ci.commands import adapters
+from kairos_ci.commands.requests import PlanCommandRequest
+from kairos_ci.config.load import load_config_at
+from kairos_ci.context import Context
+from kairos_ci.errors import UsageError
+from kairos_ci.events.records import (
+    Repository,
+)
+from kairos_ci.git import Git
+from kairos_ci.pipeline.plan import LogLine, PlanWiring
+from kairos_ci.pipeline.plan_baseline import ConfiguredBaseline
+from kairos_ci.pipeline.plan_ticks import TickWiring
+from kairos_ci.plan.bounds import PlanBounds
+from kairos_ci.plan.checkpoints import DirectoryCheckpoints
+from kairos_ci.plan.job import PlanSettings
+from kairos_ci.stages.remember import recall_or_forget
+
+
+def plan_for(
+    ctx: Context, request: PlanCommandRequest, repository: Repository, log: LogLine
+) -> PlanWiring:
+    """A planning run on the checked-out default branch: the plan model and prices from
+    its config, a spend cap within what the budget has left (memory, read only), the
+    checkpoints in the state folder, and the baseline test run of its configured tests
+    in the jail, on a copy of the checkout."""
+    repo = request.repo
+    store = DirectoryCheckpoints(plan_state(ctx, request))
+    full_name = request.repository or ctx.repository or repository.full_name
+    git = Git(repo)
+    config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
+    forge = adapters.open_forge(ctx, full_name, dry_run=False)
+    assert forge is not None  # without a token _forge raises
+    recalled = recall_or_forget(adapters.memory_for(ctx, repo, config))
+    for note in recalled.notes:
+        log(f"memory: {note}")
+    left = BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock())
+    usd = min(PlanBounds().usd, left.headroom_usd())
+    settings = PlanSettings(
+        model=config.models.plan, prices=config.budget.prices, bounds=PlanBounds(usd=usd)
+    )
+    return PlanWiring(
+        repository=full_name,
+        forge=forge,
+        git=git,
+        store=store,
+        clock=ctx.clock,
+        llm=claude.from_context(ctx),
+        baseline=ConfiguredBaseline(
+            repo, config, adapters.command_runner(ctx, config, adapters.run_id_for(ctx, None), repo)
+        ),
+        settings=settings,
+        log=log,
+        redactor=Redactor.of(ctx.secrets()),
+    )
+
+
+def ticks_for(
+    ctx: Context, request: PlanCommandRequest, repository: Repository, log: LogLine
+) -> TickWiring:
+    """Reading a tick needs only GitHub and the kept plans: no config, model or memory."""
+    full_name = request.repository or ctx.repository or repository.full_name
+    forge = adapters.open_forge(ctx, full_name, dry_run=False)
+    assert forge is not None  # without a token _forge raises
+    return TickWiring(forge, DirectoryCheckpoints(plan_state(ctx, request)), ctx.clock, log)
+
+
+def plan_state(ctx: Context, request: PlanCommandRequest) -> Path:
+    """Where plans and checkpoints are kept: never inside the checkout, whose
+    ``git status`` must stay empty while planning."""
+    state = request.state
+    if state is None and ctx.runner_temp is not None:
+        state = ctx.runner_temp / "kairos-ci" / "plans"
+    if state is None:
+        raise UsageError("no folder for plans: pass --state DIR (default: under RUNNER_TEMP)")
+    if state.resolve().is_relative_to(request.repo.resolve()):
+        raise UsageError(f"--state {state} is inside the checkout; planning must leave it clean")
+    return state
