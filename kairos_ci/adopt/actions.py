@@ -8,7 +8,7 @@ CHECKOUT = ActionStep("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
 # The examples' placeholder: there is no release to pin yet (see docs/init.md).
 KAIROS = ActionStep(
     "kairos-ci/kairos-ci@0000000000000000000000000000000000000000",
-    "v0.1.0: replace with the release commit SHA",
+    "v1.x.y: replace with the release commit SHA",
 )
 UPLOAD_ARTIFACT = ActionStep(
     "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"
