@@ -130,13 +130,7 @@ def _run(sub: Any) -> None:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options every pipeline command shares."""
-    parser.add_argument(
-        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
-    )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
-    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    _add_event_source(parser)
     parser.add_argument(
         "--config", type=existing_file, help="config file (default: the default branch's)"
     )
@@ -366,13 +360,7 @@ def _review(sub: Any) -> None:
     parser.add_argument(
         "--event", help="event name (default: GITHUB_EVENT_NAME, else pull_request)"
     )
-    parser.add_argument(
-        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
-    )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
-    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    _add_event_source(parser)
     parser.add_argument("--dry-run", action="store_true", help="write the bundle, post nothing")
     parser.add_argument("--bundle-out", type=Path, help="where to write the bundle")
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
@@ -405,13 +393,7 @@ def _chat(sub: Any) -> None:
         + "\nexample:\n  kairos-ci chat --payload event.json --repo .",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
-    )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
-    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    _add_event_source(parser)
     parser.add_argument("--run-id", help="run id (default: GITHUB_RUN_ID and attempt)")
     parser.set_defaults(command=("chat", "run"))
 
@@ -436,13 +418,7 @@ def _plan(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--event", help="issue_comment or issues (default: GITHUB_EVENT_NAME)")
-    parser.add_argument(
-        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
-    )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
-    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+    _add_event_source(parser)
     parser.add_argument(
         "--state",
         type=Path,
@@ -487,3 +463,14 @@ def _init(sub: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the files; write nothing")
     parser.add_argument("--force", action="store_true", help="replace existing files that differ")
     parser.set_defaults(command=("init", "init_command"))
+
+
+def _add_event_source(parser: argparse.ArgumentParser) -> None:
+    """Where an event-driven command reads its event, checkout and repository from."""
+    parser.add_argument(
+        "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
