@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kairos_ci.agent.records import ToolCall, ToolResult, ToolSpec
+from kairos_ci.agent.tools.dispatch import input_problem as tool_input_problem
 from kairos_ci.agent.tools.specs import LIST_FILES, READ_FILE, SEARCH_CODE
 from kairos_ci.agent.untrusted import Envelope, Profile, cap, normalise
 from kairos_ci.config import glob
@@ -110,13 +111,5 @@ class ReadOnlyTools:
 
 
 def input_problem(schema: Mapping[str, Any], value: Mapping[str, Any]) -> str | None:
-    """The first way ``value`` breaks ``schema``, named by its path, or None."""
-    import jsonschema
-
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(dict(value))
-    )
-    if error is None:
-        return None
-    where = ".".join(str(p) for p in error.absolute_path)
-    return f"{where}: {error.message[:300]}" if where else error.message[:300]
+    """The agent's tool-input check, with jsonschema's message cut short for the plan log."""
+    return tool_input_problem(schema, value, max_message=300)

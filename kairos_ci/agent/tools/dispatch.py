@@ -45,7 +45,7 @@ class Toolbox:
         spec = specs.BY_NAME.get(call.name)
         if spec is None:
             return self._refused(call, f"there is no tool named {call.name!r}")
-        problem = _input_problem(spec.input_schema, call.input)
+        problem = input_problem(spec.input_schema, call.input)
         if problem:
             return ToolOutcome(ToolResult(call.id, f"invalid input: {problem}", is_error=True))
         if call.name == "finish":
@@ -139,7 +139,11 @@ def _target(call: ToolCall) -> str:
     return ""
 
 
-def _input_problem(schema: Mapping[str, Any], value: Mapping[str, Any]) -> str | None:
+def input_problem(
+    schema: Mapping[str, Any], value: Mapping[str, Any], max_message: int | None = None
+) -> str | None:
+    """The first way a tool call's ``value`` breaks its ``schema``, named by its path, with
+    jsonschema's message (cut to ``max_message``), or None."""
     import jsonschema
 
     error = jsonschema.exceptions.best_match(
@@ -148,4 +152,5 @@ def _input_problem(schema: Mapping[str, Any], value: Mapping[str, Any]) -> str |
     if error is None:
         return None
     where = ".".join(str(p) for p in error.absolute_path)
-    return f"{where}: {error.message}" if where else error.message
+    message = error.message[:max_message]
+    return f"{where}: {message}" if where else message
