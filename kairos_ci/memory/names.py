@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 from kairos_ci.clock import from_iso
 
 JOURNAL_DIR = "journal"
+# Plans and their checkpoints (``plan.remembered``): carried through every save, never
+# read as memory.
+PLANS_DIR = "plans"
 JOURNAL_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9._-]{1,40}-[0-9a-f]{12}\.json$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Same rule as the config's memory.branch: no refspec or option tricks (":", "+", "-x").

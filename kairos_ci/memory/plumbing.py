@@ -179,15 +179,15 @@ def write_blobs(git: Git, contents: Sequence[bytes], spool: Path) -> list[str]:
 
 
 def write_tree(git: Git, files: Mapping[str, str]) -> str:
-    """A tree from ``path -> blob``; paths are ``name`` or ``dir/name`` (one level)."""
+    """A tree from ``path -> blob``; paths may nest (``plans/issue-3/plan.json``)."""
     dirs: dict[str, dict[str, str]] = {}
     top: dict[str, str] = {}
     for path, blob in files.items():
-        folder, _, name = path.rpartition("/")
-        if folder:
-            dirs.setdefault(folder, {})[name] = blob
+        folder, _, rest = path.partition("/")
+        if rest:
+            dirs.setdefault(folder, {})[rest] = blob
         else:
-            top[name] = blob
+            top[folder] = blob
     lines = [f"100644 blob {blob}\t{name}" for name, blob in top.items()]
     for folder, children in dirs.items():
         lines.append(f"040000 tree {write_tree(git, children)}\t{folder}")

@@ -23,17 +23,20 @@ from kairos_ci.clock import Clock
 from kairos_ci.context import Secret
 from kairos_ci.errors import MemoryConflict, MemoryCorrupt, MemoryError_, MemoryTooNew
 from kairos_ci.git import Git
-from kairos_ci.memory import codec
+from kairos_ci.memory import caps, codec
 from kairos_ci.memory.budget import fit
 from kairos_ci.memory.documents import Checker, checker, conforms, parse
 from kairos_ci.memory.fold import fold, only_news
-from kairos_ci.memory.mac import signed
-from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
+from kairos_ci.memory.mac import refusal, signed
+from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, PLANS_DIR, journal_name, journal_time
 from kairos_ci.memory.plumbing import (
     Branch,
     CommitInfo,
+    TreeEntry,
     commit_tree,
     init_scratch,
+    list_tree,
+    read_blobs,
     read_commit,
     remote_url,
     write_blobs,
@@ -48,6 +51,7 @@ from kairos_ci.memory.tip import (
     Cache,
     JournalFile,
     Tip,
+    is_plan_file,
     no_cycle_collection,
     read_tip,
 )
@@ -84,6 +88,12 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class PlanFiles:
+    files: Mapping[str, bytes]  # by path under plans/
+    notes: tuple[str, ...]  # what was left out, and why
+
+
+@dataclass(frozen=True)
 class Edit:
     """What one compare-and-swap attempt changes; built afresh on every attempt's tip."""
 
@@ -92,6 +102,8 @@ class Edit:
     journal_bytes: bytes = b""
     leases: Mapping[str, Lease] | None = None  # replaces leases.json when set
     compact_all: bool = False
+    # Files under plans/ by their path there: new contents, or None to remove the file.
+    plans: Mapping[str, bytes | None] = field(default_factory=dict)
 
 
 Change = Callable[[Tip], Edit | None]
@@ -140,6 +152,24 @@ class MemoryStore:
         ref = f"refs/remotes/{self.remote}/{self.branch}"
         result = Git(self.repo).run("rev-parse", "--verify", "--quiet", ref, check=False)
         return ref if result.returncode == 0 else None
+
+    def plan_files(self, wanted: Callable[[str], bool]) -> PlanFiles:
+        """The files under plans/ that ``wanted`` accepts (by their path there), as bytes:
+        only a trusted tip is read, each file and all together under their caps."""
+        with self._scratch() as branch:
+            commit = branch.fetch()
+            if commit is None:
+                return PlanFiles({}, ())
+            untrusted = refusal(commit, self.key)
+            if untrusted is not None:
+                return PlanFiles({}, (untrusted,))
+            entries = list_tree(branch.local, commit.tree)
+            chosen, notes = _plan_entries(entries, wanted)
+            raw = read_blobs(branch.local, [entry.blob for entry in chosen])
+            files = {
+                e.path.removeprefix(f"{PLANS_DIR}/"): b for e, b in zip(chosen, raw, strict=True)
+            }
+            return PlanFiles(files, notes)
 
     def verify(self, ref: str | None = None) -> Verification:
         """Whether the tip (or ``ref`` in ``repo``) is fully valid, by the full JSON Schema
@@ -243,6 +273,12 @@ class MemoryStore:
         new[SUMMARY] = render(memory, tip.notes).encode("utf-8")
         files = {SNAPSHOT: tip.snapshot_blob or "", LEASES: tip.leases_blob or ""}
         files.update({f"{JOURNAL_DIR}/{name}": j.blob for name, j in journals.items()})
+        files.update({entry.path: entry.blob for entry in tip.plans})
+        for path, contents in edit.plans.items():
+            if contents is None:
+                files.pop(f"{PLANS_DIR}/{path}", None)
+            else:
+                new[f"{PLANS_DIR}/{path}"] = contents
         blobs = write_blobs(branch.local, list(new.values()), branch.spool)
         files.update(zip(new, blobs, strict=True))
         return write_tree(branch.local, files)
@@ -282,6 +318,21 @@ class MemoryStore:
             return {}
         pair = base64.b64encode(f"x-access-token:{self.token.reveal()}".encode()).decode()
         return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}
+
+
+def _plan_entries(
+    entries: tuple[TreeEntry, ...], wanted: Callable[[str], bool]
+) -> tuple[list[TreeEntry], tuple[str, ...]]:
+    chosen, notes, room = [], [], caps.PLANS_BYTES
+    for entry in entries:
+        if not is_plan_file(entry.path) or not wanted(entry.path.removeprefix(f"{PLANS_DIR}/")):
+            continue
+        if entry.size > caps.PLAN_FILE_BYTES or entry.size > room:
+            notes.append(f"{entry.path}: {entry.size} bytes is over the plans' cap: left out")
+            continue
+        room -= entry.size
+        chosen.append(entry)
+    return chosen, tuple(notes)
 
 
 def _checked(memory: Memory, check: Checker) -> codec.Doc:
