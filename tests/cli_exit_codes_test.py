@@ -38,6 +38,7 @@ BAD_FLAG = {
         "review": ["review"],
         "chat": ["chat"],
         "plan": ["plan"],
+        "remember-plans": ["remember-plans"],
         "doctor": ["doctor"],
         "init": ["init"],
     }.items()
@@ -51,6 +52,7 @@ MISSING_FILE = {
     "review": ["review", "--payload", MISSING],
     "chat": ["chat", "--payload", MISSING],
     "plan": ["plan", "--payload", MISSING],
+    "remember-plans": ["remember-plans", "--state", MISSING],
     "doctor": ["doctor", "--config", MISSING],
     "init": ["init", "--repo", MISSING],
 }
@@ -63,6 +65,7 @@ NOT_A_REPOSITORY = {
     "review": ["review", "--repo", NOT_GIT],
     "chat": ["chat", "--repo", NOT_GIT],
     "plan": ["plan", "--repo", NOT_GIT],
+    "remember-plans": ["remember-plans", "--repo", NOT_GIT, "--state", "{state}"],
     "publish": ["publish", "{bundle}", "--repo", NOT_GIT],
     "action": ["action", "--repo", NOT_GIT],
 }
@@ -98,6 +101,7 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
+    (tmp_path / "plans").mkdir()
     bundle = tmp_path / "bundle.json"
     bundle.write_text('{"version": 1, "repository": "octo/app", "writes": []}')
     monkeypatch.chdir(not_git)  # the default --repo "." is not a repository either
@@ -106,6 +110,7 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "missing": str(tmp_path / "missing.yml"),
         "repo": str(repo),
         "bundle": str(bundle),
+        "state": str(tmp_path / "plans"),
     }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kairos_ci import __version__, context
 from kairos_ci.commands.chat import chat_command
 from kairos_ci.commands.fix_tests import fix_tests_command
-from kairos_ci.commands.plan import plan_command
+from kairos_ci.commands.plan import plan_command, remember_command
 from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
 from kairos_ci.commands.requests import ChatRequest, PlanCommandRequest, ReviewRequest, RunRequest
 from kairos_ci.commands.review import review_command
@@ -38,7 +38,13 @@ COMMAND_FOR_EVENT = {
     "issue_comment": "chat",
     "issues": "plan",  # a comment's `/kairos plan` and ticks need `command: plan`
 }
-COMMANDS = ("auto", "validate", "publish", *sorted(set(COMMAND_FOR_EVENT.values())))
+COMMANDS = (
+    "auto",
+    "validate",
+    "publish",
+    "remember-plans",
+    *sorted(set(COMMAND_FOR_EVENT.values())),
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,6 +115,11 @@ def _plan(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return plan_command(ctx, runner, PlanCommandRequest(repo))
 
 
+def _remember_plans(ctx: context.Context, runner: Runner, repo: Path) -> int:
+
+    return remember_command(ctx, runner, PlanCommandRequest(repo))
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
     return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
@@ -128,6 +139,7 @@ _HANDLERS: dict[str, Handler] = {
     "fix-tests": _fix_tests,
     "chat": _chat,
     "plan": _plan,
+    "remember-plans": _remember_plans,
 }
 
 

@@ -28,6 +28,7 @@ def add_commands(sub: Any) -> None:
         _review,
         _chat,
         _plan,
+        _remember_plans,
         _doctor,
         _init,
     ):
@@ -426,6 +427,36 @@ def _plan(sub: Any) -> None:
         "(default: RUNNER_TEMP/kairos-ci/plans)",
     )
     parser.set_defaults(command=("plan", "run"))
+
+
+def _remember_plans(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "remember-plans",
+        help="keep a planning job's plans and checkpoints on the memory branch",
+        description=(
+            "Commit the plans and checkpoints a planning job left in its state folder "
+            "(downloaded as its artifact) under plans/ on the memory branch, by "
+            "compare-and-swap. The planning job can only read contents; this runs in a "
+            "second job that can write, with no model and none of the repository's code. "
+            "Files with bad names, sizes or JSON are named and skipped; checkpoints of "
+            "versions older than an issue's current plan are dropped."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  KAIROS_MEMORY_KEY                      signs the memory commit\n"
+        + "  RUNNER_TEMP                            the default --state folder\n"
+        "\nexample:\n  kairos-ci remember-plans --repo . --state /tmp/plans",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="the planning job's folder of plans (default: RUNNER_TEMP/kairos-ci/plans)",
+    )
+    parser.set_defaults(command=("plan", "remember"))
 
 
 def _doctor(sub: Any) -> None:

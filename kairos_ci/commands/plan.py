@@ -1,4 +1,5 @@
-"""``kairos-ci plan``: start a plan, or read a tick on one (``issues``, ``issue_comment``).
+"""``kairos-ci plan``: start a plan, or read a tick on one (``issues``, ``issue_comment``);
+and ``kairos-ci remember-plans``, which keeps what a planning job made on the memory branch.
 
 - ``issues`` ``labeled`` with ``kairos:plan``: the issue's title and body are the goal.
 - ``issue_comment`` ``created`` with ``/kairos plan GOAL`` as its first command.
@@ -17,9 +18,9 @@ from kairos_ci import context
 from kairos_ci.commands import wiring_plan
 from kairos_ci.commands.present import runner_for
 from kairos_ci.commands.requests import PlanCommandRequest, from_args
-from kairos_ci.errors import UsageError
+from kairos_ci.errors import GitError, MemoryError_, UsageError
 from kairos_ci.events.parse import load_event
-from kairos_ci.events.records import Event, IssueCommentCreated, IssueLabeled, Repository
+from kairos_ci.events.records import Event, IssueCommentCreated, IssueLabeled
 from kairos_ci.forge.markers import fingerprints
 from kairos_ci.pipeline.plan import PlanAsk, PlanReply, PlanStep, plan_issue
 from kairos_ci.pipeline.plan_ticks import TickReply, TickStep, read_tick
@@ -31,12 +32,32 @@ from kairos_ci.tasks.chat.plan_command import plan_command as plan_in_comment
 EVENTS = ("issues", "issue_comment")
 PLAN_LABEL = "kairos:plan"
 TITLE = "kairos-ci plan"
+REMEMBER_TITLE = "kairos-ci remember-plans"
 FAILED_STEPS = (PlanStep.DISCARDED, PlanStep.FAILED)
 
 
 def run(args: argparse.Namespace) -> int:
     ctx = context.from_environ()
     return plan_command(ctx, runner_for(ctx), from_args(PlanCommandRequest, args))
+
+
+def remember(args: argparse.Namespace) -> int:
+    ctx = context.from_environ()
+    return remember_command(ctx, runner_for(ctx), from_args(PlanCommandRequest, args))
+
+
+def remember_command(ctx: context.Context, runner: Runner, request: PlanCommandRequest) -> int:
+    """`kairos-ci remember-plans`: the state folder's plans onto the memory branch."""
+    try:
+        kept = wiring_plan.remember_plans(ctx, request)
+    except (MemoryError_, GitError) as err:
+        report = RunReport(REMEMBER_TITLE, (), problems=(f"plans not saved: {err}",))
+        return _finish(runner, report, _Log())
+    facts = (("files", str(kept.files)), ("dropped", str(kept.dropped)))
+    saved = kept.saved
+    done = f"saved at {str(saved.commit)[:12]}" if saved.changed else "nothing new to save"
+    skipped = tuple(Skip("plan file", note) for note in kept.notes)
+    return _finish(runner, RunReport(REMEMBER_TITLE, facts, (done,), skipped=skipped), _Log())
 
 
 @dataclass
@@ -57,12 +78,13 @@ def plan_command(ctx: context.Context, runner: Runner, request: PlanCommandReque
     event = load_event(name, request.payload or ctx.event_path)
     log = _Log()
     if isinstance(event, IssueCommentCreated) and event.action == "edited":
-        ticked = read_tick(event, wiring_plan.ticks_for(ctx, request, event.repository, log))
+        ticked = read_tick(event, wiring_plan.ticks_for(ctx, request, event, log))
         return _finish(runner, _tick_report(event, ticked), log)
     ask, why = _ask(event)
     if ask is None:
         return _finish(runner, _skipped(name, why), log)
-    reply = plan_issue(ask, wiring_plan.plan_for(ctx, request, _repository(event), log))
+    assert isinstance(event, IssueLabeled | IssueCommentCreated)  # _ask accepted it
+    reply = plan_issue(ask, wiring_plan.plan_for(ctx, request, event, log))
     return _finish(runner, _plan_report(ask, reply), log)
 
 
@@ -82,16 +104,11 @@ def _ask(event: Event) -> tuple[PlanAsk | None, str]:
     command = plan_in_comment(event.body)
     if command is None:
         return None, "no /kairos plan command on a line of its own"
-    if command.revise:
-        return None, "`/kairos plan revise` is not built yet; ask for a new plan instead"
     if not command.goal:
-        return None, "`/kairos plan` names no goal: write it after the command"
-    return PlanAsk(event.issue_number, command.goal, event.sender or event.author), ""
-
-
-def _repository(event: Event) -> Repository:
-    assert isinstance(event, IssueLabeled | IssueCommentCreated)  # _ask accepted it
-    return event.repository
+        what = "the change to make" if command.revise else "no goal"
+        return None, f"`/kairos plan` names {what}: write it after the command"
+    sender = event.sender or event.author
+    return PlanAsk(event.issue_number, command.goal, sender, revision=command.revise), ""
 
 
 def _plan_report(ask: PlanAsk, reply: PlanReply) -> RunReport:

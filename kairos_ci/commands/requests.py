@@ -51,7 +51,7 @@ class ChatRequest:
 
 @dataclass(frozen=True)
 class PlanCommandRequest:
-    """`kairos-ci plan`."""
+    """`kairos-ci plan` and `kairos-ci remember-plans` (which reads repo and state only)."""
 
     repo: Path
     event: str | None = None  # issue_comment or issues; default: GITHUB_EVENT_NAME

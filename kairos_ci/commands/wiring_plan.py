@@ -11,35 +11,37 @@ from kairos_ci.commands import adapters
 from kairos_ci.commands.requests import PlanCommandRequest
 from kairos_ci.config.load import load_config_at
 from kairos_ci.context import Context
-from kairos_ci.errors import UsageError
-from kairos_ci.events.records import (
-    Repository,
-)
+from kairos_ci.errors import GitError, MemoryError_, UsageError
+from kairos_ci.events.records import IssueCommentCreated, IssueLabeled
 from kairos_ci.git import Git
-from kairos_ci.pipeline.plan import LogLine, PlanWiring
+from kairos_ci.memory.store import MemoryStore
+from kairos_ci.pipeline.plan import LogLine, PlanWiring, plan_id
 from kairos_ci.pipeline.plan_baseline import ConfiguredBaseline
 from kairos_ci.pipeline.plan_ticks import TickWiring
 from kairos_ci.plan.bounds import PlanBounds
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
 from kairos_ci.plan.job import PlanSettings
+from kairos_ci.plan.remembered import Remembered, recall, remember
 from kairos_ci.stages.remember import recall_or_forget
 
+IssueOf = IssueLabeled | IssueCommentCreated  # the events a plan or a tick comes from
 
-def plan_for(
-    ctx: Context, request: PlanCommandRequest, repository: Repository, log: LogLine
-) -> PlanWiring:
+
+def plan_for(ctx: Context, request: PlanCommandRequest, issue: IssueOf, log: LogLine) -> PlanWiring:
     """A planning run on the checked-out default branch: the plan model and prices from
     its config, a spend cap within what the budget has left (memory, read only), the
-    checkpoints in the state folder, and the baseline test run of its configured tests
-    in the jail, on a copy of the checkout."""
+    checkpoints in the state folder (the issue's recalled from the memory branch), and
+    the baseline test run of its configured tests in the jail, on a copy of the checkout."""
     repo = request.repo
-    store = DirectoryCheckpoints(plan_state(ctx, request))
-    full_name = request.repository or ctx.repository or repository.full_name
+    state = plan_state(ctx, request)
+    full_name = request.repository or ctx.repository or issue.repository.full_name
     git = Git(repo)
     config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
     forge = adapters.open_forge(ctx, full_name, dry_run=False)
     assert forge is not None  # without a token _forge raises
-    recalled = recall_or_forget(adapters.memory_for(ctx, repo, config))
+    memory = adapters.memory_for(ctx, repo, config)
+    _recall_plans(memory, plan_id(issue.issue_number), state, log)
+    recalled = recall_or_forget(memory)
     for note in recalled.notes:
         log(f"memory: {note}")
     left = BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock())
@@ -51,7 +53,7 @@ def plan_for(
         repository=full_name,
         forge=forge,
         git=git,
-        store=store,
+        store=DirectoryCheckpoints(state),
         clock=ctx.clock,
         llm=claude.from_context(ctx),
         baseline=ConfiguredBaseline(
@@ -64,13 +66,39 @@ def plan_for(
 
 
 def ticks_for(
-    ctx: Context, request: PlanCommandRequest, repository: Repository, log: LogLine
+    ctx: Context, request: PlanCommandRequest, issue: IssueOf, log: LogLine
 ) -> TickWiring:
-    """Reading a tick needs only GitHub and the kept plans: no config, model or memory."""
-    full_name = request.repository or ctx.repository or repository.full_name
+    """Reading a tick needs GitHub, the issue's plan recalled from the memory branch, and
+    the checkout (an approval is checked for staleness against it): no model."""
+    full_name = request.repository or ctx.repository or issue.repository.full_name
     forge = adapters.open_forge(ctx, full_name, dry_run=False)
     assert forge is not None  # without a token _forge raises
-    return TickWiring(forge, DirectoryCheckpoints(plan_state(ctx, request)), ctx.clock, log)
+    state = plan_state(ctx, request)
+    repo = request.repo
+    git = Git(repo)
+    config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
+    _recall_plans(adapters.memory_for(ctx, repo, config), plan_id(issue.issue_number), state, log)
+    return TickWiring(forge, DirectoryCheckpoints(state), ctx.clock, log, git)
+
+
+def _recall_plans(memory: MemoryStore, plan: str, state: Path, log: LogLine) -> None:
+    """Without them a rerun starts afresh and a tick finds no plan: said, not fatal."""
+    try:
+        notes = recall(memory, plan, state)
+    except (MemoryError_, GitError) as err:
+        notes = (f"could not be read ({err}): planning goes on without them",)
+    for note in notes:
+        log(f"plans on the memory branch: {note}")
+
+
+def remember_plans(ctx: Context, request: PlanCommandRequest) -> Remembered:
+    """The state folder onto the memory branch the default branch's config names."""
+    state = plan_state(ctx, request)
+    if not state.is_dir():
+        raise UsageError(f"--state {state}: no such folder of plans")
+    repo = request.repo
+    config = load_config_at(repo, Git(repo).text("rev-parse", "--verify", "HEAD^{commit}"))
+    return remember(adapters.memory_for(ctx, repo, config), state)
 
 
 def plan_state(ctx: Context, request: PlanCommandRequest) -> Path:

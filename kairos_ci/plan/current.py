@@ -2,18 +2,24 @@
 
 It is kept through the checkpoint store under the plan id alone (``issue-N``), apart from
 each run's own checkpoints (those are keyed by version and base commit, which a later
-event does not know). A tick on the plan comment is read against it: the canonical
+event does not know), with the plan as JSON and as Markdown beside it for people
+and other tools. A tick on the plan comment is read against it: the canonical
 comment is rebuilt from it, and an approval is added to it. Its status stays the one the
 comment shows, so the rebuilt comment stays the posted one.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from kairos_ci.plan.checkpoints import CheckpointStore
 from kairos_ci.plan.codec import plan_from_json, plan_to_json
+from kairos_ci.plan.comment import render_plan_comment
 from kairos_ci.plan.records import Approval, Phase, Plan
+
+PLAN_JSON = "plan.json"  # against schemas/plan.schema.json, approvals included
+PLAN_MARKDOWN = "plan.md"  # the plan comment as posted
 
 
 def keep_current(store: CheckpointStore, plan: Plan) -> None:
@@ -23,7 +29,10 @@ def keep_current(store: CheckpointStore, plan: Plan) -> None:
     kept = current_plan(store, plan.plan_id)
     for approval in kept.approvals if kept is not None else ():
         plan = with_approval(plan, approval)
-    store.save(plan.plan_id, Phase.PUBLISH, {"data": {"plan": plan_to_json(plan)}})
+    document = plan_to_json(plan)
+    store.save(plan.plan_id, Phase.PUBLISH, {"data": {"plan": document}})
+    store.save_artefact(plan.plan_id, PLAN_JSON, json.dumps(document, indent=2) + "\n")
+    store.save_artefact(plan.plan_id, PLAN_MARKDOWN, render_plan_comment(plan))
 
 
 def current_plan(store: CheckpointStore, plan_id: str) -> Plan | None:

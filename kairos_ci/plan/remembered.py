@@ -1,0 +1,174 @@
+"""Plans on the memory branch, under ``plans/``: the planning job reads them, another job
+writes them.
+
+The planning job runs the model, so its token can read contents and nothing more. It
+works in a state folder (``checkpoints.DirectoryCheckpoints``): ``recall`` first copies
+the issue's files from the memory branch into it, so a rerun resumes and a tick is read
+against the posted plan; the job then uploads the folder as an artifact. A second job,
+with ``contents: write`` and no model or repository code, downloads it and ``remember``
+commits its files under ``plans/`` by compare-and-swap. What it takes from the folder
+is checked like any input (names, sizes, JSON objects): a bad file is named and skipped.
+A published version is final, so older versions' checkpoints of an issue are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kairos_ci.errors import MemoryError_
+from kairos_ci.memory import caps
+from kairos_ci.memory.store import Edit, MemoryStore, SaveResult
+from kairos_ci.memory.tip import Tip
+from kairos_ci.plan.checkpoints import JOB_KEY, write_atomically
+
+_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}\.(json|md)$")
+_RUN_JOB = re.compile(r"^(?P<plan>.+)-v(?P<version>[0-9]{1,6})-[0-9a-f]{12}$")
+CURRENT_FILE = "publish.json"  # in the plan's own folder: the issue's current plan
+
+
+@dataclass(frozen=True)
+class Remembered:
+    saved: SaveResult
+    files: int  # files taken from the folder
+    dropped: int  # older versions' checkpoints removed
+    notes: tuple[str, ...]  # files of the folder that were skipped, and why
+
+
+def of_plan(plan_id: str) -> Callable[[str], bool]:
+    """Whether a path under plans/ belongs to ``plan_id``: its own folder (the current
+    plan and its artefacts) or one of its runs' (``<plan_id>-v<version>-<base>``)."""
+
+    def belongs(path: str) -> bool:
+        job = path.partition("/")[0]
+        run = _RUN_JOB.match(job)
+        return job == plan_id or (run is not None and run["plan"] == plan_id)
+
+    return belongs
+
+
+def recall(store: MemoryStore, plan_id: str, state: Path) -> tuple[str, ...]:
+    """Copy ``plan_id``'s files from the memory branch into ``state``; a file the folder
+    already has is newer (this job's own) and stays. Returns notes on what was left out."""
+    found = store.plan_files(of_plan(plan_id))
+    for path, raw in found.files.items():
+        if _problem(path, raw) is None and not (state / path).exists():
+            write_atomically(state / path, raw)
+    return found.notes
+
+
+def remember(store: MemoryStore, state: Path) -> Remembered:
+    """Commit the folder's plan files under plans/, dropping superseded checkpoints."""
+    files, notes = _collect(state)
+    if not files:
+        return Remembered(SaveResult(None, changed=False, attempts=0), 0, 0, notes)
+    dropped: list[int] = [0]  # the winning attempt's count
+
+    def change(tip: Tip) -> Edit | None:
+        stale = _superseded(tip, files)
+        plans: dict[str, bytes | None] = {**files, **dict.fromkeys(stale)}
+        _check_room(tip, plans)
+        dropped[0] = len(stale)
+        return Edit(f"memory: plans {', '.join(sorted(_plans(files)))}", plans=plans)
+
+    saved = store.transact(change)
+    return Remembered(saved, len(files), dropped[0], notes)
+
+
+def _collect(state: Path) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
+    for path in _walk(state):
+        name = path.relative_to(state).as_posix()
+        if path.stat().st_size > caps.PLAN_FILE_BYTES:
+            notes.append(f"{name}: over the {caps.PLAN_FILE_BYTES}-byte cap of a plan file")
+            continue
+        raw = path.read_bytes()
+        problem = _problem(name, raw)
+        if problem is None:
+            files[name] = raw
+        else:
+            notes.append(f"{name}: {problem}")
+    return files, tuple(notes)
+
+
+def _walk(state: Path) -> Iterator[Path]:
+    """Every regular file in ``state`` (no symlinks followed), in name order."""
+    if not state.is_dir():
+        raise MemoryError_(f"{state}: no such folder of plans")
+    for path in sorted(state.rglob("*")):
+        if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+            yield path
+
+
+def _problem(name: str, raw: bytes) -> str | None:
+    """Why ``name`` may not be a plan file, or None."""
+    parts = name.split("/")
+    if len(parts) != 2 or not JOB_KEY.match(parts[0]) or parts[0] in (".", ".."):
+        return "not <plan or run>/<file>: skipped"
+    if not _FILE.match(parts[1]):
+        return "not a plan file name (lower-case, .json or .md): skipped"
+    if len(raw) > caps.PLAN_FILE_BYTES:
+        return f"over the {caps.PLAN_FILE_BYTES}-byte cap of a plan file: skipped"
+    if parts[1].endswith(".json"):
+        try:
+            if not isinstance(json.loads(raw), dict):
+                return "not a JSON object: skipped"
+        except ValueError as err:
+            return f"not JSON ({err}): skipped"
+    return None
+
+
+def _plans(files: Mapping[str, bytes]) -> set[str]:
+    """The plans the folder holds: run folders name theirs."""
+    jobs = {path.partition("/")[0] for path in files}
+    return {_plan_of(job) for job in jobs}
+
+
+def _plan_of(job: str) -> str:
+    run = _RUN_JOB.match(job)
+    return run["plan"] if run is not None else job
+
+
+def _paths(tip: Tip) -> list[str]:
+    return [entry.path.partition("/")[2] for entry in tip.plans]
+
+
+def _superseded(tip: Tip, files: Mapping[str, bytes]) -> set[str]:
+    """Checkpoints on the branch of an older version than the folder's current plan."""
+    current = {
+        path.partition("/")[0]: _version(raw)
+        for path, raw in files.items()
+        if path.partition("/")[2] == CURRENT_FILE and _RUN_JOB.match(path.partition("/")[0]) is None
+    }
+    stale = set()
+    for path in _paths(tip):
+        run = _RUN_JOB.match(path.partition("/")[0])
+        if run is not None and int(run["version"]) < current.get(run["plan"], 0):
+            stale.add(path)
+    return stale
+
+
+def _version(raw: bytes) -> int:
+    """The version of a current-plan file (0 when it names none: nothing is dropped)."""
+    plan = json.loads(raw).get("data", {}).get("plan", {})
+    version = plan.get("version", 0) if isinstance(plan, dict) else 0
+    return version if isinstance(version, int) else 0
+
+
+def _check_room(tip: Tip, plans: Mapping[str, bytes | None]) -> None:
+    sizes = {entry.path.partition("/")[2]: entry.size for entry in tip.plans}
+    for path, raw in plans.items():
+        if raw is None:
+            sizes.pop(path, None)
+        else:
+            sizes[path] = len(raw)
+    total = sum(sizes.values())
+    if total > caps.PLANS_BYTES:
+        raise MemoryError_(
+            f"plans on the memory branch would take {total} bytes, over the "
+            f"{caps.PLANS_BYTES}-byte cap: nothing saved"
+        )
