@@ -7,13 +7,15 @@ association; bots never start a plan. A refusal is quiet: no comment, only the r
 ``why`` for the job summary. Both comments are found again by their fingerprint, so a rerun
 after a kill edits them instead of adding more. The posted plan becomes the issue's
 current plan (``plan.current``), which ticks on its comment are read against.
+``/kairos plan revise <text>`` plans the next version of it, with a new hash (earlier
+approvals no longer count), and marks the earlier plan comment superseded.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from kairos_ci.agent.llm import Llm
@@ -24,10 +26,12 @@ from kairos_ci.events.records import User
 from kairos_ci.forge.records import CommentSpec, Ensured
 from kairos_ci.git import Git
 from kairos_ci.plan.checkpoints import CheckpointStore
-from kairos_ci.plan.current import keep_current
+from kairos_ci.plan.comment import render_plan_comment
+from kairos_ci.plan.current import current_plan, keep_current
 from kairos_ci.plan.job import PlanJob, PlanPorts, PlanRequest, PlanSettings
 from kairos_ci.plan.phases import PlanOutcome, run_plan
 from kairos_ci.plan.plaintext import plain
+from kairos_ci.plan.records import Plan
 from kairos_ci.plan.survey import BaselineRunner
 from kairos_ci.policy.records import Permission
 from kairos_ci.tasks.chat.authorize import is_bot
@@ -49,7 +53,8 @@ class PlanAsk:
     issue: int
     goal: str  # untrusted: the command's text, or the labelled issue's title and body
     sender: User  # who commented or labelled: the one authorised
-    version: int = 1  # `/kairos plan revise` asks for the next one
+    version: int = 1
+    revision: bool = False  # `/kairos plan revise`: ``goal`` is the change asked of the plan
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,11 @@ def plan_issue(ask: PlanAsk, wiring: PlanWiring) -> PlanReply:
     refusal = _refusal(ask.sender, wiring.forge)
     if refusal is not None:
         return PlanReply(PlanStep.REFUSED, refusal)
+    previous = current_plan(wiring.store, plan_id(ask.issue)) if ask.revision else None
+    if ask.revision:
+        if previous is None:
+            return _nothing_to_revise(ask, wiring)
+        ask = revised(ask, previous)
     outcome = run_plan(_job(ask, wiring))
     fingerprint = plan_comment_fingerprint(ask.issue, ask.version)
     if outcome.discarded is not None:
@@ -98,7 +108,45 @@ def plan_issue(ask: PlanAsk, wiring: PlanWiring) -> PlanReply:
         return PlanReply(PlanStep.FAILED, f"the plan comment could not be posted ({err})", outcome)
     if outcome.plan is not None:  # what ticks on the posted comment are read against
         keep_current(wiring.store, outcome.plan)
+        if previous is not None:
+            _supersede(previous, outcome.plan, wiring)
     return PlanReply(step, why, outcome)
+
+
+def revised(ask: PlanAsk, previous: Plan) -> PlanAsk:
+    """The next version: the goal planned before, with the change asked of it. Its hash is
+    new, so no approval of an earlier version counts for it."""
+    goal = (
+        f"{previous.goal.summary}\n\nRevision of plan {previous.hash8} (version "
+        f"{previous.version}) asked by {ask.sender.login}:\n{ask.goal}"
+    )
+    return replace(ask, goal=goal, version=previous.version + 1, revision=False)
+
+
+def _nothing_to_revise(ask: PlanAsk, wiring: PlanWiring) -> PlanReply:
+    why = f"#{ask.issue} has no plan to revise: ask for one with `/kairos plan GOAL`"
+    try:
+        spec = CommentSpec(ask.issue, f"plan-note.{ask.issue}", f"**No plan:** {why}.")
+        wiring.forge.ensure_comment(spec)
+    except ForgeError as err:
+        return PlanReply(PlanStep.FAILED, f"{why}; the note could not be posted ({err})")
+    return PlanReply(PlanStep.REFUSED, why)
+
+
+def _supersede(previous: Plan, plan: Plan, wiring: PlanWiring) -> None:
+    """The earlier plan comment says it is replaced: its boxes no longer count."""
+    if previous.version == plan.version:
+        return
+    note = (
+        f"> **Superseded** by version {plan.version} (plan `{plan.hash8}`) below: "
+        "ticks here no longer count.\n\n"
+    )
+    fingerprint = plan_comment_fingerprint(previous.issue, previous.version)
+    try:
+        body = note + render_plan_comment(previous)
+        wiring.forge.ensure_comment(CommentSpec(previous.issue, fingerprint, body))
+    except ForgeError as err:  # the old boxes are ignored anyway: a courtesy
+        wiring.log(f"plan {previous.hash8}: could not be marked superseded ({err})")
 
 
 def plan_comment_fingerprint(issue: int, version: int) -> str:

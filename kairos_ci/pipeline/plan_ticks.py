@@ -1,6 +1,7 @@
 """A tick on the plan comment (``issue_comment`` ``edited``), as its table of contents:
 is it kairos's plan comment -> ignore bots -> re-authorise the editor through the API ->
-read the ticks against the issue's current plan -> keep an approval, or restore the comment.
+read the ticks against the issue's current plan -> keep an approval, or restore the comment
+-> tell when an approved plan is already stale (``plan.freshness``).
 
 The comment is rebuilt from the stored plan (``plan.review``): an edit that changed more
 than box states is reverted to the last good body (the ticks before the edit, or the
@@ -21,10 +22,13 @@ from kairos_ci.errors import ForgeError
 from kairos_ci.events.records import IssueCommentCreated, User
 from kairos_ci.forge.markers import fingerprints
 from kairos_ci.forge.records import CommentSpec
+from kairos_ci.git import Git
 from kairos_ci.pipeline.plan import LogLine, PlanForge, plan_comment_fingerprint, plan_id
 from kairos_ci.plan.checkpoints import CheckpointStore
 from kairos_ci.plan.comment import render_plan_comment
 from kairos_ci.plan.current import current_plan, keep_current, with_approval
+from kairos_ci.plan.freshness import Freshness, freshness
+from kairos_ci.plan.plaintext import plain
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.review import ReviewOutcome, ReviewVerdict, read_ticks, review
 from kairos_ci.tasks.chat.authorize import is_bot
@@ -35,6 +39,7 @@ class TickStep(enum.StrEnum):
     REVERTED = "reverted"  # the edit was undone (an editor without write, or a body edit)
     PENDING = "pending"  # ticks so far make no approval
     APPROVED = "approved"  # recorded on the issue's current plan
+    STALE = "approved, stale"  # recorded, but the plan's files changed since its base
     CHANGES_REQUESTED = "changes requested"
     FAILED = "failed"  # GitHub said no: the comment could not be restored
 
@@ -45,6 +50,7 @@ class TickWiring:
     store: CheckpointStore  # holds the issue's current plan (``plan.current``)
     clock: Clock
     log: LogLine
+    git: Git  # the default branch checked out: an approved plan is checked against it
 
 
 @dataclass(frozen=True)
@@ -137,4 +143,23 @@ def _verdict(plan: Plan, outcome: ReviewOutcome, editor: User, wiring: TickWirin
     choices = ", ".join(f"{dp}={opt}" for dp, opt in sorted(approval.choices.items()))
     why = f"{editor.login} approved plan {plan.hash8}" + (f" ({choices})" if choices else "")
     wiring.log(why)
+    fresh = freshness(approved, wiring.git)
+    if fresh.stale:
+        return _stale(approved, fresh, why, wiring)
     return TickReply(TickStep.APPROVED, why, approved)
+
+
+def _stale(plan: Plan, fresh: Freshness, approved: str, wiring: TickWiring) -> TickReply:
+    """The approval is kept (it is the maintainer's), and they learn now, not when work
+    starts, that nothing will execute this version: the default branch moved under it."""
+    why = f"{approved}, but it is stale: {fresh.why()}"
+    text = (
+        f"Plan `{plan.hash8}` is approved but **stale**: {plain(fresh.why())}. Nothing "
+        "runs from a stale plan; ask for a fresh version with `/kairos plan revise <text>`."
+    )
+    try:
+        wiring.forge.ensure_comment(CommentSpec(plan.issue, f"plan-note.{plan.issue}", text))
+    except ForgeError as err:
+        wiring.log(f"plan {plan.hash8}: the stale note could not be posted ({err})")
+    wiring.log(why)
+    return TickReply(TickStep.STALE, why, plan)

@@ -5,6 +5,7 @@ ticks on the plan comment are kept, or reverted."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from kairos_ci.cli import main
+from kairos_ci.git import Git
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
 from kairos_ci.plan.current import current_plan
 from kairos_ci.plan.records import Plan
@@ -96,7 +98,17 @@ def shop(tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[Handle]:
-    with running(parse_script({"replies": SCRIPT})) as handle:
+    yield from _model(monkeypatch, SCRIPT)
+
+
+@pytest.fixture
+def model_twice(monkeypatch: pytest.MonkeyPatch) -> Iterator[Handle]:
+    """For a plan and then its revision."""
+    yield from _model(monkeypatch, SCRIPT * 2)
+
+
+def _model(monkeypatch: pytest.MonkeyPatch, replies: list[dict[str, Any]]) -> Iterator[Handle]:
+    with running(parse_script({"replies": replies})) as handle:
         monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", handle.base_url)
         yield handle
@@ -190,7 +202,7 @@ def test_the_label_starts_a_plan_and_a_bare_keyword_does_not(shop: Shop, env: Pa
     ("body", "on_pull", "why"),
     [
         ("/kairos plan migrate to Fastify", True, "plans are made in issues, not pull requests"),
-        ("/kairos plan revise keep express", False, "`/kairos plan revise` is not built yet"),
+        ("/kairos plan revise", False, "`/kairos plan` names the change to make"),
         ("/kairos plan", False, "`/kairos plan` names no goal"),
         ("/kairos review", False, "no /kairos plan command on a line of its own"),
     ],
@@ -221,3 +233,41 @@ def test_plans_are_never_kept_inside_the_checkout(tmp_path: Path, env: Path) -> 
     argv = ["plan", "--event", "issues", "--payload", str(path), "--repo", str(world.work)]
     assert main([*argv, "--state", str(world.work / ".plans")]) == 2
     assert not (world.work / ".plans").exists()
+
+
+def test_plans_travel_between_jobs_on_the_memory_branch(
+    shop: Shop, model: Handle, env: Path
+) -> None:
+    """Each job starts with an empty folder: the planning job's plan reaches the next
+    job's tick only through `remember-plans` and the memory branch."""
+    assert shop.comment("maria", f"/kairos plan {GOAL}") == 0
+    work = str(shop.world.work)
+    assert main(["remember-plans", "--repo", work, "--state", str(shop.state)]) == 0
+    assert "saved at " in env.read_text()
+    memory = Git(shop.world.origin)
+    listed = memory.text("ls-tree", "-r", "--name-only", "refs/heads/kairos/memory")
+    assert f"plans/issue-{shop.issue}/plan.json" in listed.splitlines()
+    plan_md = memory.text("show", f"refs/heads/kairos/memory:plans/issue-{shop.issue}/plan.md")
+    assert "Approve plan" in plan_md
+
+    shutil.rmtree(shop.state)  # the tick's job
+    _, (plan_id, posted) = shop.kairos_comments().items()
+    approved = tick(posted, "dp=D1:opt=b", "approve")
+    set_body(shop, plan_id, approved)
+    assert shop.run("issue_comment", edited(shop, plan_id, approved, posted, "maria")) == 0
+    kept = shop.kept()
+    assert kept is not None and [a.approver for a in kept.approvals] == ["maria"]
+
+
+def test_a_revision_asked_in_a_comment_posts_version_two(
+    shop: Shop, model_twice: Handle, env: Path
+) -> None:
+    assert shop.comment("maria", f"/kairos plan {GOAL}") == 0
+    first = shop.kept()
+    assert first is not None
+    assert shop.comment("maria", "/kairos plan revise keep the Express error pages") == 0
+    kept = shop.kept()
+    assert kept is not None and kept.version == 2 and kept.plan_hash != first.plan_hash
+    bodies = list(shop.kairos_comments().values())
+    assert bodies[1].startswith("> **Superseded** by version 2")
+    assert f"Approve plan `{kept.hash8}`" in bodies[2]

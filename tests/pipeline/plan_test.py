@@ -13,9 +13,10 @@ from kairos_ci.events.records import User
 from kairos_ci.forge.records import Change, CommentSpec, Ensured
 from kairos_ci.pipeline.plan import PlanAsk, PlanStep, PlanWiring, plan_issue
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
+from kairos_ci.plan.current import current_plan, keep_current, with_approval
 from kairos_ci.plan.job import PlanSettings
-from kairos_ci.plan.records import Baseline, Phase, PlanStatus
-from kairos_ci.plan.review import ReviewVerdict, review
+from kairos_ci.plan.records import Approval, Baseline, Phase, PlanStatus
+from kairos_ci.plan.review import ReviewVerdict, current_approvals, review
 from kairos_ci.policy.records import Permission
 from tests.plan.express_app import GOAL, build_express_app, snapshot
 from tests.plan.fakes import (
@@ -203,3 +204,34 @@ def test_through_the_real_forge_the_posted_plan_reads_back_as_ticks(tmp_path: Pa
         )
         outcome = review(plan, ticked)
         assert outcome.verdict is ReviewVerdict.APPROVED and outcome.choices == {"D1": "b"}
+
+
+def test_a_revision_is_a_new_version_and_the_earlier_approval_no_longer_counts(
+    tmp_path: Path,
+) -> None:
+    setup = rig(tmp_path, ScriptedLlm(*design_replies(), *draft_replies()))
+    first = plan_issue(PlanAsk(7, GOAL, MARIA), setup.wiring).outcome
+    assert first is not None and first.plan is not None
+    approval = Approval("maria", "2026-12-07T10:00:00Z", first.plan.plan_hash, {"D1": "a"})
+    keep_current(setup.wiring.store, with_approval(first.plan, approval))
+    model = ScriptedLlm(*design_replies(), *draft_replies())
+    again = replace(setup.wiring, llm=model)
+    reply = plan_issue(PlanAsk(7, "keep the Express error pages", MARIA, revision=True), again)
+    assert reply.step is PlanStep.POSTED and reply.outcome is not None
+    plan = reply.outcome.plan
+    assert plan is not None and plan.version == 2 and plan.plan_hash != first.plan.plan_hash
+    asked = f"Revision of plan {first.plan.hash8} (version 1) asked by maria:\n"
+    prompt = model.requests[0].turns[0].blocks[0].text  # type: ignore[union-attr]
+    assert asked + "keep the Express error pages" in prompt
+    kept = current_plan(setup.wiring.store, "issue-7")
+    assert kept is not None and kept.version == 2
+    assert kept.approvals == (approval,) and current_approvals(kept) == ()
+    assert setup.forge.comments["plan.issue-7.v2"] == reply.outcome.comment
+    assert setup.forge.comments[PLAN].startswith("> **Superseded** by version 2")
+
+
+def test_revising_an_issue_without_a_plan_says_so_and_plans_nothing(tmp_path: Path) -> None:
+    setup = rig(tmp_path, ScriptedLlm())  # asked anything, the test fails
+    reply = plan_issue(PlanAsk(7, "smaller steps", MARIA, revision=True), setup.wiring)
+    assert reply.step is PlanStep.REFUSED and reply.why.startswith("#7 has no plan to revise")
+    assert list(setup.forge.comments) == ["plan-note.7"] and setup.baseline.asked == []

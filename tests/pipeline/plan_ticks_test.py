@@ -16,7 +16,7 @@ from kairos_ci.plan.current import current_plan, keep_current
 from kairos_ci.plan.records import Approval, Plan
 from tests.pipeline.plan_test import RecordingForge
 from tests.plan.review_test import tick
-from tests.plan.sample import sample_plan
+from tests.plan.sample import base_repo, commit, sample_plan
 
 KAIROS = User("kairos-ci[bot]", is_bot=True)
 MARIA, EVE = User("maria", is_bot=False), User("eve", is_bot=False)
@@ -53,13 +53,15 @@ class Rig:
 
 
 def rig(tmp_path: Path) -> Rig:
-    plan = sample_plan(plan_id="issue-7")
+    git = base_repo(tmp_path / "app")
+    plan = sample_plan(plan_id="issue-7", base_sha=git.text("rev-parse", "HEAD"))
     store = DirectoryCheckpoints(tmp_path / "plans")
     keep_current(store, plan)
     posted = with_marker(render_plan_comment(plan), FINGERPRINT, "comment")
     forge, logged = RecordingForge(), []
     forge.comments[FINGERPRINT] = posted
-    return Rig(plan, posted, forge, TickWiring(forge, store, lambda: NOW, logged.append), logged)
+    wiring = TickWiring(forge, store, lambda: NOW, logged.append, git)
+    return Rig(plan, posted, forge, wiring, logged)
 
 
 def test_a_writer_s_approval_is_kept_once_with_approver_time_hash_and_choices(
@@ -142,3 +144,19 @@ def test_bots_other_comments_and_older_versions_are_left_alone(tmp_path: Path) -
     for why, reply in cases.items():
         assert reply.step is TickStep.IGNORED and reply.why.startswith(why), why
     assert setup.forge.asked == [] and setup.forge.writes == []
+
+
+def test_an_approval_of_a_plan_whose_files_moved_is_kept_and_called_stale(
+    tmp_path: Path,
+) -> None:
+    setup = rig(tmp_path)
+    (setup.wiring.git.repo / "src/app.js").write_text("// changed on main since the plan\n")
+    commit(setup.wiring.git, "app moved")
+    reply = setup.edit(tick(setup.posted, "dp=D1:opt=b", "approve"))
+    assert reply.step is TickStep.STALE
+    assert reply.why.startswith(f"maria approved plan {setup.plan.hash8} (D1=b), but it is stale")
+    kept = setup.kept()
+    assert kept is not None and len(kept.approvals) == 1
+    note = setup.forge.comments["plan-note.7"]
+    assert "approved but **stale**" in note and "src/app.js" in note
+    assert "/kairos plan revise" in note

@@ -7,9 +7,11 @@ its JSON (for the schema), so each fixture differs from a valid plan in one plac
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from kairos_ci.agent.records import Tier
+from kairos_ci.git import Git
 from kairos_ci.plan.codec import plan_to_json, seal
 from kairos_ci.plan.estimates import expected_estimates
 from kairos_ci.plan.records import (
@@ -140,3 +142,21 @@ def _base() -> Plan:
         ),
         estimates=expected_estimates(STEPS),
     )
+
+
+def base_repo(root: Path) -> Git:
+    """A repository holding the sample plan's base files, at one commit."""
+    root.mkdir()
+    git = Git(root)
+    git.run("init", "-q", "-b", "main")
+    for name in sorted(BASE_FILES):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(f"// {name}\n")
+    commit(git, "base")
+    return git
+
+
+def commit(git: Git, message: str) -> str:
+    git.run("add", "-A")
+    git.run("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message)
+    return git.text("rev-parse", "HEAD")
