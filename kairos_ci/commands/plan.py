@@ -53,7 +53,11 @@ def remember_command(ctx: context.Context, runner: Runner, request: PlanCommandR
     except (MemoryError_, GitError) as err:
         report = RunReport(REMEMBER_TITLE, (), problems=(f"plans not saved: {err}",))
         return _finish(runner, report, _Log())
-    facts = (("files", str(kept.files)), ("dropped", str(kept.dropped)))
+    facts = (
+        ("files", str(kept.files)),
+        ("dropped", str(kept.dropped)),
+        ("spend recorded", ", ".join(kept.spent) or "none"),
+    )
     saved = kept.saved
     done = f"saved at {str(saved.commit)[:12]}" if saved.changed else "nothing new to save"
     skipped = tuple(Skip("plan file", note) for note in kept.notes)
@@ -85,6 +89,8 @@ def plan_command(ctx: context.Context, runner: Runner, request: PlanCommandReque
         return _finish(runner, _skipped(name, why), log)
     assert isinstance(event, IssueLabeled | IssueCommentCreated)  # _ask accepted it
     reply = plan_issue(ask, wiring_plan.plan_for(ctx, request, event, log))
+    if reply.outcome is not None:
+        wiring_plan.keep_plan_spend(ctx, request, reply.outcome.charges)
     return _finish(runner, _plan_report(ask, reply), log)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from kairos_ci.agent import claude
+from kairos_ci.agent.records import Charge
 from kairos_ci.agent.redact import Redactor
-from kairos_ci.agent.spend import BudgetView
+from kairos_ci.agent.spend import BudgetView, to_journal
+from kairos_ci.clock import to_iso
 from kairos_ci.commands import adapters
 from kairos_ci.commands.requests import PlanCommandRequest
 from kairos_ci.config.load import load_config_at
@@ -21,7 +24,7 @@ from kairos_ci.pipeline.plan_ticks import TickWiring
 from kairos_ci.plan.bounds import PlanBounds
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
 from kairos_ci.plan.job import PlanSettings
-from kairos_ci.plan.remembered import Remembered, recall, remember
+from kairos_ci.plan.remembered import PlanSpend, Remembered, keep_spend, recall, remember
 from kairos_ci.stages.remember import recall_or_forget
 
 IssueOf = IssueLabeled | IssueCommentCreated  # the events a plan or a tick comes from
@@ -97,8 +100,19 @@ def remember_plans(ctx: Context, request: PlanCommandRequest) -> Remembered:
     if not state.is_dir():
         raise UsageError(f"--state {state}: no such folder of plans")
     repo = request.repo
-    config = load_config_at(repo, Git(repo).text("rev-parse", "--verify", "HEAD^{commit}"))
-    return remember(adapters.memory_for(ctx, repo, config), state)
+    sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
+    config = load_config_at(repo, sha)
+    return remember(adapters.memory_for(ctx, repo, config), state, sha)
+
+
+def keep_plan_spend(ctx: Context, request: PlanCommandRequest, charges: Sequence[Charge]) -> None:
+    """This planning run's model spend, for the ``remember`` job to put in the ledger."""
+    if not charges:
+        return
+    event = request.event or ctx.event_name or "plan"
+    run_id = adapters.run_id_for(ctx, None)
+    spend = PlanSpend(run_id, to_iso(ctx.clock()), event, to_journal(charges))
+    keep_spend(plan_state(ctx, request), spend)
 
 
 def plan_state(ctx: Context, request: PlanCommandRequest) -> Path:

@@ -6,9 +6,11 @@ works in a state folder (``checkpoints.DirectoryCheckpoints``): ``recall`` first
 the issue's files from the memory branch into it, so a rerun resumes and a tick is read
 against the posted plan; the job then uploads the folder as an artifact. A second job,
 with ``contents: write`` and no model or repository code, downloads it and ``remember``
-commits its files under ``plans/`` by compare-and-swap. What it takes from the folder
-is checked like any input (names, sizes, JSON objects): a bad file is named and skipped.
-A published version is final, so older versions' checkpoints of an issue are dropped.
+commits its files under ``plans/`` by compare-and-swap, and puts each planning run's
+spend (``spend/``) in memory's ledger, so the budget's caps count planning too. What it
+takes from the folder is checked like any input (names, sizes, JSON objects): a bad file
+is named and skipped. A published version is final, so older versions' checkpoints of
+an issue are dropped.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryError_
 from kairos_ci.memory import caps
+from kairos_ci.memory.records import Journal, RunRecord, RunResult, Spend
 from kairos_ci.memory.store import Edit, MemoryStore, SaveResult
 from kairos_ci.memory.tip import Tip
 from kairos_ci.plan.checkpoints import JOB_KEY, write_atomically
@@ -28,6 +33,19 @@ from kairos_ci.plan.checkpoints import JOB_KEY, write_atomically
 _FILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}\.(json|md)$")
 _RUN_JOB = re.compile(r"^(?P<plan>.+)-v(?P<version>[0-9]{1,6})-[0-9a-f]{12}$")
 CURRENT_FILE = "publish.json"  # in the plan's own folder: the issue's current plan
+SPEND_DIR = "spend"  # one file per planning run: its model spend, for memory's ledger
+_RUN_ID = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
+MAX_SPEND_USD = 10_000.0  # far above any plan's cap: a larger figure is a broken file
+
+
+@dataclass(frozen=True)
+class PlanSpend:
+    """What one planning run spent, written by its job for the ``remember`` job."""
+
+    run_id: str
+    at: str
+    event: str
+    by_model: Mapping[str, Spend]
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,21 @@ class Remembered:
     files: int  # files taken from the folder
     dropped: int  # older versions' checkpoints removed
     notes: tuple[str, ...]  # files of the folder that were skipped, and why
+    spent: tuple[str, ...] = ()  # planning runs whose spend went into the ledger
+
+
+def keep_spend(state: Path, spend: PlanSpend) -> None:
+    """The run's spend beside its plans; ``remember`` puts it in memory's ledger."""
+    if not _RUN_ID.match(spend.run_id):
+        raise ValueError(f"run id {spend.run_id!r} must match {_RUN_ID.pattern}")
+    doc = {
+        "run_id": spend.run_id,
+        "at": spend.at,
+        "event": spend.event,
+        "by_model": {model: _spend_doc(one) for model, one in spend.by_model.items()},
+    }
+    name = "run-" + re.sub(r"[^a-z0-9_-]", "-", spend.run_id.lower()) + ".json"
+    write_atomically(state / SPEND_DIR / name, json.dumps(doc).encode("utf-8"))
 
 
 def of_plan(plan_id: str) -> Callable[[str], bool]:
@@ -60,11 +93,21 @@ def recall(store: MemoryStore, plan_id: str, state: Path) -> tuple[str, ...]:
     return found.notes
 
 
-def remember(store: MemoryStore, state: Path) -> Remembered:
-    """Commit the folder's plan files under plans/, dropping superseded checkpoints."""
+def remember(store: MemoryStore, state: Path, sha: str) -> Remembered:
+    """Commit the folder's plan files under plans/, dropping superseded checkpoints, and
+    record each planning run's spend in the ledger once (under ``sha``, the commit the
+    workflow run is for)."""
     files, notes = _collect(state)
+    spends = tuple(_spends(files, notes))
+    files = {path: raw for path, raw in files.items() if not path.startswith(f"{SPEND_DIR}/")}
+    saved = _commit_plans(store, files)
+    spent = tuple(spend.run_id for spend in spends if _record(store, spend, sha))
+    return Remembered(saved.saved, saved.files, saved.dropped, (*notes, *saved.notes), spent)
+
+
+def _commit_plans(store: MemoryStore, files: Mapping[str, bytes]) -> Remembered:
     if not files:
-        return Remembered(SaveResult(None, changed=False, attempts=0), 0, 0, notes)
+        return Remembered(SaveResult(None, changed=False, attempts=0), 0, 0, ())
     dropped: list[int] = [0]  # the winning attempt's count
 
     def change(tip: Tip) -> Edit | None:
@@ -75,10 +118,53 @@ def remember(store: MemoryStore, state: Path) -> Remembered:
         return Edit(f"memory: plans {', '.join(sorted(_plans(files)))}", plans=plans)
 
     saved = store.transact(change)
-    return Remembered(saved, len(files), dropped[0], notes)
+    return Remembered(saved, len(files), dropped[0], ())
 
 
-def _collect(state: Path) -> tuple[dict[str, bytes], tuple[str, ...]]:
+def _spends(files: Mapping[str, bytes], notes: list[str]) -> Iterator[PlanSpend]:
+    for path, raw in files.items():
+        if path.startswith(f"{SPEND_DIR}/"):
+            try:
+                yield _spend_of(json.loads(raw))
+            except (ValueError, KeyError, TypeError, AttributeError) as err:
+                notes.append(f"{path}: not a planning run's spend ({err}): skipped")
+
+
+def _spend_of(doc: dict[str, Any]) -> PlanSpend:
+    run_id, at, event = str(doc["run_id"]), str(doc["at"]), str(doc["event"])
+    if not _RUN_ID.match(run_id):
+        raise ValueError(f"run id {run_id!r}")
+    from_iso(at)  # raises ValueError on a bad time
+    by_model = {str(model): _spend(one) for model, one in doc["by_model"].items()}
+    return PlanSpend(run_id, at, event[:40], by_model)
+
+
+def _spend(doc: dict[str, Any]) -> Spend:
+    usd, tokens_in, tokens_out = doc["usd"], doc["input_tokens"], doc["output_tokens"]
+    if not isinstance(usd, int | float) or not 0 <= usd <= MAX_SPEND_USD:
+        raise ValueError(f"usd {usd!r}")
+    if not all(isinstance(n, int) and n >= 0 for n in (tokens_in, tokens_out)):
+        raise ValueError("token counts must be whole and not negative")
+    return Spend(float(usd), tokens_in, tokens_out)
+
+
+def _spend_doc(spend: Spend) -> dict[str, Any]:
+    return {
+        "usd": spend.usd,
+        "input_tokens": spend.input_tokens,
+        "output_tokens": spend.output_tokens,
+    }
+
+
+def _record(store: MemoryStore, spend: PlanSpend, sha: str) -> bool:
+    """Once per run id: a run the ledger holds already is not counted again."""
+    if spend.run_id in store.load().memory.spend.runs:
+        return False
+    run = RunRecord(spend.run_id, spend.event, sha, spend.at, RunResult.SUCCESS)
+    return store.save(Journal(run=run, spend=dict(spend.by_model))).changed
+
+
+def _collect(state: Path) -> tuple[dict[str, bytes], list[str]]:
     files: dict[str, bytes] = {}
     notes: list[str] = []
     for path in _walk(state):
@@ -92,7 +178,7 @@ def _collect(state: Path) -> tuple[dict[str, bytes], tuple[str, ...]]:
             files[name] = raw
         else:
             notes.append(f"{name}: {problem}")
-    return files, tuple(notes)
+    return files, notes
 
 
 def _walk(state: Path) -> Iterator[Path]:

@@ -8,6 +8,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from kairos_ci.cli import main
 from kairos_ci.git import Git
+from kairos_ci.memory.store import MemoryStore
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
 from kairos_ci.plan.current import current_plan
 from kairos_ci.plan.records import Plan
@@ -29,6 +31,7 @@ from tests.tasks.chat.people import TOKENS, event_payload, sandbox_for, say
 
 pytestmark = pytest.mark.slow
 
+NOW = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
 API_KEY = "sk-ant-api03-plan-e2e-fake-key-0123456789abcdef"
 KAIROS = "kairos-ci[bot]"
 # node's own runner: the fixture's mocha suites fail at load, so the baseline has failures.
@@ -244,6 +247,9 @@ def test_plans_travel_between_jobs_on_the_memory_branch(
     work = str(shop.world.work)
     assert main(["remember-plans", "--repo", work, "--state", str(shop.state)]) == 0
     assert "saved at " in env.read_text()
+    ledger = MemoryStore(shop.world.work, clock=lambda: NOW).load().memory.spend
+    (spent,) = ledger.runs.values()  # the planning run's model calls, once
+    assert spent["claude-opus-5-5"].usd > 0
     memory = Git(shop.world.origin)
     listed = memory.text("ls-tree", "-r", "--name-only", "refs/heads/kairos/memory")
     assert f"plans/issue-{shop.issue}/plan.json" in listed.splitlines()
