@@ -18,6 +18,6 @@ LEASES_BYTES = 1 << 20
 TIP_BYTES = 36 << 20  # every file read from one tip together
 MAX_JOURNALS = 256  # a tip kairos wrote never has more than MemoryLimits.max_journals
 MAX_POINTS = 100_000  # the schema's bound on a snapshot's points table
-# Plans are not read as memory: only a planning run reads them, one issue at a time.
-PLAN_FILE_BYTES = 16 << 20  # one checkpoint or artefact
+# Carried files are not read as memory: only a planning run or a worker reads them.
+CARRIED_FILE_BYTES = 16 << 20  # one checkpoint, artefact or task board
 PLANS_BYTES = 64 << 20  # every file under plans/ together

@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from kairos_ci.clock import from_iso
 
 JOURNAL_DIR = "journal"
-# Plans and their checkpoints (``plan.remembered``): carried through every save, never
-# read as memory.
+# Folders memory carries through every save and never reads as memory: plans and their
+# checkpoints (``plan.remembered``), and the coordinator's task boards (``coordinator``).
 PLANS_DIR = "plans"
+BOARD_DIR = "board"
+CARRIED_DIRS = (PLANS_DIR, BOARD_DIR)
 JOURNAL_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9._-]{1,40}-[0-9a-f]{12}\.json$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Same rule as the config's memory.branch: no refspec or option tricks (":", "+", "-x").

@@ -28,7 +28,7 @@ from kairos_ci.memory.budget import fit
 from kairos_ci.memory.documents import Checker, checker, conforms, parse
 from kairos_ci.memory.fold import fold, only_news
 from kairos_ci.memory.mac import refusal, signed
-from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, PLANS_DIR, journal_name, journal_time
+from kairos_ci.memory.names import BRANCH_NAME, JOURNAL_DIR, journal_name, journal_time
 from kairos_ci.memory.plumbing import (
     Branch,
     CommitInfo,
@@ -51,7 +51,7 @@ from kairos_ci.memory.tip import (
     Cache,
     JournalFile,
     Tip,
-    is_plan_file,
+    is_carried,
     no_cycle_collection,
     read_tip,
 )
@@ -88,8 +88,8 @@ class Verification:
 
 
 @dataclass(frozen=True)
-class PlanFiles:
-    files: Mapping[str, bytes]  # by path under plans/
+class CarriedFiles:
+    files: Mapping[str, bytes]  # by path inside their folder
     notes: tuple[str, ...]  # what was left out, and why
 
 
@@ -102,8 +102,8 @@ class Edit:
     journal_bytes: bytes = b""
     leases: Mapping[str, Lease] | None = None  # replaces leases.json when set
     compact_all: bool = False
-    # Files under plans/ by their path there: new contents, or None to remove the file.
-    plans: Mapping[str, bytes | None] = field(default_factory=dict)
+    # Carried files (``tip.is_carried``) by path: new contents, or None to remove the file.
+    carried: Mapping[str, bytes | None] = field(default_factory=dict)
 
 
 Change = Callable[[Tip], Edit | None]
@@ -153,23 +153,21 @@ class MemoryStore:
         result = Git(self.repo).run("rev-parse", "--verify", "--quiet", ref, check=False)
         return ref if result.returncode == 0 else None
 
-    def plan_files(self, wanted: Callable[[str], bool]) -> PlanFiles:
-        """The files under plans/ that ``wanted`` accepts (by their path there), as bytes:
-        only a trusted tip is read, each file and all together under their caps."""
+    def carried_files(self, folder: str, wanted: Callable[[str], bool]) -> CarriedFiles:
+        """The files in carried ``folder`` that ``wanted`` accepts (by their path inside it),
+        as bytes: only a trusted tip is read, each file and all together under their caps."""
         with self._scratch() as branch:
             commit = branch.fetch()
             if commit is None:
-                return PlanFiles({}, ())
+                return CarriedFiles({}, ())
             untrusted = refusal(commit, self.key)
             if untrusted is not None:
-                return PlanFiles({}, (untrusted,))
+                return CarriedFiles({}, (untrusted,))
             entries = list_tree(branch.local, commit.tree)
-            chosen, notes = _plan_entries(entries, wanted)
+            chosen, notes = _carried_entries(entries, folder, wanted)
             raw = read_blobs(branch.local, [entry.blob for entry in chosen])
-            files = {
-                e.path.removeprefix(f"{PLANS_DIR}/"): b for e, b in zip(chosen, raw, strict=True)
-            }
-            return PlanFiles(files, notes)
+            files = {e.path.removeprefix(f"{folder}/"): b for e, b in zip(chosen, raw, strict=True)}
+            return CarriedFiles(files, notes)
 
     def verify(self, ref: str | None = None) -> Verification:
         """Whether the tip (or ``ref`` in ``repo``) is fully valid, by the full JSON Schema
@@ -273,12 +271,14 @@ class MemoryStore:
         new[SUMMARY] = render(memory, tip.notes).encode("utf-8")
         files = {SNAPSHOT: tip.snapshot_blob or "", LEASES: tip.leases_blob or ""}
         files.update({f"{JOURNAL_DIR}/{name}": j.blob for name, j in journals.items()})
-        files.update({entry.path: entry.blob for entry in tip.plans})
-        for path, contents in edit.plans.items():
+        files.update({entry.path: entry.blob for entry in tip.carried})
+        for path, contents in edit.carried.items():
+            if not is_carried(path):
+                raise ValueError(f"{path!r} is not in a folder memory carries")
             if contents is None:
-                files.pop(f"{PLANS_DIR}/{path}", None)
+                files.pop(path, None)
             else:
-                new[f"{PLANS_DIR}/{path}"] = contents
+                new[path] = contents
         blobs = write_blobs(branch.local, list(new.values()), branch.spool)
         files.update(zip(new, blobs, strict=True))
         return write_tree(branch.local, files)
@@ -320,15 +320,16 @@ class MemoryStore:
         return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}
 
 
-def _plan_entries(
-    entries: tuple[TreeEntry, ...], wanted: Callable[[str], bool]
+def _carried_entries(
+    entries: tuple[TreeEntry, ...], folder: str, wanted: Callable[[str], bool]
 ) -> tuple[list[TreeEntry], tuple[str, ...]]:
     chosen, notes, room = [], [], caps.PLANS_BYTES
     for entry in entries:
-        if not is_plan_file(entry.path) or not wanted(entry.path.removeprefix(f"{PLANS_DIR}/")):
+        inside = entry.path.removeprefix(f"{folder}/")
+        if inside == entry.path or not wanted(inside):
             continue
-        if entry.size > caps.PLAN_FILE_BYTES or entry.size > room:
-            notes.append(f"{entry.path}: {entry.size} bytes is over the plans' cap: left out")
+        if entry.size > caps.CARRIED_FILE_BYTES or entry.size > room:
+            notes.append(f"{entry.path}: {entry.size} bytes is over the cap: left out")
             continue
         room -= entry.size
         chosen.append(entry)

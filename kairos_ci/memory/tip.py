@@ -21,7 +21,7 @@ from kairos_ci.memory import caps, codec
 from kairos_ci.memory.documents import Checker, read
 from kairos_ci.memory.fold import fold
 from kairos_ci.memory.mac import refusal
-from kairos_ci.memory.names import JOURNAL_DIR, JOURNAL_NAME, PLANS_DIR, journal_time
+from kairos_ci.memory.names import CARRIED_DIRS, JOURNAL_DIR, JOURNAL_NAME, journal_time
 from kairos_ci.memory.plumbing import CommitInfo, TreeEntry, list_tree, read_blobs
 from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
 
@@ -73,7 +73,7 @@ class Tip:
     journals: tuple[JournalFile, ...] = ()
     leases: Mapping[str, Lease] = field(default_factory=dict)
     leases_blob: str | None = None
-    plans: tuple[TreeEntry, ...] = ()  # files under plans/: listed, carried, never parsed
+    carried: tuple[TreeEntry, ...] = ()  # files in ``CARRIED_DIRS``: listed, never parsed
     notes: tuple[str, ...] = ()
     memory: Memory = field(default_factory=Memory)
 
@@ -107,11 +107,11 @@ def read_tip(
         unread = [entry for entry in wanted if (entry.path, entry.blob) not in cache]
         cache.update(_read(git, unread, check, strict))
         tip = _assembled(commit, entries, wanted, cache, notes, limits)
-    return replace(tip, plans=tuple(e for e in entries if is_plan_file(e.path)))
+    return replace(tip, carried=tuple(e for e in entries if is_carried(e.path)))
 
 
-def is_plan_file(path: str) -> bool:
-    return path.startswith(f"{PLANS_DIR}/")
+def is_carried(path: str) -> bool:
+    return path.partition("/")[0] in CARRIED_DIRS and "/" in path
 
 
 def _read(git: Git, unread: list[TreeEntry], check: Checker, strict: bool) -> Iterator[CacheEntry]:
@@ -194,7 +194,7 @@ def _wanted(entries: tuple[TreeEntry, ...], notes: list[str]) -> list[TreeEntry]
     for entry in entries:
         folder, _, name = entry.path.rpartition("/")
         kind = JOURNAL_DIR if folder == JOURNAL_DIR else entry.path
-        if entry.path == SUMMARY or is_plan_file(entry.path):
+        if entry.path == SUMMARY or is_carried(entry.path):
             continue
         if kind not in MAX_BYTES or (kind == JOURNAL_DIR and not _journal_name(name)):
             notes.append(f"unexpected file {entry.path!r} on the memory branch: ignored")

@@ -25,6 +25,7 @@ from typing import Any
 from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryError_
 from kairos_ci.memory import caps
+from kairos_ci.memory.names import PLANS_DIR
 from kairos_ci.memory.records import Journal, RunRecord, RunResult, Spend
 from kairos_ci.memory.store import Edit, MemoryStore, SaveResult
 from kairos_ci.memory.tip import Tip
@@ -86,7 +87,7 @@ def of_plan(plan_id: str) -> Callable[[str], bool]:
 def recall(store: MemoryStore, plan_id: str, state: Path) -> tuple[str, ...]:
     """Copy ``plan_id``'s files from the memory branch into ``state``; a file the folder
     already has is newer (this job's own) and stays. Returns notes on what was left out."""
-    found = store.plan_files(of_plan(plan_id))
+    found = store.carried_files(PLANS_DIR, of_plan(plan_id))
     for path, raw in found.files.items():
         if _problem(path, raw) is None and not (state / path).exists():
             write_atomically(state / path, raw)
@@ -115,7 +116,8 @@ def _commit_plans(store: MemoryStore, files: Mapping[str, bytes]) -> Remembered:
         plans: dict[str, bytes | None] = {**files, **dict.fromkeys(stale)}
         _check_room(tip, plans)
         dropped[0] = len(stale)
-        return Edit(f"memory: plans {', '.join(sorted(_plans(files)))}", plans=plans)
+        carried = {f"{PLANS_DIR}/{path}": raw for path, raw in plans.items()}
+        return Edit(f"memory: plans {', '.join(sorted(_plans(files)))}", carried=carried)
 
     saved = store.transact(change)
     return Remembered(saved, len(files), dropped[0], ())
@@ -169,8 +171,8 @@ def _collect(state: Path) -> tuple[dict[str, bytes], list[str]]:
     notes: list[str] = []
     for path in _walk(state):
         name = path.relative_to(state).as_posix()
-        if path.stat().st_size > caps.PLAN_FILE_BYTES:
-            notes.append(f"{name}: over the {caps.PLAN_FILE_BYTES}-byte cap of a plan file")
+        if path.stat().st_size > caps.CARRIED_FILE_BYTES:
+            notes.append(f"{name}: over the {caps.CARRIED_FILE_BYTES}-byte cap of a plan file")
             continue
         raw = path.read_bytes()
         problem = _problem(name, raw)
@@ -197,8 +199,8 @@ def _problem(name: str, raw: bytes) -> str | None:
         return "not <plan or run>/<file>: skipped"
     if not _FILE.match(parts[1]):
         return "not a plan file name (lower-case, .json or .md): skipped"
-    if len(raw) > caps.PLAN_FILE_BYTES:
-        return f"over the {caps.PLAN_FILE_BYTES}-byte cap of a plan file: skipped"
+    if len(raw) > caps.CARRIED_FILE_BYTES:
+        return f"over the {caps.CARRIED_FILE_BYTES}-byte cap of a plan file: skipped"
     if parts[1].endswith(".json"):
         try:
             if not isinstance(json.loads(raw), dict):
@@ -220,7 +222,13 @@ def _plan_of(job: str) -> str:
 
 
 def _paths(tip: Tip) -> list[str]:
-    return [entry.path.partition("/")[2] for entry in tip.plans]
+    return list(_sizes(tip))
+
+
+def _sizes(tip: Tip) -> dict[str, int]:
+    """The plan files on the branch, by path under plans/."""
+    inside = ((e.path.removeprefix(f"{PLANS_DIR}/"), e) for e in tip.carried)
+    return {path: e.size for path, e in inside if path != e.path}
 
 
 def _superseded(tip: Tip, files: Mapping[str, bytes]) -> set[str]:
@@ -246,7 +254,7 @@ def _version(raw: bytes) -> int:
 
 
 def _check_room(tip: Tip, plans: Mapping[str, bytes | None]) -> None:
-    sizes = {entry.path.partition("/")[2]: entry.size for entry in tip.plans}
+    sizes = _sizes(tip)
     for path, raw in plans.items():
         if raw is None:
             sizes.pop(path, None)

@@ -237,25 +237,26 @@ def test_files_under_plans_are_carried_through_every_save_and_read_back_by_path(
     store: MemoryStore, origin: Path
 ) -> None:
     plan = b'{"data": {}}'
-    store.transact(lambda tip: Edit("plans", plans={"issue-3/publish.json": plan}))
+    store.transact(lambda tip: Edit("plans", carried={"plans/issue-3/publish.json": plan}))
     store.save(journal("r1", 1, {"t::a": Outcome.PASSED}))  # a nightly knows nothing of plans
     store.compact()
     assert show(origin, "plans/issue-3/publish.json") == plan
     assert store.load().notes == ()  # not memory, and not an unexpected file either
-    found = store.plan_files(lambda path: path.startswith("issue-3/"))
+    found = store.carried_files("plans", lambda path: path.startswith("issue-3/"))
     assert found.files == {"issue-3/publish.json": plan} and found.notes == ()
-    assert store.plan_files(lambda path: path.startswith("issue-4/")).files == {}
+    assert store.carried_files("plans", lambda path: path.startswith("issue-4/")).files == {}
 
 
 def test_an_edit_removes_a_plan_file_with_none(store: MemoryStore, origin: Path) -> None:
-    store.transact(lambda tip: Edit("plans", plans={"a/x.json": b"{}", "a/y.json": b"{}"}))
-    store.transact(lambda tip: Edit("drop", plans={"a/x.json": None}))
+    both = {"plans/a/x.json": b"{}", "plans/a/y.json": b"{}"}
+    store.transact(lambda tip: Edit("plans", carried=both))
+    store.transact(lambda tip: Edit("drop", carried={"plans/a/x.json": None}))
     assert [f for f in branch_files(origin) if f.startswith("plans/")] == ["plans/a/y.json"]
 
 
 def test_plan_files_of_an_untrusted_tip_are_not_read(clone: Path, tmp_path: Path) -> None:
     signed = make_store(clone, tmp_path / "s1", key=Secret("k1"))
-    signed.transact(lambda tip: Edit("plans", plans={"a/x.json": b"{}"}))
+    signed.transact(lambda tip: Edit("plans", carried={"plans/a/x.json": b"{}"}))
     other = make_store(clone, tmp_path / "s2", key=Secret("k2"))
-    found = other.plan_files(lambda path: True)
+    found = other.carried_files("plans", lambda path: True)
     assert found.files == {} and "MAC" in " ".join(found.notes)

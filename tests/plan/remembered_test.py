@@ -19,7 +19,6 @@ from tests.plan.fakes import Killed, KilledAfter, ScriptedLlm
 from tests.plan.migration_script import design_replies, draft_replies
 from tests.plan.phases_test import rig
 
-
 SHA = "c" * 40
 
 
@@ -98,7 +97,7 @@ def test_bad_files_are_named_and_skipped_and_the_good_ones_kept(
     put(folder, "loose.json", "{}")
     put(folder, "issue-2/deep/x.json", "{}")
     (folder / "issue-2" / "link.json").symlink_to(folder / "issue-2" / "publish.json")
-    (folder / "issue-2" / "huge.json").write_bytes(b" " * (caps.PLAN_FILE_BYTES + 1))
+    (folder / "issue-2" / "huge.json").write_bytes(b" " * (caps.CARRIED_FILE_BYTES + 1))
     kept = remember(store, folder, SHA)
     assert plan_files(origin) == ["plans/issue-2/publish.json"]
     assert sorted(note.split(":")[0] for note in kept.notes) == [
