@@ -1,52 +1,28 @@
-"""Find, read, validate and type the kairos config.
+"""Find, read, check and type the kairos config.
 
 Every problem is reported with its key path and the line and column in the YAML,
-and all problems are reported at once, not just the first.
+and all problems are reported at once, not just the first. Checking imports neither
+the typed records nor git, so ``kairos-ci validate`` pays for neither; the records are
+built by ``kairos_ci.config.typed``, imported when a command asks for a ``Config``.
 """
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import shlex
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 from kairos_ci.config import schema as schemas
 from kairos_ci.config.compiled import compile_schema
-from kairos_ci.config.records import (
-    BUILT_IN_DEFAULTS,
-    BUILTIN_PROTECTED_PATHS,
-    AgentConfig,
-    AutonomyConfig,
-    Budget,
-    ChatConfig,
-    Command,
-    Config,
-    DashboardConfig,
-    DepGroup,
-    Level,
-    Limits,
-    LinterConfig,
-    MemoryConfig,
-    Models,
-    Price,
-    ReviewConfig,
-    Rule,
-    RuleThen,
-    RuleWhen,
-    TaskKind,
-    TestsConfig,
-    UpdateDepsConfig,
-)
 from kairos_ci.config.yaml_source import YamlDocument, YamlRejected, load_yaml
 from kairos_ci.errors import ConfigError, ConfigProblem, UsageError
-from kairos_ci.git import Git
 
 if TYPE_CHECKING:
     import jsonschema
+
+    from kairos_ci.config.records import Config
 
 CONFIG_CANDIDATES = (".github/kairos.yml", ".github/kairos.yaml", ".kairos.yml", ".kairos.yaml")
 
@@ -68,6 +44,9 @@ def load_config_at(repo: Path, rev: str) -> Config:
     Reading from a commit, not the working tree, is what keeps a pull request from
     changing the rules it is judged by. No config file means the defaults.
     """
+    from kairos_ci.config.records import BUILT_IN_DEFAULTS  # lazy: see the module docstring
+    from kairos_ci.git import Git
+
     git = Git(repo)
     for candidate in CONFIG_CANDIDATES:
         shown = git.run("show", "--end-of-options", f"{rev}:{candidate}", check=False)
@@ -78,17 +57,29 @@ def load_config_at(repo: Path, rev: str) -> Config:
 
 
 def load_config(path: Path) -> Config:
+    return parse_config(read_config(path), str(path))
+
+
+def read_config(path: Path) -> bytes:
+    """The config file's bytes; a missing or unreadable file is a usage error."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read: {err.strerror}") from None
-    return parse_config(raw, str(path))
 
 
 def parse_config(raw: bytes, source: str) -> Config:
-    """Validate config bytes; raise ``ConfigError`` listing every problem."""
+    """Check config bytes and type them; raise ``ConfigError`` listing every problem."""
+    from kairos_ci.config.typed import typed_config  # lazy: see the module docstring
+
+    return typed_config(check_config(raw, source), source)
+
+
+def check_config(raw: bytes, source: str) -> dict[str, Any]:
+    """Config bytes checked by the schema and by what it cannot express, with every
+    default filled in; raise ``ConfigError`` listing every problem."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -103,8 +94,8 @@ def parse_config(raw: bytes, source: str) -> Config:
         problems = list(_semantic_problems(document, source))
     if problems:
         raise ConfigError(tuple(sorted(problems, key=_problem_order)))
-    config_schema = schemas.load_schema("config")
-    return _build(schemas.with_defaults(document.data, config_schema), source)
+    filled: dict[str, Any] = schemas.with_defaults(document.data, schemas.load_schema("config"))
+    return filled
 
 
 # --- schema validation, translated into located, human messages ---------------
@@ -184,6 +175,8 @@ def _dotted(path: KeyPath) -> str:
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
+    import difflib  # only a broken file pays for it
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -220,6 +213,8 @@ def _semantic_problems(document: YamlDocument, source: str) -> Iterator[ConfigPr
             yield _problem(document, source, path, message)
     for index, pattern in enumerate(data.get("protected_paths", [])):
         if pattern.startswith("!"):
+            from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS  # only this case pays
+
             builtin = " built-in" if pattern[1:] in BUILTIN_PROTECTED_PATHS else ""
             message = (
                 f"cannot remove{builtin} protected path {pattern[1:]!r}: paths can only be added"
@@ -260,103 +255,3 @@ def _budget_problems(
         if budget[smaller] > budget[larger]:
             message = f"{smaller} ({budget[smaller]}) is more than {larger} ({budget[larger]})"
             yield _problem(document, source, ("budget", smaller), message)
-
-
-# --- typed construction, after defaults are filled ----------------------------
-
-
-def _build(data: dict[str, Any], source: str) -> Config:
-    return Config(
-        source=source,
-        version=data["version"],
-        tests=TestsConfig(
-            run=_command(data["tests"].get("run")),
-            junit=tuple(data["tests"]["junit"]),
-            reruns=data["tests"]["reruns"],
-            broken_commits=data["tests"]["broken_commits"],
-        ),
-        linters=tuple(_linter(item) for item in data["linters"]),
-        autonomy=_autonomy(data["autonomy"]),
-        rules=tuple(_rule(i, item) for i, item in enumerate(data["rules"])),
-        protected_paths=(*BUILTIN_PROTECTED_PATHS, *data["protected_paths"]),
-        models=Models(**data["models"]),
-        budget=Budget(
-            per_run_usd=float(data["budget"]["per_run_usd"]),
-            per_day_usd=float(data["budget"]["per_day_usd"]),
-            per_month_usd=float(data["budget"]["per_month_usd"]),
-            prices=MappingProxyType(
-                {model: Price(**price) for model, price in data["budget"]["prices"].items()}
-            ),
-        ),
-        memory=MemoryConfig(branch=data["memory"]["branch"]),
-        dashboard=DashboardConfig(
-            enabled=data["dashboard"]["enabled"], labels=tuple(data["dashboard"]["labels"])
-        ),
-        limits=Limits(**data["limits"]),
-        update_deps=_update_deps(data["update_deps"]),
-        agent=AgentConfig(edit_tests=bool(data["agent"]["edit_tests"])),
-        review=ReviewConfig(drafts=data["review"]["drafts"]),
-        chat=ChatConfig(allowed_bots=tuple(data["chat"]["allowed_bots"])),
-    )
-
-
-def _update_deps(item: Mapping[str, Any]) -> UpdateDepsConfig:
-    return UpdateDepsConfig(
-        update_types=tuple(item["update_types"]),
-        cooldown_days=item["cooldown_days"],
-        ignore=tuple(item["ignore"]),
-        groups=tuple(DepGroup(g["name"], tuple(g["match"])) for g in item["groups"]),
-        index_url=item.get("index_url"),
-        npm_registry_url=item.get("npm_registry_url"),
-    )
-
-
-def _command(text: str | None) -> Command | None:
-    return None if text is None else Command(text=text, argv=tuple(shlex.split(text)))
-
-
-def _linter(item: Mapping[str, Any]) -> LinterConfig:
-    run = _command(item["run"])
-    assert run is not None  # required by the schema
-    return LinterConfig(
-        name=item["name"],
-        run=run,
-        format=item["format"],
-        report=item.get("report"),
-        fix=_command(item.get("fix")),
-    )
-
-
-def _autonomy(item: Mapping[str, Any]) -> AutonomyConfig:
-    per_kind = {TaskKind(k): Level.parse(v) for k, v in item.items() if k != "default"}
-    return AutonomyConfig(default=Level.parse(item["default"]), per_kind=MappingProxyType(per_kind))
-
-
-def _rule(index: int, item: Mapping[str, Any]) -> Rule:
-    when, then = item["when"], item["then"]
-    return Rule(
-        index=index,
-        when=RuleWhen(
-            kinds=tuple(TaskKind(k) for k in when.get("kind", [])),
-            paths=tuple(when.get("paths", [])),
-            tests=tuple(when.get("tests", [])),
-            labels=tuple(when.get("labels", [])),
-            authors=tuple(when.get("authors", [])),
-        ),
-        then=RuleThen(
-            autonomy=Level.parse(then["autonomy"]) if "autonomy" in then else None,
-            notify=_handles(then.get("notify", [])),
-            skip=bool(then.get("skip", False)),
-            escalate=bool(then.get("escalate", False)),
-        ),
-    )
-
-
-def _handles(names: Iterable[str]) -> tuple[str, ...]:
-    """Logins and team handles without the ``@`` people type, each once (GitHub compares
-    them without regard to case)."""
-    seen: dict[str, str] = {}
-    for name in names:
-        handle = name.removeprefix("@")
-        seen.setdefault(handle.casefold(), handle)
-    return tuple(seen.values())

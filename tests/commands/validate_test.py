@@ -37,3 +37,18 @@ def test_an_invalid_file_is_worded_by_jsonschema(tmp_path: Path) -> None:
         f"{config}:3:17: limits.max_open_prs: -1 is less than the minimum of 0"
     ]
     assert "jsonschema" in loaded
+
+
+def test_a_valid_file_is_checked_without_the_typed_records_or_git() -> None:
+    code = (
+        "import sys\nfrom kairos_ci.cli import main\n"
+        f"code = main(['validate', {str(EXAMPLES[-1])!r}])\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout == f"{EXAMPLES[-1]}: valid (1 linters, 2 rules)\n"
+    loaded = set(done.stderr.split())
+    assert "kairos_ci.config.records" not in loaded
+    assert "kairos_ci.config.typed" not in loaded
+    assert "kairos_ci.git" not in loaded
