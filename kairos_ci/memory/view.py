@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from kairos_ci.memory.history import History
 from kairos_ci.memory.numbering import PointNumbers, numbering
-from kairos_ci.memory.records import Memory, SpendLedger
+from kairos_ci.memory.records import Memory, SpendLedger, TestRecord
 
 HISTORY_FORMAT = (
     "space-separated point:outcome:duration, oldest first; point is a key of 'points'; "
@@ -22,6 +22,7 @@ HISTORY_FORMAT = (
     "empty when unknown"
 )
 _BATCH = 2_000  # tests per write
+_string = json.JSONEncoder(ensure_ascii=False).encode  # a string's JSON, as ``_dump`` writes it
 
 
 def write_json(header: Mapping[str, Any], memory: Memory, out: TextIO) -> None:
@@ -46,24 +47,30 @@ def _write(
     }
     out.write("{\n" + "".join(f"{_dump(k)}: {_dump(v)},\n" for k, v in fields.items()))
     out.write('"tests": {')
-    first = True
+    separator = "\n"
     for batch in _batches(sorted(memory.tests), _BATCH):
         lines = []
         for test_id in batch:
-            record = memory.tests[test_id]
-            test = {
-                "verdict": record.verdict.value,
-                "evidence": list(record.evidence),
-                "history": numbers.text(histories[test_id]),
-            }
-            lines.append(f"{'' if first else ','}\n{_dump(test_id)}: {_dump(test)}")
-            first = False
+            lines.append(
+                separator + _test(test_id, memory.tests[test_id], numbers.text(histories[test_id]))
+            )
+            separator = ",\n"
         out.write("".join(lines))
     out.write("\n},\n")
     names = ("sha", "tree", "run_id", "at")
     points = {n: dict(zip(names, p, strict=True)) for n, p in numbers.rows().items()}
     rest = {"points": points, **_collections(memory)}
     out.write(",\n".join(f"{_dump(k)}: {_dump(v)}" for k, v in rest.items()) + "\n")
+
+
+def _test(test_id: str, record: TestRecord, history: str) -> str:
+    """One test as ``json.dumps(..., sort_keys=True)`` writes it, without its per-call setup:
+    this runs 20,000 times."""
+    evidence = ", ".join(map(_string, record.evidence))
+    return (
+        f'{_string(test_id)}: {{"evidence": [{evidence}], '
+        f'"history": {_string(history)}, "verdict": {_string(record.verdict.value)}}}'
+    )
 
 
 def _collections(memory: Memory) -> dict[str, Any]:
