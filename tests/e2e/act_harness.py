@@ -4,6 +4,9 @@ The workspace is a copy of this project (so ``uses: ./`` is the action under
 test); the repository being maintained is passed as ``working-directory``. A last
 workflow step copies the action's outputs and step summary into ``collect_dir``
 so tests can assert on them.
+
+``run_workflow`` runs any workflow file of a workspace instead, with remote actions
+(``owner/repo@ref``) served from local folders, which act cannot fetch offline.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -28,6 +32,18 @@ class ActRun:
     log: str
     outputs: dict[str, str]
     summary: str
+
+
+@dataclass(frozen=True)
+class ActEvent:
+    """What act is asked to run: the event and its payload, and what the job sees."""
+
+    name: str = "workflow_dispatch"
+    payload: Mapping[str, object] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    # ``owner/repo@ref`` of a remote action -> the folder act runs in its place.
+    local_actions: Mapping[str, Path] = field(default_factory=dict)
 
 
 def act_binary() -> str:
@@ -117,11 +133,31 @@ def run_action(
     flow = workspace / ".github" / "workflows" / "act-under-test.yml"
     flow.write_text(workflow(with_inputs, collect, event))
     _git_init(workspace)
-    event_file = tmp / "event.json"
-    event_file.write_text(json.dumps(payload or {}))
+    asked = ActEvent(event, payload or {}, env or {}, secrets or {})
+    done = _act(act, workspace, flow, asked, tmp / "event.json")
+    return ActRun(
+        returncode=done.returncode,
+        log=done.stdout + done.stderr,
+        outputs={n: _read(collect / n) for n in ("summary", "bundle", "pr-urls")},
+        summary=_step_summary(done.stdout),
+    )
+
+
+def run_workflow(workspace: Path, flow: Path, event: ActEvent, tmp: Path) -> ActRun:
+    """Run the workflow file ``flow`` with ``workspace`` (a git checkout) as the
+    repository act checks out; ``outputs`` is empty: the workflow's steps say what they
+    leave behind."""
+    done = _act(act_binary(), workspace, flow, event, tmp / "event.json")
+    return ActRun(done.returncode, done.stdout + done.stderr, {}, _step_summary(done.stdout))
+
+
+def _act(
+    act: str, workspace: Path, flow: Path, event: ActEvent, event_file: Path
+) -> subprocess.CompletedProcess[str]:
+    event_file.write_text(json.dumps(event.payload))
     argv = [
         act,
-        event,
+        event.name,
         "-W",
         str(flow),
         "-e",
@@ -130,23 +166,19 @@ def run_action(
         "ubuntu-latest=-self-hosted",
         "--action-offline-mode",
     ]
-    for key, value in (env or {}).items():
+    for ref, folder in event.local_actions.items():
+        argv += ["--local-repository", f"{ref}={folder}"]
+    for key, value in event.env.items():
         argv += ["--env", f"{key}={value}"]
-    for key, value in (secrets or {}).items():
+    for key, value in event.secrets.items():
         argv += ["-s", f"{key}={value}"]
-    done = subprocess.run(
+    return subprocess.run(
         argv,
         cwd=workspace,
         capture_output=True,
         text=True,
         timeout=ACT_TIMEOUT_S,
         check=False,
-    )
-    return ActRun(
-        returncode=done.returncode,
-        log=done.stdout + done.stderr,
-        outputs={n: _read(collect / n) for n in ("summary", "bundle", "pr-urls")},
-        summary=_step_summary(done.stdout),
     )
 
 
