@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from kairos_ci.clock import Clock
 from kairos_ci.context import Secret
-from kairos_ci.errors import MemoryConflict, MemoryCorrupt, MemoryError_, MemoryTooNew
+from kairos_ci.errors import GitError, MemoryConflict, MemoryCorrupt, MemoryError_, MemoryTooNew
 from kairos_ci.git import Git
 from kairos_ci.memory import caps, codec
 from kairos_ci.memory.budget import fit
@@ -59,6 +59,7 @@ from kairos_ci.memory.tip import (
 DEFAULT_BRANCH = "kairos/memory"
 _BACKOFF_BASE_S = 0.1
 _BACKOFF_CAP_S = 2.0
+_MAX_GIT_FAILURES = 8  # fetches or pushes that failed outright, per update
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,15 @@ class Edit:
 
 
 Change = Callable[[Tip], Edit | None]
+
+
+@dataclass(frozen=True)
+class CarriedChange:
+    contents: bytes | None  # None removes the file
+    message: str
+
+
+CarriedUpdate = Callable[[bytes | None], CarriedChange | None]
 
 
 @dataclass(frozen=True)
@@ -240,6 +250,62 @@ class MemoryStore:
             f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
         )
 
+    def update_carried(self, path: str, update: CarriedUpdate) -> SaveResult:
+        """Compare-and-swap one carried file alone: ``update`` gets its bytes (None when
+        absent) and returns the new bytes (None removes it) and a commit message, or None
+        to change nothing. It may run many times. The rest of the tip is reused as it is,
+        unread: a task board changes many times a minute and must not pay for memory."""
+        if not is_carried(path):
+            raise ValueError(f"{path!r} is not in a folder memory carries")
+        failures: list[GitError] = []
+        with self._scratch() as branch:
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    fetched = branch.fetch()
+                    built = self._carried_commit(branch, fetched, path, update)
+                    if built is None:
+                        return SaveResult(fetched.sha if fetched else None, False, attempt)
+                    if _pushed(branch, built):
+                        return SaveResult(built, changed=True, attempts=attempt)
+                except GitError as err:  # the network or the server: retried, a few times
+                    failures.append(err)
+                    if len(failures) >= _MAX_GIT_FAILURES:
+                        raise
+                _backoff(attempt)
+        raise MemoryConflict(
+            f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
+        )
+
+    def _carried_commit(
+        self, branch: Branch, fetched: CommitInfo | None, path: str, update: CarriedUpdate
+    ) -> str | None:
+        if fetched is None:  # no memory yet: the first commit is a whole, valid memory
+            change = update(None)
+            if change is None:
+                return None
+            edit = Edit(change.message, carried={path: change.contents})
+            tree = self._build(branch, Tip(), edit, self._checker)
+            return commit_tree(branch.local, tree, None, signed(change.message, tree, self.key))
+        untrusted = refusal(fetched, self.key)
+        if untrusted is not None:
+            raise MemoryError_(f"{untrusted.split(':')[0]}: not building on it")
+        files = {entry.path: entry for entry in list_tree(branch.local, fetched.tree)}
+        found = files.get(path)
+        if found is not None and found.size > caps.CARRIED_FILE_BYTES:
+            raise MemoryError_(f"{path}: {found.size} bytes is over the cap of a carried file")
+        current = next(read_blobs(branch.local, [found.blob])) if found is not None else None
+        change = update(current)
+        if change is None:
+            return None
+        blobs = {name: entry.blob for name, entry in files.items()}
+        if change.contents is None:
+            blobs.pop(path, None)
+        else:
+            blobs[path] = write_blobs(branch.local, [change.contents], branch.spool)[0]
+        tree = write_tree(branch.local, blobs)
+        message = signed(change.message, tree, self.key)
+        return commit_tree(branch.local, tree, fetched.sha, message)
+
     def _loaded(self, git: Git, commit: CommitInfo | None, *, strict: bool = False) -> Loaded:
         cache = Cache() if strict else self._parsed  # strict: every file parsed afresh
         check = self._checker
@@ -341,6 +407,18 @@ def _checked(memory: Memory, check: Checker) -> codec.Doc:
     doc = codec.snapshot_doc(memory)
     conforms(doc, f"new {SNAPSHOT}", check)
     return doc
+
+
+def _pushed(branch: Branch, commit: str) -> bool:
+    """Whether ``commit`` is now the tip. A push that failed without an answer may have
+    landed: the tip says, so a move is never applied twice, nor lost."""
+    try:
+        return branch.push(commit).accepted
+    except GitError:
+        landed = branch.fetch()
+        if landed is not None and landed.sha == commit:
+            return True
+        raise
 
 
 def _backoff(attempt: int) -> None:

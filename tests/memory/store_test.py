@@ -10,7 +10,7 @@ from kairos_ci.context import Secret
 from kairos_ci.errors import GitError, MemoryConflict, MemoryError_
 from kairos_ci.git import Git
 from kairos_ci.memory.records import SCHEMA_VERSION, Fact, Lease, MemoryLimits, RunRecord, RunResult
-from kairos_ci.memory.store import Edit, MemoryStore
+from kairos_ci.memory.store import CarriedChange, Edit, MemoryStore
 from kairos_ci.memory.tip import Tip
 from kairos_ci.verdicts.records import Outcome
 from tests.memory.helpers import NOW, T0, at, branch_files, journal, make_store, show
@@ -260,3 +260,25 @@ def test_plan_files_of_an_untrusted_tip_are_not_read(clone: Path, tmp_path: Path
     other = make_store(clone, tmp_path / "s2", key=Secret("k2"))
     found = other.carried_files("plans", lambda path: True)
     assert found.files == {} and "MAC" in " ".join(found.notes)
+
+
+def test_one_carried_file_updates_alone_and_a_first_one_starts_a_whole_memory(
+    store: MemoryStore, origin: Path
+) -> None:
+    def put(raw: bytes | None) -> CarriedChange:
+        count = 0 if raw is None else int(raw)
+        return CarriedChange(str(count + 1).encode(), f"board: {count + 1}")
+
+    first = store.update_carried("board/p.json", put)
+    assert first.changed and {"snapshot.json", "MEMORY.md", "board/p.json"} <= set(
+        branch_files(origin)
+    )
+    store.save(journal("r1", 1, {"t::a": Outcome.PASSED}))
+    before = show(origin, "snapshot.json")
+    store.update_carried("board/p.json", put)
+    assert show(origin, "board/p.json") == b"2" and show(origin, "snapshot.json") == before
+    assert store.load().notes == () and store.load().memory.run_count == 1
+    unchanged = store.update_carried("board/p.json", lambda raw: None)
+    assert not unchanged.changed
+    with pytest.raises(ValueError, match="not in a folder memory carries"):
+        store.update_carried("snapshot.json", put)

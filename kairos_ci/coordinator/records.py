@@ -1,0 +1,113 @@
+"""The coordinator's board: one approved plan's steps as tasks, with their leases.
+
+The board is the only shared state of many workers, kept on the memory branch
+(``board/<plan id>.json``) and changed only by compare-and-swap commits, each one move
+(``moves``). Locks are not stored beside the leases: a live lease holds its task's whole
+write set, so the lock table is derived from the leases and can never disagree with them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+
+class TaskStatus(enum.StrEnum):
+    PENDING = "pending"  # waits for a dependency or a decision (``block`` says which)
+    READY = "ready"  # may be claimed when its write set is free
+    LEASED = "leased"  # claimed; the worker is setting up
+    RUNNING = "running"  # the agent works on the step
+    VERIFYING = "verifying"  # the project's tests and the guard judge the result
+    DONE = "done"
+    FAILED = "failed"  # out of attempts: ``history`` says why each one ended
+    BLOCKED = "blocked"  # waits for people (``block``: budget)
+    CANCELLED = "cancelled"
+
+
+LIVE = frozenset({TaskStatus.LEASED, TaskStatus.RUNNING, TaskStatus.VERIFYING})
+ENDED = frozenset({TaskStatus.DONE, TaskStatus.FAILED, TaskStatus.CANCELLED})
+
+
+class BlockReason(enum.StrEnum):
+    DEPENDENCY = "dependency"
+    LOCK = "lock"  # ready, but a live lease holds part of its write set
+    DECISION = "decision"  # a decision point it waits for has no choice yet
+    BUDGET = "budget"
+
+
+@dataclass(frozen=True)
+class TaskLease:
+    owner: str  # the worker: run id, job and leg
+    fence: int  # the board's fencing token when it was granted: only it may report
+    acquired_at: str
+    expires_at: str
+    heartbeat_at: str
+
+
+@dataclass(frozen=True)
+class WorkResult:
+    ok: bool
+    branch: str = ""
+    head: str = ""  # the branch's commit the verdict is for
+    tests_before: str = ""  # JUnit summary at the base, e.g. "12 passed, 1 failed"
+    tests_after: str = ""
+    guard: str = ""  # the integrity guard's verdict
+    usd: float = 0.0
+    note: str = ""  # why it failed, for people and for the next attempt
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    at: str
+    what: str  # "claimed", "heartbeat", "running", "done", "lease expired", ...
+    by: str = ""
+    fence: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BoardTask:
+    id: str  # the plan step's id, or ``HOT_TASK``
+    title: str
+    state: TaskStatus
+    depends_on: tuple[str, ...]
+    write_set: tuple[str, ...]  # normalised paths; a trailing "/" holds a whole folder
+    priority: float  # minutes of work on the longest chain from here: longest first
+    tier: str  # the model tier the step asked for
+    estimate_minutes: float
+    budget_usd: float
+    max_attempts: int
+    attempts: int = 0
+    spent_usd: float = 0.0  # every attempt's, not only the last result's
+    decisions: tuple[str, ...] = ()  # decision points it waits for
+    block: BlockReason | None = None
+    lease: TaskLease | None = None
+    result: WorkResult | None = None
+    history: tuple[TaskEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Board:
+    plan_id: str
+    plan_hash: str  # the approved plan's: a board never runs another version's steps
+    tasks: tuple[BoardTask, ...]
+    decisions: Mapping[str, str | None] = field(default_factory=dict)  # point -> option
+    budget_usd: float = 0.0  # the whole plan's; 0: no cap beyond each task's
+    fence: int = 0  # the last fencing token granted: strictly increasing
+
+    def task(self, task_id: str) -> BoardTask:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
+
+    def live(self) -> Iterator[BoardTask]:
+        return (task for task in self.tasks if task.state in LIVE)
+
+    def locks(self) -> dict[str, str]:
+        """Each locked path or folder, and the task whose live lease holds it."""
+        return {path: task.id for task in self.live() for path in task.write_set}
+
+    def spent_usd(self) -> float:
+        return round(sum(task.spent_usd for task in self.tasks), 6)

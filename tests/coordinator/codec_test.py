@@ -1,0 +1,41 @@
+"""A board survives JSON exactly; a field of the wrong kind is named, not guessed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kairos_ci.coordinator import codec
+from kairos_ci.coordinator.moves import Report, claim, finish
+from kairos_ci.coordinator.records import WorkResult
+from kairos_ci.errors import InputError
+from tests.coordinator.boards import T0, board, task
+
+
+def test_a_board_in_use_round_trips() -> None:
+    b, got = claim(board(task("A", "a.py"), task("B", "b/", deps=("A",))), "w1", T0)
+    assert got is not None
+    b = finish(b, Report("A", got.fence, T0), WorkResult(ok=True, branch="kairos/x", usd=0.2))
+    b, _ = claim(b, "w2", T0)
+    assert codec.loads(codec.dumps(b), "board") == b
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("fence", "7", "'7' is not"),
+        ("state", "sleeping", "'sleeping' is not a valid TaskStatus"),
+        ("attempts", True, "True is not"),
+    ],
+)
+def test_a_broken_board_is_refused_with_what_is_wrong(
+    field: str, value: object, named: str
+) -> None:
+    doc = json.loads(codec.dumps(board(task("A", "a.py"))))
+    if field == "fence":
+        doc["fence"] = value
+    else:
+        doc["tasks"][0][field] = value
+    with pytest.raises(InputError, match=f"board/plan-7.json: not a task board: .*{named}"):
+        codec.loads(json.dumps(doc).encode(), "board/plan-7.json")
