@@ -41,6 +41,8 @@ class ActionInputs:
     config: str | None
     dry_run: bool
     log_level: str
+    issue: int = 0  # `command: work`: the issue whose approved plan to carry out
+    worker: str = "1"  # `command: work`: this worker's name among the run's legs
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,15 @@ def choice(value: str, key: str, allowed: tuple[str, ...]) -> str:
     return word
 
 
+def number(value: str | None, key: str) -> int:
+    """A whole-number input (an issue number); absent is 0."""
+    if value is None or value.strip() == "":
+        return 0
+    if not value.strip().isdigit():
+        raise UsageError(f"input `{key}` must be a whole number, not {value!r}")
+    return int(value.strip())
+
+
 def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_now) -> Context:
     """Read the context from ``environ`` (default: this process's environment); ``clock``
     is the time every component of the run is handed."""
@@ -161,6 +172,8 @@ def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_no
             config=text("KAIROS_CONFIG"),
             dry_run=flag(text("KAIROS_DRY_RUN"), "dry-run"),
             log_level=choice(text("KAIROS_LOG_LEVEL") or "info", "log-level", LOG_LEVELS),
+            issue=number(text("KAIROS_ISSUE"), "issue"),
+            worker=text("KAIROS_WORKER") or "1",
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
         memory_key=secret("KAIROS_MEMORY_KEY"),

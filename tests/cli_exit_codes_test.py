@@ -39,6 +39,7 @@ BAD_FLAG = {
         "chat": ["chat"],
         "plan": ["plan"],
         "remember-plans": ["remember-plans"],
+        "work": ["work"],
         "doctor": ["doctor"],
         "init": ["init"],
     }.items()
@@ -66,6 +67,7 @@ NOT_A_REPOSITORY = {
     "chat": ["chat", "--repo", NOT_GIT],
     "plan": ["plan", "--repo", NOT_GIT],
     "remember-plans": ["remember-plans", "--repo", NOT_GIT, "--state", "{state}"],
+    "work": ["work", "--issue", "7", "--repo", NOT_GIT],
     "publish": ["publish", "{bundle}", "--repo", NOT_GIT],
     "action": ["action", "--repo", NOT_GIT],
 }

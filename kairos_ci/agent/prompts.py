@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from importlib import resources
 
-PROMPT_NAMES = ("system", "fix_tests", "triage")
+PROMPT_NAMES = ("system", "fix_tests", "triage", "step_system", "plan_step")
 
 
 def render(name: str, **values: str) -> str:

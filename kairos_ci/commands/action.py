@@ -18,9 +18,16 @@ from kairos_ci.commands.chat import chat_command
 from kairos_ci.commands.fix_tests import fix_tests_command
 from kairos_ci.commands.plan import plan_command, remember_command
 from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
-from kairos_ci.commands.requests import ChatRequest, PlanCommandRequest, ReviewRequest, RunRequest
+from kairos_ci.commands.requests import (
+    ChatRequest,
+    PlanCommandRequest,
+    ReviewRequest,
+    RunRequest,
+    WorkRequest,
+)
 from kairos_ci.commands.review import review_command
 from kairos_ci.commands.run import nightly_command
+from kairos_ci.commands.work import work_command
 from kairos_ci.config.load import find_config, load_config, parse_config
 from kairos_ci.config.records import BUILT_IN_DEFAULTS
 from kairos_ci.errors import ConfigError, UsageError
@@ -43,6 +50,7 @@ COMMANDS = (
     "validate",
     "publish",
     "remember-plans",
+    "work",
     *sorted(set(COMMAND_FOR_EVENT.values())),
 )
 
@@ -120,6 +128,12 @@ def _remember_plans(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return remember_command(ctx, runner, PlanCommandRequest(repo))
 
 
+def _work(ctx: context.Context, runner: Runner, repo: Path) -> int:
+
+    request = WorkRequest(repo, issue=ctx.inputs.issue, worker=ctx.inputs.worker)
+    return work_command(ctx, runner, request)
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
     return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
@@ -140,6 +154,7 @@ _HANDLERS: dict[str, Handler] = {
     "chat": _chat,
     "plan": _plan,
     "remember-plans": _remember_plans,
+    "work": _work,
 }
 
 

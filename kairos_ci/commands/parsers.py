@@ -29,6 +29,7 @@ def add_commands(sub: Any) -> None:
         _chat,
         _plan,
         _remember_plans,
+        _work,
         _doctor,
         _init,
     ):
@@ -427,6 +428,35 @@ def _plan(sub: Any) -> None:
         "(default: RUNNER_TEMP/kairos-ci/plans)",
     )
     parser.set_defaults(command=("plan", "run"))
+
+
+def _work(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "work",
+        help="carry out an issue's approved plan: one worker among many",
+        description=(
+            "Claim steps of an issue's approved plan from its board on the memory branch "
+            "(made from the plan on first use), carry each out with the agent on its own "
+            "branch, verify it with the step's checks in the sandbox and the guard, and "
+            "report it, until no step is left for this worker. Refused for a plan without "
+            "an approval of its hash, or a stale one."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + _MODEL_ENV
+        + "  KAIROS_MEMORY_KEY                      signs the memory commits\n"
+        "\nexample:\n  kairos-ci work --issue 7 --worker 2 --minutes 50",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--issue", type=int, default=0, help="the issue whose plan to work on")
+    parser.add_argument("--worker", default="1", help="this worker's name in the run (default: 1)")
+    parser.add_argument(
+        "--minutes", type=float, default=50.0, help="stop claiming after this long (default: 50.0)"
+    )
+    parser.set_defaults(command=("work", "run"))
 
 
 def _remember_plans(sub: Any) -> None:

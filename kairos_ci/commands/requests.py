@@ -60,7 +60,19 @@ class PlanCommandRequest:
     state: Path | None = None  # the plans and checkpoints; default: under RUNNER_TEMP
 
 
-Request = TypeVar("Request", RunRequest, ReviewRequest, ChatRequest, PlanCommandRequest)
+@dataclass(frozen=True)
+class WorkRequest:
+    """`kairos-ci work`."""
+
+    repo: Path
+    issue: int = 0  # whose approved plan to work on
+    worker: str = "1"  # this worker's name among the run's (a matrix leg)
+    minutes: float = 50.0  # stop claiming after this long: the job's timeout, less room
+
+
+Request = TypeVar(
+    "Request", RunRequest, ReviewRequest, ChatRequest, PlanCommandRequest, WorkRequest
+)
 
 
 def from_args(kind: type[Request], args: argparse.Namespace) -> Request:

@@ -80,9 +80,13 @@ def _task_doc(task: BoardTask) -> dict[str, Any]:
         "decisions": list(task.decisions),
         "block": task.block.value if task.block else None,
         "lease": vars(task.lease) if task.lease else None,
-        "result": vars(task.result) if task.result else None,
+        "result": _result_doc(task.result) if task.result else None,
         "history": [vars(event) for event in task.history],
     }
+
+
+def _result_doc(result: WorkResult) -> dict[str, Any]:
+    return {**vars(result), "needs": list(result.needs)}
 
 
 def _task(doc: dict[str, Any]) -> BoardTask:
@@ -108,10 +112,11 @@ def _task(doc: dict[str, Any]) -> BoardTask:
 
 
 _KINDS: dict[str, Any] = {"str": str, "int": int, "float": (int, float), "bool": bool}
+_STRINGS = "tuple[str, ...]"
 
 
 def _record(kind: type[T], doc: Any) -> T | None:
-    """A flat record whose fields are all str, int, float or bool, each checked."""
+    """A flat record whose fields are str, int, float, bool or tuples of str, each checked."""
     if doc is None:
         return None
     given = _typed(doc, dict)
@@ -119,6 +124,9 @@ def _record(kind: type[T], doc: Any) -> T | None:
     for spec in fields(kind):  # type: ignore[arg-type]
         value = given.get(spec.name)
         if value is None and spec.default is not MISSING:
+            continue
+        if str(spec.type) == _STRINGS:
+            values[spec.name] = _strings(value)
             continue
         wanted = _KINDS[str(spec.type)]
         values[spec.name] = value if wanted is bool else _typed(value, wanted)

@@ -118,7 +118,8 @@ def advance(board: Board, report: Report, state: TaskStatus) -> Board:
 
 def finish(board: Board, report: Report, result: WorkResult) -> Board:
     """The holder's result: done, or another attempt while attempts are left. Its locks
-    go with its lease, and the tasks waiting for it are worked out anew."""
+    go with its lease, and the tasks waiting for it are worked out anew. Paths the result
+    needed and could not take join its write set, so the next attempt waits for them."""
     if _reported(board.task(report.task_id), report.fence):
         return board  # a retried report whose first push landed: once is enough
     task = _held(board, report)
@@ -129,7 +130,8 @@ def finish(board: Board, report: Report, result: WorkResult) -> Board:
         state, what = TaskStatus.READY, FINISHED[1]
     else:
         state, what = TaskStatus.FAILED, FINISHED[2]
-    ended = replace(task, state=state, lease=None, result=result, spent_usd=spent)
+    grown = tuple(dict.fromkeys((*task.write_set, *(normalised(p) for p in result.needs))))
+    ended = replace(task, state=state, lease=None, result=result, spent_usd=spent, write_set=grown)
     ended = _logged(
         ended, TaskEvent(to_iso(report.at), what, fence=report.fence, note=result.note[:300])
     )

@@ -55,6 +55,7 @@ class WorkResult:
     guard: str = ""  # the integrity guard's verdict
     usd: float = 0.0
     note: str = ""  # why it failed, for people and for the next attempt
+    needs: tuple[str, ...] = ()  # paths it had to change beyond its write set, held by others
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -23,20 +23,28 @@ from kairos_ci.coordinator.moves import (
     DEFAULT_TTL,
     Fenced,
     Grant,
+    LockBusy,
     Report,
     advance,
     claim,
+    extend,
     finish,
     heartbeat,
 )
 from kairos_ci.coordinator.records import ENDED, Board, TaskStatus, WorkResult
 from kairos_ci.coordinator.store import BoardStore, Move
 
-Progress = Callable[[TaskStatus], None]  # the runner says it moved on: verifying
+
+@dataclass(frozen=True)
+class LeaseHandle:
+    """What a runner may do with the lease it works under."""
+
+    progress: Callable[[TaskStatus], None]  # it moved on: verifying
+    extend: Callable[[Sequence[str]], str]  # take more paths: "" when granted, else why not
 
 
 class StepRunner(Protocol):
-    def run(self, claimed: Grant, board: Board, progress: Progress) -> WorkResult: ...
+    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ class WorkerSettings:
     owner: str  # run id, job and leg: whose lease it is
     ttl: timedelta = DEFAULT_TTL
     deadline: timedelta = timedelta(minutes=50)  # the job's time, less room to report
-    budget_usd: float = 0.0  # 0: no cap beyond each task's
+    budget_usd: float | None = None  # what this worker may spend; None: no cap
     idle_poll: float = 5.0  # seconds between claims while others hold what is left
     idle_limit: float = 120.0  # seconds without a claim before giving up
 
@@ -109,10 +117,17 @@ def _carry_out(worker: Worker, claimed: Grant, board: Board, report: WorkerRepor
     def progress(state: TaskStatus) -> None:
         store.apply(_told(lambda b: advance(b, at(), state), f"{task_id} {state}"))
 
+    def more(paths: Sequence[str]) -> str:
+        try:
+            store.apply(_told(lambda b: extend(b, at(), paths), f"{task_id} takes more paths"))
+        except LockBusy as busy:
+            return str(busy)
+        return ""
+
     try:
         progress(TaskStatus.RUNNING)
         with _Heartbeat(store, at, worker.settings.ttl):
-            result = worker.runner.run(claimed, board, progress)
+            result = worker.runner.run(claimed, board, LeaseHandle(progress, more))
         verdict = "done" if result.ok else "failed"
         store.apply(
             _told(lambda b: finish(b, at(), result), f"{task_id} {verdict} (fence {fence})")
@@ -127,7 +142,7 @@ def _carry_out(worker: Worker, claimed: Grant, board: Board, report: WorkerRepor
 def _stop(report: WorkerReport, settings: WorkerSettings, elapsed: float) -> str:
     if elapsed >= settings.deadline.total_seconds():
         return "the worker's deadline has passed"
-    if settings.budget_usd and report.spent_usd >= settings.budget_usd:
+    if settings.budget_usd is not None and report.spent_usd >= settings.budget_usd:
         return f"the worker's budget of ${settings.budget_usd:.2f} is spent"
     return ""
 

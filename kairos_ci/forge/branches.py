@@ -104,6 +104,13 @@ class Branches:
             git.run("push", "--quiet", lease, url, f"{built.sha}:refs/heads/{branch}")
             return Pushed(Change.UPDATED, built.sha)
 
+    def fetch(self, branch: str) -> None:
+        """``branch``'s commits from the remote into the checkout's objects (no ref moves)."""
+        url = _remote_url(Git(self.repo), self.remote)
+        Git(self.repo, config=dict(self.auth)).run(
+            "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", url, f"refs/heads/{branch}"
+        )
+
     @contextmanager
     def _outbox(self) -> Iterator[tuple[Git, str]]:
         """A bare repository only kairos writes, borrowing the checkout's objects (kairos's

@@ -14,7 +14,7 @@ from kairos_ci.clock import utc_now
 from kairos_ci.coordinator.moves import Grant
 from kairos_ci.coordinator.records import Board, BoardTask, TaskStatus, WorkResult
 from kairos_ci.coordinator.store import BoardStore
-from kairos_ci.coordinator.worker import Progress, Worker, WorkerSettings, work
+from kairos_ci.coordinator.worker import LeaseHandle, Worker, WorkerSettings, work
 from kairos_ci.memory.store import MemoryStore
 
 PLAN = "plan-swarm"
@@ -57,9 +57,9 @@ class RandomRunner:
     def __init__(self, seed: int) -> None:
         self.draw = random.Random(seed)
 
-    def run(self, claimed: Grant, board: Board, progress: Progress) -> WorkResult:
+    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult:
         time.sleep(self.draw.uniform(0, 0.05))
-        progress(TaskStatus.VERIFYING)
+        held.progress(TaskStatus.VERIFYING)
         ok = self.draw.random() >= 0.1
         note = "" if ok else "tests failed"
         return WorkResult(ok, f"kairos/{PLAN}/{claimed.task.id}", usd=0.01, note=note)

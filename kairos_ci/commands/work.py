@@ -1,0 +1,51 @@
+"""``kairos-ci work``: one worker on an issue's approved plan (the action's ``command:
+work``, one per matrix leg). It claims steps from the plan's board on the memory branch
+until none is left for it, then says what it did in the job summary."""
+
+from __future__ import annotations
+
+import argparse
+
+from kairos_ci import context
+from kairos_ci.commands import wiring_work
+from kairos_ci.commands.present import runner_for
+from kairos_ci.commands.requests import WorkRequest, from_args
+from kairos_ci.errors import UsageError
+from kairos_ci.pipeline.work import WorkReply, WorkStep, work_plan
+from kairos_ci.report.runner import Runner
+from kairos_ci.report.summary import RunReport, Skip, render
+
+TITLE = "kairos-ci work"
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = context.from_environ()
+    return work_command(ctx, runner_for(ctx), from_args(WorkRequest, args))
+
+
+def work_command(ctx: context.Context, runner: Runner, request: WorkRequest) -> int:
+    if request.issue <= 0:
+        raise UsageError(
+            "`kairos-ci work` needs --issue N: the issue whose approved plan to work on"
+        )
+    reply = work_plan(request.issue, wiring_work.work_for(ctx, request))
+    report = _report(request, reply)
+    runner.write_summary(render(report))
+    runner.set_output("summary", report.one_line())
+    for problem in report.problems:
+        runner.annotate("error", problem, title=TITLE)
+    print(report.one_line())
+    return 1 if report.problems else 0
+
+
+def _report(request: WorkRequest, reply: WorkReply) -> RunReport:
+    facts = (("issue", f"#{request.issue}"), ("worker", request.worker), ("step", reply.step))
+    if reply.step is WorkStep.REFUSED:
+        return RunReport(TITLE, facts, skipped=(Skip("work", reply.why),))
+    worked = reply.report
+    assert worked is not None  # a loop that ran has its report
+    lines = [reply.why, f"spent: ${worked.spent_usd:.4f}"]
+    lines += [f"done: {', '.join(worked.done)}"] if worked.done else []
+    lines += [f"result refused (lease lost): {', '.join(worked.fenced)}"] if worked.fenced else []
+    problems = tuple(f"step {task} failed this attempt" for task in worked.failed)
+    return RunReport(TITLE, facts, tuple(lines), problems=problems)
