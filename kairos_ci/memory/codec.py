@@ -119,7 +119,7 @@ def _by_model_doc(spend: ByModel) -> Doc:
 def _work(doc: Doc) -> Work:
     return Work(
         doc["branch"], doc["pr"], WorkState(doc["state"]), doc["patch_hash"], doc["kind"],
-        doc["updated_at"],
+        doc["updated_at"], doc.get("verified", ""),
     )  # fmt: skip
 
 

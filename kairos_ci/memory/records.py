@@ -15,7 +15,8 @@ from kairos_ci.memory import caps
 from kairos_ci.verdicts.records import HistoryEntry, Verdict
 
 # 2 added ``backoffs``; 3 keyed the snapshot's points by stable numbers. Older documents
-# are migrated on load. ``suggestions`` is optional in 3: memory written before loads.
+# are migrated on load. ``suggestions`` and ``work.*.verified`` are optional in 3: memory
+# written before loads.
 SCHEMA_VERSION = 3
 # A suggestion's patch is kept up to this size; a bigger one is not stored, with the reason.
 MAX_STORED_PATCH = 256 << 10
@@ -104,6 +105,9 @@ class Work:
     patch_hash: str
     kind: str
     updated_at: str
+    # What the change's verification ran on ("<base tree> <config> <tools>", see
+    # ``stages.fingerprint``); "" when not recorded. A match lets a nightly reuse it.
+    verified: str = ""
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def observe(n: Nightly, recalled: Recalled) -> Observed:
     results = entries(evidence.tests, sha=n.base_sha, tree=tree, run_id=n.run.run_id, at=n.run.at)
     histories = journal.histories(recalled.memory, results)
     verdicts = judge(histories, n.run.now, thresholds(p.config))
-    return Observed(replace(evidence, flaky=judged_flaky(verdicts)), results, verdicts)
+    return Observed(replace(evidence, flaky=judged_flaky(verdicts)), results, verdicts, histories)
 
 
 def work(n: Nightly, recalled: Recalled, observed: Observed) -> Worked:
@@ -119,7 +119,8 @@ def work(n: Nightly, recalled: Recalled, observed: Observed) -> Worked:
     waiting = outcome.waiting_for_agent(observed.evidence, observed.verdicts, n.model_available)
     linted = Worked()
     if TaskKind.FIX_LINT in n.tasks:
-        linted = fix_linters(p.repo, n.base_sha, p.config, p.runner, observed.evidence)
+        open_work = recalled.reconciled.known.work
+        linted = fix_linters(p.repo, n.base_sha, p.config, p.runner, observed.evidence, open_work)
     fixed = Worked(waiting=waiting)
     if TaskKind.FIX_TESTS in n.tasks and n.llm is not None:
         evidence = replace(observed.evidence, flaky=frozenset())  # the task judges flakiness
@@ -153,6 +154,7 @@ def _together(linted: Worked, fixed: Worked, updated: Worked) -> Worked:
         waiting=fixed.waiting,
         notes=fixed.notes,
         verifications=(*published, *fixed.verifications),
+        reused=linted.reused,
     )
 
 
@@ -174,7 +176,7 @@ def dashboard(
         attention=observed.evidence.not_run,  # a tool that did not run needs a human
         stale=worked.notes.stale,
         spend=worked.notes.spend,
-        histories=journal.histories(recalled.memory, observed.results),
+        histories=observed.histories,
         messages=failure_messages(observed.evidence.tests),
         runs_url=f"{n.server_url}/{p.repository}/actions/runs",
     )

@@ -4,16 +4,18 @@ its model spend: it saves no memory, so the publish job records it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from kairos_ci.bundle.apply import ApplySettings, apply
 from kairos_ci.bundle.intents import OpenPullRequest
 from kairos_ci.bundle.records import Bundle, RunSpend, Write
+from kairos_ci.memory.records import Work, WorkState
 from kairos_ci.policy.autonomy import memory_refusal
 from kairos_ci.policy.records import Situation
 from kairos_ci.stages.board import opened_work
 from kairos_ci.stages.journal import created_by
-from kairos_ci.stages.records import Project, RunInfo
+from kairos_ci.stages.records import Project, ProposedChange, RunInfo
 from kairos_ci.stages.state import Acted, Recalled, Worked
 
 
@@ -26,7 +28,27 @@ def act(
     applied = apply(bundle, p.forge, p.branches, settings)
     identities = {change.branch: change.identity for change in worked.changes}
     work = opened_work(applied, run.at, before.reconciled.known.work, identities)
-    return Acted(bundle, applied, work)
+    return Acted(bundle, applied, with_verifications(work, worked.changes))
+
+
+def with_verifications(
+    work: Mapping[str, Work], changes: Sequence[ProposedChange]
+) -> dict[str, Work]:
+    """Open work whose change was verified this run records what that verification ran
+    on, so a later run on the same tree, config and tools reuses it. ``updated_at`` stays:
+    it names the run that last wrote the pull request."""
+    recorded = dict(work)
+    for change in changes:
+        item = recorded.get(change.branch)
+        if (
+            item is not None
+            and item.state is WorkState.OPEN
+            and item.patch_hash == change.identity
+            and change.verified
+            and change.verified_on
+        ):
+            recorded[change.branch] = replace(item, verified=change.verified_on)
+    return recorded
 
 
 def carried_spend(situation: Situation, run: RunInfo, worked: Worked) -> RunSpend | None:

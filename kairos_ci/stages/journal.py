@@ -17,13 +17,14 @@ from kairos_ci.memory.records import (
     RunRecord,
     RunResult,
     StoredSuggestion,
+    TestRecord,
     VerdictRecord,
 )
 from kairos_ci.stages.evidence import Evidence
 from kairos_ci.stages.gate import Suggestion, not_stored
 from kairos_ci.stages.records import RunInfo
 from kairos_ci.stages.state import Finished, ModelNotes
-from kairos_ci.verdicts.records import HistoryEntry, Outcome, Verdict
+from kairos_ci.verdicts.records import HistoryEntry, Outcome, TestVerdict, Verdict
 
 LANDED = (Status.APPLIED, Status.UNCHANGED)
 KIND = TaskKind.FIX_TESTS.value  # the task whose suggestions memory keeps for approval
@@ -69,7 +70,7 @@ def build(done: Finished) -> Journal:
         run=run_record(run, done.sha, done.observed.evidence, done.acted.applied),
         results={test_id: (entry,) for test_id, entry in results.items()},
         verdicts={
-            **{t: VerdictRecord(v.verdict, v.evidence) for t, v in verdicts.items()},
+            **verdict_news(done.recalled.memory, verdicts),
             **flaky_now(results, notes.flaky_on_rerun, run.run_id),
         },
         posted={
@@ -89,6 +90,26 @@ def build(done: Finished) -> Journal:
         backoffs=tuple(_storable(b) for b in notes.backoffs),
         suggestions=(*stored(done.gated.suggestions, run.at), *notes.stale),
     )
+
+
+def verdict_news(memory: Memory, verdicts: Mapping[str, TestVerdict]) -> dict[str, VerdictRecord]:
+    """The verdicts a journal keeps. A test that stays healthy, or stays new, is not news:
+    its evidence is only its latest runs, which this journal's results already add. Kept,
+    it would put every remembered test into every journal (issue 21)."""
+    return {
+        test_id: VerdictRecord(verdict.verdict, verdict.evidence)
+        for test_id, verdict in verdicts.items()
+        if not _unchanged_routine(memory.tests.get(test_id), verdict)
+    }
+
+
+def _unchanged_routine(known: TestRecord | None, verdict: TestVerdict) -> bool:
+    if known is None or known.verdict is not verdict.verdict:
+        return False
+    return verdict.verdict in _ROUTINE
+
+
+_ROUTINE = frozenset({Verdict.HEALTHY, Verdict.NEW})
 
 
 def stored(suggestions: Iterable[Suggestion], at: str) -> tuple[StoredSuggestion, ...]:

@@ -60,7 +60,7 @@ def summarise(done: Finished, heading: Heading, kept: Kept) -> RunOutcome:
         for o in applied.outcomes
         if o.status in (Status.APPLIED, Status.UNCHANGED, Status.PLANNED)
     ]
-    lines += [*done.gated.left_alone, *heading.lines, kept.line]
+    lines += [*done.worked.reused, *done.gated.left_alone, *heading.lines, kept.line]
     skips = [Skip(s.task, s.why) for s in (*done.worked.skipped, *done.gated.skipped)]
     skips += [
         Skip(o.write.describe(), o.reason) for o in applied.outcomes if o.status is Status.SKIPPED

@@ -92,6 +92,9 @@ class ProposedChange:
     details: str = ""  # a task's own PR-body section, already safe markdown
     identity_key: str = ""  # what a human rejects or accepts; default: the patch itself
     evidence: VerificationRun | None = None  # the tests before and after, for the artefact
+    # What the verification ran on (``stages.fingerprint``): recorded with the open work so
+    # that a later run on the same tree, config and tools reuses it. "" when not known.
+    verified_on: str = ""
 
     @property
     def injection_signals(self) -> tuple[str, ...]:

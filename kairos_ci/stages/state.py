@@ -8,7 +8,7 @@ summary read one record instead of a long parameter list.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kairos_ci.bundle.records import ApplyResult, Bundle
@@ -38,6 +38,8 @@ class Observed:
     evidence: Evidence
     results: Mapping[str, HistoryEntry] = field(default_factory=dict)  # this run's entries
     verdicts: Mapping[str, TestVerdict] = field(default_factory=dict)
+    # Each test's remembered history with ``results`` appended (``journal.histories``).
+    histories: Mapping[str, Sequence[HistoryEntry]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Worked:
     waiting: Mapping[str, str] = field(default_factory=dict)  # test id -> why no fix yet
     notes: ModelNotes = field(default_factory=ModelNotes)
     verifications: tuple[VerificationRun, ...] = ()  # every verification, published or not
+    # Open changes whose recorded verification still holds: one line each, not run again.
+    reused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -82,13 +82,13 @@ def _python_of(test_argv: Sequence[str], runner: CommandRunner) -> str | None:
     if found and Path(found).name.startswith("python"):
         return found
     if found:
-        shebang = _shebang(Path(found), path)
+        shebang = python_shebang(Path(found), path)
         if shebang:
             return shebang
     return shutil.which("python3", path=path)
 
 
-def _shebang(script: Path, path: str) -> str | None:
+def python_shebang(script: Path, path: str) -> str | None:
     try:
         with script.open("rb") as handle:
             first = handle.readline(512)

@@ -1,11 +1,19 @@
-"""What the nightly's journal keeps of reruns and failed fixes."""
+"""What the nightly's journal keeps of reruns, failed fixes and verdicts: only news."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from kairos_ci.bundle.records import ApplyResult, Bundle
-from kairos_ci.memory.records import Backoff, Journal, Memory, Task, TaskState
+from kairos_ci.memory.records import (
+    Backoff,
+    Journal,
+    Memory,
+    Task,
+    TaskState,
+    TestRecord,
+    VerdictRecord,
+)
 from kairos_ci.stages import journal
 from kairos_ci.stages.evidence import Evidence
 from kairos_ci.stages.gate import Gated
@@ -51,3 +59,26 @@ def test_backoffs_and_taken_requests_are_kept_as_one_printable_line() -> None:
     (kept,) = record.backoffs
     assert (kept.test_id, kept.why) == ("t::a b", "triage says flaky:[31m red")
     assert record.tasks == (request,)
+
+
+def test_a_journal_keeps_a_verdict_only_when_it_is_news() -> None:
+    memory = Memory(
+        tests={
+            "t::steady": TestRecord((), Verdict.HEALTHY, ("night-0",)),
+            "t::waiting": TestRecord((), Verdict.NEW, ("night-0",)),
+            "t::flaky": TestRecord((), Verdict.FLAKY, ("night-0",)),
+            "t::broke": TestRecord((), Verdict.HEALTHY),
+        }
+    )
+    verdicts = {
+        "t::steady": TestVerdict("t::steady", Verdict.HEALTHY, ("clean",), ("night-1",)),
+        "t::waiting": TestVerdict("t::waiting", Verdict.NEW, ("failing",), ("night-1",)),
+        "t::flaky": TestVerdict("t::flaky", Verdict.FLAKY, ("flip",), ("night-0", "night-1")),
+        "t::broke": TestVerdict("t::broke", Verdict.BROKEN, ("failing",), ("night-1",)),
+        "t::first": TestVerdict("t::first", Verdict.NEW, ("first run",), ("night-1",)),
+    }
+    assert journal.verdict_news(memory, verdicts) == {
+        "t::flaky": VerdictRecord(Verdict.FLAKY, ("night-0", "night-1")),  # new evidence
+        "t::broke": VerdictRecord(Verdict.BROKEN, ("night-1",)),
+        "t::first": VerdictRecord(Verdict.NEW, ("night-1",)),
+    }

@@ -3,41 +3,84 @@
 The fix runs in a scratch checkout of the default branch. It counts only if the
 linter's findings go down, no test that passed on the base fails, and no protected
 path is touched. Within one run the suite runs once per patched tree: two linters whose
-fixes leave the same tree share one verification.
+fixes leave the same tree share one verification. Across runs, an open change whose
+recorded verification ran on this base tree, config and tools (``stages.fingerprint``) is
+not run again: fix, suite and linters would say what its pull request already says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kairos_ci.config.records import Config, LinterConfig
+from kairos_ci.memory.records import Work, WorkState
 from kairos_ci.policy import protected
 from kairos_ci.policy.records import Violation
 from kairos_ci.stages.checks import tests_no_worse, tests_see_the_patch
 from kairos_ci.stages.evidence import Evidence, gather
+from kairos_ci.stages.fingerprint import Fingerprint
 from kairos_ci.stages.records import Check, ProposedChange, Skipped, VerificationRun
 from kairos_ci.stages.state import Worked
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import Scratch, changed_paths, scratch_checkout, symlinks_at
+
+_log = logging.getLogger(__name__)
 
 # The evidence gathered on each patched tree this run, by git tree id.
 Verified = dict[str, Evidence]
 
 
 def fix_linters(
-    repo: Path, base_sha: str, config: Config, runner: CommandRunner, base: Evidence
+    repo: Path,
+    base_sha: str,
+    config: Config,
+    runner: CommandRunner,
+    base: Evidence,
+    work: Mapping[str, Work] | None = None,
 ) -> Worked:
-    """The task's one entry: each linter's own fix command, each fix verified."""
+    """The task's one entry: each linter's own fix command, each fix verified, unless the
+    open kairos work (``work``, by branch) already holds that verification."""
     verified: Verified = {}
-    done = [
-        fix_lint(repo, base_sha, linter, config, runner, base, verified=verified)
-        for linter in config.linters
-    ]
+    fingerprint = Fingerprint(repo, base_sha, config, runner)
+    done: list[ProposedChange | Skipped | str] = []
+    for linter in config.linters:
+        reused = _reused(linter, base, (work or {}).get(_branch(linter)), fingerprint)
+        if reused:
+            done.append(reused)
+            continue
+        change = fix_lint(repo, base_sha, linter, config, runner, base, verified=verified)
+        if isinstance(change, ProposedChange) and change.verified:
+            change = replace(change, verified_on=fingerprint.key)
+        done.append(change)
     return Worked(
         changes=tuple(d for d in done if isinstance(d, ProposedChange)),
         skipped=tuple(d for d in done if isinstance(d, Skipped)),
+        reused=tuple(d for d in done if isinstance(d, str)),
     )
+
+
+def _reused(linter: LinterConfig, base: Evidence, work: Work | None, now: Fingerprint) -> str:
+    """The line saying an open change's verification still holds; "" to verify afresh.
+    The base evidence is this run's: a linter that finds nothing now has nothing to fix."""
+    if work is None or work.state is not WorkState.OPEN or work.pr is None or not work.verified:
+        return ""
+    if linter.fix is None or base.did_not_run(linter.name) or not base.findings_of(linter.name):
+        return ""
+    why = now.differs(work.verified)
+    if why:
+        _log.info("fix_lint (%s): verifying again: %s", linter.name, why)
+        return ""
+    return (
+        f"{work.branch}: PR #{work.pr} already has this change "
+        "(verified on this base tree, config and tools: not run again)"
+    )
+
+
+def _branch(linter: LinterConfig) -> str:
+    return f"kairos/fix-lint/{linter.name}"
 
 
 def fix_lint(
@@ -78,7 +121,7 @@ def fix_lint(
         checks = _verify(linter, base, after, violations)
         return ProposedChange(
             kind="fix_lint",
-            branch=f"kairos/fix-lint/{linter.name}",
+            branch=_branch(linter),
             title=f"Fix {len(before) - len(after.findings_of(linter.name))} {linter.name} findings",
             base_sha=base_sha,
             patch=patch,

@@ -9,6 +9,7 @@ import pytest
 
 from kairos_ci.config.load import load_config, parse_config
 from kairos_ci.config.records import Config
+from kairos_ci.memory.records import Work, WorkState
 from kairos_ci.stages.evidence import gather
 from kairos_ci.stages.records import ProposedChange, Skipped
 from kairos_ci.tasks.fix_lint.task import fix_lint, fix_linters
@@ -193,3 +194,41 @@ def test_fixes_that_leave_different_trees_are_each_verified(
     assert isinstance(fixed, ProposedChange) and fixed.verified, fixed
     assert isinstance(broken, ProposedChange) and not broken.verified
     assert suite_runs == 2
+
+
+LINT_RUN = "ruff check --output-format json --exit-zero ."
+
+
+def recorded(change: ProposedChange, verified: str) -> dict[str, Work]:
+    at = "2026-11-26T03:00:00Z"
+    return {
+        change.branch: Work(change.branch, 7, WorkState.OPEN, change.identity, "", at, verified)
+    }
+
+
+@pytest.mark.slow  # the fix and its verification, then a run that reuses it
+def test_an_open_change_verified_on_this_tree_config_and_tools_is_not_run_again(
+    sample_repo: Path, runner: CommandRunner
+) -> None:
+    config = load_config(sample_repo / ".github" / "kairos.yml")
+    sha = head(sample_repo)
+    with scratch_checkout(sample_repo, sha) as scratch:
+        base = gather(scratch.path, config, runner, run_commands=True)
+    (change,) = fix_linters(sample_repo, sha, config, runner, base).changes
+    assert change.verified and len(change.verified_on.split()) == 3
+
+    counting = CountingRunner(runner.env, runner.timeout_s, runner.jail, runner.checkout)
+    work = recorded(change, change.verified_on)
+    again = fix_linters(sample_repo, sha, config, counting, base, work)
+    assert again.changes == () and again.skipped == ()
+    assert again.reused == (
+        "kairos/fix-lint/ruff: PR #7 already has this change "
+        "(verified on this base tree, config and tools: not run again)",
+    )
+    assert [counting.count(c) for c in (TESTS_RUN, LINT_RUN, RUFF_FIX)] == [0, 0, 0]
+
+    tree, digest, _ = change.verified_on.split()
+    other_tools = recorded(change, f"{tree} {digest} {'0' * 16}")
+    fresh = fix_linters(sample_repo, sha, config, counting, base, other_tools)
+    assert [c.identity for c in fresh.changes] == [change.identity] and fresh.reused == ()
+    assert [counting.count(c) for c in (TESTS_RUN, LINT_RUN, RUFF_FIX)] == [1, 1, 1]
