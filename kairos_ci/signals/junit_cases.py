@@ -44,6 +44,7 @@ _STATUS = {
     "errored": Outcome.ERRORED,
 }
 _FAILING = (Outcome.FAILED, Outcome.ERRORED)
+_new = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -74,11 +75,12 @@ def attempts_of(
     if len(results) == 1 and results[0].tag in _FINAL:  # one plain result: the usual case
         only = results[0]
         outcome = _FINAL[only.tag]
-        attempt = Attempt(outcome, seconds(time), _message(only, limits_msg))
+        # tuple.__new__: these NamedTuples' own __new__ is a Python function, slower
+        attempt = _new(Attempt, (outcome, seconds(time), _message(only, limits_msg)))
         location = (only.file, only.line) if only.file else None
         if outcome is Outcome.SKIPPED:
-            return CaseOutcome((attempt,), None, 0, location)
-        return CaseOutcome((attempt,), _text(only), only.size, location)
+            return _new(CaseOutcome, ((attempt,), None, 0, location))
+        return _new(CaseOutcome, ((attempt,), _text(only), only.size, location))
     final: RawResult | None = None
     flaky: list[RawResult] = []
     reruns: list[RawResult] = []

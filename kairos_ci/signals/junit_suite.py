@@ -19,9 +19,6 @@ from kairos_ci.signals.junit_cases import RawResult
 from kairos_ci.signals.numbers import whole
 from kairos_ci.signals.records import SuiteTotals, TestResult
 
-# A passing testcase is just its attributes; one with result children carries them too.
-RawCase = dict[str, str] | tuple[dict[str, str], list[RawResult]]
-
 RERUN_ELEMENTS = "rerun elements in the suite (rerunFailure, flakyFailure, ...)"
 REPEATED_SUITE = "the same ids in a repeated suite"
 RERUN_PROPERTIES = frozenset({"surefire.rerunFailingTestsCount", "failsafe.rerunFailingTestsCount"})
@@ -47,9 +44,9 @@ class SuiteFrame:
 
     path: tuple[str, ...]  # names from the outermost suite down to this one
     attrs: dict[str, str]
-    cases: int = 0
+    opened: int = 0  # testcases seen in the file when this suite opened
+    nested_tests: int = 0  # suite-level tests recorded by the suites nested in this one
     child_totals: bool = False
-    batch: list[RawCase] = field(default_factory=list)
     pending: dict[str, TestResult] = field(default_factory=dict)
     repeats: dict[str, list[TestResult]] = field(default_factory=dict)
     repeated: int = 0  # testcases held in ``repeats``
@@ -57,14 +54,19 @@ class SuiteFrame:
     carried: frozenset[str] = frozenset()  # ids an earlier suite of the same name listed
     direct: list[RawResult] = field(default_factory=list)  # results outside any testcase
 
+    @property
+    def leaf(self) -> str:
+        return self.path[-1] if self.path else ""
+
     def held(self) -> int:
         return len(self.pending) + self.repeated
 
-    def again(self, attrs: dict[str, str]) -> SuiteFrame:
+    def again(self, attrs: dict[str, str], opened: int) -> SuiteFrame:
         """The frame for a sibling suite of the same name: its repeats are reruns."""
         return SuiteFrame(
             self.path,
             attrs,
+            opened,
             pending=self.pending,
             repeats=self.repeats,
             repeated=self.repeated,
