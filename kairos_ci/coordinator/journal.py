@@ -5,7 +5,8 @@ first, sees every state the workers ever shared. What must hold in each:
 
 - no two live leases hold overlapping paths (the lock invariant);
 - the fencing token never goes back, and each new lease has a token above all before it;
-- a finished task never changes again, so no task is done twice;
+- a finished task never changes again, so no task is done twice (unless integration
+  reopened it, and its newest event says so);
 - a result is accepted only from the lease that was live just before it, by its token.
 
 The checker trusts nothing of the coordinator's code: it reads only the JSON.
@@ -17,11 +18,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kairos_ci.coordinator import codec
+from kairos_ci.coordinator.contradictions import REJECTED
 from kairos_ci.coordinator.moves import FINISHED
 from kairos_ci.coordinator.paths import overlaps
 from kairos_ci.coordinator.records import ENDED, LIVE, Board, BoardTask, TaskStatus
+from kairos_ci.coordinator.repairs import REPAIRS_USED
 from kairos_ci.coordinator.store import board_path
 from kairos_ci.git import Git
+
+# Integration may reopen an ended task: its merges kept failing, or its result went
+# against a decision made after it; the newest event says which.
+REOPENING = (REPAIRS_USED, REJECTED)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,8 @@ def _overlapping_leases(board: Board) -> Iterator[str]:
 
 
 def _task_problems(old: BoardTask, new: BoardTask, fence_before: int) -> Iterator[str]:
-    if old.state in ENDED and (new.state, new.result) != (old.state, old.result):
+    reopened = bool(new.history) and new.history[-1].what in REOPENING
+    if old.state in ENDED and (new.state, new.result) != (old.state, old.result) and not reopened:
         yield f"task {new.id} changed after it ended {old.state}"
     if new.lease is not None and new.lease != old.lease:
         same_grant = old.lease is not None and new.lease.fence == old.lease.fence

@@ -11,6 +11,7 @@ from kairos_ci.coordinator import codec
 from kairos_ci.coordinator.journal import replay
 from kairos_ci.coordinator.moves import Fenced, Report, claim, finish
 from kairos_ci.coordinator.records import Board, TaskEvent, TaskLease, TaskStatus, WorkResult
+from kairos_ci.coordinator.repairs import REPAIRS_USED
 from kairos_ci.coordinator.store import BoardStore, board_path
 from kairos_ci.git import Git
 from kairos_ci.memory.store import CarriedChange, MemoryStore
@@ -95,3 +96,14 @@ def test_a_fence_reused_and_a_result_from_a_stale_lease_are_caught(
     assert "took a result with fence 9; the live lease had 1" in problems
     assert "the fencing token went back from 5 to 4" in problems
     assert "task A changed after it ended done" in problems
+
+
+def test_integration_may_reopen_a_done_task_when_its_newest_event_says_why(
+    memory: MemoryStore, origin: Path
+) -> None:
+    done = board(replace(task("A", "a.py"), state=TaskStatus.DONE, result=WorkResult(True)))
+    commit(memory, done)
+    event = TaskEvent("2026-11-27T04:00:00Z", REPAIRS_USED, note="2 repairs used; conflict")
+    failed = replace(done.tasks[0], state=TaskStatus.FAILED, history=(event,))
+    commit(memory, replace(done, tasks=(failed,)))
+    assert report(origin) == ()
