@@ -40,6 +40,7 @@ BAD_FLAG = {
         "plan": ["plan"],
         "remember-plans": ["remember-plans"],
         "work": ["work"],
+        "integrate": ["integrate"],
         "doctor": ["doctor"],
         "init": ["init"],
     }.items()
@@ -68,6 +69,7 @@ NOT_A_REPOSITORY = {
     "plan": ["plan", "--repo", NOT_GIT],
     "remember-plans": ["remember-plans", "--repo", NOT_GIT, "--state", "{state}"],
     "work": ["work", "--issue", "7", "--repo", NOT_GIT],
+    "integrate": ["integrate", "--issue", "7", "--repo", NOT_GIT],
     "publish": ["publish", "{bundle}", "--repo", NOT_GIT],
     "action": ["action", "--repo", NOT_GIT],
 }

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kairos_ci import __version__, context
 from kairos_ci.commands.chat import chat_command
 from kairos_ci.commands.fix_tests import fix_tests_command
+from kairos_ci.commands.integrate import integrate_command
 from kairos_ci.commands.plan import plan_command, remember_command
 from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
 from kairos_ci.commands.requests import (
@@ -51,6 +52,7 @@ COMMANDS = (
     "publish",
     "remember-plans",
     "work",
+    "integrate",
     *sorted(set(COMMAND_FOR_EVENT.values())),
 )
 
@@ -134,6 +136,11 @@ def _work(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return work_command(ctx, runner, request)
 
 
+def _integrate(ctx: context.Context, runner: Runner, repo: Path) -> int:
+
+    return integrate_command(ctx, runner, WorkRequest(repo, issue=ctx.inputs.issue))
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
 
     return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
@@ -155,6 +162,7 @@ _HANDLERS: dict[str, Handler] = {
     "plan": _plan,
     "remember-plans": _remember_plans,
     "work": _work,
+    "integrate": _integrate,
 }
 
 

@@ -30,6 +30,7 @@ def add_commands(sub: Any) -> None:
         _plan,
         _remember_plans,
         _work,
+        _integrate,
         _doctor,
         _init,
     ):
@@ -457,6 +458,30 @@ def _work(sub: Any) -> None:
         "--minutes", type=float, default=50.0, help="stop claiming after this long (default: 50.0)"
     )
     parser.set_defaults(command=("work", "run"))
+
+
+def _integrate(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "integrate",
+        help="merge an issue's finished plan steps, one pull request per slice",
+        description=(
+            "Merge the finished steps of an issue's plan one independently mergeable slice "
+            "at a time (steps linked by dependencies), in a scratch clone with git "
+            "merge-tree, running each step's checks in the sandbox after its merge. A "
+            "slice that merges and passes becomes its own pull request; the first failing "
+            "merge names its step, and a repair task for it goes on the board."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  KAIROS_MEMORY_KEY                      signs the memory commits\n"
+        "\nexample:\n  kairos-ci integrate --issue 7",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+    parser.add_argument("--issue", type=int, default=0, help="the issue whose plan to integrate")
+    parser.set_defaults(command=("integrate", "run"))
 
 
 def _remember_plans(sub: Any) -> None:

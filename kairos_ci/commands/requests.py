@@ -62,7 +62,7 @@ class PlanCommandRequest:
 
 @dataclass(frozen=True)
 class WorkRequest:
-    """`kairos-ci work`."""
+    """`kairos-ci work` and `kairos-ci integrate` (which reads repo and issue only)."""
 
     repo: Path
     issue: int = 0  # whose approved plan to work on

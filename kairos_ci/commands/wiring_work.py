@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from kairos_ci.agent import claude
 from kairos_ci.agent.spend import BudgetView
@@ -13,20 +15,26 @@ from kairos_ci.config.load import load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context
 from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring
+from kairos_ci.coordinator.moves import refreshed
+from kairos_ci.coordinator.progress import ProgressView, owner_name, render_progress
+from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets
 from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.coordinator.worker import StepRunner, WorkerSettings
-from kairos_ci.errors import UsageError
+from kairos_ci.errors import ForgeError, UsageError
+from kairos_ci.forge.records import CommentSpec
 from kairos_ci.git import Git
 from kairos_ci.isolation.detect import find_jail
 from kairos_ci.memory.names import PLANS_DIR
 from kairos_ci.memory.store import MemoryStore
+from kairos_ci.pipeline.integrate import IntegrateWiring
 from kairos_ci.pipeline.plan import plan_id
 from kairos_ci.pipeline.work import WorkWiring
 from kairos_ci.plan.codec import plan_from_json
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import CURRENT_FILE
 from kairos_ci.stages.remember import recall_or_forget
+from kairos_ci.workspace.commands import CommandRunner
 
 
 def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
@@ -37,9 +45,8 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
     config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
     memory = adapters.memory_for(ctx, repo, config)
     key = plan_id(request.issue)
-    run_id = adapters.run_id_for(ctx, None)
     settings = WorkerSettings(
-        owner=f"{run_id}/{request.worker}",
+        owner=_owner(ctx, request.worker),
         deadline=timedelta(minutes=request.minutes),
         budget_usd=_headroom(ctx, memory, config),
     )
@@ -51,25 +58,82 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
         clock=ctx.clock,
         settings=settings,
         budgets=Budgets(per_task_usd=config.budget.per_run_usd),
+        on_finished=_progress(ctx, request.issue),
     )
+
+
+def _progress(ctx: Context, issue: int) -> Callable[[Board], None] | None:
+    """The plan's progress in its own comment on the issue, not in the plan comment: that
+    one must stay the canonical plan that ticks are read against."""
+    if ctx.github_token is None or not ctx.repository:
+        return None
+    forge = adapters.open_forge(ctx, ctx.repository, dry_run=False)
+    assert forge is not None  # a token is set
+    runs = f"{ctx.server_url}/{ctx.repository}/actions/runs"
+
+    def show(board: Board) -> None:
+        now = ctx.clock()
+        body = render_progress(refreshed(board, now), ProgressView(now, runs))
+        try:
+            forge.ensure_comment(CommentSpec(issue, f"plan-work.{issue}", body))
+        except ForgeError:
+            return  # the board is the truth; the comment catches up at the next task
+
+    return show
+
+
+def _owner(ctx: Context, worker: str) -> str:
+    """``<run id>.<attempt>/work/<leg>``: the tracker links it to the run."""
+    run_id = adapters.run_id_for(ctx, None)
+    try:
+        return owner_name(run_id, "work", int(worker))
+    except ValueError:  # not an Actions run, or a leg that is not a number: no link
+        return f"{run_id}/work/{worker}"
+
+
+def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
+    """Integration on the checked-out default branch: the plan and its board on the
+    memory branch, merges checked in the jail, one pull request per slice."""
+    repo = request.repo
+    config = load_config_at(repo, Git(repo).text("rev-parse", "--verify", "HEAD^{commit}"))
+    memory = adapters.memory_for(ctx, repo, config)
+    key = plan_id(request.issue)
+    if not ctx.repository:
+        raise UsageError("GITHUB_REPOSITORY is not set: integration opens pull requests there")
+    forge = adapters.open_forge(ctx, ctx.repository, dry_run=False)
+    assert forge is not None  # without a token open_forge raises
+    return IntegrateWiring(
+        plan=_current_plan(memory, key),
+        boards=BoardStore(memory, key),
+        repo=repo,
+        branches=adapters.branches_for(ctx, repo),
+        pulls=forge,
+        runner=lambda: _jailed(ctx, config, repo),
+        clock=ctx.clock,
+        default_branch=adapters.default_branch(repo, None),
+    )
+
+
+def _jailed(ctx: Context, config: Config, repo: Path) -> CommandRunner:
+    jail = find_jail(adapters.jail_setup(ctx))
+    if jail.jail is None:
+        raise UsageError(f"no sandbox for the model's code: {'; '.join(jail.problems)}")
+    return adapters.command_runner(ctx, config, adapters.run_id_for(ctx, None), repo)
 
 
 def _runner(ctx: Context, request: WorkRequest, config: Config, plan: Plan) -> StepRunner:
     llm = claude.from_context(ctx)
     if llm is None:
         raise UsageError("no ANTHROPIC_API_KEY: a worker needs the model to carry out steps")
-    jail = find_jail(adapters.jail_setup(ctx))
-    if jail.jail is None:
-        raise UsageError(f"no sandbox for the model's code: {'; '.join(jail.problems)}")
     repo = request.repo
-    run_id = adapters.run_id_for(ctx, None)
+    commands = _jailed(ctx, config, repo)
     recalled = recall_or_forget(adapters.memory_for(ctx, repo, config))
     wiring = StepWiring(
         repo=repo,
         plan=plan,
         config=config,
         llm=llm,
-        commands=adapters.command_runner(ctx, config, run_id, repo),
+        commands=commands,
         branches=adapters.branches_for(ctx, repo),
         budget=BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock()),
         default_branch=adapters.default_branch(repo, None),

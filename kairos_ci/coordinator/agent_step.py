@@ -36,6 +36,7 @@ from kairos_ci.agent.tools.dispatch import Toolbox
 from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
+from kairos_ci.coordinator.lineage import origin_of
 from kairos_ci.coordinator.moves import Grant
 from kairos_ci.coordinator.paths import conflicts
 from kairos_ci.coordinator.records import Board, BoardTask, TaskStatus, WorkResult
@@ -148,8 +149,10 @@ class AgentSteps:
 
     def _opening(self, ctx: ToolContext, task: BoardTask, board: Board) -> str:
         plan = self.wiring.plan
-        step = _step(plan, task.id)
+        step = _step(plan, origin_of(task.id))
         text = _step_text(step) if step is not None else f"{HOT_STEP}\n\n{task.title}"
+        if task.id != origin_of(task.id):  # a repair: what went wrong when it was merged
+            text += "\n\nThis attempt repairs the step: " + task.history[0].note
         decided = [
             f"- {point}: {option}" for point, option in sorted(board.decisions.items()) if option
         ]
@@ -197,7 +200,7 @@ class AgentSteps:
         )
 
     def _verified(self, scratch: Scratch, task: BoardTask) -> str:
-        step = _step(self.wiring.plan, task.id)
+        step = _step(self.wiring.plan, origin_of(task.id))
         commands = step.verification.commands if step is not None else ()
         if not commands and self.wiring.config.tests.run is not None:
             commands = (shlex.join(self.wiring.config.tests.run.argv),)

@@ -72,6 +72,9 @@ class Worker:
     runner: StepRunner
     clock: Clock
     settings: WorkerSettings
+    # Told the board after each task this worker ended: one progress edit per finished
+    # task, never one for a heartbeat. A courtesy: its failure must not stop the work.
+    on_finished: Callable[[Board], None] | None = None
 
 
 def work(worker: Worker) -> WorkerReport:
@@ -129,12 +132,14 @@ def _carry_out(worker: Worker, claimed: Grant, board: Board, report: WorkerRepor
         with _Heartbeat(store, at, worker.settings.ttl):
             result = worker.runner.run(claimed, board, LeaseHandle(progress, more))
         verdict = "done" if result.ok else "failed"
-        store.apply(
+        finished = store.apply(
             _told(lambda b: finish(b, at(), result), f"{task_id} {verdict} (fence {fence})")
         )
     except Fenced:
         report.fenced.append(task_id)
         return
+    if worker.on_finished is not None:
+        worker.on_finished(finished.board)
     report.spent_usd += result.usd
     (report.done if result.ok else report.failed).append(task_id)
 

@@ -104,6 +104,10 @@ class Branches:
             git.run("push", "--quiet", lease, url, f"{built.sha}:refs/heads/{branch}")
             return Pushed(Change.UPDATED, built.sha)
 
+    def describe(self, base_sha: str, sha: str) -> BuiltCommit:
+        """A commit kairos already made (a merge, say), described like one it built."""
+        return _describe(Git(self.repo), base_sha, sha, 0)
+
     def fetch(self, branch: str) -> None:
         """``branch``'s commits from the remote into the checkout's objects (no ref moves)."""
         url = _remote_url(Git(self.repo), self.remote)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kairos_ci.clock import Clock
+from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets, board_for
 from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.coordinator.worker import StepRunner, Worker, WorkerReport, WorkerSettings, work
@@ -37,6 +38,7 @@ class WorkWiring:
     clock: Clock
     settings: WorkerSettings
     budgets: Budgets
+    on_finished: Callable[[Board], None] | None = None  # progress, once per finished task
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def work_plan(issue: int, wiring: WorkWiring) -> WorkReply:
     if made.board.plan_hash != plan.plan_hash:
         old = made.board.plan_hash[:8]
         return _refused(f"the board on the memory branch is for plan {old}, not {plan.hash8}")
-    worker = Worker(wiring.boards, wiring.runner(plan), wiring.clock, wiring.settings)
+    runner = wiring.runner(plan)
+    worker = Worker(wiring.boards, runner, wiring.clock, wiring.settings, wiring.on_finished)
     report = work(worker)
     done = f"{len(report.done)} done, {len(report.failed)} failed"
     return WorkReply(WorkStep.WORKED, f"plan {plan.hash8}: {done}; {report.stopped}", report)

@@ -1,6 +1,7 @@
-"""`kairos-ci work` end to end: an approved two-step plan on the memory branch, a scripted
-model, the real jail and pytest; each step lands on its own branch, the second built on
-the first, and the board's journal replays clean."""
+"""`kairos-ci work` and `kairos-ci integrate` end to end: an approved three-step plan on the
+memory branch, a scripted model, the real jail and pytest. Each step lands on its own
+branch (the second built on the first), the board's journal replays clean, and the two
+independent slices become two pull requests."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from kairos_ci.plan.current import keep_current, with_approval
 from kairos_ci.plan.records import Approval, FileChanges, Plan, StepVerification
 from kairos_ci.plan.remembered import remember
 from kairos_ci.sandbox.anthropic.server import Handle
-from tests.e2e.fix_tests_test import github, model, sample_world, use
+from tests.e2e.fix_tests_test import github, model, pulls, sample_world, use
 from tests.plan.sample import STEPS, sample_plan
-from tests.sandbox.github.world import World
+from tests.sandbox.github.world import World, client
 
 pytestmark = pytest.mark.slow
 
@@ -31,16 +32,20 @@ SUITE = "python -m pytest -q -p no:cacheprovider tests"
 OLD = "    return sum(values) / len(values)"
 NEW = "    if not values:\n        return 0.0\n    return sum(values) / len(values)"
 SPREAD = "def spread(values):\n    return max(values) - min(values) if values else 0\n"
+TOTAL = "def total(values):\n    return sum(values)\n"
 SCRIPT = [
     use("replace_in_file", path="calc/stats.py", old=OLD, new=NEW),
     use("finish", summary="mean() of an empty list is 0.0 now."),
     use("write_file", path="calc/spread.py", content=SPREAD),
     use("finish", summary="spread() gives the range of the values."),
+    use("write_file", path="calc/total.py", content=TOTAL),
+    use("finish", summary="total() adds the values."),
 ]
 
 
-def two_step_plan(world: World) -> Plan:
-    fix, spread = STEPS[0], STEPS[1]
+def three_step_plan(world: World, issue: int = 7) -> Plan:
+    """S1 then S2, which builds on it; S3 on its own: two slices, so two pull requests."""
+    fix, spread, total = STEPS[0], STEPS[1], STEPS[2]
     steps = (
         replace(
             fix,
@@ -54,10 +59,18 @@ def two_step_plan(world: World) -> Plan:
             files=FileChanges(create=("calc/spread.py",)),
             verification=StepVerification((SUITE,)),
         ),
+        replace(
+            total,
+            title="Add total()",
+            depends_on=(),
+            files=FileChanges(create=("calc/total.py",)),
+            verification=StepVerification((f"{SUITE}/test_stats.py::test_mean",)),
+        ),
     )
     base = sample_plan()
     return sample_plan(
-        plan_id="issue-7",
+        plan_id=f"issue-{issue}",
+        issue=issue,
         repository="octo/app",
         base_sha=world.git("rev-parse", "HEAD"),
         steps=steps,
@@ -80,44 +93,63 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Handle]:
         yield handle
 
 
-def work(world: World) -> int:
-    return main(["work", "--issue", "7", "--repo", str(world.work), "--minutes", "10"])
+def work(world: World, issue: int = 7) -> int:
+    argv = ["work", "--issue", str(issue), "--repo", str(world.work), "--minutes", "10"]
+    return main([*argv, "--worker", "1"])
 
 
-def test_an_approved_plan_is_carried_out_step_by_step_on_branches(
+def integrate(world: World, issue: int) -> int:
+    return main(["integrate", "--issue", str(issue), "--repo", str(world.work)])
+
+
+def test_an_approved_plan_is_carried_out_and_proposed_one_pull_request_per_slice(
     tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch, scripted: Handle
 ) -> None:
     world = sample_world(tmp_path)
-    plan = two_step_plan(world)
-    approve_on_memory(world, plan, tmp_path / "plans")
-    with github(world, monkeypatch):
-        assert work(world) == 0, env.read_text()
+    with github(world, monkeypatch) as sandbox:
+        issue = client(sandbox).get_repo("octo/app").create_issue("Tidy calc", "Plan it.")
+        plan = three_step_plan(world, issue.number)
+        approve_on_memory(world, plan, tmp_path / "plans")
+        assert work(world, issue.number) == 0, env.read_text()
+        assert integrate(world, issue.number) == 0, env.read_text()
+        proposed = pulls(sandbox)
+        progress = [c.body for c in issue.get_comments()]
     assert len(scripted.requests()) == len(SCRIPT)
+    assert set(proposed) == {
+        f"kairos/plan-issue-{issue.number}/slice-1",
+        f"kairos/plan-issue-{issue.number}/slice-2",
+    }
+    one = proposed[f"kairos/plan-issue-{issue.number}/slice-1"]
+    assert one["title"].endswith("(part 1 of 2)") and "| S2 | Add spread() |" in one["body"]
     origin = Git(world.origin)
-    first = origin.text("rev-parse", "refs/heads/kairos/plan-issue-7/S1")
-    second = origin.text("rev-parse", "refs/heads/kairos/plan-issue-7/S2")
+    first = origin.text("rev-parse", f"refs/heads/kairos/plan-issue-{issue.number}/S1")
+    second = origin.text("rev-parse", f"refs/heads/kairos/plan-issue-{issue.number}/S2")
     assert "return 0.0" in origin.text("show", f"{first}:calc/stats.py")
     assert "return 0.0" in origin.text("show", f"{second}:calc/stats.py")  # built on S1
     assert "def spread" in origin.text("show", f"{second}:calc/spread.py")
-    journal = replay(origin, "refs/heads/kairos/memory", "issue-7")
+    journal = replay(origin, "refs/heads/kairos/memory", plan.plan_id)
     assert journal.violations == ()
     assert journal.final is not None
-    assert {t.id: t.state for t in journal.final.tasks} == {
-        "S1": TaskStatus.DONE,
-        "S2": TaskStatus.DONE,
-    }
+    assert {t.id: t.state for t in journal.final.tasks} == dict.fromkeys(
+        ("S1", "S2", "S3"), TaskStatus.DONE
+    )
     assert journal.final.task("S2").result is not None
     assert journal.final.task("S2").result.head == second
     summary = env.read_text()
-    assert f"plan {plan.hash8}: 2 done, 0 failed; every task has ended" in summary
+    assert f"plan {plan.hash8}: 3 done, 0 failed; every task has ended" in summary
+    merged = origin.text("rev-parse", f"refs/heads/kairos/plan-issue-{issue.number}/slice-1")
+    assert "def spread" in origin.text("show", f"{merged}:calc/spread.py")
+    assert "return 0.0" in origin.text("show", f"{merged}:calc/stats.py")
     assert world.git("status", "--porcelain") == ""
+    (shown,) = progress  # one comment, edited once per finished task
+    assert "progress 100%" in shown and "**Done 3 of 3**" in shown
 
 
 def test_a_plan_without_an_approval_runs_nothing(
     tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch, scripted: Handle
 ) -> None:
     world = sample_world(tmp_path)
-    plan = two_step_plan(world)
+    plan = three_step_plan(world)
     state = tmp_path / "plans"
     keep_current(DirectoryCheckpoints(state), plan)
     remember(MemoryStore(world.work, clock=utc_now), state, world.git("rev-parse", "HEAD"))

@@ -1,0 +1,150 @@
+"""``kairos-ci integrate``, as its table of contents: the plan's board -> each slice whose
+steps are all done -> merged and checked in a scratch clone (``coordinator.integrate``)
+-> pushed and proposed as one pull request per slice, or, at the first failing merge, a
+repair task on the board that the workers pick up.
+
+A slice still in progress is left for a later run. Nothing is merged into the default
+branch: each slice is a pull request a maintainer reviews, never one giant one.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from kairos_ci.clock import Clock
+from kairos_ci.coordinator.integrate import Integration, integrate
+from kairos_ci.coordinator.outcomes import Merged, Stopped
+from kairos_ci.coordinator.records import Board
+from kairos_ci.coordinator.repairs import repair
+from kairos_ci.coordinator.slices import Slice, slices, unfinished
+from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.forge.branches import Branches
+from kairos_ci.forge.records import Ensured, PullRequestSpec
+from kairos_ci.git import Git
+from kairos_ci.plan.plaintext import plain, plain_cell
+from kairos_ci.plan.records import Plan
+from kairos_ci.workspace.commands import CommandRunner
+from kairos_ci.workspace.scratch import scratch_checkout
+
+
+class PullRequests(Protocol):
+    def ensure_pull_request(self, spec: PullRequestSpec) -> Ensured: ...
+
+
+class SliceStep(enum.StrEnum):
+    WAITING = "waiting"  # some of its steps are not done yet
+    PROPOSED = "proposed"  # merged, checked, pushed, and its pull request is up
+    REPAIRING = "repairing"  # a merge failed: a repair task is on the board
+
+
+@dataclass(frozen=True)
+class SliceReply:
+    number: int
+    step: SliceStep
+    why: str
+
+
+@dataclass(frozen=True)
+class IntegrateWiring:
+    plan: Plan | None  # the issue's current plan
+    boards: BoardStore
+    repo: Path  # the default branch, checked out: only objects are written there
+    branches: Branches
+    pulls: PullRequests
+    runner: Callable[[], CommandRunner]  # the jail: the merged code was written by a model
+    clock: Clock
+    default_branch: str
+
+
+@dataclass(frozen=True)
+class IntegrateReply:
+    refused: str  # "" when the slices were looked at
+    slices: tuple[SliceReply, ...] = ()
+
+
+def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
+    board = wiring.boards.load()
+    plan = wiring.plan
+    if board is None or plan is None:
+        return IntegrateReply("no plan with a board on the memory branch: nothing to integrate")
+    if board.plan_hash != plan.plan_hash:
+        return IntegrateReply(f"the board is for plan {board.plan_hash[:8]}, not {plan.hash8}")
+    parts = slices(board)
+    return IntegrateReply(
+        "", tuple(_slice(board, plan, part, len(parts), wiring) for part in parts)
+    )
+
+
+def _slice(
+    board: Board, plan: Plan, part: Slice, count: int, wiring: IntegrateWiring
+) -> SliceReply:
+    waiting = unfinished(board, part)
+    if waiting:
+        return SliceReply(part.number, SliceStep.WAITING, f"waiting for {', '.join(waiting)}")
+    for task_id in part.task_ids:
+        result = board.task(task_id).result
+        if result is not None and result.branch:
+            wiring.branches.fetch(result.branch)
+    with scratch_checkout(wiring.repo, wiring.default_branch) as scratch:
+        outcome = integrate(scratch, Integration(board, plan, part, wiring.runner()))
+        if isinstance(outcome, Stopped):
+            return _repairing(part, outcome, wiring)
+        Git(wiring.repo).run(
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            str(scratch.path),
+            outcome.branch,
+        )
+    return _proposed(board, plan, (part, count), outcome, wiring)
+
+
+def _repairing(part: Slice, stopped: Stopped, wiring: IntegrateWiring) -> SliceReply:
+    """The culprit's repair goes on the board (or it fails, out of repairs)."""
+
+    def move(board: Board) -> tuple[Board, None, str]:
+        changed = repair(board, stopped.task_id, stopped.reason, wiring.clock())
+        return changed, None, f"board {board.plan_id}: repair {stopped.task_id}"
+
+    wiring.boards.apply(move)
+    why = f"{stopped.task_id}: {stopped.reason.quote()}"
+    return SliceReply(part.number, SliceStep.REPAIRING, why)
+
+
+def _proposed(
+    board: Board, plan: Plan, where: tuple[Slice, int], merged: Merged, wiring: IntegrateWiring
+) -> SliceReply:
+    part, count = where
+    base = Git(wiring.repo).text("rev-parse", "--verify", f"{wiring.default_branch}^{{commit}}")
+    built = wiring.branches.describe(base, merged.head)
+    wiring.branches.push(merged.branch, built, wiring.default_branch)
+    spec = PullRequestSpec(
+        head=merged.branch,
+        base=wiring.default_branch,
+        title=f"{plain(plan.goal.summary, 60)} (part {part.number} of {count})",
+        body=_body(board, plan, merged),
+        fingerprint=f"plan.{plan.plan_id}.slice-{part.number}",
+    )
+    ensured = wiring.pulls.ensure_pull_request(spec)
+    return SliceReply(part.number, SliceStep.PROPOSED, f"{merged.branch}: {ensured.change}")
+
+
+def _body(board: Board, plan: Plan, merged: Merged) -> str:
+    lines = [
+        f"Part of plan `{plan.hash8}` (issue #{plan.issue}), approved in the issue. Each "
+        "step below was carried out on its own branch, checked there, then merged here "
+        "in order, its checks run again after its merge.",
+        "",
+        "| step | title | checks |",
+        "|---|---|---|",
+    ]
+    for task_id in merged.merged:
+        task = board.task(task_id)
+        checks = task.result.tests_after if task.result else ""
+        lines.append(f"| {task_id} | {plain_cell(task.title, 120)} | {plain_cell(checks, 80)} |")
+    return "\n".join(lines) + "\n"
