@@ -50,7 +50,10 @@ def plan_for(ctx: Context, request: PlanCommandRequest, issue: IssueOf, log: Log
     left = BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock())
     usd = min(PlanBounds().usd, left.headroom_usd())
     settings = PlanSettings(
-        model=config.models.plan, prices=config.budget.prices, bounds=PlanBounds(usd=usd)
+        model=config.models.plan,
+        prices=config.budget.prices,
+        bounds=PlanBounds(usd=usd),
+        critic=config.models.critic,
     )
     return PlanWiring(
         repository=full_name,

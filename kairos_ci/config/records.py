@@ -120,6 +120,7 @@ class Models:
     triage: str
     work: str
     plan: str
+    critic: str | None = None  # reviews each valid plan draft once (ULTRAPLAN); None: off
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,17 @@ from kairos_ci.plan.stuck import Exchange, stuck
 
 NUDGE = "Use the tools if you need to, then call {name} with the result."
 
-Check = Callable[[Mapping[str, Any]], tuple[str, ...]]  # problems with a submission
+
+@dataclass(frozen=True)
+class Checked:
+    """What a check found with a submission, and the model calls it made (a critic's)."""
+
+    problems: tuple[str, ...]
+    charges: tuple[Charge, ...] = ()
+
+
+# A submission and what the run has spent so far -> what is wrong with it.
+Check = Callable[[Mapping[str, Any], Spend], Checked]
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class _Talk:
     turns: list[Turn]
     charges: list[Charge]
     history: list[Exchange]
+    earlier: Spend  # by earlier phases: a check spends from what is left after them and this
     calls: int = 0
     repairs: int = 0
     nudged: bool = False
@@ -107,7 +118,7 @@ def consult(
     check: Check | None = None,
     max_repairs: int = 2,
 ) -> Consulted:
-    talk = _Talk([Turn("user", (Text(consultation.opening),))], [], [])
+    talk = _Talk([Turn("user", (Text(consultation.opening),))], [], [], meter.spent)
     specs = (*tools.specs, consultation.submit)
     while True:
         hit = _meter_hit(meter, talk, consultation, specs)
@@ -185,7 +196,9 @@ def _answer(
         if problem:
             results.append(ToolResult(call.id, f"invalid input: {problem}", True))
             continue
-        problems = check(call.input) if check else ()
+        checked = check(call.input, talk.earlier + talk.spend()) if check else Checked(())
+        talk.charges.extend(checked.charges)
+        problems = checked.problems
         if problems and talk.repairs < max_repairs:
             talk.repairs += 1
             listed = "\n".join(f"- {p}" for p in problems)

@@ -59,6 +59,7 @@ class PlanSettings:
     survey: SurveyLimits = field(default_factory=SurveyLimits)
     hops: int = DEFAULT_HOPS
     max_repairs: int = 2
+    critic: str | None = None  # a second model that reviews each valid draft; None: off
     max_tokens: int = 8192  # per model reply
 
 

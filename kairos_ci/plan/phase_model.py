@@ -1,4 +1,5 @@
-"""The phases that ask the plan model: design, then draft (with its repair rounds).
+"""The phases that ask the plan model: design, then draft (with its repair rounds, and the
+critic's pass when the config names a critic model).
 
 Both run ``consult`` with the read-only tools. The goal and everything read from the
 repository reach the model fenced as untrusted data. A draft is checked as kairos will
@@ -14,9 +15,11 @@ from typing import Any
 
 from kairos_ci.agent.records import ToolSpec
 from kairos_ci.errors import InputError
+from kairos_ci.memory.records import Spend
 from kairos_ci.plan.assembly import assemble
 from kairos_ci.plan.bounds import BoundHit, BoundKind
-from kairos_ci.plan.consult import Consultation, Consulted, consult
+from kairos_ci.plan.consult import Checked, Consultation, Consulted, consult
+from kairos_ci.plan.critic import Critic, critique
 from kairos_ci.plan.inventory import files_at
 from kairos_ci.plan.phase_work import plan_pieces
 from kairos_ci.plan.prompting import prompt
@@ -62,12 +65,16 @@ def draft_phase(run: RunState) -> PhaseOutcome:
     )
     base_files = files_at(run.job.ports.git, run.base)
 
-    def check(submitted: Mapping[str, Any]) -> tuple[str, ...]:
+    def check(submitted: Mapping[str, Any], spent: Spend) -> Checked:
         try:
             plan = assemble(plan_pieces(run, (), draft=submitted))
         except InputError as err:
-            return (str(err),)
-        return tuple(str(r) for r in validate_plan(plan, base_files).refusals)
+            return Checked((str(err),))
+        refusals = tuple(str(r) for r in validate_plan(plan, base_files).refusals)
+        critic = _critic(run)
+        if refusals or critic is None:  # kairos's own rules first; the critic is optional
+            return Checked(refusals)
+        return critique(critic, plan.goal.summary, submitted, spent)
 
     consulted = _consult(run, Phase.DRAFT, _consultation(run, opening, draft_tool()), check)
     if consulted.submitted is None:
@@ -76,6 +83,16 @@ def draft_phase(run: RunState) -> PhaseOutcome:
     left = f", {len(consulted.problems)} problems left" if consulted.problems else ""
     data = {"draft": dict(consulted.submitted), "problems": list(consulted.problems)}
     return _done(data, f"draft: {steps} steps{left}", consulted)
+
+
+def _critic(run: RunState) -> Critic | None:
+    job = run.job
+    settings = job.settings
+    if settings.critic is None or job.ports.llm is None:
+        return None
+    return Critic(
+        job.ports.llm, settings.critic, settings.prices, settings.bounds, job.ports.redactor
+    )
 
 
 def _consult(

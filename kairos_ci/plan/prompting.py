@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from importlib import resources
 
-PROMPT_NAMES = ("system", "design", "draft")
+PROMPT_NAMES = ("system", "design", "draft", "critic")
 
 
 def prompt(name: str, **values: str) -> str:

@@ -13,7 +13,7 @@ from kairos_ci.context import Secret
 from kairos_ci.errors import ModelUnavailable
 from kairos_ci.memory.records import Spend
 from kairos_ci.plan.bounds import BoundKind, PlanBounds
-from kairos_ci.plan.consult import Consultation, Meter, consult
+from kairos_ci.plan.consult import Checked, Consultation, Meter, consult
 from kairos_ci.plan.inventory import InventoryLimits, take_inventory
 from kairos_ci.plan.readonly_tools import ReadOnlyTools
 from tests.plan.express_app import build_express_app
@@ -65,7 +65,8 @@ def test_a_submission_breaking_its_schema_goes_back_then_one_that_fits_ends_it(
 
 def test_the_check_refuses_at_most_max_repairs_times(tmp_path: Path) -> None:
     model = ScriptedLlm(*(use("submit_answer", answer=n) for n in (1, 2, 3)))
-    done = consult(model, ASK, tools(tmp_path), meter(), Redactor.of(), lambda s: ("wrong",), 2)
+    refuse = lambda submitted, spent: Checked(("wrong",))  # noqa: E731
+    done = consult(model, ASK, tools(tmp_path), meter(), Redactor.of(), refuse, 2)
     assert done.submitted == {"answer": 3} and done.problems == ("wrong",)
     assert len(model.requests) == 3
 
@@ -122,8 +123,8 @@ def test_a_reply_without_a_tool_call_is_nudged_once_then_a_submission_ends_it(
 def test_a_repaired_submission_is_accepted_with_no_problems_left(tmp_path: Path) -> None:
     model = ScriptedLlm(use("submit_answer", answer=1), use("submit_answer", answer=42))
 
-    def must_be_42(submitted: Mapping[str, Any]) -> tuple[str, ...]:
-        return () if submitted["answer"] == 42 else ("the answer is 42",)
+    def must_be_42(submitted: Mapping[str, Any], spent: Spend) -> Checked:
+        return Checked(() if submitted["answer"] == 42 else ("the answer is 42",))
 
     done = consult(model, ASK, tools(tmp_path), meter(), Redactor.of(), must_be_42)
     assert done.submitted == {"answer": 42} and done.problems == ()

@@ -10,6 +10,7 @@ PLACEHOLDERS = {
     "system": (),
     "design": ("goal", "languages", "commands", "baseline", "impact", "ambiguous", "repo_map"),
     "draft": ("goal", "design", "impact", "commands"),
+    "critic": ("nonce", "plan"),
 }
 
 
