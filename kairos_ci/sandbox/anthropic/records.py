@@ -24,10 +24,21 @@ Reply = JsonObject | Fault  # a Messages API response body (filled in where part
 
 
 @dataclass(frozen=True)
+class Route:
+    """Replies for the conversations whose first user message contains ``when``: several
+    callers at once (workers on different steps) each get their own story."""
+
+    when: str
+    replies: tuple[Reply, ...]
+
+
+@dataclass(frozen=True)
 class Script:
-    """Replies per model name (``*`` for any model), each list served in order."""
+    """Replies per model name (``*`` for any model), each list served in order; a request
+    that matches a route is served from the route instead."""
 
     replies: Mapping[str, tuple[Reply, ...]]
+    routes: tuple[Route, ...] = ()
     api_key: str | None = None  # when set, only this key (either header style) is accepted
     min_cache_tokens: int = 0  # prefixes shorter than this are not cached, as with the real API
 

@@ -51,6 +51,7 @@ class Sandbox:
     def __init__(self, script: Script) -> None:
         self._script = script
         self._queues = {model: collections.deque(items) for model, items in script.replies.items()}
+        self._routes = [(route.when, collections.deque(route.replies)) for route in script.routes]
         self._lock = threading.Lock()
         self._received: list[JsonObject] = []
         self._cached: set[str] = set()
@@ -105,7 +106,11 @@ class Sandbox:
 
     def _reply(self, body: JsonObject, number: int) -> ScriptedAnswer:
         model = body["model"]
-        queue = self._queues.get(model, self._queues.get(ANY_MODEL))
+        opening = _first_user_text(body)
+        routed = next((queue for when, queue in self._routes if when in opening), None)
+        queue = (
+            routed if routed is not None else self._queues.get(model, self._queues.get(ANY_MODEL))
+        )
         if queue is None:
             return error(404, f"model: {model}")
         if not queue:
@@ -183,3 +188,15 @@ def _complete(reply: JsonObject, body: JsonObject, number: int) -> JsonObject:
     }
     message.update({k: v for k, v in reply.items() if k not in ("content", "usage")})
     return message
+
+
+def _first_user_text(body: JsonObject) -> str:
+    """The text of the conversation's first user message: what a route is matched on."""
+    messages = body.get("messages") or []
+    first = messages[0] if messages and isinstance(messages[0], dict) else {}
+    content = first.get("content", "")
+    if isinstance(content, str):
+        return content
+    return "".join(
+        b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"
+    )

@@ -1,4 +1,6 @@
-"""Read a sandbox script: JSON with ``replies`` as a list or a map of model name to list.
+"""Read a sandbox script: JSON with ``replies`` as a list or a map of model name to list,
+and optional ``routes`` (``[{"when": text, "replies": [...]}]``) for conversations whose
+first user message contains the text.
 
 Every problem names where it is (``replies.claude-haiku-4-5[2].error.status``), so a
 broken script fails with one clear line instead of a confusing 500 later.
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci.errors import InputError, InputTooLarge
-from kairos_ci.sandbox.anthropic.records import ANY_MODEL, Fault, JsonObject, Reply, Script
+from kairos_ci.sandbox.anthropic.records import ANY_MODEL, Fault, JsonObject, Reply, Route, Script
 
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
 
@@ -35,7 +37,7 @@ def load_script(path: Path) -> Script:
 def parse_script(data: object, source: str = "script") -> Script:
     if not isinstance(data, dict):
         raise InputError(f"{source}: a script is a JSON object with a 'replies' key")
-    unknown = sorted(set(data) - {"replies", "api_key", "min_cache_tokens"})
+    unknown = sorted(set(data) - {"replies", "routes", "api_key", "min_cache_tokens"})
     if unknown:
         raise InputError(f"{source}: unknown key(s) {', '.join(unknown)}")
     replies = data.get("replies")
@@ -54,7 +56,22 @@ def parse_script(data: object, source: str = "script") -> Script:
     min_cache = data.get("min_cache_tokens", 0)
     if not isinstance(min_cache, int) or isinstance(min_cache, bool) or min_cache < 0:
         raise InputError(f"{source}: min_cache_tokens must be a whole number >= 0")
-    return Script(replies=by_model, api_key=api_key, min_cache_tokens=min_cache)
+    routes = _routes(data.get("routes", []), f"{source}: routes")
+    return Script(by_model, routes, api_key=api_key, min_cache_tokens=min_cache)
+
+
+def _routes(items: object, where: str) -> tuple[Route, ...]:
+    if not isinstance(items, list):
+        raise InputError(f"{where}: expected a list of {{when, replies}} objects")
+    routes = []
+    for index, item in enumerate(items):
+        here = f"{where}[{index}]"
+        if not isinstance(item, dict) or set(item) != {"when", "replies"}:
+            raise InputError(f"{here}: a route is an object with exactly 'when' and 'replies'")
+        if not isinstance(item["when"], str) or not item["when"]:
+            raise InputError(f"{here}.when: expected a non-empty string")
+        routes.append(Route(item["when"], _replies(item["replies"], f"{here}.replies")))
+    return tuple(routes)
 
 
 def _replies(items: object, where: str) -> tuple[Reply, ...]:

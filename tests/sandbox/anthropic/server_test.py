@@ -15,6 +15,7 @@ from typing import Any
 import anthropic
 import pytest
 
+from kairos_ci.errors import InputError
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running, spawned
 
@@ -169,3 +170,34 @@ def test_a_broken_script_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"kairos-ci: error: {script}: replies[0]: 'content' must be a list of blocks with a 'type'"
     ]
+
+
+def test_a_route_serves_the_conversations_that_open_with_its_text() -> None:
+    def said(text: str) -> dict[str, Any]:
+        return {"content": [{"type": "text", "text": text}]}
+
+    script = {
+        "replies": [said("anyone")],
+        "routes": [
+            {"when": "step A1 ", "replies": [said("a1 first"), said("a1 second")]},
+            {"when": "step B1 ", "replies": [said("b1")]},
+        ],
+    }
+    with running(parse_script(script)) as handle:
+        sdk = client(handle)
+
+        def opening(text: str) -> str:
+            blocks = [{"type": "text", "text": text}]
+            messages = [{"role": "user", "content": blocks}]
+            reply = sdk.messages.create(model="claude-x", max_tokens=32, messages=messages)
+            return str(reply.content[0].text)
+
+        assert opening("carry out step B1 now") == "b1"
+        assert opening("carry out step A1 now") == "a1 first"
+        assert opening("something else") == "anyone"
+        assert opening("carry out step A1 again") == "a1 second"
+
+
+def test_a_route_without_its_two_keys_is_refused() -> None:
+    with pytest.raises(InputError, match=r"routes\[0\]: a route is an object with exactly"):
+        parse_script({"replies": [], "routes": [{"when": "x"}]})
