@@ -24,7 +24,7 @@ Reply = JsonObject | Fault  # a Messages API response body (filled in where part
 
 
 @dataclass(frozen=True)
-class Route:
+class ScriptRoute:
     """Replies for the conversations whose first user message contains ``when``: several
     callers at once (workers on different steps) each get their own story."""
 
@@ -38,7 +38,7 @@ class Script:
     that matches a route is served from the route instead."""
 
     replies: Mapping[str, tuple[Reply, ...]]
-    routes: tuple[Route, ...] = ()
+    routes: tuple[ScriptRoute, ...] = ()
     api_key: str | None = None  # when set, only this key (either header style) is accepted
     min_cache_tokens: int = 0  # prefixes shorter than this are not cached, as with the real API
 

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci.errors import InputError, InputTooLarge
-from kairos_ci.sandbox.anthropic.records import ANY_MODEL, Fault, JsonObject, Reply, Route, Script
+from kairos_ci.sandbox.anthropic.records import (
+    ANY_MODEL,
+    Fault,
+    JsonObject,
+    Reply,
+    Script,
+    ScriptRoute,
+)
 
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
 
@@ -60,7 +67,7 @@ def parse_script(data: object, source: str = "script") -> Script:
     return Script(by_model, routes, api_key=api_key, min_cache_tokens=min_cache)
 
 
-def _routes(items: object, where: str) -> tuple[Route, ...]:
+def _routes(items: object, where: str) -> tuple[ScriptRoute, ...]:
     if not isinstance(items, list):
         raise InputError(f"{where}: expected a list of {{when, replies}} objects")
     routes = []
@@ -70,7 +77,7 @@ def _routes(items: object, where: str) -> tuple[Route, ...]:
             raise InputError(f"{here}: a route is an object with exactly 'when' and 'replies'")
         if not isinstance(item["when"], str) or not item["when"]:
             raise InputError(f"{here}.when: expected a non-empty string")
-        routes.append(Route(item["when"], _replies(item["replies"], f"{here}.replies")))
+        routes.append(ScriptRoute(item["when"], _replies(item["replies"], f"{here}.replies")))
     return tuple(routes)
 
 
