@@ -43,6 +43,7 @@ BAD_FLAG = {
         "integrate": ["integrate"],
         "doctor": ["doctor"],
         "init": ["init"],
+        "swarm": ["swarm", "simulate", "--random", "5", "--workers", "2"],
     }.items()
 }
 
@@ -57,6 +58,7 @@ MISSING_FILE = {
     "remember-plans": ["remember-plans", "--state", MISSING],
     "doctor": ["doctor", "--config", MISSING],
     "init": ["init", "--repo", MISSING],
+    "swarm": ["swarm", "simulate", "--workers", "2", "--plan", MISSING],
 }
 
 NOT_A_REPOSITORY = {

@@ -33,6 +33,7 @@ def add_commands(sub: Any) -> None:
         _integrate,
         _doctor,
         _init,
+        _swarm,
     ):
         add(sub)
 
@@ -560,3 +561,44 @@ def _add_event_source(parser: argparse.ArgumentParser) -> None:
         "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
     )
     parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
+
+
+def _swarm(sub: Any) -> None:
+    """``swarm simulate``: the swarm's scheduling policy run offline, against LB."""
+    example = "\nexample:\n  kairos-ci swarm simulate --random 40 --workers 4 --seed 7"
+    epilog = "environment:\n  none\n" + example
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "swarm",
+        help="simulate how a swarm of workers would schedule a plan",
+        description="Agent swarms: a plan's steps fanned out over many workers.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="swarm_action", metavar="ACTION", required=True)
+    simulate = actions.add_parser(
+        "simulate",
+        help="schedule a plan or a random DAG on M workers, offline",
+        description=(
+            "Run the swarm's scheduling policy on M simulated workers, with no network:\n"
+            "a plan's steps (p50 minutes, dependencies, the files each touches as its\n"
+            "locks) or a random DAG. Prints the schedule, the makespan, the lower bound\n"
+            "LB = max(ceil(sum p / M), critical path, max p), their ratio, utilisation,\n"
+            "idle time by cause, and the makespan with one worker more."
+        ),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = simulate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--plan", type=existing_file, help="a plan JSON file")
+    source.add_argument("--random", type=int, metavar="N", help="a random DAG of N tasks")
+    simulate.add_argument(
+        "--workers", type=int, required=True, metavar="M", help="how many workers to simulate"
+    )
+    simulate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    simulate.add_argument(
+        "--locks",
+        type=float,
+        default=0.0,
+        help="chance that a random task also writes a shared path (default: 0.0)",
+    )
+    simulate.set_defaults(command=("swarm", "simulate"))
