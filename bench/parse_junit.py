@@ -80,8 +80,6 @@ def _testcase(rnd: random.Random, suite: int, case: int, all_pass: bool) -> str:
 
 
 def run_kairos(path: Path) -> dict[str, Any]:
-    from lxml import etree  # noqa: F401 - kairos imports it lazily; imports are not timed
-
     from kairos_ci.signals.read import parse_report
     from kairos_ci.signals.records import ReportLimits
 
