@@ -14,7 +14,7 @@ from kairos_ci.commands.requests import WorkRequest
 from kairos_ci.config.load import load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context
-from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring
+from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring, Suite, SuiteRun
 from kairos_ci.coordinator.moves import refreshed
 from kairos_ci.coordinator.progress import ProgressView, owner_name, render_progress
 from kairos_ci.coordinator.records import Board
@@ -33,6 +33,7 @@ from kairos_ci.pipeline.work import WorkWiring
 from kairos_ci.plan.codec import plan_from_json
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import CURRENT_FILE
+from kairos_ci.stages.evidence import run_tests
 from kairos_ci.stages.remember import recall_or_forget
 from kairos_ci.workspace.commands import CommandRunner
 
@@ -137,9 +138,26 @@ def _runner(ctx: Context, request: WorkRequest, config: Config, plan: Plan) -> S
         branches=adapters.branches_for(ctx, repo),
         budget=BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock()),
         default_branch=adapters.default_branch(repo, None),
+        suite=_suite(config, commands),
         secrets=ctx.secrets(),
     )
     return AgentSteps(wiring)
+
+
+def _suite(config: Config, commands: CommandRunner) -> Suite | None:
+    """The configured tests on a step's tree, in the jail, read from their JUnit reports."""
+    if config.tests.run is None:
+        return None
+
+    def run(tree: Path) -> SuiteRun:
+        tests, command, errors = run_tests(tree, config, commands, run_commands=True)
+        if not tests:
+            started = command.error if command is not None and command.error else ""
+            return SuiteRun(0, (), started or (str(errors[0]) if errors else "no JUnit report"))
+        failing = tuple(t.id for t in tests if t.outcome in ("failed", "errored"))
+        return SuiteRun(len(tests) - len(failing), failing)
+
+    return run
 
 
 def _current_plan(memory: MemoryStore, key: str) -> Plan | None:

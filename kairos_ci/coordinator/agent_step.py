@@ -9,7 +9,8 @@ and the project's own checks judge it before anything is reported.
 3. Judged: only what the agent wrote is kept; paths beyond the write set must be
    granted through the board (all or nothing) or the attempt ends asking for them;
    the guard must not flag the tests; every verification command of the step must
-   pass in the jail.
+   pass in the jail; and the whole configured suite must keep every test that passed
+   at the plan's baseline passing.
 4. Published: one commit on ``kairos/plan-<plan id>/<step id>``, pushed; the result
    names the branch and the commit, for integration.
 """
@@ -62,6 +63,18 @@ def step_branch(plan_id: str, task_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class SuiteRun:
+    """The project's whole configured suite on one tree, read from its JUnit reports."""
+
+    passed: int
+    failing: tuple[str, ...]  # ids of the tests that failed or errored
+    problem: str = ""  # why it did not run, or left no report: then nothing is verified
+
+
+Suite = Callable[[Path], SuiteRun]
+
+
+@dataclass(frozen=True)
 class StepWiring:
     repo: Path  # the worker's checkout; only objects are written there, never its tree
     plan: Plan
@@ -71,6 +84,7 @@ class StepWiring:
     branches: Branches  # fetches dependencies' branches, pushes the step's
     budget: BudgetView
     default_branch: str = "main"
+    suite: Suite | None = None  # the configured tests on a tree; None: no tests configured
     secrets: tuple[Secret, ...] = ()
     limits: AgentLimits = field(default_factory=AgentLimits)
     clock: Callable[[], float] = time.monotonic
@@ -209,7 +223,28 @@ class AgentSteps:
             if not ran.ok:
                 why = ran.error or ran.stderr.strip()[-300:] or ran.stdout.strip()[-300:]
                 raise StepFailed(f"`{command}` failed: {why or f'exit {ran.exit_code}'}")
-        return f"{len(commands)} verification commands passed"
+        return f"{len(commands)} verification commands passed{self._suite_kept(scratch)}"
+
+    def _suite_kept(self, scratch: Scratch) -> str:
+        """Every test that passed at the plan's base still passes on the step's tree. A
+        test that fails once is run again with the suite: only failing twice counts, so a
+        flaky test does not sink a step."""
+        suite = self.wiring.suite
+        if suite is None:
+            return ""
+        baseline = self.wiring.plan.context.baseline
+        known = set(baseline.failing_ids) if baseline is not None else set()
+        run = suite(scratch.path)
+        broken = _new_failures(run, known)
+        flaky: list[str] = []
+        if broken:
+            again = suite(scratch.path)
+            flaky = sorted(set(broken) - set(_new_failures(again, known)))
+            broken = [test for test in broken if test not in flaky]
+        if broken:
+            raise StepFailed(f"tests that passed at the base fail: {', '.join(broken[:5])}")
+        shaky = f"; flaky here: {', '.join(flaky[:5])}" if flaky else ""
+        return f"; suite: {run.passed} passed, {len(run.failing)} failing as at the base{shaky}"
 
     def _published(self, scratch: Scratch, task: BoardTask, final: FinalPatch, summary: str) -> str:
         plan = self.wiring.plan
@@ -226,6 +261,12 @@ def _merged(git: Git, base: str, head: str, message: str) -> str:
         paths = ", ".join(line for line in rest if line.strip())[:300]
         raise StepFailed(f"the dependencies do not merge cleanly ({paths or 'conflict'})")
     return git.text("commit-tree", tree.strip(), "-p", base, "-p", head, "-m", message)
+
+
+def _new_failures(run: SuiteRun, known: set[str]) -> list[str]:
+    if run.problem:
+        raise StepFailed(f"the project's tests did not run: {run.problem}")
+    return [test for test in run.failing if test not in known]
 
 
 def _undeclared(final: FinalPatch, write_set: Sequence[str]) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import running
 from tests.e2e.act_harness import ActRun, run_action
 from tests.e2e.fix_tests_test import API_KEY, pulls, sample_world, use
-from tests.e2e.work_test import SUITE, approve_on_memory
+from tests.e2e.work_test import BASELINE, SUITE, approve_on_memory
 from tests.plan.sample import sample_plan, step
 from tests.sandbox.github.world import KAIROS_TOKEN, World, client, strict_sandbox
 
@@ -49,7 +49,7 @@ def six_step_plan(world: World, issue: int) -> Plan:
         base_sha=world.git("rev-parse", "HEAD"),
         steps=tuple(steps),
         decision_points=(),
-        context=replace(base.context, impact_set=()),
+        context=replace(base.context, impact_set=(), baseline=BASELINE),
     )
 
 
