@@ -450,9 +450,7 @@ def _work(sub: Any) -> None:
         "\nexample:\n  kairos-ci work --issue 7 --worker 2 --minutes 50",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
+    _add_checkout(parser)
     parser.add_argument("--issue", type=int, default=0, help="the issue whose plan to work on")
     parser.add_argument("--worker", default="1", help="this worker's name in the run (default: 1)")
     parser.add_argument(
@@ -478,9 +476,7 @@ def _integrate(sub: Any) -> None:
         "\nexample:\n  kairos-ci integrate --issue 7",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
+    _add_checkout(parser)
     parser.add_argument("--issue", type=int, default=0, help="the issue whose plan to integrate")
     parser.set_defaults(command=("integrate", "run"))
 
@@ -504,9 +500,7 @@ def _remember_plans(sub: Any) -> None:
         "\nexample:\n  kairos-ci remember-plans --repo . --state /tmp/plans",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
+    _add_checkout(parser)
     parser.add_argument(
         "--state",
         type=Path,
@@ -552,14 +546,18 @@ def _init(sub: Any) -> None:
     parser.set_defaults(command=("init", "init_command"))
 
 
+def _add_checkout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
+    )
+
+
 def _add_event_source(parser: argparse.ArgumentParser) -> None:
     """Where an event-driven command reads its event, checkout and repository from."""
     parser.add_argument(
         "--payload", type=existing_file, help="event payload (default: GITHUB_EVENT_PATH)"
     )
-    parser.add_argument(
-        "--repo", type=git_checkout, default=".", help="repository checkout (default: .)"
-    )
+    _add_checkout(parser)
     parser.add_argument("--repository", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
 
 

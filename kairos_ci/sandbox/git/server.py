@@ -81,7 +81,7 @@ def serve(root: Path, faults: PushFaults = PushFaults()) -> Iterator[Served]:
             self.wfile.write(payload)
 
         def log_message(self, format: str, *args: object) -> None:
-            pass
+            return  # quiet: callers read the counts in ``Served``, not a request log
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), GitHttpHandler)
     served.url = f"http://127.0.0.1:{server.server_address[1]}"
