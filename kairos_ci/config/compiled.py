@@ -9,16 +9,25 @@ is refused when compiling, so a schema change cannot be skipped silently.
 tests/config/compiled_test.py checks that both agree on valid and broken documents, for
 the memory and the config schema. Errors are worded by jsonschema, which runs only when
 this says no.
+
+A map of 20,000 alike values (a memory's tests) is checked a collection at a time:
+strings, string enums, arrays and closed objects also compile to a form that checks many
+values in C loops (``_Compiler.many``), an object's columns one after another, and a
+property name that passed is not searched again by the same check.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from itertools import chain, filterfalse
+from operator import itemgetter
 from typing import Any
 
 Check = Callable[[Any], bool]
+Many = Callable[[Collection[Any]], bool]  # a check of every item of a collection at once
 Schema = Mapping[str, Any]
+_NAMES_REMEMBERED = 100_000  # valid property names kept per check (see ``_names``)
 
 _ANNOTATIONS = frozenset(
     {"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples"}
@@ -55,6 +64,16 @@ class _Compiler:
     def __init__(self, root: Schema) -> None:
         self.root = root
         self.refs: dict[str, Check] = {}
+        # Checks with a form that tests a whole collection in C loops: a memory document
+        # has maps of 20,000 tests, where a Python call per value was most of the time.
+        self.many: dict[Check, Many] = {}
+
+    def every(self, check: Check) -> Many:
+        """``check`` of each item of a collection, in its batch form when it has one."""
+        many = self.many.get(check)
+        if many is not None:
+            return many
+        return lambda items: all(map(check, items))
 
     def node(self, schema: Schema | bool) -> Check:
         if schema is True:
@@ -76,7 +95,10 @@ class _Compiler:
             if kind == name and applied <= words:
                 return build(schema, typed=True)
         if applied == {"enum"} and all(type(option) is str for option in schema["enum"]):
-            return _string_enum(frozenset(schema["enum"]))
+            options = frozenset(schema["enum"])
+            check = _string_enum(options)
+            self.many[check] = lambda items: {*map(type, items)} <= _STR and options >= {*items}
+            return check
         checks = [*self._typed(schema), *self._values(schema), *self._combined(schema)]
         if applied & (_STRING - {"type"}):
             checks.append(self._string(schema, typed=False))
@@ -115,10 +137,11 @@ class _Compiler:
             checks.append(lambda value: _equal(value, constant))
         if "minimum" in schema:
             floor = schema["minimum"]
-            checks.append(lambda value: not _number(value) or value >= floor)
+            # ``not <``, as jsonschema words it: NaN is in range.
+            checks.append(lambda value: not _number(value) or not value < floor)
         if "maximum" in schema:
             ceiling = schema["maximum"]
-            checks.append(lambda value: not _number(value) or value <= ceiling)
+            checks.append(lambda value: not _number(value) or not value > ceiling)
         return checks
 
     def _string(self, schema: Schema, *, typed: bool) -> Check:
@@ -133,11 +156,20 @@ class _Compiler:
                 return False
             return search is None or search(value) is not None
 
+        def strings(items: Collection[Any]) -> bool:
+            if not {*map(type, items)} <= _STR:
+                return all(map(string, items))  # not all strings: item by item
+            lengths = [*map(len, items)]
+            if lengths and not (shortest <= min(lengths) and max(lengths) <= longest):
+                return False
+            return search is None or all(map(search, items))
+
+        self.many[string] = strings
         return string
 
     def _array(self, schema: Schema, *, typed: bool) -> Check:
         prefix = [self.node(item) for item in schema.get("prefixItems", ())]
-        rest = self.node(schema.get("items", True))
+        rest = self.every(self.node(schema.get("items", True)))
         fewest, most = schema.get("minItems", 0), schema.get("maxItems", float("inf"))
         unique = schema.get("uniqueItems", False)
 
@@ -151,30 +183,95 @@ class _Compiler:
             for check, item in zip(prefix, value, strict=False):
                 if not check(item):
                     return False
-            return all(rest(item) for item in value[len(prefix) :])
+            return rest(value[len(prefix) :] if prefix else value)
 
+        if typed and not prefix and not unique:
+            self.many[array] = self._arrays(fewest, most, rest)
         return array
+
+    @staticmethod
+    def _arrays(fewest: float, most: float, rest: Many) -> Many:
+        """Many arrays alike, as one column of their items: every test's evidence."""
+
+        def arrays(items: Collection[Any]) -> bool:
+            if not {*map(type, items)} <= _LIST:
+                return False
+            lengths = [*map(len, items)]
+            if lengths and not (fewest <= min(lengths) and max(lengths) <= most):
+                return False
+            return rest([*chain.from_iterable(items)])
+
+        return arrays
 
     def _object(self, schema: Schema, *, typed: bool) -> Check:
         required = frozenset(schema.get("required", ()))
         known = {name: self.node(sub) for name, sub in schema.get("properties", {}).items()}
         extra = schema.get("additionalProperties", True)
         rest = None if extra is False else self.node(extra)  # None: no other key allowed
-        names = self.node(schema["propertyNames"]) if "propertyNames" in schema else None
+        names = self._names(schema["propertyNames"]) if "propertyNames" in schema else None
         fewest, most = schema.get("minProperties", 0), schema.get("maxProperties", float("inf"))
+        values = None if known or rest is None else self.every(rest)  # a map: all alike
 
         def mapping(value: Any) -> bool:
             if type(value) is not dict:
                 return not typed
             if not fewest <= len(value) <= most or not value.keys() >= required:
                 return False
-            for key, item in value.items():
-                check = known.get(key, rest)
-                if check is None or not check(item):
+            if values is not None:
+                if not values(value.values()):
                     return False
-            return names is None or all(names(key) for key in value)
+            else:
+                for key, item in value.items():
+                    check = known.get(key, rest)
+                    if check is None or not check(item):
+                        return False
+            return names is None or names(value.keys())
 
+        if (
+            typed
+            and rest is None
+            and not schema.keys() & {"minProperties", "maxProperties", "propertyNames"}
+        ):
+            self.many[mapping] = self._records(required, known)
         return mapping
+
+    def _records(self, required: frozenset[str], known: Mapping[str, Check]) -> Many:
+        """Many objects with a closed set of keys, as columns: a map of tests' records."""
+        allowed = frozenset(known)
+        columns = [(name, self.every(check)) for name, check in known.items()]
+
+        def records(items: Collection[Any]) -> bool:
+            if not {*map(type, items)} <= _DICT:
+                return False
+            if not all(map(allowed.issuperset, items)):
+                return False
+            if not all(map(required.issubset, items)):
+                return False
+            for name, column in columns:
+                present = [*map(itemgetter(name), items)] if name in required else [
+                    item[name] for item in items if name in item
+                ]  # fmt: skip
+                if not column(present):
+                    return False
+            return True
+
+        return records
+
+    def _names(self, schema: Schema | bool) -> Many:
+        """``propertyNames`` over many keys, each checked once per compiled schema: the
+        snapshot and every journal name the same 20,000 tests."""
+        check = self.every(self.node(schema))
+        passed: set[str] = set()
+
+        def names(keys: Collection[str]) -> bool:
+            fresh = [*filterfalse(passed.__contains__, keys)]
+            if not check(fresh):
+                return False
+            if len(passed) < _NAMES_REMEMBERED:
+                passed.update(fresh)
+            return True
+
+        return names
 
     def _combined(self, schema: Schema) -> list[Check]:
         checks: list[Check] = []
@@ -189,6 +286,11 @@ class _Compiler:
             then = self.node(schema.get("then", True))
             checks.append(lambda value: not condition(value) or then(value))
         return checks
+
+
+_STR = frozenset({str})
+_DICT = frozenset({dict})
+_LIST = frozenset({list})
 
 
 def _string_enum(options: frozenset[str]) -> Check:

@@ -11,12 +11,13 @@ table is keyed by stable numbers (``numbering``), so consecutive snapshots delta
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from sys import intern
 from typing import Any
 
 from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryCorrupt
+from kairos_ci.memory.columns import StoredHistories
 from kairos_ci.memory.history import History, PointTable, point_numbers
 from kairos_ci.memory.numbering import PointNumbers, numbering
 from kairos_ci.memory.records import (
@@ -59,10 +60,17 @@ def dumps(doc: Doc) -> bytes:
 # --- test history -----------------------------------------------------------------
 
 
-def _histories(texts: Mapping[str, str], table: PointTable, where: str) -> dict[str, History]:
-    """Each test's stored string as a lazy ``History``, once every point it names exists
-    (checked here, so that reading a history later can never fail)."""
+def _column(texts: Mapping[str, str], table: PointTable, where: str) -> StoredHistories:
+    """A journal's results as one column: no object per test (see ``columns``)."""
+    _check_points(texts, table, where)
+    return StoredHistories(table, dict(zip(map(intern, texts), texts.values(), strict=True)))
+
+
+def _check_points(texts: Mapping[str, str], table: PointTable, where: str) -> None:
+    """Every point the texts name exists: reading a history later can never fail."""
     known = table.rows.keys()
+    if len(known) == 1 and _all_number(texts.values(), next(iter(known))):
+        return
     if not point_numbers(texts.values()) <= known:
         test_id, missing = next(
             (test_id, min(point_numbers([text]) - known))
@@ -72,8 +80,14 @@ def _histories(texts: Mapping[str, str], table: PointTable, where: str) -> dict[
         raise MemoryCorrupt(
             f"{where}: test {test_id!r}: history points at entry {missing} of {len(known)}"
         )
-    # Interned: the snapshot and every journal name the same 20,000 tests; one copy each.
-    return {intern(test_id): History.stored(table, text) for test_id, text in texts.items()}
+
+
+def _all_number(texts: Collection[str], number: str) -> bool:
+    """Whether every token of ``texts`` names point ``number``: a journal's one run.
+    In a valid history " n:" occurs only where a token numbered n starts, so counting
+    spaces and " n:" compares tokens, in two C scans instead of a string per token."""
+    joined = " " + " ".join(texts)
+    return joined.count(" ") == joined.count(f" {number}:")
 
 
 def _snapshot_points(doc: Doc) -> PointTable:
@@ -184,11 +198,15 @@ def _snapshot_doc(memory: Memory, histories: Mapping[str, History], numbers: Poi
 
 
 def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
-    texts = {test_id: test["history"] for test_id, test in doc["tests"].items()}
-    histories = _histories(texts, _snapshot_points(doc), where)
+    table = _snapshot_points(doc)
+    _check_points(
+        {test_id: test["history"] for test_id, test in doc["tests"].items()}, table, where
+    )
+    stored = History.stored  # each history stays its string until read (see ``history``)
+    # Interned: the snapshot and every journal name the same 20,000 tests; one copy each.
     tests = {
         intern(test_id): TestRecord(
-            histories[test_id], _VERDICT[test["verdict"]], tuple(test["evidence"])
+            stored(table, test["history"]), _VERDICT[test["verdict"]], tuple(test["evidence"])
         )
         for test_id, test in doc["tests"].items()
     }
@@ -258,7 +276,7 @@ def decode_journal(doc: Doc, where: str) -> Journal:
     sample = doc["cofailure"]
     return Journal(
         run=_run(doc["run"]),
-        results=_histories(doc["results"], _journal_points(doc), where),
+        results=_column(doc["results"], _journal_points(doc), where),
         verdicts={
             intern(test_id): VerdictRecord(_VERDICT[v["verdict"]], tuple(v["evidence"]))
             for test_id, v in doc["verdicts"].items()

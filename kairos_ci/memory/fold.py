@@ -6,11 +6,13 @@ compare-and-swap retry (or a re-saved journal) can simply be applied again.
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from kairos_ci.memory.history import History, newest_at
+from kairos_ci.memory.columns import result_parts
+from kairos_ci.memory.history import History, Part, newest_at
 from kairos_ci.memory.records import (
     Backoff,
     ByModel,
@@ -50,7 +52,7 @@ def fold(memory: Memory, journals: Iterable[tuple[str, Journal]], limits: Memory
 def bound(memory: Memory, limits: MemoryLimits) -> Memory:
     """``memory`` with every collection cut to ``limits``, as a fold would keep it."""
     draft = _Draft(memory)
-    draft.histories = {test_id: History.of(r.history) for test_id, r in memory.tests.items()}
+    draft.added.update((test_id, []) for test_id in memory.tests)  # every history is trimmed
     draft.cofailures = {p: (s.changes, dict(s.failures)) for p, s in memory.cofailures.items()}
     return draft.finish(limits)
 
@@ -87,7 +89,8 @@ class _Draft:
         self.applied = dict.fromkeys(memory.applied)
         self.run_count = memory.run_count
         self.runs = {run.run_id: run for run in memory.runs}
-        self.histories: dict[str, History] = {}  # appended to as strings, never decoded
+        # Parts each test's history gains, kept as stored strings: joined once, in ``finish``.
+        self.added: defaultdict[str, list[Part]] = defaultdict(list)
         self.verdicts: dict[str, VerdictRecord] = {}
         self.cofailures: dict[str, tuple[int, dict[str, int]]] = {}
         self.posted = dict(memory.posted)
@@ -109,8 +112,10 @@ class _Draft:
         if self.runs.pop(run.run_id, None) is None:
             self.run_count += 1  # a run that saves twice is still one run
         self.runs[run.run_id] = run
-        for test_id, entries in journal.results.items():
-            self.histories[test_id] = self._history(test_id).plus(entries)
+        test_ids, parts = result_parts(journal.results)
+        # Each test's list gains its part in C loops (``added`` makes missing lists): a
+        # journal has a result for each of up to 50,000 tests.
+        deque(map(list.append, map(self.added.__getitem__, test_ids), parts), maxlen=0)
         for test_id, verdict in journal.verdicts.items():
             self.verdicts[test_id] = verdict
         if journal.cofailure is not None:
@@ -153,12 +158,6 @@ class _Draft:
             applied=tuple(sorted(self.applied))[-limits.applied :],
         )
 
-    def _history(self, test_id: str) -> History:
-        if test_id not in self.histories:
-            old = self.memory.tests.get(test_id)
-            self.histories[test_id] = History.of(old.history) if old else History()
-        return self.histories[test_id]
-
     def _count_cofailures(self, sample: CoFailureSample, limits: MemoryLimits) -> None:
         if len(sample.changed) > limits.cofailure_sample_paths:
             return
@@ -190,11 +189,14 @@ class _Draft:
     def _tests(self, limits: MemoryLimits) -> dict[str, TestRecord]:
         tests = dict(self.memory.tests)
         empty = TestRecord()
-        for test_id in self.histories.keys() | self.verdicts.keys():
+        changed = self.added.keys() | self.verdicts.keys() if self.verdicts else self.added
+        for test_id in changed:
             record = tests.get(test_id, empty)
             history, verdict, evidence = record.history, record.verdict, record.evidence
-            if test_id in self.histories:
-                history = self.histories[test_id].last(limits.history_per_test)
+            added = self.added.get(test_id)
+            if added is not None:
+                joined = History([*History.of(history).parts, *added])
+                history = joined.last(limits.history_per_test)
             judged = self.verdicts.get(test_id)
             if judged is not None:
                 verdict, evidence = judged.verdict, judged.evidence[-limits.evidence :]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
+from itertools import repeat
+from operator import itemgetter
 from typing import overload
 
 from kairos_ci.verdicts.records import HistoryEntry, Outcome
@@ -42,6 +44,7 @@ class PointTable:
 
 
 Part = tuple[PointTable, str]  # non-empty text: tokens that number into the table
+_text = itemgetter(1)
 
 
 class History(Sequence[HistoryEntry]):
@@ -50,8 +53,8 @@ class History(Sequence[HistoryEntry]):
     __slots__ = ("_parts", "_size")
 
     def __init__(self, parts: Iterable[Part] = ()) -> None:
-        self._parts = tuple(part for part in parts if part[1])
-        self._size = sum(_count(text) for _, text in self._parts)
+        self._parts = tuple(filter(_text, parts))  # C loops: folding makes 20,000 per load
+        self._size = sum(map(str.count, map(_text, self._parts), repeat(" "))) + len(self._parts)
 
     @classmethod
     def stored(cls, table: PointTable, text: str) -> History:

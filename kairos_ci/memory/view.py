@@ -22,7 +22,7 @@ HISTORY_FORMAT = (
     "empty when unknown"
 )
 _BATCH = 2_000  # tests per write
-_string = json.JSONEncoder(ensure_ascii=False).encode  # a string's JSON, as ``_dump`` writes it
+_string = json.encoder.encode_basestring  # a string's JSON, as ``_dump`` writes it
 
 
 def write_json(header: Mapping[str, Any], memory: Memory, out: TextIO) -> None:

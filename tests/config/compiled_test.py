@@ -117,7 +117,8 @@ def test_both_agree_on_every_one_value_breakage(kind: str) -> None:
         ({"const": True}, [True], [1]),
         ({"enum": [[1, 2]]}, [[1, 2], [1.0, 2]], [[1, True], [2, 1]]),
         ({"type": "integer"}, [3, 3.0], [3.5, True, "3"]),
-        ({"type": "number", "minimum": 0}, [0, 2.5], [-1, False]),
+        ({"type": "number", "minimum": 0}, [0, 2.5, float("nan")], [-1, False]),
+        ({"maximum": 1}, [1, float("nan")], [2]),  # NaN is not below or above anything
         ({"minimum": 0}, ["-1", -0.0], [-1]),  # minimum applies to numbers only
         ({"type": "string", "pattern": "b"}, ["abc"], ["ac", 1]),  # pattern searches
         ({"propertyNames": {"maxLength": 1}}, [{"a": 1}, "not an object"], [{"ab": 1}]),
@@ -131,6 +132,64 @@ def test_edges_follow_json_schema(schema: dict[str, Any], good: list[Any], bad: 
         assert check(value) and Draft202012Validator(schema).is_valid(value), value
     for value in bad:
         assert not check(value) and not Draft202012Validator(schema).is_valid(value), value
+
+
+RECORD = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["v"],
+    "properties": {
+        "v": {"enum": ["x", "y"]},
+        "e": {"type": "array", "maxItems": 2, "items": {"type": "string", "minLength": 1}},
+    },
+}
+
+
+# Maps of alike values are checked a collection at a time: each way one value can break.
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"),
+    [
+        (
+            {"type": "object", "additionalProperties": {"type": "string", "pattern": "^a"}},
+            [{}, {"k": "a1", "l": "ab"}],
+            [{"k": "a", "l": "b"}, {"k": "a", "l": 1}, {"k": ["a"]}],
+        ),
+        (
+            {"type": "object", "additionalProperties": {"type": "string", "maxLength": 2}},
+            [{"k": "ab", "l": ""}],
+            [{"k": "ab", "l": "abc"}],
+        ),
+        (
+            {"type": "object", "additionalProperties": {"enum": ["a", "b"]}},
+            [{"k": "a", "l": "b"}],
+            [{"k": "a", "l": "c"}, {"k": 1}, {"k": ["a"]}],
+        ),
+        (
+            {"type": "object", "additionalProperties": RECORD},
+            [{"t": {"v": "x"}, "u": {"v": "y", "e": ["r1", "r2"]}}],
+            [
+                {"t": {"v": "x"}, "u": {"v": "x", "z": 1}},
+                {"t": {"v": "x"}, "u": {"e": []}},
+                {"t": {"v": "x"}, "u": {"v": "z"}},
+                {"t": {"v": "x"}, "u": {"v": "x", "e": ["a", "b", "c"]}},
+                {"t": {"v": "x"}, "u": {"v": "x", "e": [""]}},
+                {"t": {"v": "x"}, "u": {"v": "x", "e": "a"}},
+                {"t": {"v": "x"}, "u": []},
+            ],
+        ),
+    ],
+)
+def test_maps_of_many_values_follow_json_schema(
+    schema: dict[str, Any], good: list[Any], bad: list[Any]
+) -> None:
+    test_edges_follow_json_schema(schema, good, bad)
+
+
+def test_a_property_name_that_passed_is_remembered_and_no_other() -> None:
+    check = compile_schema({"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}})
+    assert check({"a": 1, "b": 2})
+    assert not check({"a": 1, "B": 2})
+    assert check({"b": 1})
 
 
 def test_a_keyword_it_does_not_compile_is_refused_not_skipped() -> None:

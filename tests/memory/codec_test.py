@@ -158,3 +158,17 @@ def test_a_stored_patch_over_the_cap_does_not_validate() -> None:
     doc = codec.journal_doc(replace(rich_journal(), suggestions=(huge,)))
     with pytest.raises(MemoryCorrupt):
         validate(doc, "journal", checker())
+
+
+def test_a_one_point_journal_whose_tokens_all_name_it_is_read() -> None:
+    doc = codec.journal_doc(journal("r1", 1, {"t::a": Outcome.PASSED, "t::b": Outcome.FAILED}))
+    doc["results"]["t::b"] = "0:f:10 0:p:0.5"
+    decoded = codec.decode_journal(doc, "journal/x.json")
+    assert [e.outcome for e in decoded.results["t::b"]] == [Outcome.FAILED, Outcome.PASSED]
+
+
+def test_a_later_token_pointing_past_a_one_point_table_is_corrupt() -> None:
+    doc = codec.journal_doc(journal("r1", 1, {"t::a": Outcome.PASSED, "t::b": Outcome.FAILED}))
+    doc["results"]["t::b"] = "0:f:10 10:p:0.5"
+    with pytest.raises(MemoryCorrupt, match=r"t::b.*points at entry 10 of 1"):
+        codec.decode_journal(doc, "journal/x.json")

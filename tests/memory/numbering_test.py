@@ -57,3 +57,25 @@ def test_numbers_start_again_from_zero_when_they_would_run_out() -> None:
     numbers = numbering([history])
     assert numbers.text(history) == "0:p:1 1:p:0.25"
     assert set(numbers.rows()) == {"0", "1"}
+
+
+def test_a_one_point_table_renumbers_every_token_and_nothing_else() -> None:
+    old = (sha("c0"), sha("t0"), "r0", at(0))
+    new = (sha("c1"), sha("t1"), "r1", at(1))
+    base = PointTable({"10": old}, stable=True)
+    journal_table = PointTable({"0": new}, stable=False)
+    history = History.stored(base, "10:p:10").plus(
+        History.stored(journal_table, "0:p:10 0:f:0.5 0:s:")
+    )
+    numbers = numbering([history])
+    assert numbers.text(history) == "10:p:10 11:p:10 11:f:0.5 11:s:"
+    assert numbers.rows() == {"10": old, "11": new}
+
+
+def test_a_table_of_many_points_numbers_them_in_the_order_tokens_use_them() -> None:
+    first, second = (sha("c1"), sha("t1"), "r1", at(1)), (sha("c2"), sha("t2"), "r2", at(2))
+    table = PointTable({"0": first, "1": second}, stable=False)
+    history = History.stored(table, "1:p:1 0:f:2 1:p:3")
+    numbers = numbering([history])
+    assert numbers.text(history) == "0:p:1 1:f:2 0:p:3"
+    assert numbers.rows() == {"0": second, "1": first}
