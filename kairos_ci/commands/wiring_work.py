@@ -46,16 +46,19 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
     config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
     memory = adapters.memory_for(ctx, repo, config)
     key = plan_id(request.issue)
+    # One read of memory's ledger: the worker's share, and each agent attempt's budget.
+    spend = recall_or_forget(memory).memory.spend
+    budget = BudgetView.from_memory(config.budget, spend, ctx.clock())
     settings = WorkerSettings(
         owner=_owner(ctx, request.worker),
         deadline=timedelta(minutes=request.minutes),
-        budget_usd=_headroom(ctx, memory, config),
+        budget_usd=budget.headroom_usd(),
     )
     return WorkWiring(
         plan=_current_plan(memory, key),
         git=git,
         boards=BoardStore(memory, key),
-        runner=lambda plan: _runner(ctx, request, config, plan),
+        runner=lambda plan: _runner(ctx, request, (config, budget), plan),
         clock=ctx.clock,
         settings=settings,
         budgets=Budgets(per_task_usd=config.budget.per_run_usd),
@@ -122,13 +125,15 @@ def _jailed(ctx: Context, config: Config, repo: Path) -> CommandRunner:
     return adapters.command_runner(ctx, config, adapters.run_id_for(ctx, None), repo)
 
 
-def _runner(ctx: Context, request: WorkRequest, config: Config, plan: Plan) -> StepRunner:
+def _runner(
+    ctx: Context, request: WorkRequest, settled: tuple[Config, BudgetView], plan: Plan
+) -> StepRunner:
+    config, budget = settled
     llm = claude.from_context(ctx)
     if llm is None:
         raise UsageError("no ANTHROPIC_API_KEY: a worker needs the model to carry out steps")
     repo = request.repo
     commands = _jailed(ctx, config, repo)
-    recalled = recall_or_forget(adapters.memory_for(ctx, repo, config))
     wiring = StepWiring(
         repo=repo,
         plan=plan,
@@ -136,7 +141,7 @@ def _runner(ctx: Context, request: WorkRequest, config: Config, plan: Plan) -> S
         llm=llm,
         commands=commands,
         branches=adapters.branches_for(ctx, repo),
-        budget=BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock()),
+        budget=budget,
         default_branch=adapters.default_branch(repo, None),
         suite=_suite(config, commands),
         secrets=ctx.secrets(),
@@ -166,8 +171,3 @@ def _current_plan(memory: MemoryStore, key: str) -> Plan | None:
     if found is None:
         return None
     return plan_from_json(json.loads(found)["data"]["plan"], f"{PLANS_DIR}/{path}")
-
-
-def _headroom(ctx: Context, memory: MemoryStore, config: Config) -> float:
-    recalled = recall_or_forget(memory)
-    return BudgetView.from_memory(config.budget, recalled.memory.spend, ctx.clock()).headroom_usd()
