@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from kairos_ci.config import schema as schemas
 from kairos_ci.config.compiled import compile_schema
-from kairos_ci.config.yaml_source import YamlDocument, YamlRejected, load_yaml
 from kairos_ci.errors import ConfigError, ConfigProblem, UsageError
 
 if TYPE_CHECKING:
     import jsonschema
 
     from kairos_ci.config.records import Config
+    from kairos_ci.config.yaml_source import YamlDocument
 
 CONFIG_CANDIDATES = (".github/kairos.yml", ".github/kairos.yaml", ".kairos.yml", ".kairos.yaml")
 
@@ -80,6 +80,9 @@ def parse_config(raw: bytes, source: str) -> Config:
 def check_config(raw: bytes, source: str) -> dict[str, Any]:
     """Config bytes checked by the schema and by what it cannot express, with every
     default filled in; raise ``ConfigError`` listing every problem."""
+    # Lazy: PyYAML costs ~40 ms, and commands that only look for a config pay nothing.
+    from kairos_ci.config.yaml_source import YamlRejected, load_yaml
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
