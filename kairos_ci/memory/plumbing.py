@@ -80,6 +80,13 @@ class Branch:
             return None
         raise GitError(f"cannot fetch memory branch {self.name!r}: {_last_line(result.stderr)}")
 
+    def forget(self) -> None:
+        """Drop what earlier fetches left (the tip and the shallow boundary), so the next
+        fetch asks for the tip from scratch, offering nothing: a fetch that failed while
+        pushes raced it is not retried on the same negotiation."""
+        self.local.run("update-ref", "-d", TIP_REF, check=False)
+        (self.local.repo / "shallow").unlink(missing_ok=True)
+
     def push(self, commit: str) -> PushResult:
         """Push without force: the remote accepts only a fast-forward of what we fetched."""
         pushing = replace(self.network, config={**self.network.config, **_PUSH_CONFIG})

@@ -59,7 +59,7 @@ from kairos_ci.memory.tip import (
 DEFAULT_BRANCH = "kairos/memory"
 _BACKOFF_BASE_S = 0.1
 _BACKOFF_CAP_S = 2.0
-_MAX_GIT_FAILURES = 8  # fetches or pushes that failed outright, per update
+_MAX_GIT_FAILURES = 6  # fetches or pushes in a row that failed outright, per update
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ class MemoryStore:
         unread: a task board changes many times a minute and must not pay for memory."""
         if not is_carried(path):
             raise ValueError(f"{path!r} is not in a folder memory carries")
-        failures: list[GitError] = []
+        failed = 0  # in a row: a lasting fault (a bad token) repeats, a passing one does not
         with self._scratch() as branch:
             for attempt in range(1, self.max_attempts + 1):
                 try:
@@ -267,10 +267,12 @@ class MemoryStore:
                         return SaveResult(fetched.sha if fetched else None, False, attempt)
                     if _pushed(branch, built):
                         return SaveResult(built, changed=True, attempts=attempt)
-                except GitError as err:  # the network or the server: retried, a few times
-                    failures.append(err)
-                    if len(failures) >= _MAX_GIT_FAILURES:
+                    failed = 0
+                except GitError:  # the network or the server, e.g. a fetch racing a push
+                    failed += 1
+                    if failed >= _MAX_GIT_FAILURES:
                         raise
+                    branch.forget()
                 _backoff(attempt)
         raise MemoryConflict(
             f"memory branch {self.branch!r} kept moving: gave up after {self.max_attempts} tries"
