@@ -25,7 +25,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from kairos_ci.clock import from_iso, to_iso
@@ -39,6 +38,7 @@ from kairos_ci.coordinator.records import (
     TaskStatus,
 )
 from kairos_ci.errors import InputError
+from kairos_ci.plan.dag import find_cycle, longest_chains
 from kairos_ci.plan.plaintext import plain_cell
 
 ICONS = {
@@ -103,17 +103,12 @@ def remaining_critical_path(board: Board, now: datetime | None = None) -> float:
     ``depends_on`` over the tasks that have not ended. Given ``now``, a live task counts
     only what is left of its estimate since it was claimed."""
     left = {task.id: task for task in board.tasks if task.state not in ENDED}
-    graph = {tid: [d for d in task.depends_on if d in left] for tid, task in left.items()}
-    try:
-        order = tuple(TopologicalSorter(graph).static_order())
-    except CycleError as err:
-        cycle = " -> ".join(str(tid) for tid in err.args[1])
-        raise InputError(f"board {board.plan_id}: tasks depend on each other: {cycle}") from None
-    finish: dict[str, float] = {}
-    for tid in order:
-        before = max((finish[dep] for dep in graph[tid]), default=0.0)
-        finish[tid] = before + _left_of(left[tid], now)
-    return max(finish.values(), default=0.0)
+    graph = {tid: tuple(d for d in task.depends_on if d in left) for tid, task in left.items()}
+    minutes = {tid: _left_of(task, now) for tid, task in left.items()}
+    cycle = find_cycle(graph)
+    if cycle:
+        raise InputError(f"board {board.plan_id}: tasks depend on each other: {' -> '.join(cycle)}")
+    return max(longest_chains(graph, minutes).values(), default=0.0)
 
 
 def eta(board: Board, now: datetime) -> datetime:

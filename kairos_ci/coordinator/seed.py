@@ -16,12 +16,12 @@ import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 
 from kairos_ci.clock import to_iso
 from kairos_ci.coordinator.paths import normalised
 from kairos_ci.coordinator.records import Board, BoardTask, TaskEvent, TaskStatus
 from kairos_ci.errors import InputError
+from kairos_ci.plan.dag import graph_of, longest_chains
 from kairos_ci.plan.records import Approval, Plan, Step
 
 HOT_TASK = "hot-files"
@@ -125,17 +125,8 @@ def _decisions(plan: Plan, choices: Mapping[str, str]) -> dict[str, str | None]:
 
 def _chains(plan: Plan) -> dict[str, float]:
     """Each step's p50 plus the longest chain of steps that depend on it."""
-    children: dict[str, list[Step]] = {step.id: [] for step in plan.steps}
-    for step in plan.steps:
-        for dep in step.depends_on:
-            children[dep].append(step)
-
-    @cache
-    def chain(step_id: str) -> float:
-        own = next(s.estimate.p50_minutes for s in plan.steps if s.id == step_id)
-        return own + max((chain(child.id) for child in children[step_id]), default=0.0)
-
-    return {step.id: chain(step.id) for step in plan.steps}
+    minutes = {step.id: step.estimate.p50_minutes for step in plan.steps}
+    return longest_chains(graph_of(plan.steps), minutes)
 
 
 def waits_for(plan: Plan) -> dict[str, tuple[str, ...]]:

@@ -60,6 +60,19 @@ def topological(graph: Graph) -> tuple[str, ...]:
     return tuple(order)
 
 
+def longest_chains(graph: Graph, minutes: Mapping[str, float]) -> dict[str, float]:
+    """Each id's minutes plus the longest chain of minutes that depends on it (its upward
+    rank: the critical-path priority); ``ValueError`` on a cycle."""
+    dependents: dict[str, list[str]] = {node: [] for node in graph}
+    for node, deps in graph.items():
+        for dep in deps:
+            dependents[dep].append(node)
+    ranks: dict[str, float] = {}
+    for node in reversed(topological(graph)):
+        ranks[node] = minutes[node] + max((ranks[d] for d in dependents[node]), default=0.0)
+    return ranks
+
+
 def ancestors(graph: Graph) -> dict[str, frozenset[str]]:
     """For each step, every step it depends on directly or through others (graph is a DAG)."""
     found: dict[str, frozenset[str]] = {}

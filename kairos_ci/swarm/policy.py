@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from kairos_ci.coordinator.paths import conflicts
 from kairos_ci.errors import InputError
-from kairos_ci.plan.dag import find_cycle, topological
+from kairos_ci.plan.dag import find_cycle, longest_chains, topological
 
 # Rank gained per hour waited, in rank units (minutes of remaining path), as §8.3 says.
 STARVATION_RANK_PER_HOUR = 1.0
@@ -60,16 +60,7 @@ class Waiting:
 
 def upward_ranks(tasks: Sequence[SwarmTask]) -> dict[str, float]:
     """Each task's minutes plus the longest chain of minutes that depends on it."""
-    graph = _graph(tasks)
-    children: dict[str, list[str]] = {task.id: [] for task in tasks}
-    for task in tasks:
-        for dep in task.depends_on:
-            children[dep].append(task.id)
-    minutes = {task.id: task.minutes for task in tasks}
-    ranks: dict[str, float] = {}
-    for task_id in reversed(topological(graph)):
-        ranks[task_id] = minutes[task_id] + max((ranks[c] for c in children[task_id]), default=0)
-    return ranks
+    return longest_chains(_graph(tasks), {task.id: task.minutes for task in tasks})
 
 
 def critical_path(tasks: Sequence[SwarmTask]) -> float:

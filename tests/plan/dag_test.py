@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kairos_ci.plan.dag import ancestors, find_cycle, topological
+from kairos_ci.plan.dag import ancestors, find_cycle, longest_chains, topological
 
 
 def test_a_cycle_is_reported_as_a_closed_path() -> None:
@@ -21,3 +21,11 @@ def test_ancestors_follow_chains() -> None:
     found = ancestors({"S1": (), "S2": ("S1",), "S3": ("S2",), "S4": ()})
     assert found["S3"] == {"S1", "S2"}
     assert found["S4"] == frozenset()
+
+
+def test_longest_chains_are_each_node_plus_its_heaviest_line_of_dependents() -> None:
+    graph = {"a": (), "b": ("a",), "c": ("a",), "d": ("b", "c")}
+    minutes = {"a": 1.0, "b": 5.0, "c": 2.0, "d": 3.0}
+    assert longest_chains(graph, minutes) == {"a": 9.0, "b": 8.0, "c": 5.0, "d": 3.0}
+    with pytest.raises(ValueError, match="cycle: x -> y -> x"):
+        longest_chains({"x": ("y",), "y": ("x",)}, {"x": 1.0, "y": 1.0})
