@@ -14,11 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kairos_ci import __version__, context
-from kairos_ci.commands.chat import chat_command
-from kairos_ci.commands.fix_tests import fix_tests_command
-from kairos_ci.commands.integrate import integrate_command
-from kairos_ci.commands.plan import plan_command, remember_command
-from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
 from kairos_ci.commands.requests import (
     ChatRequest,
     PlanCommandRequest,
@@ -26,9 +21,6 @@ from kairos_ci.commands.requests import (
     RunRequest,
     WorkRequest,
 )
-from kairos_ci.commands.review import review_command
-from kairos_ci.commands.run import nightly_command
-from kairos_ci.commands.work import work_command
 from kairos_ci.config.load import find_config, load_config, parse_config
 from kairos_ci.config.records import BUILT_IN_DEFAULTS
 from kairos_ci.errors import ConfigError, UsageError
@@ -100,48 +92,57 @@ def _config_problems(runner: Runner, facts: tuple[tuple[str, str], ...], err: Co
 
 
 def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.publish import ACTION_BUNDLE, publish_bundle
 
     config, _ = _config(repo, ctx.inputs.config)
     return publish_bundle(ctx, runner, repo, repo / ACTION_BUNDLE, config, ctx.inputs.dry_run)
 
 
 def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.run import nightly_command
 
     return nightly_command(ctx, runner, _run_request(ctx, repo, ctx.event_name))
 
 
 def _review(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.review import review_command
 
     return review_command(ctx, runner, ReviewRequest(repo, dry_run=ctx.inputs.dry_run))
 
 
 def _chat(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.chat import chat_command
 
     return chat_command(ctx, runner, ChatRequest(repo))
 
 
 def _plan(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.plan import plan_command
 
     return plan_command(ctx, runner, PlanCommandRequest(repo))
 
 
 def _remember_plans(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.plan import remember_command
 
     return remember_command(ctx, runner, PlanCommandRequest(repo))
 
 
 def _work(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.work import work_command
 
     request = WorkRequest(repo, issue=ctx.inputs.issue, worker=ctx.inputs.worker)
     return work_command(ctx, runner, request)
 
 
 def _integrate(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.integrate import integrate_command
 
     return integrate_command(ctx, runner, WorkRequest(repo, issue=ctx.inputs.issue))
 
 
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.fix_tests import fix_tests_command
 
     return fix_tests_command(ctx, runner, _run_request(ctx, repo, None))
 
@@ -152,7 +153,8 @@ def _run_request(ctx: context.Context, repo: Path, event: str | None) -> RunRequ
 
 
 Handler = Callable[[context.Context, Runner, Path], int]
-# Each command the action can run (``validate`` needs no handler).
+# Each command the action can run (``validate`` needs no handler). Each imports only its
+# own command module, so a job pays for the one it runs: PyGithub alone is ~0.5 s.
 _HANDLERS: dict[str, Handler] = {
     "publish": _publish,
     "nightly": _nightly,
