@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -25,14 +24,11 @@ from kairos_ci.errors import ForgeError, UsageError
 from kairos_ci.forge.records import CommentSpec
 from kairos_ci.git import Git
 from kairos_ci.isolation.detect import find_jail
-from kairos_ci.memory.names import PLANS_DIR
-from kairos_ci.memory.store import MemoryStore
 from kairos_ci.pipeline.integrate import IntegrateWiring
 from kairos_ci.pipeline.plan import plan_id
 from kairos_ci.pipeline.work import WorkWiring
-from kairos_ci.plan.codec import plan_from_json
 from kairos_ci.plan.records import Plan
-from kairos_ci.plan.remembered import CURRENT_FILE
+from kairos_ci.plan.remembered import remembered_plan
 from kairos_ci.stages.evidence import run_tests
 from kairos_ci.stages.remember import recall_or_forget
 from kairos_ci.workspace.commands import CommandRunner
@@ -55,7 +51,7 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
         budget_usd=budget.headroom_usd(),
     )
     return WorkWiring(
-        plan=_current_plan(memory, key),
+        plan=remembered_plan(memory, key),
         git=git,
         boards=BoardStore(memory, key),
         runner=lambda plan: _runner(ctx, request, (config, budget), plan),
@@ -107,7 +103,7 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
     forge = adapters.open_forge(ctx, ctx.repository, dry_run=False)
     assert forge is not None  # without a token open_forge raises
     return IntegrateWiring(
-        plan=_current_plan(memory, key),
+        plan=remembered_plan(memory, key),
         boards=BoardStore(memory, key),
         repo=repo,
         branches=adapters.branches_for(ctx, repo),
@@ -163,11 +159,3 @@ def _suite(config: Config, commands: CommandRunner) -> Suite | None:
         return SuiteRun(len(tests) - len(failing), failing)
 
     return run
-
-
-def _current_plan(memory: MemoryStore, key: str) -> Plan | None:
-    path = f"{key}/{CURRENT_FILE}"
-    found = memory.carried_files(PLANS_DIR, lambda name: name == path).files.get(path)
-    if found is None:
-        return None
-    return plan_from_json(json.loads(found)["data"]["plan"], f"{PLANS_DIR}/{path}")

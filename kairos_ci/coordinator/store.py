@@ -57,7 +57,7 @@ class BoardStore:
                 return None, False, ""
             return board, True, f"board {board.plan_id}: {len(board.tasks)} tasks"
 
-        return self._apply(put, board)
+        return self._apply(put)
 
     def apply(self, move: Move[T]) -> Moved[T]:
         """``move`` on the current board, committed by compare-and-swap."""
@@ -67,11 +67,9 @@ class BoardStore:
                 raise InputError(f"no board for plan {self.plan_id} on the memory branch")
             return move(current)
 
-        return self._apply(on_board, None)
+        return self._apply(on_board)
 
-    def _apply(
-        self, move: Callable[[Board | None], tuple[Board | None, T, str]], start: Board | None
-    ) -> Moved[T]:
+    def _apply(self, move: Callable[[Board | None], tuple[Board | None, T, str]]) -> Moved[T]:
         path = board_path(self.plan_id)
         won: list[tuple[Board | None, T]] = []
 
@@ -83,8 +81,5 @@ class BoardStore:
 
         saved = self.memory.update_carried(path, update)
         board, value = won[0]
-        return Moved(board or start or _empty(self.plan_id), value, saved)
-
-
-def _empty(plan_id: str) -> Board:
-    return Board(plan_id, "", ())
+        assert board is not None  # a move with no board to start from made one, or raised
+        return Moved(board, value, saved)

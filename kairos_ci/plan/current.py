@@ -11,7 +11,9 @@ comment shows, so the rebuilt comment stays the posted one.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from kairos_ci.plan.checkpoints import CheckpointStore
 from kairos_ci.plan.codec import plan_from_json, plan_to_json
@@ -37,8 +39,11 @@ def keep_current(store: CheckpointStore, plan: Plan) -> None:
 
 def current_plan(store: CheckpointStore, plan_id: str) -> Plan | None:
     saved = store.load(plan_id, Phase.PUBLISH)
-    if saved is None:
-        return None
+    return None if saved is None else plan_in(saved, plan_id)
+
+
+def plan_in(saved: Mapping[str, Any], plan_id: str) -> Plan:
+    """The plan a saved current-plan checkpoint holds."""
     return plan_from_json(saved["data"]["plan"], f"the current plan of {plan_id}")
 
 

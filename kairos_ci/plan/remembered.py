@@ -30,10 +30,12 @@ from kairos_ci.memory.records import Journal, RunRecord, RunResult, Spend
 from kairos_ci.memory.store import Edit, MemoryStore, SaveResult
 from kairos_ci.memory.tip import Tip
 from kairos_ci.plan.checkpoints import JOB_KEY, write_atomically
+from kairos_ci.plan.current import plan_in
+from kairos_ci.plan.records import Phase, Plan
 
 _FILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}\.(json|md)$")
 _RUN_JOB = re.compile(r"^(?P<plan>.+)-v(?P<version>[0-9]{1,6})-[0-9a-f]{12}$")
-CURRENT_FILE = "publish.json"  # in the plan's own folder: the issue's current plan
+CURRENT_FILE = f"{Phase.PUBLISH.value}.json"  # in the plan's own folder: its current plan
 SPEND_DIR = "spend"  # one file per planning run: its model spend, for memory's ledger
 _RUN_ID = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
 MAX_SPEND_USD = 10_000.0  # far above any plan's cap: a larger figure is a broken file
@@ -82,6 +84,14 @@ def of_plan(plan_id: str) -> Callable[[str], bool]:
         return job == plan_id or (run is not None and run["plan"] == plan_id)
 
     return belongs
+
+
+def remembered_plan(store: MemoryStore, plan_id: str) -> Plan | None:
+    """The issue's current plan as the memory branch holds it, read with no state folder
+    (a worker's job needs nothing else of the plan's files)."""
+    path = f"{plan_id}/{CURRENT_FILE}"
+    raw = store.carried_files(PLANS_DIR, lambda name: name == path).files.get(path)
+    return None if raw is None else plan_in(json.loads(raw), plan_id)
 
 
 def recall(store: MemoryStore, plan_id: str, state: Path) -> tuple[str, ...]:
