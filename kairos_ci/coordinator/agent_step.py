@@ -37,8 +37,10 @@ from kairos_ci.agent.tools.dispatch import Toolbox
 from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
+from kairos_ci.coordinator.integrate import merge_tree
 from kairos_ci.coordinator.lineage import origin_of
 from kairos_ci.coordinator.moves import Grant
+from kairos_ci.coordinator.outcomes import Conflict
 from kairos_ci.coordinator.paths import conflicts
 from kairos_ci.coordinator.records import Board, BoardTask, TaskStatus, WorkResult
 from kairos_ci.coordinator.worker import LeaseHandle
@@ -255,12 +257,11 @@ class AgentSteps:
 
 
 def _merged(git: Git, base: str, head: str, message: str) -> str:
-    done = git.run("merge-tree", "--write-tree", "--name-only", base, head, check=False)
-    tree, *rest = done.stdout.decode("utf-8", "replace").split("\n")
-    if done.returncode != 0:
-        paths = ", ".join(line for line in rest if line.strip())[:300]
-        raise StepFailed(f"the dependencies do not merge cleanly ({paths or 'conflict'})")
-    return git.text("commit-tree", tree.strip(), "-p", base, "-p", head, "-m", message)
+    """``head`` merged onto ``base`` as integration merges (``integrate.merge_tree``)."""
+    tree = merge_tree(git, base, head)
+    if isinstance(tree, Conflict):
+        raise StepFailed(f"the dependencies do not merge cleanly: {tree.quote()}")
+    return git.text("commit-tree", tree, "-p", base, "-p", head, "-m", message)
 
 
 def _new_failures(run: SuiteRun, known: set[str]) -> list[str]:
