@@ -246,7 +246,8 @@ class AgentSteps:
         if broken:
             raise StepFailed(f"tests that passed at the base fail: {', '.join(broken[:5])}")
         shaky = f"; flaky here: {', '.join(flaky[:5])}" if flaky else ""
-        return f"; suite: {run.passed} passed, {len(run.failing)} failing as at the base{shaky}"
+        at_base = sum(1 for test in run.failing if test in known)
+        return f"; suite: {run.passed} passed, {at_base} failing as at the base{shaky}"
 
     def _published(self, scratch: Scratch, task: BoardTask, final: FinalPatch, summary: str) -> str:
         plan = self.wiring.plan
