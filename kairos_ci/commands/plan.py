@@ -49,10 +49,11 @@ def remember(args: argparse.Namespace) -> int:
 def remember_command(ctx: context.Context, runner: Runner, request: PlanCommandRequest) -> int:
     """`kairos-ci remember-plans`: the state folder's plans onto the memory branch."""
     try:
-        kept = wiring_plan.remember_plans(ctx, request)
+        plans = wiring_plan.remember_plans(ctx, request)
     except (MemoryError_, GitError) as err:
         report = RunReport(REMEMBER_TITLE, (), problems=(f"plans not saved: {err}",))
         return _finish(runner, report, _Log())
+    kept = plans.remembered
     facts = (
         ("files", str(kept.files)),
         ("dropped", str(kept.dropped)),
@@ -61,7 +62,8 @@ def remember_command(ctx: context.Context, runner: Runner, request: PlanCommandR
     saved = kept.saved
     done = f"saved at {str(saved.commit)[:12]}" if saved.changed else "nothing new to save"
     skipped = tuple(Skip("plan file", note) for note in kept.notes)
-    return _finish(runner, RunReport(REMEMBER_TITLE, facts, (done,), skipped=skipped), _Log())
+    report = RunReport(REMEMBER_TITLE, facts, (done, *plans.answered), skipped=skipped)
+    return _finish(runner, report, _Log())
 
 
 @dataclass

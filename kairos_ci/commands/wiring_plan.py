@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kairos_ci.agent import claude
@@ -14,7 +15,9 @@ from kairos_ci.commands import adapters
 from kairos_ci.commands.requests import PlanCommandRequest
 from kairos_ci.config.load import load_config_at
 from kairos_ci.context import Context
-from kairos_ci.errors import GitError, MemoryError_, UsageError
+from kairos_ci.coordinator.answers import answers_in, apply_answers
+from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.errors import GitError, InputError, MemoryError_, UsageError
 from kairos_ci.events.records import IssueCommentCreated, IssueLabeled
 from kairos_ci.git import Git
 from kairos_ci.memory.store import MemoryStore
@@ -97,15 +100,30 @@ def _recall_plans(memory: MemoryStore, plan: str, state: Path, log: LogLine) -> 
         log(f"plans on the memory branch: {note}")
 
 
-def remember_plans(ctx: Context, request: PlanCommandRequest) -> Remembered:
-    """The state folder onto the memory branch the default branch's config names."""
+@dataclass(frozen=True)
+class PlansKept:
+    remembered: Remembered
+    answered: tuple[str, ...]  # what each answer to a work's question came to on its board
+
+
+def remember_plans(ctx: Context, request: PlanCommandRequest) -> PlansKept:
+    """The state folder onto the memory branch the default branch's config names; then
+    the answers ticked on plan comments onto their boards."""
     state = plan_state(ctx, request)
     if not state.is_dir():
         raise UsageError(f"--state {state}: no such folder of plans")
     repo = request.repo
     sha = Git(repo).text("rev-parse", "--verify", "HEAD^{commit}")
     config = load_config_at(repo, sha)
-    return remember(adapters.memory_for(ctx, repo, config), state, sha)
+    memory = adapters.memory_for(ctx, repo, config)
+    kept = remember(memory, state, sha)
+    found, answered = answers_in(kept.taken)
+    for plan, answers in found.items():
+        try:
+            answered += apply_answers(BoardStore(memory, plan), answers, ctx.clock())
+        except InputError as err:  # a board that does not read: named, the others go on
+            answered.append(f"{plan}: answers not applied: {err}")
+    return PlansKept(kept, tuple(answered))
 
 
 def keep_plan_spend(ctx: Context, request: PlanCommandRequest, charges: Sequence[Charge]) -> None:

@@ -14,19 +14,17 @@ from kairos_ci.config.load import load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context
 from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring, Suite, SuiteRun
-from kairos_ci.coordinator.moves import refreshed
-from kairos_ci.coordinator.progress import ProgressView, owner_name, render_progress
+from kairos_ci.coordinator.progress import ProgressView, owner_name
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets
 from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.coordinator.worker import StepRunner, WorkerSettings
 from kairos_ci.errors import ForgeError, UsageError
-from kairos_ci.forge.records import CommentSpec
 from kairos_ci.git import Git
 from kairos_ci.isolation.detect import find_jail
 from kairos_ci.pipeline.integrate import IntegrateWiring
 from kairos_ci.pipeline.plan import plan_id
-from kairos_ci.pipeline.work import WorkWiring
+from kairos_ci.pipeline.work import WorkWiring, plan_comment
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import remembered_plan
 from kairos_ci.stages.evidence import run_tests
@@ -50,32 +48,30 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
         deadline=timedelta(minutes=request.minutes),
         budget_usd=budget.headroom_usd(),
     )
+    plan = remembered_plan(memory, key)
     return WorkWiring(
-        plan=remembered_plan(memory, key),
+        plan=plan,
         git=git,
         boards=BoardStore(memory, key),
         runner=lambda plan: _runner(ctx, request, (config, budget), plan),
         clock=ctx.clock,
         settings=settings,
         budgets=Budgets(per_task_usd=config.budget.per_run_usd),
-        on_finished=_progress(ctx, request.issue),
+        on_finished=_progress(ctx, plan),
     )
 
 
-def _progress(ctx: Context, issue: int) -> Callable[[Board], None] | None:
-    """The plan's progress in its own comment on the issue, not in the plan comment: that
-    one must stay the canonical plan that ticks are read against."""
-    if ctx.github_token is None or not ctx.repository:
+def _progress(ctx: Context, plan: Plan | None) -> Callable[[Board], None] | None:
+    """The plan's progress, and the questions its work raised, in the plan comment."""
+    if ctx.github_token is None or not ctx.repository or plan is None:
         return None
     forge = adapters.open_forge(ctx, ctx.repository, dry_run=False)
     assert forge is not None  # a token is set
     runs = f"{ctx.server_url}/{ctx.repository}/actions/runs"
 
     def show(board: Board) -> None:
-        now = ctx.clock()
-        body = render_progress(refreshed(board, now), ProgressView(now, runs))
         try:
-            forge.ensure_comment(CommentSpec(issue, f"plan-work.{issue}", body))
+            forge.ensure_comment(plan_comment(plan, board, ProgressView(ctx.clock(), runs)))
         except ForgeError:
             return  # the board is the truth; the comment catches up at the next task
 

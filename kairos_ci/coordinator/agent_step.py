@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kairos_ci.agent import prompts
 from kairos_ci.agent.llm import Llm, model_for
@@ -37,12 +38,13 @@ from kairos_ci.agent.tools.dispatch import Toolbox
 from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
+from kairos_ci.coordinator.contradictions import contradicts
 from kairos_ci.coordinator.integrate import merge_tree
 from kairos_ci.coordinator.lineage import origin_of
-from kairos_ci.coordinator.moves import Grant
+from kairos_ci.coordinator.moves import FINISHED, Grant
 from kairos_ci.coordinator.outcomes import Conflict
 from kairos_ci.coordinator.paths import conflicts
-from kairos_ci.coordinator.records import Board, BoardTask, TaskStatus, WorkResult
+from kairos_ci.coordinator.records import Asked, Board, BoardTask, TaskStatus, WorkResult
 from kairos_ci.coordinator.worker import LeaseHandle
 from kairos_ci.errors import GitError
 from kairos_ci.forge.branches import Branches
@@ -102,16 +104,19 @@ class AgentSteps:
     def __init__(self, wiring: StepWiring) -> None:
         self.wiring = wiring
 
-    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult:
+    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult | Asked:
         task = claimed.task
         spent: list[float] = []
         try:
             base = self._base(board, task)
             with scratch_checkout(self.wiring.repo, base) as scratch:
-                outcome, final = self._agent(scratch, task, board)
-                spent.append(total_usd(outcome.charges))
+                attempt = self._agent(scratch, task, board)
+                spent.append(total_usd(attempt.outcome.charges))
+                settled = _settled(attempt, board, task, spent[0])
+                if settled is not None:
+                    return settled
                 held.progress(TaskStatus.VERIFYING)
-                return self._judged(scratch, task, (outcome, final), held, spent[0])
+                return self._judged(scratch, task, attempt, held, spent[0])
         except (StepFailed, GitError) as failed:
             return WorkResult(ok=False, usd=sum(spent), note=str(failed)[:MAX_NOTE_CHARS])
 
@@ -127,9 +132,7 @@ class AgentSteps:
             base = _merged(git, base, result.head, f"merge {dep} for {task.id}")
         return base
 
-    def _agent(
-        self, scratch: Scratch, task: BoardTask, board: Board
-    ) -> tuple[LoopOutcome, FinalPatch]:
+    def _agent(self, scratch: Scratch, task: BoardTask, board: Board) -> _Attempt:
         wiring = self.wiring
         edit_tests = any(is_protected_test_path(path) for path in task.write_set)
         ctx = ToolContext(
@@ -153,15 +156,16 @@ class AgentSteps:
                 "step_system", nonce=ctx.envelope.nonce, edit_tests_rule=_tests_rule(edit_tests)
             ),
             opening=self._opening(ctx, task, board),
-            tools=specs.ALL,
+            tools=specs.STEP,
             candidates=((tier, model_for(tier, wiring.config.models)),),
             prices=wiring.config.budget.prices,
             budget=wiring.budget,
             limits=wiring.limits,
         )
-        toolbox = Toolbox(ctx)
+        toolbox = Toolbox(ctx, specs.STEP)
         outcome = run_loop(wiring.llm, session, toolbox, ctx.redactor, wiring.clock, ctx.deadline)
-        return outcome, final_patch(scratch, wiring.config, toolbox.written)
+        patch = final_patch(scratch, wiring.config, toolbox.written)
+        return _Attempt(outcome, patch, toolbox.finished)
 
     def _opening(self, ctx: ToolContext, task: BoardTask, board: Board) -> str:
         plan = self.wiring.plan
@@ -169,29 +173,24 @@ class AgentSteps:
         text = _step_text(step) if step is not None else f"{HOT_STEP}\n\n{task.title}"
         if task.id != origin_of(task.id):  # a repair: what went wrong when it was merged
             text += "\n\nThis attempt repairs the step: " + task.history[0].note
-        decided = [
-            f"- {point}: {option}" for point, option in sorted(board.decisions.items()) if option
-        ]
+        earlier = _last_failure(task)
+        if earlier:
+            text += "\n\nThe previous attempt of this step ended: " + earlier
         return prompts.render(
             "plan_step",
             step_id=task.id,
             plan_hash8=plan.hash8,
             step=ctx.data("the approved plan's step", text, Profile.TEXT).text,
             decisions=ctx.data(
-                "the plan's decisions", "\n".join(decided) or "(none)", Profile.TEXT
+                "the plan's decisions", decisions_text(plan, board), Profile.TEXT
             ).text,
             write_set=", ".join(task.write_set) or "(none)",
         )
 
     def _judged(
-        self,
-        scratch: Scratch,
-        task: BoardTask,
-        attempt: tuple[LoopOutcome, FinalPatch],
-        held: LeaseHandle,
-        usd: float,
+        self, scratch: Scratch, task: BoardTask, attempt: _Attempt, held: LeaseHandle, usd: float
     ) -> WorkResult:
-        outcome, final = attempt
+        outcome, final = attempt.outcome, attempt.final
         if outcome.stop is not Stop.FINISHED or not final.changes:
             raise StepFailed(f"the agent stopped without a change: {outcome.reason}")
         undeclared = _undeclared(final, task.write_set)
@@ -255,6 +254,57 @@ class AgentSteps:
         built = self.wiring.branches.build(scratch.base_sha, final.text, message)
         branch = step_branch(plan.plan_id, task.id)
         return self.wiring.branches.push(branch, built, self.wiring.default_branch).sha
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    outcome: LoopOutcome
+    final: FinalPatch
+    finished: Mapping[str, Any]  # finish's input: "assumed" decisions, a "question"
+
+
+def _settled(
+    attempt: _Attempt, board: Board, task: BoardTask, usd: float
+) -> Asked | WorkResult | None:
+    """The attempt's end before any check, when the agent asked a question the plan left
+    open or built on an option people did not choose; None when it goes to verification."""
+    question = attempt.finished.get("question")
+    if isinstance(question, Mapping):
+        options = tuple(str(option) for option in question.get("options", ()))
+        note = (attempt.outcome.summary or "")[:MAX_NOTE_CHARS]
+        return Asked(str(question.get("text", "")), options, usd, note)
+    assumed = attempt.finished.get("assumed")
+    if not isinstance(assumed, Mapping):
+        return None
+    found = contradicts(board, task.id, {str(k): str(v) for k, v in assumed.items()})
+    if not found:
+        return None
+    note = "rejected: " + "; ".join(contradiction.quote() for contradiction in found)
+    return WorkResult(ok=False, usd=usd, note=note[:MAX_NOTE_CHARS])
+
+
+def decisions_text(plan: Plan, board: Board) -> str:
+    """Each decided point with its question and the option chosen, key and label."""
+    Labels = tuple[str, dict[str, str]]  # the question, and each option key's label
+    asked: dict[str, Labels] = {
+        q.id: (q.text, dict(zip(q.option_keys(), q.options, strict=True))) for q in board.questions
+    }
+    for planned in plan.decision_points:
+        asked[planned.id] = (planned.question, {o.key: o.label for o in planned.options})
+    unknown: Labels = ("", {})  # a point the board holds and the plan does not
+    lines = []
+    for point, key in sorted(board.decisions.items()):
+        if key is not None:
+            question, labels = asked.get(point, unknown)
+            label = f" ({labels[key]})" if key in labels else ""
+            lines.append(f"- {point}: {question} -> {key}{label}")
+    return "\n".join(lines) or "(none)"
+
+
+def _last_failure(task: BoardTask) -> str:
+    """Why the previous attempt failed, when it did: the next one is told."""
+    ended = [e for e in task.history if e.what in FINISHED]
+    return ended[-1].note if ended and ended[-1].what == FINISHED[1] else ""
 
 
 def _merged(git: Git, base: str, head: str, message: str) -> str:

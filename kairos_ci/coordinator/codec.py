@@ -14,6 +14,7 @@ from kairos_ci.coordinator.records import (
     BlockReason,
     Board,
     BoardTask,
+    Question,
     TaskEvent,
     TaskLease,
     TaskStatus,
@@ -34,6 +35,7 @@ def dumps(board: Board) -> bytes:
         "budget_usd": board.budget_usd,
         "decisions": dict(board.decisions),
         "tasks": [_task_doc(task) for task in board.tasks],
+        "questions": [{**vars(q), "options": list(q.options)} for q in board.questions],
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -60,6 +62,8 @@ def _board(doc: dict[str, Any]) -> Board:
         decisions=decisions,
         budget_usd=float(_typed(doc["budget_usd"], (int, float))),
         fence=_typed(doc["fence"], int),
+        # Boards written before questions existed have none.
+        questions=tuple(_question(item) for item in _typed(doc.get("questions", []), list)),
     )
 
 
@@ -133,6 +137,13 @@ def _record(kind: type[T], doc: Any) -> T | None:
         if wanted is bool and not isinstance(value, bool):
             raise TypeError(f"{spec.name}: {value!r} is not true or false")
     return kind(**values)
+
+
+def _question(doc: Any) -> Question:
+    question = _record(Question, doc)
+    if question is None:
+        raise TypeError("a question is null")
+    return question
 
 
 def _event(doc: Any) -> TaskEvent:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kairos_ci.coordinator import codec
-from kairos_ci.coordinator.contradictions import REJECTED
+from kairos_ci.coordinator.contradictions import SET_ASIDE
 from kairos_ci.coordinator.moves import FINISHED
 from kairos_ci.coordinator.paths import overlaps
 from kairos_ci.coordinator.records import ENDED, LIVE, Board, BoardTask, TaskStatus
@@ -27,8 +27,8 @@ from kairos_ci.coordinator.store import board_path
 from kairos_ci.git import Git
 
 # Integration may reopen an ended task: its merges kept failing, or its result went
-# against a decision made after it; the newest event says which.
-REOPENING = (REPAIRS_USED, REJECTED)
+# was set aside for a question raised after it; the newest event says which.
+REOPENING = (REPAIRS_USED, SET_ASIDE)
 
 
 @dataclass(frozen=True)

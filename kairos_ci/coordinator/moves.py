@@ -99,8 +99,8 @@ def claim(
 
 def heartbeat(board: Board, report: Report, ttl: timedelta = DEFAULT_TTL) -> Board:
     """The lease extended by ``ttl`` from now, for its holder only."""
-    task = _held(board, report)
-    assert task.lease is not None  # _held checked it
+    task = held_task(board, report)
+    assert task.lease is not None  # held_task checked it
     lease = replace(task.lease, expires_at=to_iso(report.at + ttl), heartbeat_at=to_iso(report.at))
     return replace(board, tasks=_with(board, replace(task, lease=lease)))
 
@@ -109,7 +109,7 @@ def advance(board: Board, report: Report, state: TaskStatus) -> Board:
     """The holder says where it is: running (the agent) or verifying (tests, guard)."""
     if state not in (TaskStatus.RUNNING, TaskStatus.VERIFYING):
         raise ValueError(f"a worker advances a task to running or verifying, not {state}")
-    task = _held(board, report)
+    task = held_task(board, report)
     moved = _logged(
         replace(task, state=state), TaskEvent(to_iso(report.at), str(state), fence=report.fence)
     )
@@ -120,9 +120,9 @@ def finish(board: Board, report: Report, result: WorkResult) -> Board:
     """The holder's result: done, or another attempt while attempts are left. Its locks
     go with its lease, and the tasks waiting for it are worked out anew. Paths the result
     needed and could not take join its write set, so the next attempt waits for them."""
-    if _reported(board.task(report.task_id), report.fence):
+    if reported(board.task(report.task_id), report.fence):
         return board  # a retried report whose first push landed: once is enough
-    task = _held(board, report)
+    task = held_task(board, report)
     spent = round(task.spent_usd + result.usd, 6)
     if result.ok:
         state, what = TaskStatus.DONE, FINISHED[0]
@@ -141,7 +141,7 @@ def finish(board: Board, report: Report, result: WorkResult) -> Board:
 def extend(board: Board, report: Report, paths: Iterable[str]) -> Board:
     """More of the tree for the holder, if no other live lease holds any of it; all or
     nothing, through the same compare-and-swap as a claim."""
-    task = _held(board, report)
+    task = held_task(board, report)
     wanted = [normalised(path) for path in paths]
     others = {path: holder for path, holder in board.locks().items() if holder != task.id}
     busy = conflicts(wanted, others)
@@ -157,7 +157,8 @@ def extend(board: Board, report: Report, paths: Iterable[str]) -> Board:
     return replace(board, tasks=_with(board, moved))
 
 
-def _held(board: Board, report: Report) -> BoardTask:
+def held_task(board: Board, report: Report) -> BoardTask:
+    """The task ``report`` is about, while the reporter's lease on it is live."""
     task = board.task(report.task_id)
     current = task.lease.fence if task.lease is not None and task.state in LIVE else None
     if current != report.fence:
@@ -169,9 +170,12 @@ def _held(board: Board, report: Report) -> BoardTask:
     return task
 
 
-def _reported(task: BoardTask, fence: int) -> bool:
+def reported(task: BoardTask, fence: int, what: Iterable[str] = FINISHED) -> bool:
+    """Whether the holder of ``fence`` has reported ``what`` already: a retried report
+    whose first push landed must change nothing the second time."""
     live = task.lease is not None and task.lease.fence == fence and task.state in LIVE
-    return not live and any(e.what in FINISHED and e.fence == fence for e in task.history)
+    ended = set(what)
+    return not live and any(e.what in ended and e.fence == fence for e in task.history)
 
 
 def _expired(task: BoardTask, now: datetime) -> BoardTask:

@@ -10,9 +10,11 @@
 - Every text on a board came from the model's plan or from the shared memory branch, so
   it is rendered as data (``plain_cell``, and emphasis escaped too): no markup, HTML,
   mentions or references.
-- A comment edit notifies watchers and costs an API call, so the tracker is posted once
-  first and then again only when a task has ended since: at most one edit per finished
-  task, and never for a heartbeat or a claim alone (``next_edit``).
+- Questions raised during the work (``contradictions``) are listed with a box per
+  option, keyed ``kairos:board=<plan hash8>:dp=<point>:opt=<key>``: a maintainer answers
+  by ticking one (``read_answers``); an answered one shows who chose what.
+- The worker posts it once per finished task (``worker.Worker.on_finished``), never for
+  a heartbeat or a claim.
 
 A worker's lease owner is ``<run id>/<job>/<leg>``, the run id being GitHub's, with its
 attempt after a dot (``1234.2/work/3``): such an owner links to its run's page; any other
@@ -25,7 +27,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from kairos_ci.clock import from_iso, to_iso
 from kairos_ci.coordinator.paths import conflicts
@@ -35,6 +36,7 @@ from kairos_ci.coordinator.records import (
     BlockReason,
     Board,
     BoardTask,
+    Question,
     TaskStatus,
 )
 from kairos_ci.errors import InputError
@@ -62,6 +64,11 @@ LOWER_BOUND = (
 _OWNER = re.compile(r"(\d+)(?:\.(\d+))?/([A-Za-z0-9_.-]{1,40})/(\d{1,4})")
 _EMPHASIS = re.compile(r"[*_~]")
 _PULL_URL = re.compile(r"https://[^\s()<>\[\]`|\"']+")
+_TICKED = re.compile(
+    r"^- \[[xX]\] .*<!-- kairos:board=(?P<hash>[0-9a-f]{8}):dp=(?P<dp>D[0-9]{1,3}):"
+    r"opt=(?P<opt>[a-e]) -->$",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -72,14 +79,8 @@ class ProgressView:
     runs_url: str = ""  # "{server}/{OWNER/NAME}/actions/runs"; "" links no run
     pulls: Mapping[str, str] = field(default_factory=dict)  # step branch -> its PR's URL
     conflicts_resolved: int = 0  # integration's count: the board does not keep it
-
-
-@dataclass(frozen=True)
-class ProgressPosted:
-    """What the last posted rendering showed, kept by the caller beside the comment."""
-
-    plan_hash: str
-    ended: frozenset[str]  # the tasks that had ended
+    max_rows: int = MAX_ROWS  # fewer when the section must fit beside the plan
+    answerable: bool = True  # questions get boxes (the plan comment), or are listed only
 
 
 def owner_name(run_id: str, job: str, leg: int) -> str:
@@ -116,29 +117,6 @@ def eta(board: Board, now: datetime) -> datetime:
     return now + timedelta(minutes=remaining_critical_path(board, now))
 
 
-def next_edit(board: Board, last: ProgressPosted | None) -> ProgressPosted | None:
-    """The state to store once this rendering is posted, or None when no edit is due:
-    the first rendering is posted, then one more each time some task has ended since."""
-    ended = frozenset(task.id for task in board.tasks if task.state in ENDED)
-    if last is not None and last.plan_hash == board.plan_hash and last.ended == ended:
-        return None
-    return ProgressPosted(board.plan_hash, ended)
-
-
-def posted_data(posted: ProgressPosted) -> dict[str, Any]:
-    """``posted`` as JSON data, for the caller's store; ``posted_from`` reads it back."""
-    return {"plan_hash": posted.plan_hash, "ended": sorted(posted.ended)}
-
-
-def posted_from(data: Mapping[str, Any], source: str) -> ProgressPosted:
-    plan_hash, ended = data.get("plan_hash"), data.get("ended")
-    if not isinstance(plan_hash, str):
-        raise InputError(f"{source}: 'plan_hash' is not a string")
-    if not isinstance(ended, list) or not all(isinstance(i, str) for i in ended):
-        raise InputError(f"{source}: 'ended' is not a list of task ids")
-    return ProgressPosted(plan_hash, frozenset(ended))
-
-
 def render_progress(board: Board, view: ProgressView) -> str:
     """The plan's progress section. Pass the board ``moves.refreshed`` at ``view.now``,
     so leases that have expired show as given back."""
@@ -147,8 +125,55 @@ def render_progress(board: Board, view: ProgressView) -> str:
         header_line(board, view),
         _table(board, view),
         totals_line(board, view.now),
+        *(_question(board, question, view.answerable) for question in board.questions),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def answer_key(board: Board, point: str, key: str) -> str:
+    """The hidden key of one option's box: it names the board's plan version, so a tick
+    on an older comment answers nothing."""
+    return f"<!-- kairos:board={board.plan_hash[:8]}:dp={point}:opt={key} -->"
+
+
+def read_answers(plan_hash: str, body: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The option ticked for each question in ``body``'s boxes for the plan ``plan_hash``,
+    and notes on points ticked more than once (left unanswered)."""
+    ticked: dict[str, set[str]] = {}
+    for found in _TICKED.finditer(body):
+        if found["hash"] == plan_hash[:8]:
+            ticked.setdefault(found["dp"], set()).add(found["opt"])
+    answers = {point: keys.pop() for point, keys in ticked.items() if len(keys) == 1}
+    notes = tuple(
+        f"{point}: {len(keys)} options ticked; tick one"
+        for point, keys in sorted(ticked.items())
+        if point not in answers
+    )
+    return answers, notes
+
+
+def _question(board: Board, question: Question, answerable: bool) -> str:
+    waiting = [t.id for t in board.tasks if question.id in t.decisions]
+    head = (
+        f"#### Decision {_data(question.id, 8)}: {_data(question.text, 500)}\n\n"
+        f"Asked while carrying out {_data(question.asked_by, 40)}; waiting: "
+        f"{', '.join(_data(t, 40) for t in waiting) or '-'}."
+    )
+    chosen = board.decisions.get(question.id)
+    options = zip(question.option_keys(), question.options, strict=True)
+    if chosen is not None:
+        label = dict(options).get(chosen, "?")
+        by = _data(question.answered_by, 40) or "a maintainer"
+        return f"{head}\n\nDecided by {by}: {chosen}: {_data(label, 120)}"
+    if not answerable:
+        listed = [f"- {key}: {_data(label, 120)}" for key, label in options]
+        return "\n".join([head, "", *listed, "", "Answer it on the plan's comment."])
+    boxes = [
+        f"- [ ] {key}: {_data(label, 120)} {answer_key(board, question.id, key)}"
+        for key, label in options
+    ]
+    tick = "Tick one option; the next `work` run for this issue carries on from it."
+    return "\n".join([head, "", *boxes, "", tick])
 
 
 def header_line(board: Board, view: ProgressView) -> str:
@@ -195,8 +220,8 @@ def _table(board: Board, view: ProgressView) -> str:
         "| state | step | title | owner | elapsed / estimate | PR | waiting for / why |",
         "|---|---|---|---|---|---|---|",
     ]
-    lines += [_row(board, task, view) for task in board.tasks[:MAX_ROWS]]
-    hidden = len(board.tasks) - MAX_ROWS
+    lines += [_row(board, task, view) for task in board.tasks[: view.max_rows]]
+    hidden = len(board.tasks) - view.max_rows
     if hidden > 0:
         lines.append(f"\n_{hidden} more steps are not shown._")
     return "\n".join(lines)

@@ -59,12 +59,43 @@ class WorkResult:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """An attempt that ended on a question the plan leaves open, instead of a guess: its
+    work is set aside, and the task waits until people pick an option."""
+
+    text: str
+    options: tuple[str, ...]
+    usd: float = 0.0
+    note: str = ""  # the agent's summary of what it found
+
+
+@dataclass(frozen=True)
 class TaskEvent:
     at: str
     what: str  # "claimed", "heartbeat", "running", "done", "lease expired", ...
     by: str = ""
     fence: int = 0
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A decision point a step's agent raised while the plan was carried out: the plan
+    left it open, and the work depends on it. People answer it on the plan comment."""
+
+    id: str  # "D<n>", after the plan's own points
+    text: str
+    options: tuple[str, ...]  # keyed a, b, c, ... in order (``option_key``)
+    asked_by: str  # the task whose result was set aside for it
+    at: str
+    answered_by: str = ""  # who ticked the option ``Board.decisions`` holds
+
+    def option_keys(self) -> tuple[str, ...]:
+        return tuple(option_key(i) for i in range(len(self.options)))
+
+
+def option_key(index: int) -> str:
+    return chr(ord("a") + index)
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,7 @@ class Board:
     decisions: Mapping[str, str | None] = field(default_factory=dict)  # point -> option
     budget_usd: float = 0.0  # the whole plan's; 0: no cap beyond each task's
     fence: int = 0  # the last fencing token granted: strictly increasing
+    questions: tuple[Question, ...] = ()  # raised during the work, open or answered
 
     def task(self, task_id: str) -> BoardTask:
         for task in self.tasks:

@@ -4,7 +4,9 @@ The loop is the same for every kind of step: what a step does is the ``StepRunne
 (the agent on a branch, verified by the project's tests and the guard). While it runs,
 a heartbeat renews the lease every third of its time to live. A report the board
 refuses (``Fenced``: the lease expired and another worker took it over) ends this
-attempt quietly; the new owner's work stands. The worker stops when every task has
+attempt quietly; the new owner's work stands. An attempt may end on a question the
+plan leaves open (``Asked``): it goes on the board for people, and the task waits for
+their answer (``contradictions.raise_question``). The worker stops when every task has
 ended, when its own deadline or budget is spent, or when nothing has been claimable
 for ``idle_limit`` (others hold what is left).
 """
@@ -19,6 +21,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from kairos_ci.clock import Clock
+from kairos_ci.coordinator.contradictions import raise_question
 from kairos_ci.coordinator.moves import (
     DEFAULT_TTL,
     Fenced,
@@ -31,8 +34,9 @@ from kairos_ci.coordinator.moves import (
     finish,
     heartbeat,
 )
-from kairos_ci.coordinator.records import ENDED, Board, TaskStatus, WorkResult
+from kairos_ci.coordinator.records import ENDED, Asked, Board, TaskStatus, WorkResult
 from kairos_ci.coordinator.store import BoardStore, Move
+from kairos_ci.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class LeaseHandle:
 
 
 class StepRunner(Protocol):
-    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult: ...
+    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult | Asked: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class WorkerReport:
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     fenced: list[str] = field(default_factory=list)  # results refused: the lease was lost
+    asked: list[str] = field(default_factory=list)  # tasks that wait for people's answer
     spent_usd: float = 0.0
     stopped: str = ""
 
@@ -89,8 +94,9 @@ def work(worker: Worker) -> WorkerReport:
             return report
         moved = worker.store.apply(lambda board: _claim(board, worker))
         if moved.value is None:
-            if all(task.state in ENDED for task in moved.board.tasks):
-                report.stopped = "every task has ended"
+            stuck = _stuck(moved.board)
+            if stuck:
+                report.stopped = stuck
                 return report
             idle_since = idle_since or time.monotonic()
             if time.monotonic() - idle_since >= settings.idle_limit:
@@ -131,17 +137,49 @@ def _carry_out(worker: Worker, claimed: Grant, board: Board, report: WorkerRepor
         progress(TaskStatus.RUNNING)
         with _Heartbeat(store, at, worker.settings.ttl):
             result = worker.runner.run(claimed, board, LeaseHandle(progress, more))
-        verdict = "done" if result.ok else "failed"
-        finished = store.apply(
-            _told(lambda b: finish(b, at(), result), f"{task_id} {verdict} (fence {fence})")
-        )
+        finished = store.apply(_reported(result, at, fence))
     except Fenced:
         report.fenced.append(task_id)
         return
     if worker.on_finished is not None:
         worker.on_finished(finished.board)
     report.spent_usd += result.usd
-    (report.done if result.ok else report.failed).append(task_id)
+    if isinstance(result, Asked):
+        report.asked.append(task_id)
+    else:
+        (report.done if result.ok else report.failed).append(task_id)
+
+
+def _reported(result: WorkResult | Asked, at: Callable[[], Report], fence: int) -> Move[None]:
+    """The attempt's end as one move: its result, or its question. A question the board
+    cannot take (too many asked already) ends the attempt as a failure saying so."""
+    task_id = at().task_id
+
+    def asked(board: Board) -> Board:
+        assert isinstance(result, Asked)
+        try:
+            return raise_question(board, at(), result)
+        except InputError as refused:
+            note = f"asked a question the board refused: {refused}"
+            return finish(board, at(), WorkResult(ok=False, usd=result.usd, note=note))
+
+    if isinstance(result, Asked):
+        return _told(asked, f"{task_id} asks a question (fence {fence})")
+    verdict = "done" if result.ok else "failed"
+    return _told(lambda b: finish(b, at(), result), f"{task_id} {verdict} (fence {fence})")
+
+
+def _stuck(board: Board) -> str:
+    """Why no worker can go on, when only people can change that: every task has ended,
+    or none is live (so no lease will free a lock or finish a dependency) and the rest
+    waits for a decision or the budget."""
+    if all(task.state in ENDED for task in board.tasks):
+        return "every task has ended"
+    if any(True for _ in board.live()):
+        return ""
+    points = sorted({p for t in board.tasks for p in t.decisions if board.decisions.get(p) is None})
+    waits = f"an answer to {', '.join(points)}" if points else "people (budget or decisions)"
+    return f"nothing can run until {waits}: see the plan comment"
 
 
 def _stop(report: WorkerReport, settings: WorkerSettings, elapsed: float) -> str:

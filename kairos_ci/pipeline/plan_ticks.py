@@ -3,6 +3,11 @@ is it kairos's plan comment -> ignore bots -> re-authorise the editor through th
 read the ticks against the issue's current plan -> keep an approval, or restore the comment
 -> tell when an approved plan is already stale (``plan.freshness``).
 
+Below the approved plan, the work's progress lists the questions the work raised, a box
+per option. An edit that changed only that part is an answer, never an approval: the
+ticked options are kept beside the plan (``coordinator.answers``) for the job that may
+write the board.
+
 The comment is rebuilt from the stored plan (``plan.review``): an edit that changed more
 than box states is reverted to the last good body (the ticks before the edit, or the
 canonical unticked comment), and a note says why. An editor without write permission is
@@ -18,6 +23,8 @@ import enum
 from dataclasses import dataclass
 
 from kairos_ci.clock import Clock, to_iso
+from kairos_ci.coordinator.answers import TickedAnswer
+from kairos_ci.coordinator.progress import read_answers
 from kairos_ci.errors import ForgeError
 from kairos_ci.events.records import IssueCommentCreated, User
 from kairos_ci.forge.markers import fingerprints
@@ -25,7 +32,7 @@ from kairos_ci.forge.records import CommentSpec
 from kairos_ci.git import Git
 from kairos_ci.pipeline.plan import LogLine, PlanForge, plan_comment_fingerprint, plan_id
 from kairos_ci.plan.checkpoints import CheckpointStore
-from kairos_ci.plan.comment import render_plan_comment
+from kairos_ci.plan.comment import render_plan_comment, reviewed_part
 from kairos_ci.plan.current import current_plan, keep_current, with_approval
 from kairos_ci.plan.freshness import Freshness, freshness
 from kairos_ci.plan.plaintext import plain
@@ -39,6 +46,7 @@ class TickStep(enum.StrEnum):
     REVERTED = "reverted"  # the edit was undone (an editor without write, or a body edit)
     PENDING = "pending"  # ticks so far make no approval
     APPROVED = "approved"  # recorded on the issue's current plan
+    ANSWERED = "answered"  # options ticked for the work's questions, kept for the board
     STALE = "approved, stale"  # recorded, but the plan's files changed since its base
     CHANGES_REQUESTED = "changes requested"
     FAILED = "failed"  # GitHub said no: the comment could not be restored
@@ -74,6 +82,8 @@ def read_tick(event: IssueCommentCreated, wiring: TickWiring) -> TickReply:
     outcome = review(plan, event.body)
     if outcome.verdict is ReviewVerdict.EDIT_REFUSED:
         return _revert(event, plan, wiring, f"{editor.login}: {outcome.notes[0]}", note=True)
+    if _only_work_changed(event):
+        return _answers(event, plan, editor, wiring)
     return _verdict(plan, outcome, editor, wiring)
 
 
@@ -93,6 +103,36 @@ def _plan_commented(event: IssueCommentCreated, store: CheckpointStore) -> tuple
     if fingerprint != plan_comment_fingerprint(event.issue_number, plan.version):
         return None, f"the comment is not the current plan's (version {plan.version})"
     return plan, ""
+
+
+def _only_work_changed(event: IssueCommentCreated) -> bool:
+    """The edit changed the work's part and left the reviewed plan as it was. (A
+    redelivered edit changed nothing: it is read as the ticks it holds, as before.)"""
+    if event.previous_body is None or _plain(event.previous_body) == _plain(event.body):
+        return False
+    before, after = (_plain(reviewed_part(b)) for b in (event.previous_body, event.body))
+    return before == after
+
+
+def _plain(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+
+
+def _answers(event: IssueCommentCreated, plan: Plan, editor: User, wiring: TickWiring) -> TickReply:
+    """The options ticked for the work's questions, each kept as a file for the board."""
+    ticked, notes = read_answers(plan.plan_hash, event.body)
+    if not ticked:
+        return TickReply(
+            TickStep.PENDING, "; ".join(notes) or "no question's option is ticked", plan
+        )
+    at = to_iso(wiring.clock())
+    for point, key in sorted(ticked.items()):
+        given = TickedAnswer(point, key, editor.login, at)
+        wiring.store.save_artefact(plan.plan_id, given.file_name(), given.dumps())
+    chosen = ", ".join(f"{point}={key}" for point, key in sorted(ticked.items()))
+    why = f"{editor.login} answered {chosen} on plan {plan.hash8}"
+    wiring.log(why)
+    return TickReply(TickStep.ANSWERED, "; ".join((why, *notes)), plan)
 
 
 def _refusal(editor: User, forge: PlanForge) -> str | None:

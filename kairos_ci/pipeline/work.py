@@ -5,23 +5,35 @@ board (made once, by whichever worker comes first) -> the worker loop.
 Nothing runs from a plan without an approval of its hash, from a stale plan, or on a
 board made for another version of the plan: each is a refusal with the reason, and the
 maintainer's next step (tick the approval, `/kairos plan revise`).
+
+The work's progress goes in the plan comment itself, below the approved plan
+(``plan_comment``): the tracker and the questions the work raised are where the
+maintainer reviewed and approved the plan, and ticks there are read as answers.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kairos_ci.clock import Clock
+from kairos_ci.coordinator.moves import refreshed
+from kairos_ci.coordinator.progress import ProgressView, render_progress
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets, board_for
 from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.coordinator.worker import StepRunner, Worker, WorkerReport, WorkerSettings, work
+from kairos_ci.forge.markers import BODY_LIMIT
+from kairos_ci.forge.records import CommentSpec
 from kairos_ci.git import Git
+from kairos_ci.pipeline.plan import plan_comment_fingerprint
+from kairos_ci.plan.comment import render_plan_comment, with_work
 from kairos_ci.plan.freshness import freshness
 from kairos_ci.plan.records import Plan
-from kairos_ci.plan.review import current_approvals
+from kairos_ci.plan.review import current_approvals, with_ticks
+
+ROOM = BODY_LIMIT - 1_000  # for the forge's marker line and GitHub's line ends
 
 
 class WorkStep(enum.StrEnum):
@@ -71,3 +83,16 @@ def work_plan(issue: int, wiring: WorkWiring) -> WorkReply:
 
 def _refused(why: str) -> WorkReply:
     return WorkReply(WorkStep.REFUSED, why)
+
+
+def plan_comment(plan: Plan, board: Board, view: ProgressView) -> CommentSpec:
+    """The plan comment as its approver ticked it, with the board's progress below; the
+    step table gives way before the plan or a question's boxes would pass the size
+    limit."""
+    approvals = current_approvals(plan)
+    reviewed = with_ticks(plan, approvals[-1]) if approvals else render_plan_comment(plan)
+    shown = refreshed(board, view.now)
+    body = with_work(reviewed, render_progress(shown, view))
+    if len(body) > ROOM:
+        body = with_work(reviewed, render_progress(shown, replace(view, max_rows=0)))
+    return CommentSpec(plan.issue, plan_comment_fingerprint(plan.issue, plan.version), body)

@@ -5,6 +5,9 @@ Every box line ends with a hidden key binding it to this plan's hash and to its 
 the body is a pure function of the plan: ``review.read_ticks`` rebuilds it to tell a tick
 from any other edit. All plan text is rendered as data (``plaintext``). A body that would
 pass GitHub's size limit drops the collapsed details first, then rows of the step table.
+
+Once the plan is approved and carried out, the workers add the work's progress below a
+fixed line (``with_work``); the review reads only what is above it (``reviewed_part``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from kairos_ci.plan.plaintext import plain, plain_cell
 from kairos_ci.plan.records import DecisionPoint, Plan, Step
 
 MAX_BODY_CHARS = 60_000  # GitHub refuses comments over 65,536 characters
+WORK_MARK = "<!-- kairos:plan-work -->"  # below it: the work's progress, not the plan
 APPROVE = "approve"
 CHANGES = "changes"
 
@@ -45,6 +49,16 @@ def render_plan_comment(plan: Plan) -> str:
     if len(body) > MAX_BODY_CHARS:
         raise ValueError(f"plan {plan.hash8}: decisions alone exceed a comment's size")
     return body
+
+
+def with_work(reviewed: str, work: str) -> str:
+    """The plan comment with the work's progress below the reviewed plan."""
+    return f"{reviewed.rstrip()}\n\n{WORK_MARK}\n\n---\n\n{work}"
+
+
+def reviewed_part(body: str) -> str:
+    """What a maintainer reviews and ticks: the body above the work's progress."""
+    return body.split(WORK_MARK, 1)[0]
 
 
 def _render(plan: Plan, *, details: bool, step_rows: int) -> str:

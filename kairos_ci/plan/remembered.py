@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class Remembered:
     dropped: int  # older versions' checkpoints removed
     notes: tuple[str, ...]  # files of the folder that were skipped, and why
     spent: tuple[str, ...] = ()  # planning runs whose spend went into the ledger
+    taken: Mapping[str, bytes] = field(default_factory=dict)  # what was committed, by path
 
 
 def keep_spend(state: Path, spend: PlanSpend) -> None:
@@ -113,7 +114,8 @@ def remember(store: MemoryStore, state: Path, sha: str) -> Remembered:
     files = {path: raw for path, raw in files.items() if not path.startswith(f"{SPEND_DIR}/")}
     saved = _commit_plans(store, files)
     spent = tuple(spend.run_id for spend in spends if _record(store, spend, sha))
-    return Remembered(saved.saved, saved.files, saved.dropped, (*notes, *saved.notes), spent)
+    notes = [*notes, *saved.notes]
+    return Remembered(saved.saved, saved.files, saved.dropped, tuple(notes), spent, files)
 
 
 def _commit_plans(store: MemoryStore, files: Mapping[str, bytes]) -> Remembered:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kairos_ci.forge.markers import fingerprints, strip_markers
-from kairos_ci.plan.comment import APPROVE, CHANGES, render_plan_comment
+from kairos_ci.plan.comment import APPROVE, CHANGES, render_plan_comment, reviewed_part
 from kairos_ci.plan.records import Approval, Plan
 
 MAX_BODY_CHARS = 262_144
@@ -78,8 +78,24 @@ def _without_forge_marker(text: str) -> str:
     return text
 
 
+def with_ticks(plan: Plan, approval: Approval) -> str:
+    """The plan's comment with the boxes ``approval`` ticked, as its approver left them."""
+    ticked = {APPROVE, *(f"dp={dp}:opt={opt}" for dp, opt in approval.choices.items())}
+    lines = render_plan_comment(plan).split("\n")
+    return "\n".join(_ticked(line, ticked, plan.hash8) for line in lines)
+
+
+def _ticked(line: str, ticked: set[str], hash8: str) -> str:
+    box = _BOX.match(line)
+    if box is None or box.group("what") not in ticked or box.group("hash") != hash8:
+        return line
+    return box.group("head") + "x" + box.group("tail")
+
+
 def read_ticks(plan: Plan, body: str) -> Ticks | None:
-    """The ticks in ``body``, or None when it differs from the plan's comment beyond them."""
+    """The ticks in ``body``'s reviewed part, or None when it differs from the plan's
+    comment beyond them."""
+    body = reviewed_part(body)
     if len(body) > MAX_BODY_CHARS:
         return None
     if normalised(body) != normalised(render_plan_comment(plan)):

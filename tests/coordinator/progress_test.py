@@ -8,24 +8,28 @@ from datetime import timedelta
 
 import pytest
 
-from kairos_ci.coordinator.moves import Report, advance, claim, finish, heartbeat, refreshed
+from kairos_ci.coordinator.moves import Report, advance, claim, finish, refreshed
 from kairos_ci.coordinator.progress import (
     MAX_ROWS,
-    ProgressPosted,
     ProgressView,
     done_share,
     eta,
     header_line,
-    next_edit,
     owner_name,
-    posted_data,
-    posted_from,
+    read_answers,
     remaining_critical_path,
     render_progress,
     run_link,
     totals_line,
 )
-from kairos_ci.coordinator.records import Board, BoardTask, TaskEvent, TaskStatus, WorkResult
+from kairos_ci.coordinator.records import (
+    Board,
+    BoardTask,
+    Question,
+    TaskEvent,
+    TaskStatus,
+    WorkResult,
+)
 from kairos_ci.errors import InputError
 from tests.coordinator.boards import T0, board, task
 
@@ -236,36 +240,27 @@ def test_a_budget_block_and_a_long_board_are_shown_bounded() -> None:
     assert "l7.py (L7) and 2 more; conflicts resolved" in header_line(locked, VIEW)
 
 
-def test_one_edit_per_finished_task_and_none_for_heartbeats_or_claims() -> None:
-    b = board(task("A", "a.py"), task("B", "b.py"), task("C", "c.py"))
-    first = next_edit(b, None)
-    assert first == ProgressPosted("f" * 64, frozenset())  # the first rendering is posted
-    b, a = claim(b, "w1", T0)
-    b, c = claim(b, "w2", T0)
-    assert a is not None and c is not None
-    b = advance(b, Report(a.task.id, a.fence, T0 + MIN), TaskStatus.RUNNING)
-    b = heartbeat(b, Report(a.task.id, a.fence, T0 + 4 * MIN))
-    assert next_edit(b, first) is None
-    b = finish(b, Report(a.task.id, a.fence, T0 + 5 * MIN), WorkResult(ok=True))
-    second = next_edit(b, first)
-    assert second == ProgressPosted("f" * 64, frozenset({a.task.id}))
-    b = heartbeat(b, Report(c.task.id, c.fence, T0 + 6 * MIN))
-    assert next_edit(b, second) is None
-    b = finish(b, Report(c.task.id, c.fence, T0 + 7 * MIN), WorkResult(ok=True))
-    b, last = claim(b, "w1", T0 + 7 * MIN)
-    assert last is not None
-    b = finish(b, Report(last.task.id, last.fence, T0 + 8 * MIN), WorkResult(ok=True))
-    third = next_edit(b, second)  # two ended since: one edit says both
-    assert third is not None and third.ended == {"A", "B", "C"}
-    assert next_edit(b, third) is None
-    assert next_edit(replace(b, plan_hash="e" * 64), third) is not None  # another version
-
-
-def test_the_posted_state_round_trips_and_bad_data_names_its_key() -> None:
-    posted = ProgressPosted("f" * 64, frozenset({"B", "A"}))
-    assert posted_data(posted) == {"plan_hash": "f" * 64, "ended": ["A", "B"]}
-    assert posted_from(posted_data(posted), "progress.json") == posted
-    with pytest.raises(InputError, match=r"progress\.json: 'ended' is not a list of task ids"):
-        posted_from({"plan_hash": "f", "ended": "A"}, "progress.json")
-    with pytest.raises(InputError, match=r"progress\.json: 'plan_hash' is not a string"):
-        posted_from({"ended": []}, "progress.json")
+def test_an_open_question_shows_one_box_per_option_and_an_answer_shows_who_chose() -> None:
+    b = replace(
+        board(task("S1", "a.py", decisions=("D2",)), task("S2", "b.py", deps=("S1",))),
+        decisions={"D2": None},
+        questions=(
+            Question("D2", "Keep *v1* exports?", ("keep v1", "@all move to v2"), "S1", "t"),
+        ),
+    )
+    shown = render_progress(b, VIEW)
+    assert "#### Decision D2: Keep \\*v1\\* exports?" in shown
+    assert "Asked while carrying out S1; waiting: S1." in shown
+    assert "- [ ] a: keep v1 <!-- kairos:board=ffffffff:dp=D2:opt=a -->" in shown
+    assert "- [ ] b: `@all` move to v2 <!-- kairos:board=ffffffff:dp=D2:opt=b -->" in shown
+    assert read_answers("f" * 64, shown) == ({}, ())
+    ticked = shown.replace("- [ ] b:", "- [x] b:")
+    assert read_answers("f" * 64, ticked) == ({"D2": "b"}, ())
+    assert read_answers("e" * 64, ticked) == ({}, ())  # another version's comment
+    both = ticked.replace("- [ ] a:", "- [X] a:")
+    assert read_answers("f" * 64, both) == ({}, ("D2: 2 options ticked; tick one",))
+    decided = replace(
+        b, decisions={"D2": "b"}, questions=(replace(b.questions[0], answered_by="maria"),)
+    )
+    after = render_progress(decided, VIEW)
+    assert "Decided by maria: b: " in after and "- [ ]" not in after

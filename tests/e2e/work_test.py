@@ -5,9 +5,11 @@ independent slices become two pull requests."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,9 +24,13 @@ from kairos_ci.plan.current import keep_current, with_approval
 from kairos_ci.plan.records import Approval, Baseline, FileChanges, Plan, StepVerification
 from kairos_ci.plan.remembered import remember
 from kairos_ci.sandbox.anthropic.server import Handle
+from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.e2e.fix_tests_test import TARGET, github, model, pulls, sample_world, use
 from tests.plan.sample import STEPS, sample_plan
 from tests.sandbox.github.world import World, client
+from tests.tasks.chat.people import TOKENS, event_payload, sandbox_for
+
+KAIROS = "kairos-ci[bot]"
 
 pytestmark = pytest.mark.slow
 
@@ -193,3 +199,91 @@ def test_a_step_that_breaks_a_test_passing_at_the_base_is_not_verified(
     assert failed.state is TaskStatus.FAILED and failed.result is not None
     assert "tests that passed at the base fail: tests.test_stats::test_mean" in failed.result.note
     assert "kairos/plan-issue-7/S1" not in Git(world.origin).text("branch", "--all")
+
+
+QUESTION = {
+    "text": "What is the mean of no values: 0.0, or None?",
+    "options": ["0.0, like sum()", "None: there is no mean"],
+}
+ASKS = [
+    use("read_file", path="calc/stats.py"),
+    use("finish", summary="The plan does not say what an empty mean is.", question=QUESTION),
+]
+ANSWERED = [
+    use("replace_in_file", path="calc/stats.py", old=OLD, new=NEW),
+    use("finish", summary="mean() of an empty list is 0.0 now.", assumed={"D1": "a"}),
+    use("write_file", path="calc/spread.py", content=SPREAD),
+    use("finish", summary="spread() gives the range of the values.", assumed={"D1": "a"}),
+]
+
+
+def tick_as_maria(world: World, tmp_path: Path, comment: Any, ticked: str) -> int:
+    """Maria saves the plan comment with an option ticked; the plan job reads the edit."""
+    payload = event_payload(world, KAIROS, comment.issue, comment.id, ticked, action="edited")
+    payload["sender"] = {"login": "maria", "type": "User"}
+    payload["changes"] = {"body": {"from": comment.body}}
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(payload))
+    state = str(tmp_path / "tick-state")
+    argv = ["--repo", str(world.work), "--state", state]
+    read = main(["plan", "--event", "issue_comment", "--payload", str(path), *argv])
+    return read or main(["remember-plans", *argv])
+
+
+@dataclass(frozen=True)
+class Posted:
+    issue: int
+    id: int
+    body: str
+
+
+def plan_comment_of(sandbox: GitHubSandbox, issue: int) -> Posted:
+    (comment,) = client(sandbox).get_repo("octo/app").get_issue(issue).get_comments()
+    return Posted(issue, comment.id, comment.body)
+
+
+def test_a_question_becomes_a_decision_point_on_the_plan_comment_not_a_merge(
+    tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S1's agent meets a choice the plan left open and asks instead of guessing: nothing
+    is pushed or merged, S1 and S2 (after it) wait, and the plan comment carries the
+    question with a box per option. Maria ticks one; the board takes her answer, and the
+    next run carries out both steps on it, told the answer."""
+    monkeypatch.setenv("GITHUB_RUN_ID", STEADY_RUN)
+    world = sample_world(tmp_path)
+    origin = Git(world.origin)
+    with model(monkeypatch, ASKS + ANSWERED) as handle, sandbox_for(world) as sandbox:  # type: ignore[arg-type]
+        monkeypatch.setenv("GITHUB_API_URL", sandbox.base_url)
+        number = (
+            client(sandbox, TOKENS["maria"]).get_repo("octo/app").create_issue("Calc", "").number
+        )
+        plan = three_step_plan(world, number, count=2)
+        approve_on_memory(world, plan, tmp_path / "plans")
+        assert work(world, number) == 0, env.read_text()
+        assert "nothing can run until an answer to D1: see the plan comment" in env.read_text()
+        asked = plan_comment_of(sandbox, number)
+        assert "- [x] Approve plan" in asked.body  # the plan as it was approved, above
+        assert "#### Decision D1: What is the mean of no values: 0.0, or None?" in asked.body
+        assert "Asked while carrying out S1; waiting: S1, S2." in asked.body
+        assert f"- [ ] a: 0.0, like sum() <!-- kairos:board={plan.hash8}:dp=D1:opt=a -->" in (
+            asked.body
+        )
+        assert f"plan-{number}/S1" not in origin.text("branch", "--list", "kairos/*")
+        assert integrate(world, number) == 0
+        assert pulls(sandbox) == {}  # a decision point, not a merge
+
+        ticked = asked.body.replace("- [ ] a: 0.0", "- [x] a: 0.0")
+        assert tick_as_maria(world, tmp_path, asked, ticked) == 0
+        assert f"issue-{number}: D1 = a, answered by maria" in env.read_text()
+        assert work(world, number) == 0, env.read_text()
+        assert "every task has ended" in env.read_text()
+        assert integrate(world, number) == 0
+        assert set(pulls(sandbox)) == {f"kairos/plan-issue-{number}/slice-1"}
+        done = plan_comment_of(sandbox, number).body
+    assert "Decided by maria: a: 0.0, like sum()" in done and "**Done 2 of 2**" in done
+    journal = replay(origin, "refs/heads/kairos/memory", plan.plan_id)
+    assert journal.violations == () and journal.final is not None
+    assert [t.state for t in journal.final.tasks] == [TaskStatus.DONE, TaskStatus.DONE]
+    assert journal.final.decisions == {"D1": "a"}
+    again = handle.requests()[len(ASKS)]["body"]["messages"][0]["content"]
+    assert "- D1: What is the mean of no values: 0.0, or None? -> a (0.0, like sum())" in str(again)

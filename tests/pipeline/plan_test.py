@@ -30,7 +30,7 @@ from tests.plan.migration_script import design_replies, draft_replies
 from tests.sandbox.github.world import client, forge_for, make_world
 from tests.tasks.chat.people import TOKENS, sandbox_for
 
-PERMISSIONS = {"maria": Permission.ADMIN, "eve": Permission.READ}
+PERMISSIONS = {"maria": Permission.ADMIN, "tom": Permission.WRITE, "eve": Permission.READ}
 MARIA = User("maria", is_bot=False)
 TRACKING = "plan-progress.7"
 PLAN = "plan.issue-7.v1"

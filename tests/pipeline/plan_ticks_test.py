@@ -3,23 +3,28 @@ body edit are reverted; bots, other comments and older versions are left alone."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kairos_ci.coordinator.progress import ProgressView, render_progress
+from kairos_ci.coordinator.records import Board, Question
 from kairos_ci.events.records import IssueCommentCreated, Repository, User
 from kairos_ci.forge.markers import with_marker
 from kairos_ci.pipeline.plan_ticks import TickReply, TickStep, TickWiring, read_tick
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
-from kairos_ci.plan.comment import render_plan_comment
-from kairos_ci.plan.current import current_plan, keep_current
+from kairos_ci.plan.comment import render_plan_comment, with_work
+from kairos_ci.plan.current import current_plan, keep_current, with_approval
 from kairos_ci.plan.records import Approval, Plan
+from kairos_ci.plan.review import with_ticks
 from tests.pipeline.plan_test import RecordingForge
 from tests.plan.review_test import tick
 from tests.plan.sample import base_repo, commit, sample_plan
 
 KAIROS = User("kairos-ci[bot]", is_bot=True)
 MARIA, EVE = User("maria", is_bot=False), User("eve", is_bot=False)
+TOM = User("tom", is_bot=False)
 FINGERPRINT = "plan.issue-7.v1"
 NOW = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
 
@@ -160,3 +165,47 @@ def test_an_approval_of_a_plan_whose_files_moved_is_kept_and_called_stale(
     note = setup.forge.comments["plan-note.7"]
     assert "approved but **stale**" in note and "src/app.js" in note
     assert "/kairos plan revise" in note
+
+
+def working(tmp_path: Path) -> Rig:
+    """Maria approved the plan; the work asked D2, shown below the plan with its boxes."""
+    setup = rig(tmp_path)
+    approval = Approval("maria", "2026-11-27T05:00:00Z", setup.plan.plan_hash, {"D1": "b"})
+    approved = with_approval(setup.plan, approval)
+    keep_current(setup.wiring.store, approved)
+    asked = Question("D2", "Keep the v1 routes?", ("keep them", "drop them"), "S1", "t")
+    board = Board("issue-7", approved.plan_hash, (), {"D1": "b", "D2": None}, questions=(asked,))
+    work = render_progress(board, ProgressView(NOW))
+    posted = with_marker(with_work(with_ticks(approved, approval), work), FINGERPRINT, "comment")
+    setup.forge.comments[FINGERPRINT] = posted
+    return replace(setup, plan=approved, posted=posted)
+
+
+def test_a_tick_below_the_plan_is_an_answer_kept_for_the_board_not_an_approval(
+    tmp_path: Path,
+) -> None:
+    setup = working(tmp_path)
+    ticked = tick(setup.posted, "dp=D2:opt=b")
+    reply = setup.edit(ticked, TOM)
+    assert reply.step is TickStep.ANSWERED
+    assert reply.why == f"tom answered D2=b on plan {setup.plan.hash8}"
+    kept = (tmp_path / "plans" / "issue-7" / "answer-d2.json").read_text()
+    assert json.loads(kept) == {
+        "point": "D2",
+        "key": "b",
+        "by": "tom",
+        "at": "2026-11-27T05:00:00Z",
+    }
+    plan = setup.kept()
+    assert plan is not None and [a.approver for a in plan.approvals] == ["maria"]
+    assert setup.forge.writes == []
+    both = setup.edit(tick(ticked, "dp=D2:opt=a"), TOM, previous_body=ticked)
+    assert (both.step, both.why) == (TickStep.PENDING, "D2: 2 options ticked; tick one")
+
+
+def test_a_reader_s_answer_is_reverted_and_kept_nowhere(tmp_path: Path) -> None:
+    setup = working(tmp_path)
+    reply = setup.edit(tick(setup.posted, "dp=D2:opt=a"), EVE)
+    assert reply.step is TickStep.REVERTED
+    assert setup.forge.comments[FINGERPRINT] == setup.posted
+    assert not (tmp_path / "plans" / "issue-7" / "answer-d2.json").exists()

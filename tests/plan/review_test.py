@@ -4,9 +4,15 @@ from dataclasses import replace
 
 from kairos_ci.forge.markers import with_marker
 from kairos_ci.plan.codec import seal
-from kairos_ci.plan.comment import render_plan_comment
+from kairos_ci.plan.comment import render_plan_comment, reviewed_part, with_work
 from kairos_ci.plan.records import DecisionOption, DecisionPoint, Plan
-from kairos_ci.plan.review import ReviewVerdict, current_approvals, read_ticks, review
+from kairos_ci.plan.review import (
+    ReviewVerdict,
+    current_approvals,
+    read_ticks,
+    review,
+    with_ticks,
+)
 from tests.plan.sample import sample_plan
 
 AT = "2026-11-27T04:00:00Z"
@@ -116,3 +122,25 @@ def test_a_revision_leaves_earlier_ticks_and_approvals_behind() -> None:
     assert review(second, ticked).verdict is ReviewVerdict.EDIT_REFUSED
     assert current_approvals(second) == ()
     assert current_approvals(replace(first, approvals=(approval,))) == (approval,)
+
+
+def test_the_approved_comment_is_rebuilt_with_its_approver_s_ticks() -> None:
+    plan = sample_plan()
+    approved = review(plan, tick(render_plan_comment(plan), "dp=D1:opt=b", "approve"))
+    approval = approved.approval(plan, "maria", "2026-11-27T05:00:00Z")
+    assert approval is not None
+    rebuilt = with_ticks(plan, approval)
+    assert rebuilt == tick(render_plan_comment(plan), "dp=D1:opt=b", "approve")
+    assert review(plan, rebuilt).verdict is ReviewVerdict.APPROVED
+
+
+def test_the_work_s_progress_below_the_plan_is_not_reviewed() -> None:
+    plan = sample_plan()
+    ticked = tick(render_plan_comment(plan), "dp=D1:opt=b", "approve")
+    work = "### Progress\n\n- [x] a: keep <!-- kairos:board=00000000:dp=D9:opt=a -->\n" * 4000
+    body = with_marker(with_work(ticked, work), "plan.issue-7.v1", "comment")
+    assert reviewed_part(body).rstrip() == ticked.rstrip()
+    outcome = review(plan, body)  # long, and with boxes of its own: the plan alone counts
+    assert outcome.verdict is ReviewVerdict.APPROVED and outcome.choices == {"D1": "b"}
+    reworded = with_work(ticked.replace("Approve plan", "Approve this plan"), work)
+    assert review(plan, reworded).verdict is ReviewVerdict.EDIT_REFUSED

@@ -7,12 +7,12 @@ timeout bounded by the loop's wall-time budget.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from kairos_ci.agent.records import Denial, ToolCall, ToolResult
+from kairos_ci.agent.records import Denial, ToolCall, ToolResult, ToolSpec
 from kairos_ci.agent.tools import files, specs
 from kairos_ci.agent.tools.context import Data, ToolContext, ToolFailed
 from kairos_ci.agent.tools.history import git_history
@@ -35,14 +35,17 @@ class ToolOutcome:
 class Toolbox:
     """The eight tools over one worktree. Counts test runs against the limit."""
 
-    def __init__(self, ctx: ToolContext) -> None:
+    def __init__(self, ctx: ToolContext, tools: Sequence[ToolSpec] = specs.ALL) -> None:
         self.ctx = ctx
+        self.specs = {spec.name: spec for spec in tools}  # the session's: finish varies
+        # finish's whole input once accepted, every text in it as ``_text`` makes it.
+        self.finished: Mapping[str, Any] = {}
         self.test_runs = 0
         self.written: set[str] = set()  # only these paths belong in the patch
         self.test_notes: dict[str, str] = {}  # changed test file -> the model's why, from finish
 
     def run(self, call: ToolCall) -> ToolOutcome:
-        spec = specs.BY_NAME.get(call.name)
+        spec = self.specs.get(call.name)
         if spec is None:
             return self._refused(call, f"there is no tool named {call.name!r}")
         problem = input_problem(spec.input_schema, call.input)
@@ -84,6 +87,7 @@ class Toolbox:
             why = "finish needs `test_changes`: say why each changed test was wrong: "
             return ToolOutcome(ToolResult(call.id, why + ", ".join(unexplained), is_error=True))
         self.test_notes = {path: note for path, (note, _) in notes.items() if path in self.written}
+        self.finished = self._shown(call.input)
         summary, stripped = self._text(str(call.input["summary"]), MAX_SUMMARY_CHARS)
         signals = tuple(f"{kind} stripped from the model's summary" for kind in stripped)
         return ToolOutcome(ToolResult(call.id, "finished"), summary=summary, signals=signals)
@@ -100,6 +104,17 @@ class Toolbox:
         """The model's words as kairos may show them: normalised, redacted, capped."""
         clean = normalise(raw, Profile.TEXT)
         return cap(self.ctx.redactor.text(clean.text).strip(), limit), tuple(clean.stripped)
+
+    def _shown(self, value: Any) -> Any:
+        """``value`` (JSON the schema admitted) with each string as ``_text`` makes it:
+        what finish says may reach a comment, so it is redacted like the summary."""
+        if isinstance(value, str):
+            return self._text(value, MAX_SUMMARY_CHARS)[0]
+        if isinstance(value, Mapping):
+            return {key: self._shown(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._shown(item) for item in value]
+        return value
 
     def _run_tests(self, ctx: ToolContext, args: Mapping[str, Any]) -> Data:
         if ctx.test_command is None:

@@ -116,6 +116,40 @@ FINISH = ToolSpec(
     ),
 )
 
+_STEP_EXTRAS = {
+    "assumed": {
+        "type": "object",
+        "description": "For each decision point your change builds on, the option key you "
+        'took, e.g. {"D1": "a"}.',
+        "propertyNames": {"pattern": "^D[0-9]{1,3}$"},
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 40},
+        "maxProperties": 30,
+    },
+    "question": {
+        "type": "object",
+        "description": "Only when the step cannot be done right without a choice the plan "
+        "leaves open: ask it instead of guessing. Your change is set aside, and the step "
+        "waits until a maintainer picks an option.",
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": 500},
+            "options": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 120},
+                "minItems": 2,
+                "maxItems": 5,
+            },
+        },
+        "required": ["text", "options"],
+        "additionalProperties": False,
+    },
+}
+# A plan step's finish also says which decisions the work built on, or asks one.
+STEP_FINISH = ToolSpec(
+    "finish",
+    FINISH.description,
+    {**FINISH.input_schema, "properties": {**FINISH.input_schema["properties"], **_STEP_EXTRAS}},
+)
+
 ALL = (
     LIST_FILES,
     READ_FILE,
@@ -126,4 +160,4 @@ ALL = (
     RUN_TESTS,
     FINISH,
 )
-BY_NAME = {spec.name: spec for spec in ALL}
+STEP = (*ALL[:-1], STEP_FINISH)
