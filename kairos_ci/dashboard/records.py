@@ -100,6 +100,17 @@ class MemoryHealth:
 
 
 @dataclass(frozen=True)
+class PlanSection:
+    """One approved plan's progress as the coordinator's tracker renders it: Markdown in
+    which every text from the board is already inert data (``coordinator.progress``)."""
+
+    markdown: str
+    # 16 hex digits of what the board holds apart from the time: the section's text
+    # (elapsed times, the ETA) moves with the clock, this changes only with the board.
+    state: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Everything one render needs. Rendering is pure: the same value, the same text."""
 
@@ -111,6 +122,8 @@ class Dashboard:
     memory: MemoryHealth | None = None
     attention: tuple[str, ...] = ()  # problems a human must fix (bad config, permissions)
     trend: tuple[TrendPoint, ...] = ()  # oldest first
+    plans: tuple[PlanSection, ...] = ()  # approved plans with work left, latest moved first
+    more_plans: int = 0  # plans with work left beyond those shown
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from kairos_ci.dashboard.chart import trend_chart
-from kairos_ci.dashboard.records import BoxDecision, Dashboard, PullLine, TestLine
+from kairos_ci.dashboard.fit import fitted
+from kairos_ci.dashboard.records import BoxDecision, Dashboard, PlanSection, PullLine, TestLine
 from kairos_ci.dashboard.text import cell, inline
 
 KEY = re.compile(r"^[A-Za-z0-9._:/+-]{1,128}$")
@@ -16,6 +17,11 @@ MESSAGE_LIMIT = 160  # a failure message, cut short: the run's logs hold the res
 FAILURE_DETAILS = "Latest failures"
 TREND = "Trend"
 PULLS = "Open kairos pull requests"
+PLANS = "Plans in progress"
+# All plan sections together, shared evenly: with the rest of the dashboard the body
+# stays below GitHub's limit, where the forge would cut its end (memory health) off.
+PLANS_CHARS = 24_000
+_STATE = re.compile(r"^[0-9a-f]{16}$")
 INTRO = (
     "> kairos keeps this issue up to date. Tick a box to tell it what to do: "
     "it reads the boxes on its next run."
@@ -34,6 +40,8 @@ def render(board: Dashboard) -> str:
     )
     pulls = [_pull(p) for p in board.pulls]
     parts.append(_section(PULLS, pulls or ["_None open._"]))
+    if board.plans:
+        parts.append(_section(PLANS, [_plans(board)]))
     tests = [_test(t) for t in board.tests]
     header = ["| test | state | since | evidence |", "|---|---|---|---|"]
     parts.append(_section("Tests needing attention", header + tests if tests else ["_None._"]))
@@ -72,6 +80,26 @@ def _pull(p: PullLine) -> str:
     number = f"#{p.number} " if p.number is not None else ""
     line = f"- {number}`{cell(p.branch)}`: {inline(p.title)} ({inline(p.state)})"
     return f"{line}, by {_link(f'run {inline(p.run, 60)}', p.run_url)}" if p.run else line
+
+
+def _plans(board: Dashboard) -> str:
+    room = PLANS_CHARS // len(board.plans)
+    blocks = [_plan(plan, room) for plan in board.plans]
+    if board.more_plans:
+        many = "s" if board.more_plans > 1 else ""
+        blocks.append(
+            f"_{board.more_plans} more plan{many} with work left: "
+            "each plan's comment shows its progress._"
+        )
+    return "\n\n".join(blocks)
+
+
+def _plan(plan: PlanSection, room: int) -> str:
+    """The plan's section under a hidden line of its board's state, which alone decides
+    whether the section changed (``material``)."""
+    if not _STATE.match(plan.state):
+        raise ValueError(f"plan state {plan.state!r} must match {_STATE.pattern}")
+    return f"<!-- kairos:plan-state={plan.state} -->\n{fitted(plan.markdown, room)}"
 
 
 def _test(t: TestLine) -> str:
@@ -114,12 +142,15 @@ VOLATILE_SECTIONS = ("Recent runs", FAILURE_DETAILS, TREND)
 def material(body: str) -> str:
     """The body without sections that change on every run, so that a run which changed
     nothing else does not edit the issue just to add itself. They are brought up to date
-    whenever something material changes."""
+    whenever something material changes. Line ends are compared as ``\\n``: GitHub may
+    store a body edited on its site with ``\\r\\n``."""
     kept = []
-    for part in body.split("\n\n## "):
+    for part in body.replace("\r\n", "\n").split("\n\n## "):
         title = part.removeprefix("## ").split("\n", 1)[0]
         if title == PULLS:
             kept.append(_PULL_LINKS.sub(lambda found: found["start"] or "", part))
+        elif title == PLANS:
+            kept.append("\n".join([PLANS, *_PLAN_MATERIAL.findall(part)]))
         elif title not in VOLATILE_SECTIONS:
             kept.append(part)
     return "\n\n## ".join(kept).strip()
@@ -128,3 +159,8 @@ def material(body: str) -> str:
 # A pull request's number and the run that opened it are known only once it is open, the
 # night after it was planned: they alone never make an edit.
 _PULL_LINKS = re.compile(r"^(?P<start>- )#\d+ |, by (?:\[run [^\]\n]*\]\([^)\n]*\)|run .*)$", re.M)
+# A plan's section tells the time (elapsed, the ETA), so only its board's state and how
+# many plans there are make an edit: a night on which no board moved edits nothing.
+_PLAN_MATERIAL = re.compile(
+    r"^(?:<!-- kairos:plan-state=[0-9a-f]{16} -->|_\d+ more plans? with work left: .*)$", re.M
+)

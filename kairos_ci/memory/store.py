@@ -167,17 +167,17 @@ class MemoryStore:
         """The files in carried ``folder`` that ``wanted`` accepts (by their path inside it),
         as bytes: only a trusted tip is read, each file and all together under their caps."""
         with self._scratch() as branch:
+            return _carried(branch.local, branch.fetch(), self.key, folder, wanted)
+
+    def load_carrying(
+        self, folder: str, wanted: Callable[[str], bool]
+    ) -> tuple[Loaded, CarriedFiles]:
+        """``load`` and ``carried_files`` from one fetch: both read the same tip, and a run
+        that shows carried files beside memory (the nightly's task boards) fetches once."""
+        with self._scratch() as branch:
             commit = branch.fetch()
-            if commit is None:
-                return CarriedFiles({}, ())
-            untrusted = refusal(commit, self.key)
-            if untrusted is not None:
-                return CarriedFiles({}, (untrusted,))
-            entries = list_tree(branch.local, commit.tree)
-            chosen, notes = _carried_entries(entries, folder, wanted)
-            raw = read_blobs(branch.local, [entry.blob for entry in chosen])
-            files = {e.path.removeprefix(f"{folder}/"): b for e, b in zip(chosen, raw, strict=True)}
-            return CarriedFiles(files, notes)
+            loaded = self._loaded(branch.local, commit)
+            return loaded, _carried(branch.local, commit, self.key, folder, wanted)
 
     def verify(self, ref: str | None = None) -> Verification:
         """Whether the tip (or ``ref`` in ``repo``) is fully valid, by the full JSON Schema
@@ -386,6 +386,24 @@ class MemoryStore:
             return {}
         pair = base64.b64encode(f"x-access-token:{self.token.reveal()}".encode()).decode()
         return {"http.extraheader": f"AUTHORIZATION: basic {pair}"}
+
+
+def _carried(
+    git: Git,
+    commit: CommitInfo | None,
+    key: Secret | None,
+    folder: str,
+    wanted: Callable[[str], bool],
+) -> CarriedFiles:
+    if commit is None:
+        return CarriedFiles({}, ())
+    untrusted = refusal(commit, key)
+    if untrusted is not None:
+        return CarriedFiles({}, (untrusted,))
+    chosen, notes = _carried_entries(list_tree(git, commit.tree), folder, wanted)
+    raw = read_blobs(git, [entry.blob for entry in chosen])
+    files = {e.path.removeprefix(f"{folder}/"): b for e, b in zip(chosen, raw, strict=True)}
+    return CarriedFiles(files, notes)
 
 
 def _carried_entries(

@@ -12,6 +12,7 @@ from kairos_ci.agent.spend import BudgetView
 from kairos_ci.bundle.records import Write
 from kairos_ci.config.records import TaskKind
 from kairos_ci.context import Secret
+from kairos_ci.coordinator.records import Board
 from kairos_ci.errors import UsageError
 from kairos_ci.git import Git
 from kairos_ci.notify import alerts
@@ -26,7 +27,7 @@ from kairos_ci.stages.evidence import gather, run_tests
 from kairos_ci.stages.gate import Gated, gate
 from kairos_ci.stages.history import entries, thresholds
 from kairos_ci.stages.records import Project, RunInfo
-from kairos_ci.stages.remember import DRY_RUN, keep, recall
+from kairos_ci.stages.remember import DRY_RUN, keep, recall_with_boards
 from kairos_ci.stages.state import Finished, Observed, Recalled, Worked
 from kairos_ci.tasks.deps.nightly import nightly_updates
 from kairos_ci.tasks.fix_lint.task import fix_linters
@@ -54,12 +55,14 @@ class Nightly:
 
 def nightly(n: Nightly) -> outcome.RunOutcome:
     p = n.project
-    recalled = recall(p.memory, p.forge, p.config.dashboard.label, n.run.at)
+    # The coordinator's task boards come with memory, from the same fetch: the dashboard
+    # shows each plan's progress.
+    recalled, boards = recall_with_boards(p.memory, p.forge, p.config.dashboard.label, n.run.at)
     observed = observe(n, recalled)
     worked = work(n, recalled, observed)
     gated = gate(worked.changes, p.config, p.situation, recalled.reconciled.known, p.default_branch)
     shown = _with_escalations(observed, gated)
-    writes = (*gated.writes, *dashboard(n, recalled, shown, worked, gated))
+    writes = (*gated.writes, *dashboard(n, recalled, shown, worked, gated, boards))
     acted = act(p, n.run, writes, recalled, worked)
     done = Finished(n.run, n.base_sha, recalled, observed, worked, gated, acted)
     kept = keep(p.memory, journal.build(done), DRY_RUN if n.run.dry_run else "")
@@ -159,9 +162,15 @@ def _together(linted: Worked, fixed: Worked, updated: Worked) -> Worked:
 
 
 def dashboard(
-    n: Nightly, recalled: Recalled, observed: Observed, worked: Worked, gated: Gated
+    n: Nightly,
+    recalled: Recalled,
+    observed: Observed,
+    worked: Worked,
+    gated: Gated,
+    boards: Mapping[str, Board],
 ) -> tuple[Write, ...]:
-    """The dashboard issue's one write: this run, open work, suggestions, and attention."""
+    """The dashboard issue's one write: this run, open work, suggestions, attention, and
+    the progress of each approved plan with work left."""
     p = n.project
     view = BoardInput(
         config=p.config,
@@ -179,6 +188,7 @@ def dashboard(
         histories=observed.histories,
         messages=failure_messages(observed.evidence.tests),
         runs_url=f"{n.server_url}/{p.repository}/actions/runs",
+        boards=boards,
     )
     return tuple(dashboard_write(board(view), p.config, p.situation, recalled.reconciled.dashboard))
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 
 from kairos_ci.bundle.intents import OpenPullRequest
 from kairos_ci.bundle.records import ApplyResult, Status, patch_hash
+from kairos_ci.clock import from_iso
 from kairos_ci.config.records import Config
+from kairos_ci.coordinator.records import Board
 from kairos_ci.dashboard.records import (
     Action,
     BoxDecision,
@@ -21,6 +23,7 @@ from kairos_ci.dashboard.records import (
 )
 from kairos_ci.memory.records import Memory, RunRecord, Spend, StoredSuggestion, Work, WorkState
 from kairos_ci.signals.records import TestResult
+from kairos_ci.stages.board_plans import plan_sections
 from kairos_ci.stages.board_trend import FAILED_ONCE, failure_rate, first_failure, trend
 from kairos_ci.stages.gate import Suggestion
 from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
@@ -47,19 +50,24 @@ class BoardInput:
     messages: Mapping[str, str] = field(default_factory=dict)  # test id -> this run's failure
     runs_url: str = ""  # "{server}/{OWNER/NAME}/actions/runs"; "" links no run
     stale: tuple[StoredSuggestion, ...] = ()  # approved patches this run found stale
+    boards: Mapping[str, Board] = field(default_factory=dict)  # task boards, by path
 
 
 def board(data: BoardInput) -> Dashboard:
     runs = (*data.memory.runs, data.this_run)
+    plans = plan_sections(data.boards, from_iso(data.this_run.at), data.runs_url)
+    notes = (*data.memory_notes, *plans.problems)
     return Dashboard(
         decisions=tuple(_decision(s) for s in data.suggestions),
         pulls=_pulls(data, runs),
         tests=_tests(data),
         runs=_runs(runs, data.runs_url),
         budget=_budget(data.config, data.memory, data.this_run.at, _total(data.spend)),
-        memory=MemoryHealth(not data.memory_notes, "; ".join(data.memory_notes) or "readable"),
+        memory=MemoryHealth(not notes, "; ".join(notes) or "readable"),
         attention=(*data.attention, *(stale_line(s) for s in data.stale)),
         trend=trend(runs, data.histories, _flaky(data.verdicts)),
+        plans=plans.sections,
+        more_plans=plans.more,
     )
 
 

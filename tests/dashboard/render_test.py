@@ -12,12 +12,14 @@ from kairos_ci.dashboard.records import (
     Checkbox,
     Dashboard,
     MemoryHealth,
+    PlanSection,
     PullLine,
     RunLine,
     TestLine,
     TrendPoint,
 )
-from kairos_ci.dashboard.render import material, render
+from kairos_ci.dashboard.render import PLANS, PLANS_CHARS, material, render
+from tests.dashboard.sections import progress
 
 BOARD = Dashboard(
     decisions=(
@@ -181,3 +183,48 @@ def test_a_planned_pull_request_gaining_its_number_and_run_is_not_an_edit() -> N
     assert material(render(planned)) == material(render(opened))
     another = Dashboard(pulls=(PullLine("kairos/b", "fix_lint", "open", 8),))
     assert material(render(another)) != material(render(opened))
+
+
+PLAN = PlanSection(progress("p1"), "0123456789abcdef")
+
+
+def test_each_plan_shows_its_progress_under_its_hidden_state_and_the_rest_are_counted() -> None:
+    body = render(replace(BOARD, plans=(PLAN,), more_plans=2))
+    section = body.split(f"## {PLANS}\n\n", 1)[1].split("\n\n## ", 1)[0]
+    assert section == (
+        f"<!-- kairos:plan-state=0123456789abcdef -->\n{PLAN.markdown}\n\n"
+        "_2 more plans with work left: each plan's comment shows its progress._"
+    )
+    assert body.index(f"## {PLANS}") < body.index("## Tests needing attention")
+    assert checkboxes(body) == checkboxes(render(BOARD))  # no box comes from a plan
+    assert f"## {PLANS}" not in render(BOARD)
+
+
+def test_a_plan_state_that_is_not_a_digest_is_refused() -> None:
+    with pytest.raises(ValueError, match="plan state"):
+        render(replace(BOARD, plans=(replace(PLAN, state="x -->"),)))
+
+
+def test_many_long_plans_share_their_room() -> None:
+    plans = tuple(PlanSection(progress(f"p{i}", rows=600), f"{i:016x}") for i in range(5))
+    body = render(replace(BOARD, plans=plans))
+    section = body.split(f"## {PLANS}\n\n", 1)[1].split("\n\n## ", 1)[0]
+    assert len(section) <= PLANS_CHARS + 5 * 50  # each plan's room, and its hidden line
+    assert body.rstrip().endswith("12 journals, snapshot 3 KiB")  # memory health is whole
+
+
+def test_only_a_plans_state_or_count_makes_its_section_material() -> None:
+    night = replace(BOARD, plans=(PLAN,))
+    later = replace(night, plans=(replace(PLAN, markdown=progress("p1", elapsed="9 min")),))
+    assert render(night) != render(later)
+    assert material(render(night)) == material(render(later))
+    moved = replace(later, plans=(replace(PLAN, state="fedcba9876543210"),))
+    assert material(render(moved)) != material(render(night))
+    counted = replace(night, more_plans=1)
+    assert material(render(counted)) != material(render(night))
+    assert material(render(replace(night, plans=()))) != material(render(night))
+
+
+def test_line_ends_github_stores_do_not_make_a_body_material() -> None:
+    body = render(replace(BOARD, plans=(PLAN,), more_plans=1))
+    assert material(body.replace("\n", "\r\n")) == material(body)

@@ -1,14 +1,22 @@
 """What the dashboard shows: failing tests with their verdict, since when, how often and
-their latest message; open PRs with their number and the run that wrote them; the trend."""
+their latest message; open PRs with their number and the run that wrote them; the trend;
+each approved plan with work left, edited only when a board moves."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from kairos_ci.bundle.intents import EditDashboard
+from kairos_ci.clock import from_iso
 from kairos_ci.config.load import parse_config
+from kairos_ci.coordinator.moves import Report, claim, finish
+from kairos_ci.coordinator.progress import owner_name
+from kairos_ci.coordinator.records import Board, WorkResult
+from kairos_ci.dashboard.parse import checkboxes
 from kairos_ci.dashboard.records import TestState
 from kairos_ci.dashboard.render import render
+from kairos_ci.forge.records import Issue
 from kairos_ci.memory.records import (
     Memory,
     RunRecord,
@@ -17,9 +25,13 @@ from kairos_ci.memory.records import (
     Work,
     WorkState,
 )
+from kairos_ci.policy.records import Situation, Trigger
 from kairos_ci.signals.records import Outcome
 from kairos_ci.stages.board import BoardInput, board, state_of
+from kairos_ci.stages.dashboard_write import dashboard_write
 from kairos_ci.verdicts.records import HistoryEntry, TestVerdict, Verdict
+from tests.coordinator.boards import board as task_board
+from tests.coordinator.boards import task
 
 WAIT = "a fix for this failure failed (triage says flaky: timing); next try after 2026-12-09"
 RUNS_URL = "https://github.example/o/r/actions/runs"
@@ -171,3 +183,54 @@ def test_a_stale_approved_suggestion_is_shown_with_its_reason_and_no_box() -> No
         "is stale: the patch no longer applies on bbbbbbbbbbbb: error: calc.py: patch does not "
         "apply. It is no longer offered; the model may try a new fix.",
     )
+
+
+def half_done(plan_id: str) -> Board:
+    """A done on 2026-12-04 by run 77, B (after A) ready and not claimed yet."""
+    start = from_iso("2026-12-04T03:00:00Z")
+    b = replace(task_board(task("A", "a.py"), task("B", "b.py", deps=("A",))), plan_id=plan_id)
+    b, grant = claim(b, owner_name("77", "work", 1), start)
+    assert grant is not None
+    return finish(b, Report("A", grant.fence, start.replace(minute=8)), WorkResult(ok=True))
+
+
+def test_each_plan_with_work_left_is_shown_and_a_board_that_fails_is_a_memory_note() -> None:
+    loop = task_board(task("X", "x.py", deps=("Y",)), task("Y", "y.py", deps=("X",)))
+    torn = "board/torn.json: not JSON: Expecting value: skipped"  # as recall names it
+    boards = {"board/shop.json": half_done("shop"), "board/loop.json": loop}
+    dashboard = board(data(boards=boards, memory_notes=(torn,), runs_url=RUNS_URL))
+    [plan] = dashboard.plans
+    assert "**Done 1 of 2**" in plan.markdown
+    assert f"[77/work/1]({RUNS_URL}/77)" in plan.markdown
+    assert dashboard.memory is not None and not dashboard.memory.ok
+    assert dashboard.memory.note.startswith(f"{torn}; board/loop.json: not shown: ")
+    body = render(dashboard)
+    assert "### Progress: plan shop" in body
+    assert "### Progress: plan plan-7" not in body  # the tangled board is named, not shown
+
+
+def test_a_night_on_which_no_board_moved_edits_nothing_and_a_move_edits() -> None:
+    config, scheduled = data().config, Situation(Trigger.SCHEDULE, None)
+    shop = {"board/shop.json": half_done("shop")}
+    first = render(board(data(boards=shop, this_run=record("n1", 5))))
+    existing = Issue(
+        2, "https://github.com/o/r/issues/2", "kairos-ci dashboard", first, "b", "open"
+    )
+    next_night = board(data(boards=shop, this_run=record("n1", 6)))
+    assert render(next_night) != first  # the ETA moved a day
+    assert dashboard_write(next_night, config, scheduled, existing) == []
+    claimed, _ = claim(shop["board/shop.json"], "local", from_iso("2026-12-06T02:55:00Z"))
+    moved = board(data(boards={"board/shop.json": claimed}, this_run=record("n1", 6)))
+    [write] = dashboard_write(moved, config, scheduled, existing)
+    assert isinstance(write.intent, EditDashboard)
+    assert "| 🔒 leased | B | Step B | local | 5 min / 10 min |" in write.intent.body
+
+
+def test_hostile_board_text_stays_inert_on_the_dashboard() -> None:
+    hostile = "@octo <b>x</b>\n- [x] **approve** y <!-- kairos:key=approve:y --> #12 | cell"
+    shop = half_done("shop")
+    shop = replace(shop, tasks=(shop.tasks[0], replace(shop.tasks[1], title=hostile)))
+    body = render(board(data(boards={"board/shop.json": shop})))
+    assert checkboxes(body) == ()
+    assert "<b>" not in body and " @octo" not in body and "<!-- kairos:key" not in body
+    assert "`@octo` &lt;b&gt;x&lt;/b&gt;" in body
