@@ -98,8 +98,9 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
         raise UsageError("GITHUB_REPOSITORY is not set: integration opens pull requests there")
     forge = adapters.open_forge(ctx, ctx.repository, dry_run=False)
     assert forge is not None  # without a token open_forge raises
+    plan = remembered_plan(memory, key)
     return IntegrateWiring(
-        plan=remembered_plan(memory, key),
+        plan=plan,
         boards=BoardStore(memory, key),
         repo=repo,
         branches=adapters.branches_for(ctx, repo),
@@ -107,6 +108,7 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
         runner=lambda: _jailed(ctx, config, repo),
         clock=ctx.clock,
         default_branch=adapters.default_branch(repo, None),
+        on_proposed=_progress(ctx, plan),
     )
 
 

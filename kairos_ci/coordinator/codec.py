@@ -36,6 +36,7 @@ def dumps(board: Board) -> bytes:
         "decisions": dict(board.decisions),
         "tasks": [_task_doc(task) for task in board.tasks],
         "questions": [{**vars(q), "options": list(q.options)} for q in board.questions],
+        "pulls": dict(board.pulls),
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -62,8 +63,9 @@ def _board(doc: dict[str, Any]) -> Board:
         decisions=decisions,
         budget_usd=float(_typed(doc["budget_usd"], (int, float))),
         fence=_typed(doc["fence"], int),
-        # Boards written before questions existed have none.
+        # Boards written before questions and pull requests were kept have none.
         questions=tuple(_question(item) for item in _typed(doc.get("questions", []), list)),
+        pulls={str(k): _typed(v, str) for k, v in _typed(doc.get("pulls", {}), dict).items()},
     )
 
 

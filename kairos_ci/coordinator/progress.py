@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kairos_ci.clock import from_iso, to_iso
@@ -77,7 +77,6 @@ class ProgressView:
 
     now: datetime
     runs_url: str = ""  # "{server}/{OWNER/NAME}/actions/runs"; "" links no run
-    pulls: Mapping[str, str] = field(default_factory=dict)  # step branch -> its PR's URL
     conflicts_resolved: int = 0  # integration's count: the board does not keep it
     max_rows: int = MAX_ROWS  # fewer when the section must fit beside the plan
     answerable: bool = True  # questions get boxes (the plan comment), or are listed only
@@ -235,7 +234,7 @@ def _row(board: Board, task: BoardTask, view: ProgressView) -> str:
         _data(task.title, 120),
         run_link(owner, view.runs_url) if owner else "-",
         f"{_elapsed(task, view.now)} / {_duration(task.estimate_minutes)}",
-        _pull(task, view.pulls),
+        _pull(board.pulls.get(task.id)),
         _why(board, task),
     )
     return "| " + " | ".join(cells) + " |"
@@ -271,8 +270,7 @@ def _left_of(task: BoardTask, now: datetime | None) -> float:
     return max(0.0, task.estimate_minutes - (now - since).total_seconds() / 60)
 
 
-def _pull(task: BoardTask, pulls: Mapping[str, str]) -> str:
-    url = pulls.get(task.result.branch) if task.result and task.result.branch else None
+def _pull(url: str | None) -> str:
     if url is None:
         return "-"
     if _PULL_URL.fullmatch(url) is None:

@@ -128,6 +128,7 @@ class Board:
     budget_usd: float = 0.0  # the whole plan's; 0: no cap beyond each task's
     fence: int = 0  # the last fencing token granted: strictly increasing
     questions: tuple[Question, ...] = ()  # raised during the work, open or answered
+    pulls: Mapping[str, str] = field(default_factory=dict)  # task id -> its slice's PR URL
 
     def task(self, task_id: str) -> BoardTask:
         for task in self.tasks:

@@ -11,7 +11,7 @@ same culprit. A repair belongs to its original task's slice and stands in for it
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kairos_ci.coordinator.lineage import origin_of, superseded
 from kairos_ci.coordinator.records import Board, BoardTask, TaskStatus
@@ -34,6 +34,12 @@ def slices(board: Board) -> tuple[Slice, ...]:
         Slice(number, tuple(task_id for task_id in order if task_id in members))
         for number, members in enumerate(_components(board), 1)
     )
+
+
+def proposed(board: Board, part: Slice, url: str) -> Board:
+    """The slice's pull request, kept for each of its tasks: the tracker links to it."""
+    pulls = {**board.pulls, **dict.fromkeys(part.task_ids, url)}
+    return board if pulls == board.pulls else replace(board, pulls=pulls)
 
 
 def slice_of(board: Board, task_id: str) -> Slice:

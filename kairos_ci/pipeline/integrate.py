@@ -1,7 +1,8 @@
 """``kairos-ci integrate``, as its table of contents: the plan's board -> each slice whose
 steps are all done -> merged and checked in a scratch clone (``coordinator.integrate``)
 -> pushed and proposed as one pull request per slice, or, at the first failing merge, a
-repair task on the board that the workers pick up.
+repair task on the board that the workers pick up -> each pull request kept on the board,
+and the progress shown once more with the links.
 
 A slice still in progress is left for a later run. Nothing is merged into the default
 branch: each slice is a pull request a maintainer reviews, never one giant one.
@@ -20,7 +21,7 @@ from kairos_ci.coordinator.integrate import Integration, integrate
 from kairos_ci.coordinator.outcomes import Merged, Stopped
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.repairs import repair
-from kairos_ci.coordinator.slices import Slice, slices, unfinished
+from kairos_ci.coordinator.slices import Slice, proposed, slices, unfinished
 from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.records import Ensured, PullRequestSpec
@@ -58,6 +59,7 @@ class IntegrateWiring:
     runner: Callable[[], CommandRunner]  # the jail: the merged code was written by a model
     clock: Clock
     default_branch: str
+    on_proposed: Callable[[Board], None] | None = None  # progress, with the PR links
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,11 @@ def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
     if board.plan_hash != plan.plan_hash:
         return IntegrateReply(f"the board is for plan {board.plan_hash[:8]}, not {plan.hash8}")
     parts = slices(board)
-    return IntegrateReply(
-        "", tuple(_slice(board, plan, part, len(parts), wiring) for part in parts)
-    )
+    replies = tuple(_slice(board, plan, part, len(parts), wiring) for part in parts)
+    shown = wiring.boards.load()
+    if wiring.on_proposed is not None and shown is not None and shown != board:
+        wiring.on_proposed(shown)
+    return IntegrateReply("", replies)
 
 
 def _slice(
@@ -131,6 +135,14 @@ def _proposed(
         fingerprint=f"plan.{plan.plan_id}.slice-{part.number}",
     )
     ensured = wiring.pulls.ensure_pull_request(spec)
+    if ensured.url:
+        url = ensured.url
+
+        def keep(current: Board) -> tuple[Board | None, None, str]:
+            after = proposed(current, part, url)
+            return (None if after == current else after), None, f"board {current.plan_id}: {url}"
+
+        wiring.boards.apply(keep)
     return SliceReply(part.number, SliceStep.PROPOSED, f"{merged.branch}: {ensured.change}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -18,7 +19,15 @@ def test_a_board_in_use_round_trips() -> None:
     assert got is not None
     b = finish(b, Report("A", got.fence, T0), WorkResult(ok=True, branch="kairos/x", usd=0.2))
     b, _ = claim(b, "w2", T0)
+    b = replace(b, pulls={"A": "https://github.com/o/r/pull/3"})
     assert codec.loads(codec.dumps(b), "board") == b
+
+
+def test_a_board_written_before_questions_and_pull_requests_reads() -> None:
+    doc = json.loads(codec.dumps(board(task("A", "a.py"))))
+    del doc["questions"], doc["pulls"]
+    older = codec.loads(json.dumps(doc).encode(), "board")
+    assert older.questions == () and older.pulls == {}
 
 
 @pytest.mark.parametrize(
@@ -27,14 +36,15 @@ def test_a_board_in_use_round_trips() -> None:
         ("fence", "7", "'7' is not"),
         ("state", "sleeping", "'sleeping' is not a valid TaskStatus"),
         ("attempts", True, "True is not"),
+        ("pulls", {"A": 3}, "3 is not"),
     ],
 )
 def test_a_broken_board_is_refused_with_what_is_wrong(
     field: str, value: object, named: str
 ) -> None:
     doc = json.loads(codec.dumps(board(task("A", "a.py"))))
-    if field == "fence":
-        doc["fence"] = value
+    if field in ("fence", "pulls"):
+        doc[field] = value
     else:
         doc["tasks"][0][field] = value
     with pytest.raises(InputError, match=f"board/plan-7.json: not a task board: .*{named}"):

@@ -65,10 +65,11 @@ def scene() -> Board:
     assert a is not None and running is not None
     b = advance(b, Report("B", running.fence, T0 + 6 * MIN), TaskStatus.RUNNING)
     done = WorkResult(ok=True, branch="kairos/plan-7/A", usd=0.75)
-    return finish(b, Report("A", a.fence, T0 + 12 * MIN), done)
+    b = finish(b, Report("A", a.fence, T0 + 12 * MIN), done)
+    return replace(b, pulls={"A": PR_A})  # integration proposed A's slice
 
 
-VIEW = ProgressView(now=T0 + 20 * MIN, runs_url=RUNS, pulls={"kairos/plan-7/A": PR_A})
+VIEW = ProgressView(now=T0 + 20 * MIN, runs_url=RUNS)
 
 
 def test_the_header_line_counts_agents_locks_queue_and_progress() -> None:
@@ -192,8 +193,8 @@ def test_a_pull_request_link_is_made_only_from_an_https_url() -> None:
     )
 
     def pr_cell(url: str) -> str:
-        view = replace(VIEW, pulls={"kairos/plan-7/A": url})
-        return render_progress(board(a), view).splitlines()[6].split(" | ")[5]
+        proposed = replace(board(a), pulls={"A": url})
+        return render_progress(proposed, VIEW).splitlines()[6].split(" | ")[5]
 
     assert pr_cell(PR_A) == f"[PR 45]({PR_A})"
     assert pr_cell("javascript:alert(1)//)") == "javascript:alert(1)//)"

@@ -11,6 +11,7 @@ from kairos_ci.coordinator.records import TaskStatus
 from kairos_ci.coordinator.slices import (
     Slice,
     merge_order,
+    proposed,
     slice_branch,
     slice_of,
     slices,
@@ -78,3 +79,11 @@ def test_a_cycle_or_an_unknown_dependency_is_an_error_naming_the_tasks() -> None
         slices(board(task("A", "a.py", deps=("nope",))))
     with pytest.raises(KeyError):
         slice_of(board(task("A", "a.py")), "B")
+
+
+def test_a_slice_s_pull_request_is_kept_for_each_of_its_tasks() -> None:
+    b = board(task("A", "a.py"), task("B", "b.py", deps=("A",)), task("Z", "z.py"))
+    url = "https://github.com/o/r/pull/9"
+    kept = proposed(b, slices(b)[0], url)
+    assert kept.pulls == {"A": url, "B": url}
+    assert proposed(kept, slices(b)[0], url) is kept  # the same again: no new board

@@ -154,8 +154,11 @@ def test_an_approved_plan_is_carried_out_and_proposed_one_pull_request_per_slice
     assert "def spread" in origin.text("show", f"{merged}:calc/spread.py")
     assert "return 0.0" in origin.text("show", f"{merged}:calc/stats.py")
     assert world.git("status", "--porcelain") == ""
-    (shown,) = progress  # one comment, edited once per finished task
+    (shown,) = progress  # the plan comment, edited once per finished task and integration
     assert "progress 100%" in shown and "**Done 3 of 3**" in shown
+    # Each step's row names its slice's pull request (the sandbox's http URL stays text).
+    cell = {p["head"]["ref"][-1]: f"| {p['html_url']} |" for p in proposed.values()}
+    assert shown.count(cell["1"]) == 2 and shown.count(cell["2"]) == 1
 
 
 def test_a_plan_without_an_approval_runs_nothing(
