@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,9 +41,11 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
     config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
     memory = adapters.memory_for(ctx, repo, config)
     key = plan_id(request.issue)
-    # One read of memory's ledger: the worker's share, and each agent attempt's budget.
-    spend = recall_or_forget(memory).memory.spend
-    budget = BudgetView.from_memory(config.budget, spend, ctx.clock())
+    # One read of memory: the ledger (the worker's share, each attempt's budget) and the
+    # tests the last nightly judged flaky (a step's suite check does not count them).
+    remembered = recall_or_forget(memory).memory
+    budget = BudgetView.from_memory(config.budget, remembered.spend, ctx.clock())
+    settled = _Settled(config, budget, remembered.flaky_tests())
     settings = WorkerSettings(
         owner=_owner(ctx, request.worker),
         deadline=timedelta(minutes=request.minutes),
@@ -53,7 +56,7 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
         plan=plan,
         git=git,
         boards=BoardStore(memory, key),
-        runner=lambda plan: _runner(ctx, request, (config, budget), plan),
+        runner=lambda plan: _runner(ctx, request, settled, plan),
         clock=ctx.clock,
         settings=settings,
         budgets=Budgets(per_task_usd=config.budget.per_run_usd),
@@ -119,10 +122,17 @@ def _jailed(ctx: Context, config: Config, repo: Path) -> CommandRunner:
     return adapters.command_runner(ctx, config, adapters.run_id_for(ctx, None), repo)
 
 
-def _runner(
-    ctx: Context, request: WorkRequest, settled: tuple[Config, BudgetView], plan: Plan
-) -> StepRunner:
-    config, budget = settled
+@dataclass(frozen=True)
+class _Settled:
+    """What a worker knows before its first step: config, budget and memory's verdicts."""
+
+    config: Config
+    budget: BudgetView
+    flaky: frozenset[str]
+
+
+def _runner(ctx: Context, request: WorkRequest, settled: _Settled, plan: Plan) -> StepRunner:
+    config = settled.config
     llm = claude.from_context(ctx)
     if llm is None:
         raise UsageError("no ANTHROPIC_API_KEY: a worker needs the model to carry out steps")
@@ -135,10 +145,11 @@ def _runner(
         llm=llm,
         commands=commands,
         branches=adapters.branches_for(ctx, repo),
-        budget=budget,
+        budget=settled.budget,
         default_branch=adapters.default_branch(repo, None),
         suite=_suite(config, commands),
         secrets=ctx.secrets(),
+        flaky=settled.flaky,
     )
     return AgentSteps(wiring)
 

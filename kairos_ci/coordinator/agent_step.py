@@ -90,6 +90,7 @@ class StepWiring:
     default_branch: str = "main"
     suite: Suite | None = None  # the configured tests on a tree; None: no tests configured
     secrets: tuple[Secret, ...] = ()
+    flaky: frozenset[str] = frozenset()  # tests memory's last nightly judged flaky
     limits: AgentLimits = field(default_factory=AgentLimits)
     clock: Callable[[], float] = time.monotonic
 
@@ -228,23 +229,24 @@ class AgentSteps:
 
     def _suite_kept(self, scratch: Scratch) -> str:
         """Every test that passed at the plan's base still passes on the step's tree. A
-        test that fails once is run again with the suite: only failing twice counts, so a
-        flaky test does not sink a step."""
+        test memory judged flaky proves nothing by failing; any other that fails is run
+        again with the suite, and only failing twice counts."""
         suite = self.wiring.suite
         if suite is None:
             return ""
         baseline = self.wiring.plan.context.baseline
         known = set(baseline.failing_ids) if baseline is not None else set()
         run = suite(scratch.path)
-        broken = _new_failures(run, known)
-        flaky: list[str] = []
+        failed = _new_failures(run, known)
+        flaky = [test for test in failed if test in self.wiring.flaky]
+        broken = [test for test in failed if test not in self.wiring.flaky]
         if broken:
-            again = suite(scratch.path)
-            flaky = sorted(set(broken) - set(_new_failures(again, known)))
-            broken = [test for test in broken if test not in flaky]
+            again = set(_new_failures(suite(scratch.path), known))
+            flaky += [test for test in broken if test not in again]
+            broken = [test for test in broken if test in again]
         if broken:
             raise StepFailed(f"tests that passed at the base fail: {', '.join(broken[:5])}")
-        shaky = f"; flaky here: {', '.join(flaky[:5])}" if flaky else ""
+        shaky = f"; flaky here: {', '.join(sorted(flaky)[:5])}" if flaky else ""
         at_base = sum(1 for test in run.failing if test in known)
         return f"; suite: {run.passed} passed, {at_base} failing as at the base{shaky}"
 

@@ -257,6 +257,10 @@ class Memory:
     leases: Mapping[str, Lease] = field(default_factory=dict)
     applied: tuple[str, ...] = ()  # names of journals folded in: applying one twice is a no-op
 
+    def flaky_tests(self) -> frozenset[str]:
+        """The tests the last nightly judged flaky: a failure of theirs proves nothing."""
+        return frozenset(t for t, record in self.tests.items() if record.verdict is Verdict.FLAKY)
+
 
 @dataclass(frozen=True)
 class MemoryLimits:

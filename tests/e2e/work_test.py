@@ -18,6 +18,7 @@ from kairos_ci.clock import utc_now
 from kairos_ci.coordinator.journal import replay
 from kairos_ci.coordinator.records import TaskStatus
 from kairos_ci.git import Git
+from kairos_ci.memory.records import Journal, RunRecord, RunResult, VerdictRecord
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
 from kairos_ci.plan.current import keep_current, with_approval
@@ -25,6 +26,7 @@ from kairos_ci.plan.records import Approval, Baseline, FileChanges, Plan, StepVe
 from kairos_ci.plan.remembered import remember
 from kairos_ci.sandbox.anthropic.server import Handle
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from kairos_ci.verdicts.records import Verdict
 from tests.e2e.fix_tests_test import TARGET, github, model, pulls, sample_world, use
 from tests.plan.sample import STEPS, sample_plan
 from tests.sandbox.github.world import World, client
@@ -290,3 +292,33 @@ def test_a_question_becomes_a_decision_point_on_the_plan_comment_not_a_merge(
     assert journal.final.decisions == {"D1": "a"}
     again = handle.requests()[len(ASKS)]["body"]["messages"][0]["content"]
     assert "- D1: What is the mean of no values: 0.0, or None? -> a (0.0, like sum())" in str(again)
+
+
+FLAKY = "tests.test_stats::test_mode_of_generated_sample"
+
+
+def remember_flaky(world: World, test_id: str) -> None:
+    """What a nightly leaves in memory after it saw ``test_id`` pass and fail on one commit."""
+    head = world.git("rev-parse", "HEAD")
+    run = RunRecord("night-1", "schedule", head, "2026-12-06T03:00:00Z", RunResult.SUCCESS)
+    verdict = VerdictRecord(Verdict.FLAKY, ("night-1",))
+    MemoryStore(world.work, clock=utc_now).save(Journal(run=run, verdicts={test_id: verdict}))
+
+
+def test_a_test_memory_judged_flaky_does_not_sink_a_step(
+    tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under this run id the sample's mode test fails every time, run again or not; the
+    last nightly judged it flaky, so the step's suite check does not count it."""
+    monkeypatch.setenv("GITHUB_RUN_ID", "2")
+    world = sample_world(tmp_path)
+    plan = three_step_plan(world, count=1, first_check=f"{SUITE}/test_stats.py::test_mean")
+    with model(monkeypatch, SCRIPT[:2]), github(world, monkeypatch):  # type: ignore[arg-type]
+        approve_on_memory(world, plan, tmp_path / "plans")
+        remember_flaky(world, FLAKY)
+        assert work(world) == 0, env.read_text()
+    journal = replay(Git(world.origin), "refs/heads/kairos/memory", plan.plan_id)
+    assert journal.final is not None
+    done = journal.final.task("S1")
+    assert done.state is TaskStatus.DONE and done.result is not None
+    assert done.result.tests_after.endswith(f"failing as at the base; flaky here: {FLAKY}")

@@ -39,7 +39,6 @@ from kairos_ci.tasks.fix_tests.artifacts import junit_from_run
 from kairos_ci.tasks.fix_tests.body import comment_body
 from kairos_ci.tasks.fix_tests.nightly import already_handled, model_notes
 from kairos_ci.tasks.fix_tests.task import FixRequest, fix_tests
-from kairos_ci.verdicts.records import Verdict
 
 PR_ONLY = (
     "fails only with the pull request's changes: kairos does not run a pull request's "
@@ -131,7 +130,7 @@ def fix_for_run(
         base_sha=w.base_sha,
         config=p.config,
         runner=p.runner,
-        base=replace(base.evidence, flaky=_flaky(memory)),
+        base=replace(base.evidence, flaky=memory.flaky_tests()),
         targets=tuple(on_base[t.id] for t in failing if t.id in on_base and t.id not in held),
         llm=w.llm,
         budget=BudgetView.from_memory(p.config.budget, memory.spend, w.run.now),
@@ -175,13 +174,9 @@ def suggested(gated: Gated, target: Target) -> tuple[str, ...]:
 
 
 def _not_flaky(tests: tuple[TestResult, ...], memory: Memory) -> tuple[TestResult, ...]:
-    flaky = _flaky(memory)
+    """Verification does not count the tests the last nightly judged flaky."""
+    flaky = memory.flaky_tests()
     return tuple(t for t in tests if t.id not in flaky)
-
-
-def _flaky(memory: Memory) -> frozenset[str]:
-    """The tests the last nightly run judged flaky: verification does not count them."""
-    return frozenset(test_id for test_id, r in memory.tests.items() if r.verdict is Verdict.FLAKY)
 
 
 def situation_of(w: WorkflowFix, target: Target) -> Situation:
