@@ -43,6 +43,7 @@ class ActionInputs:
     log_level: str
     issue: int = 0  # `command: work`: the issue whose approved plan to carry out
     worker: str = "1"  # `command: work`: this worker's name among the run's legs
+    max_workers: int = 0  # `command: swarm-plan`: the most legs at once; 0: its default
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_no
             log_level=choice(text("KAIROS_LOG_LEVEL") or "info", "log-level", LOG_LEVELS),
             issue=number(text("KAIROS_ISSUE"), "issue"),
             worker=text("KAIROS_WORKER") or "1",
+            max_workers=number(text("KAIROS_MAX_WORKERS"), "max-workers"),
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
         memory_key=secret("KAIROS_MEMORY_KEY"),

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from kairos_ci.commands.requests import (
     PlanCommandRequest,
     ReviewRequest,
     RunRequest,
+    SwarmRequest,
     WorkRequest,
 )
 from kairos_ci.config.load import find_config, load_config, parse_config
@@ -45,6 +47,8 @@ COMMANDS = (
     "remember-plans",
     "work",
     "integrate",
+    "swarm-plan",
+    "swarm-report",
     *sorted(set(COMMAND_FOR_EVENT.values())),
 )
 
@@ -141,6 +145,22 @@ def _integrate(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return integrate_command(ctx, runner, WorkRequest(repo, issue=ctx.inputs.issue))
 
 
+def _swarm_plan(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.swarm_plan import plan_command
+
+    request = SwarmRequest(repo, issue=ctx.inputs.issue)
+    if ctx.inputs.max_workers:
+        request = replace(request, max_workers=ctx.inputs.max_workers)
+    return plan_command(ctx, runner, request)
+
+
+def _swarm_report(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.swarm_report import report_command
+
+    # The gather job is part of the swarm's run: its own legs are the ones measured.
+    return report_command(ctx, runner, SwarmRequest(repo, issue=ctx.inputs.issue, run=ctx.run_id))
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands.fix_tests import fix_tests_command
 
@@ -165,6 +185,8 @@ _HANDLERS: dict[str, Handler] = {
     "remember-plans": _remember_plans,
     "work": _work,
     "integrate": _integrate,
+    "swarm-plan": _swarm_plan,
+    "swarm-report": _swarm_report,
 }
 
 

@@ -562,17 +562,95 @@ def _add_event_source(parser: argparse.ArgumentParser) -> None:
 
 
 def _swarm(sub: Any) -> None:
-    """``swarm simulate``: the swarm's scheduling policy run offline, against LB."""
-    example = "\nexample:\n  kairos-ci swarm simulate --random 40 --workers 4 --seed 7"
-    epilog = "environment:\n  none\n" + example
+    """``swarm plan|report|simulate``: how many legs, how well they did, and offline."""
+    example = (
+        "\nexample:\n  kairos-ci swarm plan --issue 7 --max-workers 8\n"
+        "  kairos-ci swarm report --issue 7\n"
+        "  kairos-ci swarm simulate --random 40 --workers 4 --seed 7"
+    )
     parser: argparse.ArgumentParser = sub.add_parser(
         "swarm",
-        help="simulate how a swarm of workers would schedule a plan",
+        help="size a swarm of workers for a plan, measure it, or simulate it",
         description="Agent swarms: a plan's steps fanned out over many workers.",
-        epilog=epilog,
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     plan's outputs, plan's and report's summary\n"
+        + example,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="swarm_action", metavar="ACTION", required=True)
+    _swarm_plan(actions)
+    _swarm_report(actions)
+    _swarm_simulate(actions)
+
+
+def _swarm_plan(actions: Any) -> None:
+    parser: argparse.ArgumentParser = actions.add_parser(
+        "plan",
+        help="pick how many worker legs a swarm run starts on an issue's plan",
+        description=(
+            "Read an issue's approved plan and its board from the memory branch (read only)\n"
+            "and pick k, the worker legs to start: the smallest of the ready width over\n"
+            "the horizon, the plan's maximum parallelism, --max-workers, the API budget\n"
+            "over requests per task and the USD budget left over a leg-hour's cap. Sets\n"
+            'the outputs slots ({"slot":[1,...,k]}) and has-work; without an approved,\n'
+            "fresh plan, or with nothing ready or running, k is 0 and has-work false."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     the outputs and the job summary\n"
+        "\nexample:\n  kairos-ci swarm plan --issue 7 --max-workers 8",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_checkout(parser)
+    parser.add_argument("--issue", type=int, default=0, help="the issue whose plan to run")
+    parser.add_argument(
+        "--max-workers",
+        type=int,
+        default=4,
+        metavar="K",
+        help="the concurrency allowance: at most K legs, 1 to 20 (default: 4)",
+    )
+    parser.add_argument(
+        "--horizon",
+        type=float,
+        default=60.0,
+        metavar="MINUTES",
+        help="how far ahead the ready width looks (default: 60.0)",
+    )
+    parser.set_defaults(command=("swarm_plan", "run"))
+
+
+def _swarm_report(actions: Any) -> None:
+    parser: argparse.ArgumentParser = actions.add_parser(
+        "report",
+        help="measure a swarm's schedule of an issue's plan against its lower bound",
+        description=(
+            "Read an issue's board from the memory branch (read only) and measure, from\n"
+            "its history, each attempt from its claim to its end: the legs used m, the\n"
+            "lower bound LB = max(ceil(sum p / m), critical path, max p) of the actual\n"
+            "durations, the makespan and makespan / LB, utilisation, idle leg time split\n"
+            "into waiting on dependencies, on locks, start-up and tail, and the spend\n"
+            "against the cheapest-tier bound. Printed in the job summary."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  GITHUB_STEP_SUMMARY                    the job summary\n"
+        "\nexample:\n  kairos-ci swarm report --issue 7 --run 9876543 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_checkout(parser)
+    parser.add_argument("--issue", type=int, default=0, help="the issue whose plan to measure")
+    parser.add_argument(
+        "--run", metavar="RUN_ID", help="only this workflow run's legs (default: every run's)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.set_defaults(command=("swarm_report", "run"))
+
+
+def _swarm_simulate(actions: Any) -> None:
+    example = "\nexample:\n  kairos-ci swarm simulate --random 40 --workers 4 --seed 7"
+    epilog = "environment:\n  none\n" + example
     simulate = actions.add_parser(
         "simulate",
         help="schedule a plan or a random DAG on M workers, offline",

@@ -70,8 +70,26 @@ class WorkRequest:
     minutes: float = 50.0  # stop claiming after this long: the job's timeout, less room
 
 
+@dataclass(frozen=True)
+class SwarmRequest:
+    """`kairos-ci swarm plan` and `kairos-ci swarm report`."""
+
+    repo: Path
+    issue: int = 0  # whose plan's board
+    max_workers: int = 4  # plan: the concurrency allowance
+    horizon: float = 60.0  # plan: minutes ahead the ready width looks
+    run: str | None = None  # report: only this run's legs (a run id); None: every run's
+    json: bool = False  # report: the numbers as JSON on stdout
+
+
 Request = TypeVar(
-    "Request", RunRequest, ReviewRequest, ChatRequest, PlanCommandRequest, WorkRequest
+    "Request",
+    RunRequest,
+    ReviewRequest,
+    ChatRequest,
+    PlanCommandRequest,
+    WorkRequest,
+    SwarmRequest,
 )
 
 
