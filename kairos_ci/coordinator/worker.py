@@ -77,8 +77,9 @@ class Worker:
     runner: StepRunner
     clock: Clock
     settings: WorkerSettings
-    # Told the board after each task this worker ended: one progress edit per finished
-    # task, never one for a heartbeat. A courtesy: its failure must not stop the work.
+    # Told the board after each task this worker ended, or that asked a question: one
+    # progress edit per finished task, never for a retry or a heartbeat. A courtesy: its
+    # failure must not stop the work.
     on_finished: Callable[[Board], None] | None = None
 
 
@@ -141,7 +142,10 @@ def _carry_out(worker: Worker, claimed: Grant, board: Board, report: WorkerRepor
     except Fenced:
         report.fenced.append(task_id)
         return
-    if worker.on_finished is not None:
+    # One rendering per task that ended, or that now waits for people's answer: an
+    # attempt requeued for another try changes nothing people must see.
+    shown = finished.board.task(task_id).state in ENDED or isinstance(result, Asked)
+    if worker.on_finished is not None and shown:
         worker.on_finished(finished.board)
     report.spent_usd += result.usd
     if isinstance(result, Asked):

@@ -71,3 +71,23 @@ def test_a_question_waits_for_people_while_the_rest_goes_on(tmp_path: Path) -> N
     assert len(shown) == 4
     final = boards.load()
     assert final is not None and final.spent_usd() == 0.7
+
+
+class FailsFirst:
+    """Every task's first attempt fails; the second is done."""
+
+    def __init__(self) -> None:
+        self.runs: list[str] = []
+
+    def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult | Asked:
+        self.runs.append(claimed.task.id)
+        ok = self.runs.count(claimed.task.id) > 1
+        return WorkResult(ok=ok, usd=0.1, note="" if ok else "tests failed")
+
+
+def test_a_retried_attempt_is_not_shown_only_the_task_s_end(tmp_path: Path) -> None:
+    boards, steps, shown = store(tmp_path), FailsFirst(), []
+    settings = WorkerSettings("w1", idle_poll=0.01, idle_limit=5)
+    report = work(Worker(boards, steps, utc_now, settings, on_finished=shown.append))
+    assert sorted(report.done) == sorted(report.failed) == ["S1", "S2", "T1"]  # attempts
+    assert len(steps.runs) == 6 and len(shown) == 3  # one per task done, none per retry
