@@ -8,6 +8,7 @@ Secrets are wrapped so that printing the context cannot reveal them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ class ActionInputs:
     issue: int = 0  # `command: work`: the issue whose approved plan to carry out
     worker: str = "1"  # `command: work`: this worker's name among the run's legs
     max_workers: int = 0  # `command: swarm-plan`: the most legs at once; 0: its default
+    repository: str | None = None  # `command: nightly` in a fleet leg: OWNER/NAME checked out
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,18 @@ def number(value: str | None, key: str) -> int:
     return int(value.strip())
 
 
+_REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+
+
+def repository_name(value: str | None, key: str) -> str | None:
+    """An OWNER/NAME input; absent is None."""
+    if value is None or value.strip() == "":
+        return None
+    if not _REPOSITORY.fullmatch(value.strip()):
+        raise UsageError(f"input `{key}` must be OWNER/NAME, not {value!r}")
+    return value.strip()
+
+
 def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_now) -> Context:
     """Read the context from ``environ`` (default: this process's environment); ``clock``
     is the time every component of the run is handed."""
@@ -176,6 +190,7 @@ def from_environ(environ: Mapping[str, str] | None = None, clock: Clock = utc_no
             issue=number(text("KAIROS_ISSUE"), "issue"),
             worker=text("KAIROS_WORKER") or "1",
             max_workers=number(text("KAIROS_MAX_WORKERS"), "max-workers"),
+            repository=repository_name(text("KAIROS_REPOSITORY"), "repository"),
         ),
         pip_index_url=secret("PIP_INDEX_URL"),
         memory_key=secret("KAIROS_MEMORY_KEY"),

@@ -44,6 +44,7 @@ BAD_FLAG = {
         "doctor": ["doctor"],
         "init": ["init"],
         "swarm": ["swarm", "simulate", "--random", "5", "--workers", "2"],
+        "fleet": ["fleet", "discover"],
     }.items()
 }
 
@@ -59,6 +60,7 @@ MISSING_FILE = {
     "doctor": ["doctor", "--config", MISSING],
     "init": ["init", "--repo", MISSING],
     "swarm": ["swarm", "simulate", "--workers", "2", "--plan", MISSING],
+    "fleet": ["fleet", "discover", "--repo", "{repo}", "--fleet", MISSING],
 }
 
 NOT_A_REPOSITORY = {
@@ -74,6 +76,7 @@ NOT_A_REPOSITORY = {
     "integrate": ["integrate", "--issue", "7", "--repo", NOT_GIT],
     "publish": ["publish", "{bundle}", "--repo", NOT_GIT],
     "action": ["action", "--repo", NOT_GIT],
+    "fleet": ["fleet", "dashboard", "--repo", NOT_GIT],
 }
 
 # Commands that talk to GitHub, run without any GITHUB_* variable in a real repository.
@@ -85,6 +88,7 @@ NO_GITHUB = {
     "plan": ["plan", "--event", "issues", "--repo", "{repo}"],
     "publish": ["publish", "{bundle}", "--repo", "{repo}"],
     "action": ["action", "--repo", "{repo}"],
+    "fleet": ["fleet", "dashboard", "--repo", "{repo}"],
 }
 
 TABLE = [

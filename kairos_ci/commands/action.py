@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kairos_ci import __version__, context
 from kairos_ci.commands.requests import (
     ChatRequest,
+    FleetRequest,
     PlanCommandRequest,
     ReviewRequest,
     RunRequest,
@@ -49,6 +50,8 @@ COMMANDS = (
     "integrate",
     "swarm-plan",
     "swarm-report",
+    "fleet-discover",
+    "fleet-dashboard",
     *sorted(set(COMMAND_FOR_EVENT.values())),
 )
 
@@ -105,6 +108,11 @@ def _publish(ctx: context.Context, runner: Runner, repo: Path) -> int:
 def _nightly(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands.run import nightly_command
 
+    leg = ctx.inputs.repository
+    if leg is not None and leg != ctx.repository:
+        # A fleet leg: the checkout is another repository than the workflow's, and the
+        # event describes the workflow's (its default branch, its sender): not this one.
+        ctx = replace(ctx, repository=leg, event_path=None)
     return nightly_command(ctx, runner, _run_request(ctx, repo, ctx.event_name))
 
 
@@ -161,6 +169,24 @@ def _swarm_report(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return report_command(ctx, runner, SwarmRequest(repo, issue=ctx.inputs.issue, run=ctx.run_id))
 
 
+def _fleet_discover(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.fleet import discover_command
+
+    return discover_command(runner, _fleet_request(ctx, repo))
+
+
+def _fleet_dashboard(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.fleet_dashboard import dashboard_command
+
+    return dashboard_command(ctx, runner, _fleet_request(ctx, repo))
+
+
+def _fleet_request(ctx: context.Context, repo: Path) -> FleetRequest:
+    # Input `config` names the fleet file for the fleet commands (default: found in repo).
+    fleet = Path(ctx.inputs.config) if ctx.inputs.config else None
+    return FleetRequest(repo, fleet=fleet, dry_run=ctx.inputs.dry_run)
+
+
 def _fix_tests(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands.fix_tests import fix_tests_command
 
@@ -187,6 +213,8 @@ _HANDLERS: dict[str, Handler] = {
     "integrate": _integrate,
     "swarm-plan": _swarm_plan,
     "swarm-report": _swarm_report,
+    "fleet-discover": _fleet_discover,
+    "fleet-dashboard": _fleet_dashboard,
 }
 
 

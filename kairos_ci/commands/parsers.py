@@ -34,6 +34,7 @@ def add_commands(sub: Any) -> None:
         _doctor,
         _init,
         _swarm,
+        _fleet,
     ):
         add(sub)
 
@@ -678,3 +679,71 @@ def _swarm_simulate(actions: Any) -> None:
         help="chance that a random task also writes a shared path (default: 0.0)",
     )
     simulate.set_defaults(command=("swarm", "simulate"))
+
+
+def _fleet(sub: Any) -> None:
+    """``fleet discover|dashboard``: kairos over many repositories, from one workflow."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "fleet",
+        help="run kairos over a fleet of repositories: the matrix and one dashboard",
+        description=(
+            "Fleet mode: the repositories listed in the fleet repository's\n"
+            ".github/kairos-fleet.yml, one matrix leg each (or per hash shard), each\n"
+            "keeping its own memory, and one fleet dashboard issue."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     the outputs and the job summary\n"
+        "\nexample:\n  kairos-ci fleet discover\n  kairos-ci fleet dashboard --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="fleet_action", metavar="ACTION", required=True)
+    discover = actions.add_parser(
+        "discover",
+        help="the matrix of legs: one per repository, or per hash shard",
+        description=(
+            "Read the fleet file and set the output legs, compact JSON with ids only:\n"
+            '{"repository":["OWNER/NAME",...]} (one leg per repository) or, with shards\n'
+            'configured, {"shard":[0,...,n-1]}; a repository is in shard\n'
+            "sha256(OWNER/NAME + salt) mod n. With --shard N, legs lists shard N's\n"
+            "repositories instead. Only the configured list is read."
+        ),
+        epilog="environment:\n"
+        "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     the outputs and the job summary\n"
+        "\nexample:\n  kairos-ci fleet discover --repo .\n  kairos-ci fleet discover --shard 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _fleet_file(discover)
+    discover.add_argument("--shard", type=int, metavar="N", help="list shard N's repositories")
+    discover.set_defaults(command=("fleet", "run"))
+    dashboard = actions.add_parser(
+        "dashboard",
+        help="one fleet dashboard issue from every repository's memory and pull requests",
+        description=(
+            "Read each repository's memory branch (read only) and its open kairos pull\n"
+            "requests, and keep one dashboard issue in the fleet file's\n"
+            "dashboard.repository: a row per repository (open kairos PRs, broken and flaky\n"
+            "tests, this month's spend, memory health). Writes nothing else. Exit 1 when\n"
+            "a repository could not be read; the dashboard shows which."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  GITHUB_STEP_SUMMARY                    the job summary\n"
+        "\nexample:\n  kairos-ci fleet dashboard --dry-run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _fleet_file(dashboard)
+    dashboard.add_argument(
+        "--dry-run", action="store_true", help="print the dashboard, write nothing"
+    )
+    dashboard.set_defaults(command=("fleet_dashboard", "run"))
+
+
+def _fleet_file(parser: argparse.ArgumentParser) -> None:
+    _add_checkout(parser)
+    parser.add_argument(
+        "--fleet",
+        type=Path,
+        metavar="FILE",
+        help="fleet file, relative to --repo (default: .github/kairos-fleet.yml)",
+    )

@@ -82,6 +82,16 @@ class SwarmRequest:
     json: bool = False  # report: the numbers as JSON on stdout
 
 
+@dataclass(frozen=True)
+class FleetRequest:
+    """`kairos-ci fleet discover` and `kairos-ci fleet dashboard`."""
+
+    repo: Path  # the fleet repository's checkout
+    fleet: Path | None = None  # the fleet file, relative to repo; default: found in it
+    shard: int | None = None  # discover: this shard's repositories, not the matrix
+    dry_run: bool = False  # dashboard: print the body, write nothing
+
+
 Request = TypeVar(
     "Request",
     RunRequest,
@@ -90,6 +100,7 @@ Request = TypeVar(
     PlanCommandRequest,
     WorkRequest,
     SwarmRequest,
+    FleetRequest,
 )
 
 
