@@ -44,6 +44,8 @@ class ActEvent:
     secrets: Mapping[str, str] = field(default_factory=dict)
     # ``owner/repo@ref`` of a remote action -> the folder act runs in its place.
     local_actions: Mapping[str, Path] = field(default_factory=dict)
+    # Jobs act runs at once (matrix legs included); 0 keeps act's default, the CPU count.
+    concurrent_jobs: int = 0
 
 
 def act_binary() -> str:
@@ -166,6 +168,8 @@ def _act(
         "ubuntu-latest=-self-hosted",
         "--action-offline-mode",
     ]
+    if event.concurrent_jobs:
+        argv += ["--concurrent-jobs", str(event.concurrent_jobs)]
     for ref, folder in event.local_actions.items():
         argv += ["--local-repository", f"{ref}={folder}"]
     for key, value in event.env.items():
