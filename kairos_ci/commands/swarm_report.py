@@ -65,14 +65,7 @@ def _spend(board: Board, config: Config) -> SpendBound:
 def _one_line(measured: Measured | None) -> str:
     if measured is None:
         return f"{TITLE}: no attempt has ended yet"
-    return (
-        f"{TITLE}: makespan {measured.makespan:.1f} min, LB {measured.bound.value:.1f} min, "
-        f"ratio {measured.ratio:.3f}, on {_legs(measured.legs)}"
-    )
-
-
-def _legs(count: int) -> str:
-    return f"{count} leg" if count == 1 else f"{count} legs"
+    return f"{TITLE}: {measured.line()}"
 
 
 def _report(

@@ -8,6 +8,8 @@ coordinator's progress tracker renders it (``coordinator.progress``).
 - The text tells the time (elapsed, the ETA), so it differs every night. Each section
   therefore carries its board's state without the time (``state_of``), and only that
   decides whether the dashboard is edited: a night on which no board moved edits nothing.
+- Once an attempt has ended, a line measures the schedule so far against the lower
+  bound (``swarm.measure``), as the swarm's gather job reports it.
 - A board that cannot be rendered (tasks that depend on each other, a timestamp that does
   not read) is named in the memory notes and left out; the run goes on.
 """
@@ -26,6 +28,7 @@ from kairos_ci.coordinator.progress import ProgressView, render_progress
 from kairos_ci.coordinator.records import ENDED, Board, BoardTask
 from kairos_ci.dashboard.records import PlanSection
 from kairos_ci.errors import KairosError
+from kairos_ci.swarm.measure import measure
 
 MAX_PLANS = 5  # the dashboard is a summary: each plan's comment shows the rest
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -62,12 +65,21 @@ def plan_sections(boards: Mapping[str, Board], now: datetime, runs_url: str) -> 
         try:
             # Questions are answered on the plan's comment: here nothing reads a tick.
             view = ProgressView(now, runs_url, answerable=False)
-            markdown = render_progress(board, view)
+            markdown = render_progress(board, view) + _schedule(board)
         except (KairosError, ValueError) as err:
             problems.append(f"{path}: not shown: {err}")
             continue
         sections.append(PlanSection(markdown, state_of(board)))
     return Plans(tuple(sections), len(open_boards) - tried, tuple(problems))
+
+
+def _schedule(board: Board) -> str:
+    """How the legs did so far against the lower bound (``swarm.measure``), once an
+    attempt has ended: the swarm's measure, shown where the maintainer looks."""
+    measured = measure(board)
+    if measured is None:
+        return ""
+    return f"\nSchedule so far (the legs' attempts, from the board): {measured.line()}\n"
 
 
 def state_of(board: Board) -> str:

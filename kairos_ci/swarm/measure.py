@@ -103,6 +103,14 @@ class Measured:
     def failed(self) -> int:
         return sum(1 for attempt in self.attempts.ended if not attempt.ok)
 
+    def line(self) -> str:
+        """The schedule in one line, for a summary or the dashboard."""
+        legs = f"{self.legs} leg" if self.legs == 1 else f"{self.legs} legs"
+        return (
+            f"makespan {self.makespan:.1f} min, LB {self.bound.value:.1f} min, "
+            f"ratio {self.ratio:.3f}, on {legs}"
+        )
+
 
 def attempts_of(board: Board, run: str = "") -> Attempts:
     """Every attempt on the board, or only those of legs of run ``run`` when given."""

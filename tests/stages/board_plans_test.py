@@ -104,3 +104,17 @@ def test_a_question_is_listed_here_and_answered_on_the_plan_comment() -> None:
     (section,) = plan_sections({"board/p1.json": open_question}, T0, "").sections
     assert "\n- a: SQLite\n- b: none\n\nAnswer it on the plan's comment." in section.markdown
     assert "- [ ]" not in section.markdown and "kairos:board=" not in section.markdown
+
+
+def test_once_an_attempt_ended_the_schedule_is_measured_against_the_lower_bound() -> None:
+    claimed = plan("p1", 0)
+    assert (
+        "Schedule so far" not in plan_sections({"b.json": claimed}, T0, RUNS).sections[0].markdown
+    )
+    fence = claimed.task("A").lease.fence if claimed.task("A").lease else 0
+    done = finish(claimed, Report("A", fence, T0 + 6 * MIN), WorkResult(ok=True))
+    (section,) = plan_sections({"b.json": done}, T0 + 7 * MIN, RUNS).sections
+    assert section.markdown.endswith(
+        "Schedule so far (the legs' attempts, from the board): makespan 6.0 min, "
+        "LB 6.0 min, ratio 1.000, on 1 leg\n"
+    )
