@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from kairos_ci.agent import claude
+from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView
 from kairos_ci.commands import adapters
 from kairos_ci.commands.requests import WorkRequest
 from kairos_ci.config.load import load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context
-from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring, Suite, SuiteRun
+from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring, Suite
+from kairos_ci.coordinator.evidence import SuiteRun
 from kairos_ci.coordinator.progress import ProgressView, owner_name
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets
@@ -30,6 +33,7 @@ from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import remembered_plan
 from kairos_ci.stages.evidence import run_tests
 from kairos_ci.stages.remember import recall_or_forget
+from kairos_ci.stages.step_evidence import StepEvidence
 from kairos_ci.workspace.commands import CommandRunner
 
 
@@ -45,7 +49,7 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
     # tests the last nightly judged flaky (a step's suite check does not count them).
     remembered = recall_or_forget(memory).memory
     budget = BudgetView.from_memory(config.budget, remembered.spend, ctx.clock())
-    settled = _Settled(config, budget, remembered.flaky_tests())
+    settled = _Settled(config, budget, remembered.flaky_tests(), _evidence(ctx, request))
     settings = WorkerSettings(
         owner=_owner(ctx, request.worker),
         deadline=timedelta(minutes=request.minutes),
@@ -61,7 +65,18 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
         settings=settings,
         budgets=Budgets(per_task_usd=config.budget.per_run_usd),
         on_finished=_progress(ctx, plan),
+        evidence=settled.evidence,
     )
+
+
+def _evidence(ctx: Context, request: WorkRequest) -> StepEvidence | None:
+    """Under Actions, where the nightly keeps its evidence, one folder per worker (legs
+    may share a runner's temporary directory); a local run has no artifact to fill."""
+    if ctx.runner_temp is None:
+        return None
+    leg = re.sub(r"[^A-Za-z0-9._-]+", "-", request.worker).strip("-")[:40] or "1"
+    folder = ctx.runner_temp / "kairos-ci" / "evidence" / f"work-{leg}"
+    return StepEvidence(folder, Redactor.of(ctx.secrets()))
 
 
 def _progress(ctx: Context, plan: Plan | None) -> Callable[[Board], None] | None:
@@ -129,6 +144,7 @@ class _Settled:
     config: Config
     budget: BudgetView
     flaky: frozenset[str]
+    evidence: StepEvidence | None  # where each attempt's evidence goes, under Actions
 
 
 def _runner(ctx: Context, request: WorkRequest, settled: _Settled, plan: Plan) -> StepRunner:
@@ -150,6 +166,7 @@ def _runner(ctx: Context, request: WorkRequest, settled: _Settled, plan: Plan) -
         suite=_suite(config, commands),
         secrets=ctx.secrets(),
         flaky=settled.flaky,
+        evidence=settled.evidence,
     )
     return AgentSteps(wiring)
 
@@ -165,6 +182,6 @@ def _suite(config: Config, commands: CommandRunner) -> Suite | None:
             started = command.error if command is not None and command.error else ""
             return SuiteRun(0, (), started or (str(errors[0]) if errors else "no JUnit report"))
         failing = tuple(t.id for t in tests if t.outcome in ("failed", "errored"))
-        return SuiteRun(len(tests) - len(failing), failing)
+        return SuiteRun(len(tests) - len(failing), failing, tests=tests)
 
     return run

@@ -39,6 +39,7 @@ from kairos_ci.agent.untrusted import Envelope, Profile
 from kairos_ci.config.records import Config
 from kairos_ci.context import Secret
 from kairos_ci.coordinator.contradictions import contradicts
+from kairos_ci.coordinator.evidence import AttemptEvidence, KeepEvidence, SuiteRun
 from kairos_ci.coordinator.integrate import merge_tree
 from kairos_ci.coordinator.lineage import origin_of
 from kairos_ci.coordinator.moves import FINISHED, Grant
@@ -66,15 +67,6 @@ def step_branch(plan_id: str, task_id: str) -> str:
     return f"kairos/plan-{plan_id}/{task_id}"
 
 
-@dataclass(frozen=True)
-class SuiteRun:
-    """The project's whole configured suite on one tree, read from its JUnit reports."""
-
-    passed: int
-    failing: tuple[str, ...]  # ids of the tests that failed or errored
-    problem: str = ""  # why it did not run, or left no report: then nothing is verified
-
-
 Suite = Callable[[Path], SuiteRun]
 
 
@@ -93,6 +85,7 @@ class StepWiring:
     flaky: frozenset[str] = frozenset()  # tests memory's last nightly judged flaky
     limits: AgentLimits = field(default_factory=AgentLimits)
     clock: Callable[[], float] = time.monotonic
+    evidence: KeepEvidence | None = None  # each attempt's suite runs, diff and verdict
 
 
 class StepFailed(Exception):
@@ -106,18 +99,27 @@ class AgentSteps:
         self.wiring = wiring
 
     def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult | Asked:
-        task = claimed.task
+        trace = _Trace()
+        ended = self._attempt(claimed.task, board, held, trace)
+        if self.wiring.evidence is not None:
+            self.wiring.evidence(_evidence(claimed, ended, trace))
+        return ended
+
+    def _attempt(
+        self, task: BoardTask, board: Board, held: LeaseHandle, trace: _Trace
+    ) -> WorkResult | Asked:
         spent: list[float] = []
         try:
             base = self._base(board, task)
             with scratch_checkout(self.wiring.repo, base) as scratch:
                 attempt = self._agent(scratch, task, board)
                 spent.append(total_usd(attempt.outcome.charges))
+                trace.patch = attempt.final.text
                 settled = _settled(attempt, board, task, spent[0])
                 if settled is not None:
                     return settled
                 held.progress(TaskStatus.VERIFYING)
-                return self._judged(scratch, task, attempt, held, spent[0])
+                return self._judged(scratch, task, attempt, held, trace)
         except (StepFailed, GitError) as failed:
             return WorkResult(ok=False, usd=sum(spent), note=str(failed)[:MAX_NOTE_CHARS])
 
@@ -189,9 +191,10 @@ class AgentSteps:
         )
 
     def _judged(
-        self, scratch: Scratch, task: BoardTask, attempt: _Attempt, held: LeaseHandle, usd: float
+        self, scratch: Scratch, task: BoardTask, attempt: _Attempt, held: LeaseHandle, trace: _Trace
     ) -> WorkResult:
         outcome, final = attempt.outcome, attempt.final
+        usd = total_usd(outcome.charges)
         if outcome.stop is not Stop.FINISHED or not final.changes:
             raise StepFailed(f"the agent stopped without a change: {outcome.reason}")
         undeclared = _undeclared(final, task.write_set)
@@ -199,7 +202,7 @@ class AgentSteps:
         if refused:
             return WorkResult(ok=False, usd=usd, note=refused[:MAX_NOTE_CHARS], needs=undeclared)
         _checked(final)
-        checks = self._verified(scratch, task)
+        checks = self._verified(scratch, task, trace)
         head = self._published(scratch, task, final, outcome.summary or task.title)
         plan = self.wiring.plan
         baseline = plan.context.baseline
@@ -215,7 +218,7 @@ class AgentSteps:
             note=(outcome.summary or "")[:MAX_NOTE_CHARS],
         )
 
-    def _verified(self, scratch: Scratch, task: BoardTask) -> str:
+    def _verified(self, scratch: Scratch, task: BoardTask, trace: _Trace) -> str:
         step = _step(self.wiring.plan, origin_of(task.id))
         commands = step.verification.commands if step is not None else ()
         if not commands and self.wiring.config.tests.run is not None:
@@ -225,9 +228,10 @@ class AgentSteps:
             if not ran.ok:
                 why = ran.error or ran.stderr.strip()[-300:] or ran.stdout.strip()[-300:]
                 raise StepFailed(f"`{command}` failed: {why or f'exit {ran.exit_code}'}")
-        return f"{len(commands)} verification commands passed{self._suite_kept(scratch)}"
+        kept = self._suite_kept(scratch, trace)
+        return f"{len(commands)} verification commands passed{kept}"
 
-    def _suite_kept(self, scratch: Scratch) -> str:
+    def _suite_kept(self, scratch: Scratch, trace: _Trace) -> str:
         """Every test that passed at the plan's base still passes on the step's tree. A
         test memory judged flaky proves nothing by failing; any other that fails is run
         again with the suite, and only failing twice counts."""
@@ -236,12 +240,12 @@ class AgentSteps:
             return ""
         baseline = self.wiring.plan.context.baseline
         known = set(baseline.failing_ids) if baseline is not None else set()
-        run = suite(scratch.path)
+        run = trace.ran(suite(scratch.path))
         failed = _new_failures(run, known)
         flaky = [test for test in failed if test in self.wiring.flaky]
         broken = [test for test in failed if test not in self.wiring.flaky]
         if broken:
-            again = set(_new_failures(suite(scratch.path), known))
+            again = set(_new_failures(trace.ran(suite(scratch.path)), known))
             flaky += [test for test in broken if test not in again]
             broken = [test for test in broken if test in again]
         if broken:
@@ -263,6 +267,26 @@ class _Attempt:
     outcome: LoopOutcome
     final: FinalPatch
     finished: Mapping[str, Any]  # finish's input: "assumed" decisions, a "question"
+
+
+@dataclass
+class _Trace:
+    """What an attempt leaves as evidence, gathered as it goes: it may end at any check."""
+
+    patch: str = ""
+    suites: list[SuiteRun] = field(default_factory=list)
+
+    def ran(self, run: SuiteRun) -> SuiteRun:
+        self.suites.append(run)
+        return run
+
+
+def _evidence(claimed: Grant, ended: WorkResult | Asked, trace: _Trace) -> AttemptEvidence:
+    verdict = "asked" if isinstance(ended, Asked) else "done" if ended.ok else "failed"
+    task = claimed.task
+    return AttemptEvidence(
+        task.id, task.attempts, claimed.fence, verdict, ended.note, trace.patch, tuple(trace.suites)
+    )
 
 
 def _settled(

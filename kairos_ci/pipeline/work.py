@@ -32,6 +32,7 @@ from kairos_ci.plan.comment import render_plan_comment, with_work
 from kairos_ci.plan.freshness import freshness
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.review import current_approvals, with_ticks
+from kairos_ci.stages.step_evidence import StepEvidence
 
 ROOM = BODY_LIMIT - 1_000  # for the forge's marker line and GitHub's line ends
 
@@ -51,6 +52,7 @@ class WorkWiring:
     settings: WorkerSettings
     budgets: Budgets
     on_finished: Callable[[Board], None] | None = None  # progress, once per finished task
+    evidence: StepEvidence | None = None  # each attempt's JUnit, diff and verdict
 
 
 @dataclass(frozen=True)

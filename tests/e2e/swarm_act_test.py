@@ -11,6 +11,7 @@ kairos action runs from a copy of this project (act's ``--local-repository``), a
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from kairos_ci.adopt.actions import UPLOAD_ARTIFACT
 from kairos_ci.coordinator.journal import replay
 from kairos_ci.coordinator.records import TaskStatus
 from kairos_ci.git import Git
@@ -27,6 +29,7 @@ from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.e2e.act_harness import ActEvent, ActRun, copy_project, run_workflow
 from tests.e2e.fix_tests_test import API_KEY, pulls, sample_world, use
+from tests.e2e.init_nightly_act_test import upload_artifact_stand_in
 from tests.e2e.work_test import BASELINE, SUITE, approve_on_memory
 from tests.plan.sample import sample_plan, step
 from tests.sandbox.github.world import KAIROS_TOKEN, World, client, strict_sandbox
@@ -87,6 +90,7 @@ class Swarm:
     sandbox: GitHubSandbox
     model: Handle
     kairos: Path  # the folder act runs for the kairos action
+    upload: Path  # the folder act runs for actions/upload-artifact: it copies to uploads
     tmp: Path
 
     def dispatch(self, issue: int, run_id: int) -> ActRun:
@@ -100,7 +104,7 @@ class Swarm:
                 "ANTHROPIC_BASE_URL": self.model.base_url,
             },
             secrets={"GITHUB_TOKEN": KAIROS_TOKEN, "ANTHROPIC_API_KEY": API_KEY},
-            local_actions={KAIROS_ACTION: self.kairos},
+            local_actions={KAIROS_ACTION: self.kairos, UPLOAD_ARTIFACT.uses: self.upload},
             concurrent_jobs=LEGS,
         )
         folder = self.tmp / f"run-{run_id}"
@@ -114,7 +118,8 @@ class Swarm:
 def with_the_workflow(world: World) -> None:
     """The workflow file as a user copies it: unchanged, committed and pushed."""
     text = WORKFLOW.read_text()
-    assert f"uses: {KAIROS_ACTION} #" in text  # the stand-in replaces what the file uses
+    assert f"uses: {KAIROS_ACTION} #" in text  # the stand-ins replace what the file uses
+    assert f"uses: {UPLOAD_ARTIFACT.uses} #" in text
     world.commit({FLOW: text}, "add the kairos swarm workflow")
 
 
@@ -124,12 +129,14 @@ def test_the_swarm_workflow_runs_twenty_steps_on_four_legs_then_finds_nothing_to
     world = sample_world(tmp_path / "world")
     with_the_workflow(world)
     kairos = copy_project(tmp_path / "kairos-ci")
+    uploads = tmp_path / "uploads"
+    upload = upload_artifact_stand_in(tmp_path / "upload-artifact", uploads)
     script = parse_script({"replies": [], "routes": routes()})
     with strict_sandbox(world) as sandbox, running(script) as model:
         issue = client(sandbox).get_repo("octo/app").create_issue("Add modules", "Plan it.")
         plan = twenty_step_plan(world, issue.number)
         approve_on_memory(world, plan, tmp_path / "plans")
-        swarm = Swarm(world, sandbox, model, kairos, tmp_path)
+        swarm = Swarm(world, sandbox, model, kairos, upload, tmp_path)
         first = swarm.dispatch(issue.number, run_id=1)
         assert first.returncode == 0, first.log[-6000:]
         proposed = pulls(sandbox)
@@ -140,6 +147,7 @@ def test_the_swarm_workflow_runs_twenty_steps_on_four_legs_then_finds_nothing_to
         assert len(model.requests()) == asked  # the rerun asked the model nothing
     assert job_outputs(first.log, "plan") == {"slots": {'{"slot":[1,2,3,4]}'}, "has-work": {"true"}}
     assert_done_by_every_leg(world, plan)
+    assert_uploaded_by_every_leg(uploads)
     slices = {f"kairos/plan-issue-{issue.number}/slice-{n}" for n in range(1, CHAINS + 1)}
     assert set(proposed) == slices
     for branch in slices:
@@ -157,6 +165,25 @@ def assert_done_by_every_leg(world: World, plan: Plan) -> None:
     assert {t.state for t in journal.final.tasks} == {TaskStatus.DONE}
     owners = {e.by for t in journal.final.tasks for e in t.history if e.what == "claimed"}
     assert owners == {f"1.1/work/{leg}" for leg in range(1, LEGS + 1)}  # run 1, attempt 1
+
+
+def assert_uploaded_by_every_leg(uploads: Path) -> None:
+    """Each leg of run 1 uploaded its evidence under its own name, and between them every
+    step's attempt is there: its suite's JUnit on the step's tree, its diff, its verdict."""
+    legs = sorted(uploads.iterdir())
+    assert [leg.name for leg in legs] == [f"kairos-work-1-1-{n}" for n in range(1, LEGS + 1)]
+    steps = []
+    for kept in (kept for leg in legs for kept in sorted(leg.iterdir())):
+        note = json.loads((kept / "attempt.json").read_text())
+        assert (note["verdict"], note["junit"], note["patch"]) == (
+            "done",
+            ["suite-1.xml"],
+            "patch.diff",
+        ), note
+        assert f"calc/{note['step'].lower()}.py" in (kept / "patch.diff").read_text()
+        assert "<testcase" in (kept / "suite-1.xml").read_text()
+        steps.append(note["step"])
+    assert sorted(steps) == sorted(s for chain in chains() for s in chain)
 
 
 def assert_measured(gathered: str) -> None:

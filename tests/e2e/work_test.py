@@ -6,6 +6,7 @@ independent slices become two pull requests."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -120,12 +121,18 @@ def test_an_approved_plan_is_carried_out_and_proposed_one_pull_request_per_slice
     tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch, scripted: Handle
 ) -> None:
     monkeypatch.setenv("GITHUB_RUN_ID", STEADY_RUN)
+    temp, outputs = tmp_path / "runner-temp", tmp_path / "outputs"
+    temp.mkdir()
+    monkeypatch.setenv("RUNNER_TEMP", str(temp))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
     world = sample_world(tmp_path)
     with github(world, monkeypatch) as sandbox:
         issue = client(sandbox).get_repo("octo/app").create_issue("Tidy calc", "Plan it.")
         plan = three_step_plan(world, issue.number)
         approve_on_memory(world, plan, tmp_path / "plans")
         assert work(world, issue.number) == 0, env.read_text()
+        assert_evidence(output(outputs, "evidence"), ("S1", "S2", "S3"))
+        assert output(outputs, "summary") == "kairos-ci work: 3 done, 0 failed"
         assert integrate(world, issue.number) == 0, env.read_text()
         proposed = pulls(sandbox)
         progress = [c.body for c in issue.get_comments()]
@@ -189,6 +196,7 @@ def test_a_step_that_breaks_a_test_passing_at_the_base_is_not_verified(
     tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_RUN_ID", STEADY_RUN)
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path / "runner-temp"))
     world = sample_world(tmp_path)
     # Its own check looks elsewhere: only the whole suite sees what it broke.
     plan = three_step_plan(
@@ -204,6 +212,22 @@ def test_a_step_that_breaks_a_test_passing_at_the_base_is_not_verified(
     assert failed.state is TaskStatus.FAILED and failed.result is not None
     assert "tests that passed at the base fail: tests.test_stats::test_mean" in failed.result.note
     assert "kairos/plan-issue-7/S1" not in Git(world.origin).text("branch", "--all")
+    assert_refused_attempts_kept(tmp_path / "runner-temp" / "kairos-ci" / "evidence" / "work-1")
+
+
+def assert_refused_attempts_kept(root: Path) -> None:
+    """A refused attempt keeps the diff it tried and both suite runs: the first and the
+    rerun that confirmed the failure."""
+    assert sorted(p.name for p in root.iterdir()) == ["S1-attempt-1", "S1-attempt-2"]
+    for attempt, kept in enumerate(sorted(root.iterdir()), 1):
+        note = json.loads((kept / "attempt.json").read_text())
+        assert (note["attempt"], note["verdict"]) == (attempt, "failed")
+        assert note["junit"] == ["suite-1.xml", "suite-2.xml"]
+        assert note["note"].startswith("tests that passed at the base fail")
+        assert "+    return 0.0" in (kept / "patch.diff").read_text()
+        for report in ("suite-1.xml", "suite-2.xml"):
+            failures = ET.parse(kept / report).getroot().iter("failure")
+            assert any(True for _ in failures), report
 
 
 QUESTION = {
@@ -220,6 +244,28 @@ ANSWERED = [
     use("write_file", path="calc/spread.py", content=SPREAD),
     use("finish", summary="spread() gives the range of the values.", assumed={"D1": "a"}),
 ]
+
+
+def output(written: Path, name: str) -> str:
+    """A step output as the runner wrote it (``name<<delimiter``, the value, the delimiter)."""
+    lines = written.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{name}<<"))
+    return lines[start + 1]
+
+
+def assert_evidence(folder: str, steps: tuple[str, ...]) -> None:
+    """Each step's first attempt left the suite's JUnit on its tree, its diff and its note."""
+    root = Path(folder)
+    assert root.name == "work-1"
+    assert sorted(p.name for p in root.iterdir()) == [f"{step}-attempt-1" for step in steps]
+    for step_id in steps:
+        kept = root / f"{step_id}-attempt-1"
+        note = json.loads((kept / "attempt.json").read_text())
+        assert (note["step"], note["verdict"], note["junit"]) == (step_id, "done", ["suite-1.xml"])
+        assert note["fence"] > 0 and note["patch"] == "patch.diff"
+        assert (kept / "patch.diff").read_text().startswith("diff --git a/calc/")
+        cases = ET.parse(kept / "suite-1.xml").getroot().iter("testcase")
+        assert "test_mean" in {case.get("name") for case in cases}
 
 
 def tick_as_maria(world: World, tmp_path: Path, comment: Any, ticked: str) -> int:
