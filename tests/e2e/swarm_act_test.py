@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,15 +22,15 @@ from kairos_ci.adopt.actions import UPLOAD_ARTIFACT
 from kairos_ci.coordinator.journal import replay
 from kairos_ci.coordinator.records import TaskStatus
 from kairos_ci.git import Git
-from kairos_ci.plan.records import FileChanges, Plan, StepVerification
+from kairos_ci.plan.records import Plan
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from tests.e2e.act_harness import ActEvent, ActRun, copy_project, run_workflow
-from tests.e2e.fix_tests_test import API_KEY, pulls, sample_world, use
+from tests.e2e.chains import chained_plan, module_routes
+from tests.e2e.fix_tests_test import API_KEY, pulls, sample_world
 from tests.e2e.init_nightly_act_test import upload_artifact_stand_in
-from tests.e2e.work_test import BASELINE, SUITE, approve_on_memory
-from tests.plan.sample import sample_plan, step
+from tests.e2e.work_test import approve_on_memory
 from tests.sandbox.github.world import KAIROS_TOKEN, World, client, strict_sandbox
 
 pytestmark = pytest.mark.slow
@@ -40,46 +39,11 @@ WORKFLOW = Path(__file__).resolve().parents[2] / "examples" / "workflows" / "kai
 FLOW = ".github/workflows/kairos-swarm.yml"
 KAIROS_ACTION = "kairos-ci/kairos-ci@0000000000000000000000000000000000000000"
 CHAINS, LENGTH, LEGS = 4, 5, 4
-CHECK = StepVerification((f"{SUITE}/test_stats.py::test_mean",))
 
 
 def chains() -> list[list[str]]:
     """Four independent chains of five steps: S1 -> ... -> S5, S6 -> ... -> S10, ..."""
     return [[f"S{c * LENGTH + i + 1}" for i in range(LENGTH)] for c in range(CHAINS)]
-
-
-def twenty_step_plan(world: World, issue: int) -> Plan:
-    """Each step adds its own module and depends on the one before it in its chain."""
-    steps = []
-    for chain in chains():
-        for index, step_id in enumerate(chain):
-            made = step(step_id, (), *chain[max(index - 1, 0) : index], p50=10.0)
-            files = FileChanges(create=(f"calc/{step_id.lower()}.py",))
-            steps.append(replace(made, title=f"Add {step_id}", files=files, verification=CHECK))
-    base = sample_plan()
-    return sample_plan(
-        plan_id=f"issue-{issue}",
-        issue=issue,
-        repository="octo/app",
-        base_sha=world.git("rev-parse", "HEAD"),
-        steps=tuple(steps),
-        decision_points=(),
-        context=replace(base.context, impact_set=(), baseline=BASELINE),
-    )
-
-
-def routes() -> list[dict[str, Any]]:
-    """Each step's conversation gets its own replies, whichever leg has it (" of" ends
-    the step's id: S1's route does not answer S10)."""
-    found = []
-    for step_id in (s for chain in chains() for s in chain):
-        module = f"def {step_id.lower()}():\n    return {step_id!r}\n"
-        replies = [
-            use("write_file", path=f"calc/{step_id.lower()}.py", content=module),
-            use("finish", summary=f"{step_id} adds its module."),
-        ]
-        found.append({"when": f"carry out step {step_id} of", "replies": replies})
-    return found
 
 
 @dataclass(frozen=True)
@@ -131,10 +95,10 @@ def test_the_swarm_workflow_runs_twenty_steps_on_four_legs_then_finds_nothing_to
     kairos = copy_project(tmp_path / "kairos-ci")
     uploads = tmp_path / "uploads"
     upload = upload_artifact_stand_in(tmp_path / "upload-artifact", uploads)
-    script = parse_script({"replies": [], "routes": routes()})
+    script = parse_script({"replies": [], "routes": module_routes(chains())})
     with strict_sandbox(world) as sandbox, running(script) as model:
         issue = client(sandbox).get_repo("octo/app").create_issue("Add modules", "Plan it.")
-        plan = twenty_step_plan(world, issue.number)
+        plan = chained_plan(world, issue.number, chains())
         approve_on_memory(world, plan, tmp_path / "plans")
         swarm = Swarm(world, sandbox, model, kairos, upload, tmp_path)
         first = swarm.dispatch(issue.number, run_id=1)

@@ -8,63 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kairos_ci.coordinator.journal import replay
 from kairos_ci.coordinator.records import TaskStatus
 from kairos_ci.git import Git
-from kairos_ci.plan.records import FileChanges, Plan, StepVerification
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import running
 from tests.e2e.act_harness import ActRun, run_action
-from tests.e2e.fix_tests_test import API_KEY, pulls, sample_world, use
-from tests.e2e.work_test import BASELINE, SUITE, approve_on_memory
-from tests.plan.sample import sample_plan, step
-from tests.sandbox.github.world import KAIROS_TOKEN, World, client, strict_sandbox
+from tests.e2e.chains import chained_plan, module_routes
+from tests.e2e.fix_tests_test import API_KEY, pulls, sample_world
+from tests.e2e.work_test import approve_on_memory
+from tests.sandbox.github.world import KAIROS_TOKEN, client, strict_sandbox
 
 pytestmark = pytest.mark.slow
 
-BRANCHES = {"A": ("S1", "S2", "S3"), "B": ("S4", "S5", "S6")}
-CHECK = StepVerification((f"{SUITE}/test_stats.py::test_mean",))
-
-
-def six_step_plan(world: World, issue: int) -> Plan:
-    """Two chains, S1 -> S2 -> S3 and S4 -> S5 -> S6, each step adding one module."""
-    steps = []
-    for chain in BRANCHES.values():
-        for index, step_id in enumerate(chain):
-            deps = chain[index - 1 : index]
-            made = step(step_id, (), *deps, p50=10.0)
-            files = FileChanges(create=(f"calc/{step_id.lower()}.py",))
-            steps.append(replace(made, title=f"Add {step_id}", files=files, verification=CHECK))
-    base = sample_plan()
-    return sample_plan(
-        plan_id=f"issue-{issue}",
-        issue=issue,
-        repository="octo/app",
-        base_sha=world.git("rev-parse", "HEAD"),
-        steps=tuple(steps),
-        decision_points=(),
-        context=replace(base.context, impact_set=(), baseline=BASELINE),
-    )
-
-
-def routes() -> list[dict[str, Any]]:
-    """Each step's conversation gets its own replies, whichever worker has it."""
-    found = []
-    for chain in BRANCHES.values():
-        for step_id in chain:
-            module = f"def {step_id.lower()}():\n    return {step_id!r}\n"
-            replies = [
-                use("write_file", path=f"calc/{step_id.lower()}.py", content=module),
-                use("finish", summary=f"{step_id} adds its module."),
-            ]
-            found.append({"when": f"carry out step {step_id} of", "replies": replies})
-    return found
+CHAINS = [["S1", "S2", "S3"], ["S4", "S5", "S6"]]
 
 
 def act(tmp: Path, name: str, inputs: dict[str, str], env: dict[str, str]) -> ActRun:
@@ -80,10 +41,10 @@ def test_two_workers_carry_out_two_branches_to_two_verified_pull_requests(tmp_pa
     Git(tmp_path).run("clone", "-q", str(world.origin), str(second))
     with (
         strict_sandbox(world) as sandbox,
-        running(parse_script({"replies": [], "routes": routes()})) as model,
+        running(parse_script({"replies": [], "routes": module_routes(CHAINS)})) as model,
     ):
         issue = client(sandbox).get_repo("octo/app").create_issue("Add modules", "Plan it.")
-        plan = six_step_plan(world, issue.number)
+        plan = chained_plan(world, issue.number, CHAINS)
         approve_on_memory(world, plan, tmp_path / "plans")
         Git(second).run("pull", "-q", "--ff-only")
         env = {
