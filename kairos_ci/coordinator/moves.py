@@ -28,12 +28,14 @@ from kairos_ci.coordinator.records import (
     TaskStatus,
     WorkResult,
 )
+from kairos_ci.coordinator.urgency import UserClass, urgency
 from kairos_ci.errors import KairosError
 
 DEFAULT_TTL = timedelta(minutes=10)
 MAX_EVENTS = 30  # per task: the board stays small, the branch history keeps the rest
 WAITING = frozenset({TaskStatus.PENDING, TaskStatus.READY, TaskStatus.BLOCKED})
 FINISHED = ("done", "attempt failed", "failed: out of attempts")  # what a result records
+_MADE_READY = frozenset({str(TaskStatus.READY), FINISHED[1], "lease expired"})
 
 
 class Fenced(KairosError):
@@ -70,16 +72,16 @@ def refreshed(board: Board, now: datetime) -> Board:
 def claim(
     board: Board, owner: str, now: datetime, ttl: timedelta = DEFAULT_TTL
 ) -> tuple[Board, Grant | None]:
-    """The highest-priority ready task whose whole write set is free, leased to ``owner``
-    under a new fencing token; None when nothing can be claimed now."""
+    """The most urgent ready task (``urgency``: rank, time waited, cost) whose whole write
+    set is free, leased to ``owner`` under a new fencing token; None when nothing can be
+    claimed now."""
     board = refreshed(board, now)
     mine = next((t for t in board.live() if t.lease and t.lease.owner == owner), None)
     if mine is not None and mine.lease is not None:  # a retried claim whose push landed
         return board, Grant(mine, mine.lease.fence)
     held = board.locks()
     ready = sorted(
-        (t for t in board.tasks if t.state is TaskStatus.READY),
-        key=lambda t: (-t.priority, t.id),
+        (t for t in board.tasks if t.state is TaskStatus.READY), key=lambda t: _urgency(t, now)
     )
     chosen = next((t for t in ready if not conflicts(t.write_set, held)), None)
     if chosen is None:
@@ -219,6 +221,24 @@ def _wanted_state(
         return TaskStatus.BLOCKED, BlockReason.BUDGET
     held = {path: holder for path, holder in board.locks().items() if holder != task.id}
     return TaskStatus.READY, BlockReason.LOCK if conflicts(task.write_set, held) else None
+
+
+def _urgency(task: BoardTask, now: datetime) -> tuple[float, int, float, str]:
+    """The claim order (``urgency``). The board keeps no user class (every task is p2)
+    and no price per task: its p50 minutes stand for its cost."""
+    waited = (now - _ready_since(task, now)).total_seconds() / 60
+    return urgency(task.priority, waited, UserClass.P2, task.estimate_minutes, task.id)
+
+
+def _ready_since(task: BoardTask, now: datetime) -> datetime:
+    """When the task last became ready: its newest event that made it so."""
+    for event in reversed(task.history):
+        if event.what in _MADE_READY:
+            try:
+                return from_iso(event.at)
+            except ValueError:
+                break
+    return now
 
 
 def _logged(task: BoardTask, event: TaskEvent) -> BoardTask:

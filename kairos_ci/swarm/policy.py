@@ -2,7 +2,8 @@
 
 - Priority: upward rank (the longest remaining path of p50 minutes, the task's own
   included) first, then the user's class p0-p3, then the lower cost; a task that waits
-  gains a little rank, so a steady stream of long chains cannot starve it.
+  gains a little rank, so a steady stream of long chains cannot starve it. The order is
+  ``coordinator.urgency``'s, the one the workers claim by.
 - Dependencies are hard and two tasks with overlapping write sets never run together:
   the conflict check is the coordinator's (``coordinator/paths.py``), so the simulator
   and the workers cannot disagree on what a lock covers.
@@ -15,28 +16,17 @@
 
 from __future__ import annotations
 
-import enum
 import heapq
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from kairos_ci.coordinator.paths import conflicts
+from kairos_ci.coordinator.urgency import UserClass, urgency
 from kairos_ci.errors import InputError
 from kairos_ci.plan.dag import find_cycle, longest_chains, topological
 
-# Rank gained per hour waited, in rank units (minutes of remaining path), as §8.3 says.
-STARVATION_RANK_PER_HOUR = 1.0
 TIER_SUCCESS_THRESHOLD = 0.8
-
-
-class UserClass(enum.StrEnum):
-    """The user's urgency class: p0 first."""
-
-    P0 = "p0"
-    P1 = "p1"
-    P2 = "p2"
-    P3 = "p3"
 
 
 @dataclass(frozen=True)
@@ -68,11 +58,9 @@ def critical_path(tasks: Sequence[SwarmTask]) -> float:
 
 
 def priority_key(waiting: Waiting) -> tuple[float, int, float, str]:
-    """Sorts the most urgent first: rank (with the starvation bonus), class, cost, id."""
-    bonus = STARVATION_RANK_PER_HOUR * waiting.waited_minutes / 60
+    """Sorts the most urgent first, as the workers claim (``coordinator.urgency``)."""
     task = waiting.task
-    order = list(UserClass).index(task.user_class)
-    return (-(waiting.rank + bonus), order, task.cost_usd, task.id)
+    return urgency(waiting.rank, waiting.waited_minutes, task.user_class, task.cost_usd, task.id)
 
 
 def pick(ready: Sequence[Waiting], held: Collection[str]) -> SwarmTask | None:

@@ -45,7 +45,7 @@ def test_real_moves_leave_a_clean_journal_even_for_a_late_zombie(
     memory: MemoryStore, origin: Path
 ) -> None:
     store = BoardStore(memory, "plan-7")
-    store.create(board(task("A", "a.py", attempts=3), task("B", "a.py")))
+    store.create(board(task("A", "a.py", attempts=3, priority=5), task("B", "a.py")))
     zombie = store.apply(lambda b: (*claim(b, "zombie", T0), "claim")).value
     late = T0.replace(hour=4)
     taken = store.apply(lambda b: (*claim(b, "w2", late), "claim")).value

@@ -3,6 +3,7 @@ finishing, extending locks, and what waits for what."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -125,3 +126,21 @@ def test_extending_a_write_set_is_all_or_nothing() -> None:
     assert b.task("A").write_set == ("a.py",)
     b = extend(b, Report("A", a.fence, T0), ["./docs//a.md"])
     assert b.task("A").write_set == ("a.py", "docs/a.md")
+
+
+def test_a_task_that_has_waited_gains_rank_and_a_tie_goes_to_the_shorter() -> None:
+    long_chain = task("L", "l.py", priority=30.5)
+    waiting = task("W", "w.py", priority=30.0)
+    b = refreshed(board(long_chain, waiting), T0)  # both turn ready at T0
+    _, got = claim(b, "w1", T0 + timedelta(minutes=20))
+    assert got is not None and got.task.id == "L"  # 20 minutes waited: +0.33, not enough
+    _, got = claim(b, "w1", T0 + timedelta(minutes=40))
+    assert got is not None and got.task.id == "L"  # both waited alike: rank still decides
+    later = refreshed(board(long_chain), T0 + timedelta(minutes=40))  # L turns ready now
+    b = board(*later.tasks, *b.tasks[1:])
+    _, got = claim(b, "w1", T0 + timedelta(minutes=40))
+    assert got is not None and got.task.id == "W"  # W waited 40 minutes: +0.67 rank
+    short = task("S", "s.py", priority=30.0)
+    b = refreshed(board(waiting, replace(short, estimate_minutes=5.0)), T0)
+    _, got = claim(b, "w1", T0)
+    assert got is not None and got.task.id == "S"  # the same rank: the cheaper first
