@@ -20,7 +20,15 @@ def model_for(tier: Tier, models: Models) -> str:
     return {Tier.TRIAGE: models.triage, Tier.WORK: models.work, Tier.PLAN: models.plan}[tier]
 
 
+CAPABILITY = (Tier.TRIAGE, Tier.WORK, Tier.PLAN)  # cheapest first
+
+
 def cheaper_tiers(tier: Tier) -> tuple[Tier, ...]:
     """``tier`` and the tiers below it, most capable first: where narrowing may fall back to."""
-    order = (Tier.PLAN, Tier.WORK, Tier.TRIAGE)
-    return order[order.index(tier) :]
+    return CAPABILITY[CAPABILITY.index(tier) :: -1]
+
+
+def escalated(tier: Tier, failures: int) -> Tier:
+    """One tier more capable per failed attempt, up to the most capable: a step that
+    failed tries again with a stronger model (issue 20's policy)."""
+    return CAPABILITY[min(CAPABILITY.index(tier) + max(0, failures), len(CAPABILITY) - 1)]

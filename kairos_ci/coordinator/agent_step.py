@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kairos_ci.agent import prompts
-from kairos_ci.agent.llm import Llm, model_for
+from kairos_ci.agent.llm import Llm, escalated, model_for
 from kairos_ci.agent.loop import LoopOutcome, Session, run_loop
 from kairos_ci.agent.patch import FinalPatch, final_patch
 from kairos_ci.agent.paths import WritePolicy
@@ -153,7 +153,8 @@ class AgentSteps:
             deadline=wiring.clock() + wiring.limits.wall_time_s,
             clock=wiring.clock,
         )
-        tier = Tier(task.tier) if task.tier in set(Tier) else Tier.WORK
+        planned = Tier(task.tier) if task.tier in set(Tier) else Tier.WORK
+        tier = escalated(planned, _failed_attempts(task))
         session = Session(
             system=prompts.render(
                 "step_system", nonce=ctx.envelope.nonce, edit_tests_rule=_tests_rule(edit_tests)
@@ -325,6 +326,11 @@ def decisions_text(plan: Plan, board: Board) -> str:
             label = f" ({labels[key]})" if key in labels else ""
             lines.append(f"- {point}: {question} -> {key}{label}")
     return "\n".join(lines) or "(none)"
+
+
+def _failed_attempts(task: BoardTask) -> int:
+    """Attempts that ended failed, as far as the task's history goes back."""
+    return sum(1 for event in task.history if event.what == FINISHED[1])
 
 
 def _last_failure(task: BoardTask) -> str:

@@ -28,7 +28,15 @@ from kairos_ci.plan.remembered import remember
 from kairos_ci.sandbox.anthropic.server import Handle
 from kairos_ci.sandbox.github.server import GitHubSandbox
 from kairos_ci.verdicts.records import Verdict
-from tests.e2e.fix_tests_test import TARGET, github, model, pulls, sample_world, use
+from tests.e2e.fix_tests_test import (
+    TARGET,
+    github,
+    model,
+    models_asked,
+    pulls,
+    sample_world,
+    use,
+)
 from tests.plan.sample import STEPS, sample_plan
 from tests.sandbox.github.world import World, client
 from tests.tasks.chat.people import TOKENS, event_payload, sandbox_for
@@ -38,6 +46,8 @@ KAIROS = "kairos-ci[bot]"
 pytestmark = pytest.mark.slow
 
 SUITE = "python -m pytest -q -p no:cacheprovider tests"
+WORK_MODEL = "claude-sonnet-4-5"  # the sample's config: models.work
+PLAN_MODEL = "claude-opus-5-5"  # models.plan, the schema's default
 # The sample's mode test draws from a generator seeded by the run id; this one passes.
 STEADY_RUN = "4242"
 # The sample project at its base: one test fails there, the one S1 fixes.
@@ -206,6 +216,8 @@ def test_a_step_that_breaks_a_test_passing_at_the_base_is_not_verified(
         approve_on_memory(world, plan, tmp_path / "plans")
         assert work(world) == 1  # the step failed: a problem in the summary
         assert len(handle.requests()) == 4  # two attempts, each judged and refused
+        # The second attempt, after a failed one, is one tier up: work, then plan.
+        assert models_asked(handle) == [WORK_MODEL] * 2 + [PLAN_MODEL] * 2
     journal = replay(Git(world.origin), "refs/heads/kairos/memory", plan.plan_id)
     assert journal.final is not None
     failed = journal.final.task("S1")
