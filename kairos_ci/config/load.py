@@ -80,18 +80,7 @@ def parse_config(raw: bytes, source: str) -> Config:
 def check_config(raw: bytes, source: str) -> dict[str, Any]:
     """Config bytes checked by the schema and by what it cannot express, with every
     default filled in; raise ``ConfigError`` listing every problem."""
-    # Lazy: PyYAML costs ~40 ms, and commands that only look for a config pay nothing.
-    from kairos_ci.config.yaml_source import YamlRejected, load_yaml
-
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        problem = ConfigProblem(source, "", None, None, f"not UTF-8 text (byte {err.start})")
-        raise ConfigError((problem,)) from None
-    try:
-        document = load_yaml(text, source)
-    except YamlRejected as rejected:
-        raise ConfigError((rejected.problem,)) from None
+    document = yaml_document(raw, source)
     problems = list(_schema_problems(document, source))
     if not problems:
         problems = list(_semantic_problems(document, source))
@@ -101,13 +90,32 @@ def check_config(raw: bytes, source: str) -> dict[str, Any]:
     return filled
 
 
+def yaml_document(raw: bytes, source: str) -> YamlDocument:
+    """``raw`` read as YAML with the position of every key; ``ConfigError`` when it is not
+    UTF-8, or not YAML kairos accepts (aliases, size and depth are capped)."""
+    # Lazy: PyYAML costs ~40 ms, and commands that only look for a config pay nothing.
+    from kairos_ci.config.yaml_source import YamlRejected, load_yaml
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        problem = ConfigProblem(source, "", None, None, f"not UTF-8 text (byte {err.start})")
+        raise ConfigError((problem,)) from None
+    try:
+        return load_yaml(text, source)
+    except YamlRejected as rejected:
+        raise ConfigError((rejected.problem,)) from None
+
+
 # --- schema validation, translated into located, human messages ---------------
 
 
 def _schema_problems(document: YamlDocument, source: str) -> Iterator[ConfigProblem]:
     if not isinstance(document.data, dict):
         kind = _yaml_type(document.data)
-        yield _problem(document, source, (), f"the file must be a mapping of keys, not {kind}")
+        yield located_problem(
+            document, source, (), f"the file must be a mapping of keys, not {kind}"
+        )
         return
     config_schema = schemas.load_schema("config")
     if compile_schema(config_schema)(document.data):
@@ -134,37 +142,40 @@ def _translate(
         for key in sorted(set(error.instance) - set(allowed)):
             hint = _did_you_mean(str(key), allowed)
             message = f"unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
-            yield _problem(document, source, (*path, key), message, of_key=True)
+            yield located_problem(document, source, (*path, key), message, of_key=True)
     elif keyword == "required":
         missing = [k for k in expected if k not in instance]
         for key in missing:
-            yield _problem(document, source, path, f"missing required key '{key}'")
+            yield located_problem(document, source, path, f"missing required key '{key}'")
     elif keyword == "enum":
         options = [str(v) for v in expected]
         hint = _did_you_mean(str(error.instance), options)
         message = f"{error.instance!r} is not one of {', '.join(options)}{hint}"
-        yield _problem(document, source, path, message)
+        yield located_problem(document, source, path, message)
     elif keyword == "const":
-        yield _problem(document, source, path, f"must be {expected!r}")
+        yield located_problem(document, source, path, f"must be {expected!r}")
     elif keyword == "type":
         wanted = expected
         wanted_text = " or ".join(wanted) if isinstance(wanted, list) else wanted
         got = _yaml_type(error.instance)
-        yield _problem(document, source, path, f"expected {_article(wanted_text)}, got {got}")
+        yield located_problem(
+            document, source, path, f"expected {_article(wanted_text)}, got {got}"
+        )
     elif keyword in ("propertyNames", "pattern") and isinstance(error.instance, str):
         # A schema's title names what it expects; it says more than the regex.
         expected_text = schema.get("title") if keyword == "pattern" else None
         hint = f": expected {expected_text}" if isinstance(expected_text, str) else ""
-        yield _problem(
+        yield located_problem(
             document, source, path, f"{error.instance!r} is not a valid value here{hint}"
         )
     else:
-        yield _problem(document, source, path, error.message)
+        yield located_problem(document, source, path, error.message)
 
 
-def _problem(
+def located_problem(
     document: YamlDocument, source: str, path: KeyPath, message: str, *, of_key: bool = False
 ) -> ConfigProblem:
+    """``message`` about the key at ``path``, with its line and column in ``source``."""
     position = document.position(path, of_key=of_key)
     line, column = position if position else (None, None)
     return ConfigProblem(source, _dotted(path), line, column, message)
@@ -213,7 +224,7 @@ def _semantic_problems(document: YamlDocument, source: str) -> Iterator[ConfigPr
     for path, text in _commands(data):
         message = _command_problem(text)
         if message:
-            yield _problem(document, source, path, message)
+            yield located_problem(document, source, path, message)
     for index, pattern in enumerate(data.get("protected_paths", [])):
         if pattern.startswith("!"):
             from kairos_ci.config.records import BUILTIN_PROTECTED_PATHS  # only this case pays
@@ -222,11 +233,13 @@ def _semantic_problems(document: YamlDocument, source: str) -> Iterator[ConfigPr
             message = (
                 f"cannot remove{builtin} protected path {pattern[1:]!r}: paths can only be added"
             )
-            yield _problem(document, source, ("protected_paths", index), message)
+            yield located_problem(document, source, ("protected_paths", index), message)
     names: set[str] = set()
     for index, linter in enumerate(data.get("linters", [])):
         if linter["name"] in names:
-            yield _problem(document, source, ("linters", index, "name"), "duplicate linter name")
+            yield located_problem(
+                document, source, ("linters", index, "name"), "duplicate linter name"
+            )
         names.add(linter["name"])
     yield from _budget_problems(data.get("budget", {}), document, source)
 
@@ -257,4 +270,4 @@ def _budget_problems(
     for smaller, larger in itertools.pairwise(caps):
         if budget[smaller] > budget[larger]:
             message = f"{smaller} ({budget[smaller]}) is more than {larger} ({budget[larger]})"
-            yield _problem(document, source, ("budget", smaller), message)
+            yield located_problem(document, source, ("budget", smaller), message)

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kairos_ci.config.load import read_config
+from kairos_ci.config.load import located_problem, read_config, yaml_document
 from kairos_ci.config.schema import load_schema, with_defaults
-from kairos_ci.config.yaml_source import YamlDocument, YamlRejected, load_yaml
+from kairos_ci.config.yaml_source import YamlDocument
 from kairos_ci.errors import ConfigError, ConfigProblem, UsageError
 from kairos_ci.fleet.records import Fleet, FleetDashboard, Shards
 
@@ -38,13 +38,7 @@ def load_fleet(path: Path) -> Fleet:
 
 def parse_fleet(raw: bytes, source: str) -> Fleet:
     """The fleet in ``raw``; ``ConfigError`` listing every problem."""
-    try:
-        document = load_yaml(raw.decode("utf-8-sig"), source)
-    except UnicodeDecodeError as err:
-        problem = ConfigProblem(source, "", None, None, f"not UTF-8 text (byte {err.start})")
-        raise ConfigError((problem,)) from None
-    except YamlRejected as rejected:
-        raise ConfigError((rejected.problem,)) from None
+    document = yaml_document(raw, source)
     problems = list(_schema_problems(document, source))
     if not problems:
         problems = list(_semantic_problems(document, source))
@@ -57,7 +51,7 @@ def _schema_problems(document: YamlDocument, source: str) -> Iterator[ConfigProb
     import jsonschema  # lazy: only the fleet commands pay for it
 
     if not isinstance(document.data, dict):
-        yield _problem(document, source, (), "the file must be a mapping of keys")
+        yield located_problem(document, source, (), "the file must be a mapping of keys")
         return
     validator = jsonschema.Draft202012Validator(load_schema("fleet"))
     for error in validator.iter_errors(document.data):
@@ -74,11 +68,11 @@ def _translate(
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(instance) - set(allowed)):
             message = f"unknown key '{key}'; allowed: {', '.join(allowed)}"
-            yield _problem(document, source, (*path, key), message, of_key=True)
+            yield located_problem(document, source, (*path, key), message, of_key=True)
     elif error.validator == "pattern" and isinstance(instance, str):
-        yield _problem(document, source, path, f"{instance!r} is not OWNER/NAME")
+        yield located_problem(document, source, path, f"{instance!r} is not OWNER/NAME")
     else:
-        yield _problem(document, source, path, error.message)
+        yield located_problem(document, source, path, error.message)
 
 
 def _semantic_problems(document: YamlDocument, source: str) -> Iterator[ConfigProblem]:
@@ -86,21 +80,14 @@ def _semantic_problems(document: YamlDocument, source: str) -> Iterator[ConfigPr
     seen: set[str] = set()
     for index, name in enumerate(data["repositories"]):
         if name.lower() in seen:
-            yield _problem(document, source, ("repositories", index), f"{name} is listed twice")
+            yield located_problem(
+                document, source, ("repositories", index), f"{name} is listed twice"
+            )
         seen.add(name.lower())
     count = data.get("shards", {}).get("count", 0)
     if count > len(seen):
         message = f"{count} shards for {len(seen)} repositories would leave shards empty"
-        yield _problem(document, source, ("shards", "count"), message)
-
-
-def _problem(
-    document: YamlDocument, source: str, path: KeyPath, message: str, *, of_key: bool = False
-) -> ConfigProblem:
-    position = document.position(path, of_key=of_key)
-    line, column = position if position else (None, None)
-    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-    return ConfigProblem(source, dotted, line, column, message)
+        yield located_problem(document, source, ("shards", "count"), message)
 
 
 def _typed(data: dict[str, Any], source: str) -> Fleet:
