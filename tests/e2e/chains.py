@@ -10,8 +10,8 @@ from typing import Any
 
 from kairos_ci.plan.records import FileChanges, Plan, StepVerification
 from tests.e2e.fix_tests_test import use
-from tests.e2e.work_test import BASELINE, SUITE
-from tests.plan.sample import sample_plan, step
+from tests.e2e.work_test import SUITE, plan_of
+from tests.plan.sample import step
 from tests.sandbox.github.world import World
 
 CHECK = StepVerification((f"{SUITE}/test_stats.py::test_mean",))
@@ -25,16 +25,7 @@ def chained_plan(world: World, issue: int, chains: Sequence[Sequence[str]]) -> P
             made = step(step_id, (), *chain[max(index - 1, 0) : index], p50=10.0)
             files = FileChanges(create=(f"calc/{step_id.lower()}.py",))
             steps.append(replace(made, title=f"Add {step_id}", files=files, verification=CHECK))
-    base = sample_plan()
-    return sample_plan(
-        plan_id=f"issue-{issue}",
-        issue=issue,
-        repository="octo/app",
-        base_sha=world.git("rev-parse", "HEAD"),
-        steps=tuple(steps),
-        decision_points=(),
-        context=replace(base.context, impact_set=(), baseline=BASELINE),
-    )
+    return plan_of(world, issue, tuple(steps))
 
 
 def module_routes(chains: Sequence[Sequence[str]]) -> list[dict[str, Any]]:

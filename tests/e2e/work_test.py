@@ -23,7 +23,14 @@ from kairos_ci.memory.records import Journal, RunRecord, RunResult, VerdictRecor
 from kairos_ci.memory.store import MemoryStore
 from kairos_ci.plan.checkpoints import DirectoryCheckpoints
 from kairos_ci.plan.current import keep_current, with_approval
-from kairos_ci.plan.records import Approval, Baseline, FileChanges, Plan, StepVerification
+from kairos_ci.plan.records import (
+    Approval,
+    Baseline,
+    FileChanges,
+    Plan,
+    Step,
+    StepVerification,
+)
 from kairos_ci.plan.remembered import remember
 from kairos_ci.sandbox.anthropic.server import Handle
 from kairos_ci.sandbox.github.server import GitHubSandbox
@@ -92,13 +99,19 @@ def three_step_plan(
             verification=StepVerification((f"{SUITE}/test_stats.py::test_mean",)),
         ),
     )
+    return plan_of(world, issue, steps[:count])
+
+
+def plan_of(world: World, issue: int, steps: tuple[Step, ...]) -> Plan:
+    """The approved plan of ``issue`` with ``steps``, based on the world's HEAD, whose
+    suite has the sample's baseline."""
     base = sample_plan()
     return sample_plan(
         plan_id=f"issue-{issue}",
         issue=issue,
         repository="octo/app",
         base_sha=world.git("rev-parse", "HEAD"),
-        steps=steps[:count],
+        steps=steps,
         decision_points=(),
         context=replace(base.context, impact_set=(), baseline=BASELINE),
     )
