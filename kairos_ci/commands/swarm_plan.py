@@ -41,7 +41,7 @@ def plan_command(ctx: context.Context, runner: Runner, request: SwarmRequest) ->
     if isinstance(board, str):
         report = RunReport(TITLE, _facts(request, 0), skipped=(Skip("swarm", board),))
         return _emit(runner, report, 0)
-    sizing = size(board, _allowance(state, request), state.now)
+    sizing = size(board, _allowance(state, request), state.now, state.track)
     return _emit(runner, _report(request, sizing), sizing.k)
 
 
@@ -71,7 +71,7 @@ def _board(state: SwarmState, issue: int) -> Board | str:
         return f"plan {plan.hash8} is stale: {fresh.why()}; ask `/kairos plan revise`"
     if state.board is None:
         budgets = Budgets(per_task_usd=state.config.budget.per_run_usd)  # as `work` seeds it
-        return board_for(plan, approvals[-1], state.now, budgets)
+        return board_for(plan, approvals[-1], state.now, budgets, state.track)
     if state.board.plan_hash != plan.plan_hash:
         old = state.board.plan_hash[:8]
         return f"the board on the memory branch is for plan {old}, not {plan.hash8}"
@@ -103,6 +103,11 @@ def _report(request: SwarmRequest, sizing: Sizing) -> RunReport:
         ("tasks", f"{sizing.ready} ready, {sizing.running} running, {sizing.left} not ended"),
         (f"ready width over the next {request.horizon:g} min", str(limits.ready_width)),
         ("the plan's maximum parallelism", str(limits.max_parallel)),
+        (
+            "estimates",
+            f"p50 x the track record's pace for {_classes(sizing.paced)}; tasks under "
+            f"{sizing.overhead_minutes:g} min (a leg's start-up) share legs",
+        ),
         ("concurrency allowance (--max-workers)", str(limits.concurrency)),
         (
             "API budget",
@@ -119,6 +124,10 @@ def _report(request: SwarmRequest, sizing: Sizing) -> RunReport:
     if not sizing.has_work:
         return RunReport(TITLE, facts, skipped=(Skip("swarm", sizing.why),))
     return RunReport(TITLE, facts, (f"k = {sizing.k}: the smallest of the limits above",))
+
+
+def _classes(paced: int) -> str:
+    return "no class yet" if not paced else f"{paced} class" + ("es" if paced > 1 else "")
 
 
 def _per(amount: float, each: float) -> str:

@@ -4,7 +4,7 @@ only read: nothing here writes memory."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kairos_ci.agent.llm import model_for
@@ -18,10 +18,13 @@ from kairos_ci.config.records import Config, Price
 from kairos_ci.context import Context
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.coordinator.track import Track, track_of
 from kairos_ci.git import Git
+from kairos_ci.memory.names import BOARD_DIR
 from kairos_ci.pipeline.plan import plan_id
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import remembered_plan
+from kairos_ci.stages.remember import is_board_file, read_boards
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class SwarmState:
     board: Board | None  # its board, once a worker made it
     budget: BudgetView  # earlier runs' spend against the caps
     now: datetime
+    track: Track = field(default_factory=Track)  # every board's attempts: paces estimates
 
 
 def state_for(ctx: Context, request: SwarmRequest) -> SwarmState:
@@ -40,13 +44,16 @@ def state_for(ctx: Context, request: SwarmRequest) -> SwarmState:
     memory = adapters.memory_for(ctx, request.repo, config)
     key = plan_id(request.issue)
     now = ctx.clock()
+    loaded, carried = memory.load_carrying(BOARD_DIR, is_board_file)  # one fetch for both
+    boards, _ = read_boards(carried)  # a board that does not read teaches nothing
     return SwarmState(
         git=git,
         config=config,
         plan=remembered_plan(memory, key),
         board=BoardStore(memory, key).load(),
-        budget=BudgetView.from_memory(config.budget, memory.load().memory.spend, now),
+        budget=BudgetView.from_memory(config.budget, loaded.memory.spend, now),
         now=now,
+        track=track_of(boards.values()),
     )
 
 

@@ -20,16 +20,16 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kairos_ci.agent import prompts
-from kairos_ci.agent.llm import Llm, escalated, model_for
+from kairos_ci.agent.llm import Llm, model_for
 from kairos_ci.agent.loop import LoopOutcome, Session, run_loop
 from kairos_ci.agent.patch import FinalPatch, final_patch
 from kairos_ci.agent.paths import WritePolicy
-from kairos_ci.agent.records import AgentLimits, Stop, Tier
+from kairos_ci.agent.records import AgentLimits, Stop
 from kairos_ci.agent.redact import Redactor
 from kairos_ci.agent.spend import BudgetView, total_usd
 from kairos_ci.agent.tools import specs
@@ -46,6 +46,7 @@ from kairos_ci.coordinator.moves import FINISHED, Grant
 from kairos_ci.coordinator.outcomes import Conflict
 from kairos_ci.coordinator.paths import conflicts
 from kairos_ci.coordinator.records import Asked, Board, BoardTask, TaskStatus, WorkResult
+from kairos_ci.coordinator.track import Track
 from kairos_ci.coordinator.worker import LeaseHandle
 from kairos_ci.errors import GitError
 from kairos_ci.forge.branches import Branches
@@ -86,6 +87,7 @@ class StepWiring:
     limits: AgentLimits = field(default_factory=AgentLimits)
     clock: Callable[[], float] = time.monotonic
     evidence: KeepEvidence | None = None  # each attempt's suite runs, diff and verdict
+    track: Track = field(default_factory=Track)  # every board's attempts: picks the tier
 
 
 class StepFailed(Exception):
@@ -101,6 +103,8 @@ class AgentSteps:
     def run(self, claimed: Grant, board: Board, held: LeaseHandle) -> WorkResult | Asked:
         trace = _Trace()
         ended = self._attempt(claimed.task, board, held, trace)
+        if isinstance(ended, WorkResult):
+            ended = replace(ended, tier=trace.tier)  # the tier's record: only if it ran
         if self.wiring.evidence is not None:
             self.wiring.evidence(_evidence(claimed, ended, trace))
         return ended
@@ -112,7 +116,7 @@ class AgentSteps:
         try:
             base = self._base(board, task)
             with scratch_checkout(self.wiring.repo, base) as scratch:
-                attempt = self._agent(scratch, task, board)
+                attempt = self._agent(scratch, task, board, trace)
                 spent.append(total_usd(attempt.outcome.charges))
                 trace.patch = attempt.final.text
                 settled = _settled(attempt, board, task, spent[0])
@@ -135,7 +139,7 @@ class AgentSteps:
             base = _merged(git, base, result.head, f"merge {dep} for {task.id}")
         return base
 
-    def _agent(self, scratch: Scratch, task: BoardTask, board: Board) -> _Attempt:
+    def _agent(self, scratch: Scratch, task: BoardTask, board: Board, trace: _Trace) -> _Attempt:
         wiring = self.wiring
         edit_tests = any(is_protected_test_path(path) for path in task.write_set)
         ctx = ToolContext(
@@ -153,8 +157,7 @@ class AgentSteps:
             deadline=wiring.clock() + wiring.limits.wall_time_s,
             clock=wiring.clock,
         )
-        planned = Tier(task.tier) if task.tier in set(Tier) else Tier.WORK
-        tier = escalated(planned, _failed_attempts(task))
+        tier = wiring.track.tier(task)
         session = Session(
             system=prompts.render(
                 "step_system", nonce=ctx.envelope.nonce, edit_tests_rule=_tests_rule(edit_tests)
@@ -167,6 +170,7 @@ class AgentSteps:
             limits=wiring.limits,
         )
         toolbox = Toolbox(ctx, specs.STEP)
+        trace.tier = tier.value
         outcome = run_loop(wiring.llm, session, toolbox, ctx.redactor, wiring.clock, ctx.deadline)
         patch = final_patch(scratch, wiring.config, toolbox.written)
         return _Attempt(outcome, patch, toolbox.finished)
@@ -276,6 +280,7 @@ class _Trace:
 
     patch: str = ""
     suites: list[SuiteRun] = field(default_factory=list)
+    tier: str = ""  # the model tier the agent ran; none when it never started
 
     def ran(self, run: SuiteRun) -> SuiteRun:
         self.suites.append(run)
@@ -326,11 +331,6 @@ def decisions_text(plan: Plan, board: Board) -> str:
             label = f" ({labels[key]})" if key in labels else ""
             lines.append(f"- {point}: {question} -> {key}{label}")
     return "\n".join(lines) or "(none)"
-
-
-def _failed_attempts(task: BoardTask) -> int:
-    """Attempts that ended failed, as far as the task's history goes back."""
-    return sum(1 for event in task.history if event.what == FINISHED[1])
 
 
 def _last_failure(task: BoardTask) -> str:

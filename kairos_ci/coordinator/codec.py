@@ -21,6 +21,7 @@ from kairos_ci.coordinator.records import (
     WorkResult,
 )
 from kairos_ci.errors import InputError
+from kairos_ci.plan.records import UserClass
 
 VERSION = 1
 T = TypeVar("T")
@@ -88,6 +89,8 @@ def _task_doc(task: BoardTask) -> dict[str, Any]:
         "lease": vars(task.lease) if task.lease else None,
         "result": _result_doc(task.result) if task.result else None,
         "history": [vars(event) for event in task.history],
+        "task_class": task.task_class,
+        "user_class": task.user_class.value,
     }
 
 
@@ -114,6 +117,9 @@ def _task(doc: dict[str, Any]) -> BoardTask:
         lease=_record(TaskLease, doc["lease"]),
         result=_record(WorkResult, doc["result"]),
         history=tuple(_event(item) for item in _typed(doc["history"], list)),
+        # Boards written before classes were kept have none: no record, every task p2.
+        task_class=_typed(doc.get("task_class", ""), str),
+        user_class=UserClass(doc.get("user_class", UserClass.P2.value)),
     )
 
 

@@ -28,7 +28,7 @@ from kairos_ci.coordinator.records import (
     TaskStatus,
     WorkResult,
 )
-from kairos_ci.coordinator.urgency import UserClass, urgency
+from kairos_ci.coordinator.urgency import urgency
 from kairos_ci.errors import KairosError
 
 DEFAULT_TTL = timedelta(minutes=10)
@@ -135,7 +135,10 @@ def finish(board: Board, report: Report, result: WorkResult) -> Board:
     grown = tuple(dict.fromkeys((*task.write_set, *(normalised(p) for p in result.needs))))
     ended = replace(task, state=state, lease=None, result=result, spent_usd=spent, write_set=grown)
     ended = _logged(
-        ended, TaskEvent(to_iso(report.at), what, fence=report.fence, note=result.note[:300])
+        ended,
+        TaskEvent(
+            to_iso(report.at), what, fence=report.fence, note=result.note[:300], tier=result.tier
+        ),
     )
     return refreshed(replace(board, tasks=_with(board, ended)), report.at)
 
@@ -224,10 +227,10 @@ def _wanted_state(
 
 
 def _urgency(task: BoardTask, now: datetime) -> tuple[float, int, float, str]:
-    """The claim order (``urgency``). The board keeps no user class (every task is p2)
-    and no price per task: its p50 minutes stand for its cost."""
+    """The claim order (``urgency``). The board keeps no price per task: its p50 minutes
+    stand for its cost."""
     waited = (now - _ready_since(task, now)).total_seconds() / 60
-    return urgency(task.priority, waited, UserClass.P2, task.estimate_minutes, task.id)
+    return urgency(task.priority, waited, task.user_class, task.estimate_minutes, task.id)
 
 
 def _ready_since(task: BoardTask, now: datetime) -> datetime:

@@ -12,6 +12,8 @@ import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from kairos_ci.plan.records import UserClass
+
 
 class TaskStatus(enum.StrEnum):
     PENDING = "pending"  # waits for a dependency or a decision (``block`` says which)
@@ -56,6 +58,7 @@ class WorkResult:
     usd: float = 0.0
     note: str = ""  # why it failed, for people and for the next attempt
     needs: tuple[str, ...] = ()  # paths it had to change beyond its write set, held by others
+    tier: str = ""  # the model tier the attempt ran: its track record (``track``)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class TaskEvent:
     by: str = ""
     fence: int = 0
     note: str = ""
+    tier: str = ""  # on a result's event: the model tier that attempt ran
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class BoardTask:
     lease: TaskLease | None = None
     result: WorkResult | None = None
     history: tuple[TaskEvent, ...] = ()
+    task_class: str = ""  # the plan's goal kind and the step's risk: its track record's key
+    user_class: UserClass = UserClass.P2  # the approved plan's urgency for the step
 
 
 @dataclass(frozen=True)

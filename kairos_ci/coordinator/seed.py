@@ -6,6 +6,8 @@
 - Hot files (lock files, changelogs) change in almost every step and merge badly, so
   no step holds them: one last task, ``HOT_TASK``, after every step that named them,
   brings them up to date in one place.
+- The chain's minutes are the plan's p50s as the track record corrects them for the
+  step's class (``track``); the board keeps the plan's p50 for each task.
 - A step waits for the decision points that block it; an approved plan has a choice
   for each required one, and an optional one without a choice takes its default.
 """
@@ -20,6 +22,7 @@ from datetime import datetime
 from kairos_ci.clock import to_iso
 from kairos_ci.coordinator.paths import normalised
 from kairos_ci.coordinator.records import Board, BoardTask, TaskEvent, TaskStatus
+from kairos_ci.coordinator.track import Track
 from kairos_ci.errors import InputError
 from kairos_ci.plan.dag import graph_of, longest_chains
 from kairos_ci.plan.records import Approval, Plan, Step
@@ -49,16 +52,24 @@ class Budgets:
     max_attempts: int = 2
 
 
-def board_for(plan: Plan, approval: Approval, now: datetime, budgets: Budgets) -> Board:
-    """The board of ``plan`` as ``approval`` approved it."""
+def board_for(
+    plan: Plan, approval: Approval, now: datetime, budgets: Budgets, track: Track | None = None
+) -> Board:
+    """The board of ``plan`` as ``approval`` approved it; priorities from the p50s as
+    ``track`` corrects them for each step's class."""
     if approval.plan_hash != plan.plan_hash:
         raise InputError(f"the approval is for plan {approval.plan_hash[:8]}, not {plan.hash8}")
     decisions = _decisions(plan, approval.choices)
-    chains = _chains(plan)
+    chains = _chains(plan, track or Track())
     hot = {step.id: _hot(step) for step in plan.steps}
     waits = waits_for(plan)
     tasks = [
-        replace(_task(step, chains[step.id], hot[step.id], budgets, now), decisions=waits[step.id])
+        replace(
+            _task(step, chains[step.id], hot[step.id], budgets, now),
+            decisions=waits[step.id],
+            task_class=task_class(plan, step),
+            user_class=step.user_class,
+        )
         for step in plan.steps
     ]
     if any(hot.values()):
@@ -101,6 +112,7 @@ def _hot_task(
         budget_usd=budgets.per_task_usd,
         max_attempts=budgets.max_attempts,
         history=(TaskEvent(to_iso(now), "created", note=f"hot files of plan {plan.hash8}"),),
+        task_class=HOT_TASK,
     )
 
 
@@ -123,9 +135,17 @@ def _decisions(plan: Plan, choices: Mapping[str, str]) -> dict[str, str | None]:
     return decided
 
 
-def _chains(plan: Plan) -> dict[str, float]:
-    """Each step's p50 plus the longest chain of steps that depend on it."""
-    minutes = {step.id: step.estimate.p50_minutes for step in plan.steps}
+def task_class(plan: Plan, step: Step) -> str:
+    """The step's class in the track record: its plan's goal kind and its risk."""
+    return f"{plan.goal.kind.value}/{step.risk.value}"
+
+
+def _chains(plan: Plan, track: Track) -> dict[str, float]:
+    """Each step's corrected p50 plus the longest chain of steps that depend on it."""
+    minutes = {
+        step.id: track.paced(task_class(plan, step), step.estimate.p50_minutes)
+        for step in plan.steps
+    }
     return longest_chains(graph_of(plan.steps), minutes)
 
 

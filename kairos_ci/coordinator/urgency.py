@@ -9,19 +9,10 @@ user's class p0-p3; then the lower cost; then the id, so every worker agrees.
 
 from __future__ import annotations
 
-import enum
+from kairos_ci.plan.records import UserClass
 
 # Rank gained per hour waited, in rank units (minutes of remaining path), as §8.3 says.
 STARVATION_RANK_PER_HOUR = 1.0
-
-
-class UserClass(enum.StrEnum):
-    """The user's urgency class: p0 first."""
-
-    P0 = "p0"
-    P1 = "p1"
-    P2 = "p2"
-    P3 = "p3"
 
 
 def urgency(

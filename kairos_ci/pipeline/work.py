@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from kairos_ci.clock import Clock
 from kairos_ci.coordinator.moves import refreshed
@@ -23,6 +23,7 @@ from kairos_ci.coordinator.progress import ProgressView, render_progress
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets, board_for
 from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.coordinator.track import Track
 from kairos_ci.coordinator.worker import StepRunner, Worker, WorkerReport, WorkerSettings, work
 from kairos_ci.forge.markers import BODY_LIMIT
 from kairos_ci.forge.records import CommentSpec
@@ -53,6 +54,7 @@ class WorkWiring:
     budgets: Budgets
     on_finished: Callable[[Board], None] | None = None  # progress, once per finished task
     evidence: StepEvidence | None = None  # each attempt's JUnit, diff and verdict
+    track: Track = field(default_factory=Track)  # corrects the p50s the board ranks by
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def work_plan(issue: int, wiring: WorkWiring) -> WorkReply:
     fresh = freshness(plan, wiring.git)
     if fresh.stale:
         return _refused(f"plan {plan.hash8} is stale: {fresh.why()}; ask `/kairos plan revise`")
-    made = wiring.boards.create(board_for(plan, approvals[-1], wiring.clock(), wiring.budgets))
+    seeded = board_for(plan, approvals[-1], wiring.clock(), wiring.budgets, wiring.track)
+    made = wiring.boards.create(seeded)
     if made.board.plan_hash != plan.plan_hash:
         old = made.board.plan_hash[:8]
         return _refused(f"the board on the memory branch is for plan {old}, not {plan.hash8}")

@@ -45,6 +45,7 @@ from kairos_ci.plan.records import (
     StepEstimate,
     StepVerification,
     TestStrategy,
+    UserClass,
 )
 
 PLAN_LIMIT_BYTES = 4 * 1024 * 1024
@@ -266,6 +267,8 @@ def _step_json(step: Step) -> Json:
         },
         "agent_prompt": step.agent_prompt,
         "acceptance": list(step.acceptance),
+        # Written only when set, so a plan from before classes hashes as it did.
+        **({"class": step.user_class.value} if step.user_class is not UserClass.P2 else {}),
     }
 
 
@@ -407,6 +410,7 @@ def _step(d: Json) -> Step:
         ),
         agent_prompt=d["agent_prompt"],
         acceptance=tuple(d["acceptance"]),
+        user_class=UserClass(d.get("class", UserClass.P2.value)),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from kairos_ci.plan.coverage import impact_coverage
 from kairos_ci.plan.plaintext import plain, plain_cell
-from kairos_ci.plan.records import DecisionPoint, Plan, Step
+from kairos_ci.plan.records import DecisionPoint, Plan, Step, UserClass
 
 MAX_BODY_CHARS = 60_000  # GitHub refuses comments over 65,536 characters
 WORK_MARK = "<!-- kairos:plan-work -->"  # below it: the work's progress, not the plan
@@ -111,8 +111,9 @@ def _steps(steps: tuple[Step, ...], rows: int) -> str:
     for step in steps[:rows]:
         after = ", ".join(step.depends_on) or "-"
         estimate = step.estimate
+        urgent = "" if step.user_class is UserClass.P2 else f"**{step.user_class.value}** "
         lines.append(
-            f"| {step.id} | {plain_cell(step.title, 120)} | {_files(step)} | {after} | "
+            f"| {step.id} | {urgent}{plain_cell(step.title, 120)} | {_files(step)} | {after} | "
             f"{step.risk.value} | {_minutes(estimate.p50_minutes)} / "
             f"{_minutes(estimate.p90_minutes)} | {estimate.tier.value} |"
         )

@@ -48,6 +48,16 @@ class RiskLevel(enum.StrEnum):
     HIGH = "high"
 
 
+class UserClass(enum.StrEnum):
+    """How urgent people say a step is: p0 first. It orders claims after the critical
+    path (``coordinator.urgency``)."""
+
+    P0 = "p0"
+    P1 = "p1"
+    P2 = "p2"
+    P3 = "p3"
+
+
 class GoalKind(enum.StrEnum):
     MIGRATION = "migration"
     REFACTOR = "refactor"
@@ -201,6 +211,7 @@ class Step:
     estimate: StepEstimate
     agent_prompt: str
     acceptance: tuple[str, ...]
+    user_class: UserClass = UserClass.P2  # "class" in the plan's JSON: the issue's urgency
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,16 @@ def recall_with_boards(
 ) -> tuple[Recalled, Mapping[str, Board]]:
     """``recall``, and the coordinator's task boards by path, read from the same fetch of
     the branch. A board that does not read is a memory note, and is left out."""
-    loaded, carried = store.load_carrying(BOARD_DIR, _board_file)
+    loaded, carried = store.load_carrying(BOARD_DIR, is_board_file)
     boards, notes = read_boards(carried)
     recalled = _reconciled(loaded, forge, label, at)
     new = tuple(note for note in notes if note not in recalled.notes)  # an untrusted tip
     return replace(recalled, notes=(*recalled.notes, *new)), boards
+
+
+def every_board(store: MemoryStore) -> tuple[dict[str, Board], tuple[str, ...]]:
+    """``read_boards`` of the branch's tip: every plan's board, for the track record."""
+    return read_boards(store.carried_files(BOARD_DIR, is_board_file))
 
 
 def read_boards(carried: CarriedFiles) -> tuple[dict[str, Board], tuple[str, ...]]:
@@ -69,7 +74,7 @@ def _reconciled(loaded: Loaded, forge: Forge | None, label: str, at: str) -> Rec
     return Recalled(loaded.memory, known, loaded.notes, loaded.keyed)
 
 
-def _board_file(name: str) -> bool:
+def is_board_file(name: str) -> bool:
     """A board: ``board/<plan id>.json``, nothing deeper (``coordinator.store``)."""
     return name.endswith(".json") and "/" not in name
 

@@ -3,11 +3,7 @@ against the lower bound no schedule can beat (issue 20: "measured, not asserted"
 
 Pure functions over a ``Board``: every time comes from its tasks' events, never a clock.
 
-- An **attempt** runs from a task's ``claimed`` event (its owner is the leg, its fencing
-  token the attempt's) to the first later event of the same token that ends it: done,
-  failed, lease expired, or a question asked. An attempt with no such event yet (still
-  running, or its claim fell off the task's capped history) is counted as unfinished
-  and left out.
+- An **attempt** is ``coordinator.attempts``': a claim to the event that ended it.
 - **p** of a task is the sum of its attempts: a retried task held a worker that long.
 - **LB** = max(⌈Σp/m⌉, the critical path of actual durations along ``depends_on``,
   max p), with m the legs (distinct lease owners) actually used (``simulate.lower_bound``,
@@ -31,40 +27,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kairos_ci.agent.prices import cache_read_rate, cache_write_rate
-from kairos_ci.clock import from_iso
 from kairos_ci.config.records import Price
+from kairos_ci.coordinator.attempts import Attempts, LegAttempt, attempts_of, when
 from kairos_ci.coordinator.paths import conflicts
 from kairos_ci.coordinator.records import Board, BoardTask, TaskEvent, TaskStatus
 from kairos_ci.swarm.policy import SwarmTask
 from kairos_ci.swarm.simulate import LowerBound, lower_bound
 
-# What ends an attempt (coordinator.moves.FINISHED, an expired lease, a question).
-ATTEMPT_ENDS = frozenset(
-    {"done", "attempt failed", "failed: out of attempts", "lease expired", "asked"}
-)
 # A task is ready (waits only for a leg and its write set) from these events ...
 READY_STARTS = frozenset({"ready", "attempt failed", "lease expired"})
 # ... until one of these.
 READY_ENDS = frozenset({"claimed", "pending", "blocked", "cancelled"})
-
-
-@dataclass(frozen=True)
-class LegAttempt:
-    task_id: str
-    owner: str  # the leg: ``<run id>/work/<leg>``
-    start: datetime
-    end: datetime
-    ok: bool  # ended done
-
-    @property
-    def minutes(self) -> float:
-        return (self.end - self.start).total_seconds() / 60
-
-
-@dataclass(frozen=True)
-class Attempts:
-    ended: tuple[LegAttempt, ...]  # in start order
-    unfinished: int  # claims with no end event (running, history cut short) or bad times
 
 
 @dataclass(frozen=True)
@@ -110,41 +83,6 @@ class Measured:
             f"makespan {self.makespan:.1f} min, LB {self.bound.value:.1f} min, "
             f"ratio {self.ratio:.3f}, on {legs}"
         )
-
-
-def attempts_of(board: Board, run: str = "") -> Attempts:
-    """Every attempt on the board, or only those of legs of run ``run`` when given."""
-    ended: list[LegAttempt] = []
-    unfinished = 0
-    for task in board.tasks:
-        for index, event in enumerate(task.history):
-            if event.what != "claimed" or not _of_run(event.by, run):
-                continue
-            end = _end_of(task.history[index + 1 :], event.fence)
-            start, stop = _when(event), None if end is None else _when(end)
-            if end is None or start is None or stop is None or stop < start:
-                unfinished += 1  # not ended, or not measurable
-                continue
-            ended.append(LegAttempt(task.id, event.by, start, stop, end.what == "done"))
-    ended.sort(key=lambda a: (a.start, a.owner, a.task_id))
-    return Attempts(tuple(ended), unfinished)
-
-
-def _when(event: TaskEvent) -> datetime | None:
-    """The event's time; None for one that does not parse (the board is data)."""
-    try:
-        return from_iso(event.at)
-    except ValueError:
-        return None
-
-
-def _of_run(owner: str, run: str) -> bool:
-    """Owners are ``<run id>.<run attempt>/<job>/<leg>``: every attempt of the run counts."""
-    return not run or owner.startswith((f"{run}.", f"{run}/"))
-
-
-def _end_of(later: Sequence[TaskEvent], fence: int) -> TaskEvent | None:
-    return next((e for e in later if e.fence == fence and e.what in ATTEMPT_ENDS), None)
 
 
 def measure(board: Board, run: str = "") -> Measured | None:
@@ -211,7 +149,7 @@ def _ready_spans(task: BoardTask) -> Iterator[tuple[datetime, datetime]]:
     ready, and one whose end fell off a capped history is left out."""
     since: datetime | None = None
     for event in task.history:
-        moment = _when(event)
+        moment = when(event)
         if moment is None:
             continue
         if since is None and _starts_ready(event):

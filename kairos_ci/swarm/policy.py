@@ -11,7 +11,8 @@
   without locks; on independent tasks rank order is LPT, within 4/3 - 1/(3m).
 - Tasks shorter than a leg's start-up overhead are packed together with LPT, as
   pytest-split packs tests.
-- The worker count and the model tier are small functions of recorded numbers.
+- The worker count is a small function of recorded numbers; the model tier is the
+  track record's (``coordinator.track``), which the workers use.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from kairos_ci.coordinator.paths import conflicts
-from kairos_ci.coordinator.urgency import UserClass, urgency
+from kairos_ci.coordinator.urgency import urgency
 from kairos_ci.errors import InputError
 from kairos_ci.plan.dag import find_cycle, longest_chains, topological
-
-TIER_SUCCESS_THRESHOLD = 0.8
+from kairos_ci.plan.records import UserClass
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,15 @@ def pack_short(ready: Sequence[SwarmTask], overhead_minutes: float, max_legs: in
     return Packing(alone, tuple(bundle for bundle in lpt(short, legs) if bundle))
 
 
-def ready_width(tasks: Sequence[SwarmTask], done: Collection[str], horizon_minutes: float) -> int:
-    """The most tasks that could run at once within the horizon, with unlimited workers
-    and every task started as soon as its dependencies are done (locks not counted)."""
+def ready_width(
+    tasks: Sequence[SwarmTask],
+    done: Collection[str],
+    horizon_minutes: float,
+    overhead_minutes: float = 0.0,
+) -> int:
+    """The most legs that could be busy at once within the horizon, with every task
+    started as soon as its dependencies are done (locks not counted), and the tasks
+    running together that are shorter than a leg's overhead packed (``pack_short``)."""
     left = [task for task in tasks if task.id not in done]
     by_id = {task.id: task for task in left}
     earliest: dict[str, float] = {}
@@ -113,16 +119,26 @@ def ready_width(tasks: Sequence[SwarmTask], done: Collection[str], horizon_minut
         deps = [d for d in by_id[task_id].depends_on if d in by_id]
         earliest[task_id] = max((earliest[d] + by_id[d].minutes for d in deps), default=0.0)
     starts = sorted({start for start in earliest.values() if start < horizon_minutes})
-    return max((_running_at(moment, left, earliest) for moment in starts), default=0)
+    return max(
+        (_legs(_running_at(moment, left, earliest), overhead_minutes) for moment in starts),
+        default=0,
+    )
 
 
-def _running_at(moment: float, tasks: Sequence[SwarmTask], earliest: Mapping[str, float]) -> int:
-    return sum(
-        1
+def _running_at(
+    moment: float, tasks: Sequence[SwarmTask], earliest: Mapping[str, float]
+) -> list[SwarmTask]:
+    return [
+        task
         for task in tasks
         if earliest[task.id] <= moment < earliest[task.id] + task.minutes
         or earliest[task.id] == moment
-    )
+    ]
+
+
+def _legs(running: Sequence[SwarmTask], overhead_minutes: float) -> int:
+    packing = pack_short(running, overhead_minutes, max(1, len(running)))
+    return len(packing.alone) + len(packing.bundles)
 
 
 @dataclass(frozen=True)
@@ -147,25 +163,6 @@ def worker_count(limits: WorkerLimits) -> int:
     if limits.usd_per_task_hour > 0:
         bounds.append(math.floor(limits.usd_budget / limits.usd_per_task_hour))
     return max(0, min(bounds))
-
-
-@dataclass(frozen=True)
-class SuccessTable:
-    tiers: tuple[str, ...]  # cheapest first
-    rates: Mapping[str, Mapping[str, float]]  # task class -> tier -> recorded success rate
-
-
-def choose_tier(table: SuccessTable, task_class: str, failures: int = 0) -> str:
-    """The cheapest tier whose recorded success rate for the class is at least 80% (the
-    most capable when none is), one tier up for each failed attempt."""
-    if not table.tiers:
-        raise InputError("the success-rate table lists no model tiers")
-    rates = table.rates.get(task_class, {})
-    good = [
-        i for i, tier in enumerate(table.tiers) if rates.get(tier, 0.0) >= TIER_SUCCESS_THRESHOLD
-    ]
-    base = good[0] if good else len(table.tiers) - 1
-    return table.tiers[min(base + max(0, failures), len(table.tiers) - 1)]
 
 
 def _graph(tasks: Sequence[SwarmTask]) -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,7 @@ from kairos_ci.coordinator import codec
 from kairos_ci.coordinator.moves import Report, claim, finish
 from kairos_ci.coordinator.records import WorkResult
 from kairos_ci.errors import InputError
+from kairos_ci.plan.records import UserClass
 from tests.coordinator.boards import T0, board, task
 
 
@@ -21,6 +22,22 @@ def test_a_board_in_use_round_trips() -> None:
     b, _ = claim(b, "w2", T0)
     b = replace(b, pulls={"A": "https://github.com/o/r/pull/3"})
     assert codec.loads(codec.dumps(b), "board") == b
+
+
+def test_classes_and_each_results_tier_round_trip() -> None:
+    urgent = replace(task("A", "a.py"), task_class="fix/low", user_class=UserClass.P0)
+    b, got = claim(board(urgent), "w1", T0)
+    assert got is not None
+    b = finish(b, Report("A", got.fence, T0), WorkResult(ok=True, usd=0.2, tier="triage"))
+    read = codec.loads(codec.dumps(b), "board")
+    assert read == b and read.task("A").history[-1].tier == "triage"
+
+
+def test_a_board_written_before_classes_and_tiers_reads_with_none() -> None:
+    doc = json.loads(codec.dumps(board(task("A", "a.py"))))
+    del doc["tasks"][0]["task_class"], doc["tasks"][0]["user_class"]
+    older = codec.loads(json.dumps(doc).encode(), "board").task("A")
+    assert (older.task_class, older.user_class) == ("", UserClass.P2)
 
 
 def test_a_board_written_before_questions_and_pull_requests_reads() -> None:
@@ -37,6 +54,7 @@ def test_a_board_written_before_questions_and_pull_requests_reads() -> None:
         ("state", "sleeping", "'sleeping' is not a valid TaskStatus"),
         ("attempts", True, "True is not"),
         ("pulls", {"A": 3}, "3 is not"),
+        ("user_class", "urgent", "'urgent' is not a valid UserClass"),
     ],
 )
 def test_a_broken_board_is_refused_with_what_is_wrong(

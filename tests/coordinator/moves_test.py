@@ -20,6 +20,7 @@ from kairos_ci.coordinator.moves import (
     refreshed,
 )
 from kairos_ci.coordinator.records import BlockReason, Board, TaskStatus, WorkResult
+from kairos_ci.plan.records import UserClass
 from tests.coordinator.boards import T0, board, task
 
 OK = WorkResult(ok=True, branch="kairos/plan-7/S1", usd=0.5)
@@ -39,6 +40,19 @@ def test_the_highest_priority_free_task_is_claimed_under_a_new_fence() -> None:
     b, got = claim(b, "w2", T0, TTL)
     assert got is not None and (got.task.id, got.fence) == ("A", 2)
     assert b.locks() == {"b.py": "B", "a.py": "A"}
+
+
+def test_between_equal_chains_the_more_urgent_class_is_claimed_first() -> None:
+    later = replace(task("A", "a.py", priority=5), user_class=UserClass.P3)
+    sooner = replace(task("B", "b.py", priority=5), user_class=UserClass.P0)
+    longer = replace(task("C", "c.py", priority=6), user_class=UserClass.P3)
+    b = board(later, sooner, longer)
+    order = []
+    for worker in ("w1", "w2", "w3"):
+        b, got = claim(b, worker, T0, TTL)
+        assert got is not None
+        order.append(got.task.id)
+    assert order == ["C", "B", "A"]  # the critical path first, then the class
 
 
 def test_a_task_whose_write_set_overlaps_a_live_lease_waits_and_says_why() -> None:

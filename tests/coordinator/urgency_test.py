@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kairos_ci.coordinator.urgency import UserClass, urgency
+from kairos_ci.coordinator.urgency import urgency
+from kairos_ci.plan.records import UserClass
 
 
 def test_rank_then_class_then_cost_then_id_and_waiting_gains_rank() -> None:

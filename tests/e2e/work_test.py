@@ -17,7 +17,11 @@ import pytest
 from kairos_ci.cli import main
 from kairos_ci.clock import utc_now
 from kairos_ci.coordinator.journal import replay
-from kairos_ci.coordinator.records import TaskStatus
+from kairos_ci.coordinator.moves import FINISHED
+from kairos_ci.coordinator.records import Board, BoardTask, TaskEvent, TaskStatus
+from kairos_ci.coordinator.seed import task_class
+from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.coordinator.track import MIN_ATTEMPTS
 from kairos_ci.git import Git
 from kairos_ci.memory.records import Journal, RunRecord, RunResult, VerdictRecord
 from kairos_ci.memory.store import MemoryStore
@@ -53,6 +57,7 @@ KAIROS = "kairos-ci[bot]"
 pytestmark = pytest.mark.slow
 
 SUITE = "python -m pytest -q -p no:cacheprovider tests"
+TRIAGE_MODEL = "claude-haiku-4-5"  # the sample's config: models.triage
 WORK_MODEL = "claude-sonnet-4-5"  # the sample's config: models.work
 PLAN_MODEL = "claude-opus-5-5"  # models.plan, the schema's default
 # The sample's mode test draws from a generator seeded by the run id; this one passes.
@@ -234,10 +239,58 @@ def test_a_step_that_breaks_a_test_passing_at_the_base_is_not_verified(
     journal = replay(Git(world.origin), "refs/heads/kairos/memory", plan.plan_id)
     assert journal.final is not None
     failed = journal.final.task("S1")
+    # Each result keeps the tier it ran: the track record the next plans choose by.
+    assert [e.tier for e in failed.history if e.what in FINISHED] == ["work", "plan"]
     assert failed.state is TaskStatus.FAILED and failed.result is not None
     assert "tests that passed at the base fail: tests.test_stats::test_mean" in failed.result.note
     assert "kairos/plan-issue-7/S1" not in Git(world.origin).text("branch", "--all")
     assert_refused_attempts_kept(tmp_path / "runner-temp" / "kairos-ci" / "evidence" / "work-1")
+
+
+def test_a_class_the_cheap_tier_does_well_runs_the_cheap_tier(
+    tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_RUN_ID", STEADY_RUN)
+    world = sample_world(tmp_path)
+    plan = three_step_plan(world, count=1)
+    earlier = record_of(task_class(plan, plan.steps[0]), "triage", ok=MIN_ATTEMPTS)
+    BoardStore(MemoryStore(world.work, clock=utc_now), earlier.plan_id).create(earlier)
+    with model(monkeypatch, SCRIPT[:2]) as handle, github(world, monkeypatch):  # type: ignore[arg-type]
+        approve_on_memory(world, plan, tmp_path / "plans")
+        assert work(world) == 0, env.read_text()
+        assert models_asked(handle) == [TRIAGE_MODEL] * 2  # the plan asked for work
+    journal = replay(Git(world.origin), "refs/heads/kairos/memory", plan.plan_id)
+    assert journal.final is not None
+    done = journal.final.task("S1")
+    assert done.state is TaskStatus.DONE and done.history[-1].tier == "triage"
+
+
+def record_of(task_class: str, tier: str, ok: int) -> Board:
+    """Another plan's board whose tasks of ``task_class`` each ended done at ``tier``."""
+    tasks = []
+    for n in range(1, ok + 1):
+        events = (
+            TaskEvent(f"2026-12-0{n}T03:00:00Z", "claimed", "9.1/work/1", n),
+            TaskEvent(f"2026-12-0{n}T03:10:00Z", "done", fence=n, tier=tier),
+        )
+        tasks.append(
+            BoardTask(
+                f"S{n}",
+                f"Step {n}",
+                TaskStatus.DONE,
+                (),
+                (f"f{n}.py",),
+                10.0,
+                "work",
+                10.0,
+                1.0,
+                2,
+                attempts=1,
+                history=events,
+                task_class=task_class,
+            )
+        )
+    return Board("issue-99", "e" * 64, tuple(tasks), fence=ok)
 
 
 def assert_refused_attempts_kept(root: Path) -> None:

@@ -15,13 +15,22 @@ from kairos_ci.plan.codec import (
     plan_to_json,
     seal,
 )
-from kairos_ci.plan.records import Approval, PlanStatus
+from kairos_ci.plan.records import Approval, PlanStatus, UserClass
 from tests.plan.sample import sample_document, sample_plan
 
 
 def test_a_plan_survives_dump_and_load() -> None:
     plan = sample_plan()
     assert load_plan(dump_plan(plan)) == plan
+
+
+def test_a_steps_class_is_kept_and_the_default_is_not_written() -> None:
+    plain = sample_plan()
+    assert all("class" not in step for step in plan_to_json(plain)["steps"])  # hashes as before
+    urgent = seal(replace(plain, steps=(replace(plain.steps[0], user_class=UserClass.P0),)))
+    assert plan_to_json(urgent)["steps"][0]["class"] == "p0"
+    assert load_plan(dump_plan(urgent)).steps[0].user_class is UserClass.P0
+    assert urgent.plan_hash != seal(replace(urgent, steps=plain.steps[:1])).plan_hash
 
 
 def test_whole_minutes_written_as_integers_load_with_the_same_hash() -> None:

@@ -4,7 +4,7 @@ import re
 from dataclasses import replace
 
 from kairos_ci.plan.comment import MAX_BODY_CHARS, box_key, plan_marker, render_plan_comment
-from kairos_ci.plan.records import DecisionOption, DecisionPoint
+from kairos_ci.plan.records import DecisionOption, DecisionPoint, UserClass
 from tests.plan.sample import STEPS, sample_plan, step
 
 BOX = re.compile(r"^- \[ \] .* <!-- kairos:plan=([0-9a-f]{8}):(.+) -->$", re.M)
@@ -31,6 +31,13 @@ def test_steps_are_a_table_and_details_are_collapsed() -> None:
     assert "<details><summary>Risks (1)</summary>" in body
     assert "<details><summary>Test strategy</summary>" in body
     assert "<summary>Impact set: 14 references in 5 files, 100% covered by steps</summary>" in body
+
+
+def test_an_urgent_step_says_so_where_the_approver_reads_its_title() -> None:
+    plan = sample_plan(steps=(replace(STEPS[0], user_class=UserClass.P0), *STEPS[1:]))
+    rows = [line for line in render_plan_comment(plan).splitlines() if line.startswith("| S")]
+    assert rows[0].startswith(f"| S1 | **p0** {STEPS[0].title} |")
+    assert all("**p" not in row for row in rows[1:])  # p2, the default, is not shown
 
 
 def test_untrusted_goal_and_plan_text_render_as_data() -> None:

@@ -5,11 +5,11 @@ from dataclasses import replace
 import pytest
 
 from kairos_ci.config.records import Price
+from kairos_ci.coordinator.attempts import attempts_of
 from kairos_ci.coordinator.records import Board, TaskStatus
 from kairos_ci.swarm.measure import (
     IdleSplit,
     Measured,
-    attempts_of,
     lock_waits,
     measure,
     spend_bound,

@@ -3,13 +3,11 @@ from __future__ import annotations
 import pytest
 
 from kairos_ci.errors import InputError
+from kairos_ci.plan.records import UserClass
 from kairos_ci.swarm.policy import (
-    SuccessTable,
     SwarmTask,
-    UserClass,
     Waiting,
     WorkerLimits,
-    choose_tier,
     critical_path,
     lpt,
     pack_short,
@@ -100,6 +98,15 @@ def test_ready_width_counts_what_could_run_at_once_within_the_horizon() -> None:
     assert ready_width(fan, done=[t.id for t in fan], horizon_minutes=60) == 0
 
 
+def test_ready_width_counts_short_tasks_running_together_as_the_legs_they_pack_into() -> None:
+    fan = (task("root", 10), *(task(f"leaf{i}", 1.5, "root") for i in range(6)))
+    assert ready_width(fan, done=("root",), horizon_minutes=60) == 6  # no overhead: 6 legs
+    # 9 minutes of leaves under a 2-minute overhead: ⌊9 / 2⌋ legs, not 6
+    assert ready_width(fan, done=("root",), horizon_minutes=60, overhead_minutes=2) == 4
+    # a long task is a leg of its own whatever the overhead
+    assert ready_width((task("long", 30),), done=(), horizon_minutes=60, overhead_minutes=2) == 1
+
+
 LIMITS = WorkerLimits(
     ready_width=12,
     max_parallel=10,
@@ -127,30 +134,3 @@ LIMITS = WorkerLimits(
 def test_the_worker_count_is_the_tightest_limit(change: dict[str, float], expected: int) -> None:
     values = {**LIMITS.__dict__, **change}
     assert worker_count(WorkerLimits(**values)) == expected
-
-
-TABLE = SuccessTable(
-    tiers=("triage", "work", "plan"),
-    rates={"docs": {"triage": 0.9, "work": 0.95}, "refactor": {"triage": 0.5, "work": 0.81}},
-)
-
-
-@pytest.mark.parametrize(
-    ("task_class", "failures", "tier"),
-    [
-        ("docs", 0, "triage"),
-        ("refactor", 0, "work"),  # triage's 50% is under 80%
-        ("refactor", 1, "plan"),  # a failed attempt escalates one tier
-        ("refactor", 5, "plan"),  # and no further than the top
-        ("unknown", 0, "plan"),  # no record: the most capable tier
-    ],
-)
-def test_the_cheapest_tier_that_succeeds_often_enough(
-    task_class: str, failures: int, tier: str
-) -> None:
-    assert choose_tier(TABLE, task_class, failures) == tier
-
-
-def test_a_table_without_tiers_is_refused() -> None:
-    with pytest.raises(InputError, match="no model tiers"):
-        choose_tier(SuccessTable((), {}), "docs")
