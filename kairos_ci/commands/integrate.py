@@ -1,5 +1,8 @@
 """``kairos-ci integrate``: the finished slices of an issue's plan, merged and checked, each
-proposed as its own pull request (the action's ``command: integrate``, after the workers)."""
+proposed as its own pull request, then the project's whole suite run once on them all
+together (the action's ``command: integrate``, after the workers). A union that breaks a
+test, that does not merge, or whose suite did not run is a problem: the command exits 1
+with the names, and the slices' pull requests stay open."""
 
 from __future__ import annotations
 
@@ -25,14 +28,21 @@ def run(args: argparse.Namespace) -> int:
 def integrate_command(ctx: context.Context, runner: Runner, request: WorkRequest) -> int:
     if request.issue <= 0:
         raise UsageError("`kairos-ci integrate` needs --issue N: the issue whose plan to integrate")
-    report = _report(request, integrate_plan(wiring_work.integrate_for(ctx, request)))
+    reply = integrate_plan(wiring_work.integrate_for(ctx, request))
+    report = integrate_report(request, reply)
     runner.write_summary(render(report))
     runner.set_output("summary", report.one_line())
+    for problem in report.problems:
+        runner.annotate("error", problem, title=TITLE)
     print(report.one_line())
-    return 0
+    if reply.union is not None:
+        runner.echo_untrusted(reply.union.line())  # test ids come from a model's code
+    return 1 if report.problems else 0
 
 
-def _report(request: WorkRequest, reply: IntegrateReply) -> RunReport:
+def integrate_report(request: WorkRequest, reply: IntegrateReply) -> RunReport:
+    """Each slice looked at, and the full suite's line: with what was done, or, when the
+    union broke, among the problems."""
     facts = (("issue", f"#{request.issue}"),)
     if reply.refused:
         return RunReport(TITLE, facts, skipped=(Skip("integrate", reply.refused),))
@@ -44,4 +54,8 @@ def _report(request: WorkRequest, reply: IntegrateReply) -> RunReport:
     waiting = tuple(
         Skip(f"part {s.number}", s.why) for s in reply.slices if s.step is SliceStep.WAITING
     )
-    return RunReport(TITLE, facts, done, skipped=waiting)
+    union = reply.union
+    if union is not None and union.ok:
+        done += (union.line(),)
+    problems = (union.line(),) if union is not None and not union.ok else ()
+    return RunReport(TITLE, facts, done, skipped=waiting, problems=problems)

@@ -22,6 +22,7 @@ from kairos_ci.coordinator.progress import ProgressView, owner_name
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets
 from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.coordinator.track import Track, track_of
 from kairos_ci.coordinator.worker import StepRunner, WorkerSettings
 from kairos_ci.errors import ForgeError, UsageError
 from kairos_ci.git import Git
@@ -32,7 +33,7 @@ from kairos_ci.pipeline.work import WorkWiring, plan_comment
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import remembered_plan
 from kairos_ci.stages.evidence import run_tests
-from kairos_ci.stages.remember import recall_or_forget
+from kairos_ci.stages.remember import every_board, recall_or_forget
 from kairos_ci.stages.step_evidence import StepEvidence
 from kairos_ci.workspace.commands import CommandRunner
 
@@ -49,7 +50,14 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
     # tests the last nightly judged flaky (a step's suite check does not count them).
     remembered = recall_or_forget(memory).memory
     budget = BudgetView.from_memory(config.budget, remembered.spend, ctx.clock())
-    settled = _Settled(config, budget, remembered.flaky_tests(), _evidence(ctx, request))
+    boards, _ = every_board(memory)  # a board that does not read teaches nothing
+    settled = _Settled(
+        config,
+        budget,
+        remembered.flaky_tests(),
+        _evidence(ctx, request),
+        track_of(boards.values()),
+    )
     settings = WorkerSettings(
         owner=_owner(ctx, request.worker),
         deadline=timedelta(minutes=request.minutes),
@@ -66,6 +74,7 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
         budgets=Budgets(per_task_usd=config.budget.per_run_usd),
         on_finished=_progress(ctx, plan),
         evidence=settled.evidence,
+        track=settled.track,
     )
 
 
@@ -81,15 +90,23 @@ def _evidence(ctx: Context, request: WorkRequest) -> StepEvidence | None:
 
 def _progress(ctx: Context, plan: Plan | None) -> Callable[[Board], None] | None:
     """The plan's progress, and the questions its work raised, in the plan comment."""
+    show = _progress_with(ctx, plan)
+    return None if show is None else lambda board: show(board, "")
+
+
+def _progress_with(ctx: Context, plan: Plan | None) -> Callable[[Board, str], None] | None:
+    """The plan's progress, with integration's full-suite line ("" for none), until the
+    next worker's update replaces it."""
     if ctx.github_token is None or not ctx.repository or plan is None:
         return None
     forge = adapters.open_forge(ctx, ctx.repository, dry_run=False)
     assert forge is not None  # a token is set
     runs = f"{ctx.server_url}/{ctx.repository}/actions/runs"
 
-    def show(board: Board) -> None:
+    def show(board: Board, full_suite: str) -> None:
+        view = ProgressView(ctx.clock(), runs, full_suite=full_suite)
         try:
-            forge.ensure_comment(plan_comment(plan, board, ProgressView(ctx.clock(), runs)))
+            forge.ensure_comment(plan_comment(plan, board, view))
         except ForgeError:
             return  # the board is the truth; the comment catches up at the next task
 
@@ -107,7 +124,8 @@ def _owner(ctx: Context, worker: str) -> str:
 
 def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
     """Integration on the checked-out default branch: the plan and its board on the
-    memory branch, merges checked in the jail, one pull request per slice."""
+    memory branch, merges checked in the jail, one pull request per slice, then the
+    configured suite once on them all, in the jail, judged as a step's suite check is."""
     repo = request.repo
     config = load_config_at(repo, Git(repo).text("rev-parse", "--verify", "HEAD^{commit}"))
     memory = adapters.memory_for(ctx, repo, config)
@@ -126,7 +144,9 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
         runner=lambda: _jailed(ctx, config, repo),
         clock=ctx.clock,
         default_branch=adapters.default_branch(repo, None),
-        on_proposed=_progress(ctx, plan),
+        suite=lambda: _suite(config, _jailed(ctx, config, repo)),
+        flaky=recall_or_forget(memory).memory.flaky_tests(),
+        on_proposed=_progress_with(ctx, plan),
     )
 
 
@@ -145,6 +165,7 @@ class _Settled:
     budget: BudgetView
     flaky: frozenset[str]
     evidence: StepEvidence | None  # where each attempt's evidence goes, under Actions
+    track: Track  # every board's attempts: each step's tier and corrected estimate
 
 
 def _runner(ctx: Context, request: WorkRequest, settled: _Settled, plan: Plan) -> StepRunner:
@@ -167,6 +188,7 @@ def _runner(ctx: Context, request: WorkRequest, settled: _Settled, plan: Plan) -
         secrets=ctx.secrets(),
         flaky=settled.flaky,
         evidence=settled.evidence,
+        track=settled.track,
     )
     return AgentSteps(wiring)
 

@@ -80,6 +80,7 @@ class ProgressView:
     conflicts_resolved: int = 0  # integration's count: the board does not keep it
     max_rows: int = MAX_ROWS  # fewer when the section must fit beside the plan
     answerable: bool = True  # questions get boxes (the plan comment), or are listed only
+    full_suite: str = ""  # integration's line on every slice together; not on the board
 
 
 def owner_name(run_id: str, job: str, leg: int) -> str:
@@ -124,6 +125,7 @@ def render_progress(board: Board, view: ProgressView) -> str:
         header_line(board, view),
         _table(board, view),
         totals_line(board, view.now),
+        *([_data(view.full_suite, 600)] if view.full_suite else []),
         *(_question(board, question, view.answerable) for question in board.questions),
     ]
     return "\n\n".join(parts) + "\n"

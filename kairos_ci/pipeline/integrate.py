@@ -1,11 +1,14 @@
 """``kairos-ci integrate``, as its table of contents: the plan's board -> each slice whose
 steps are all done -> merged and checked in a scratch clone (``coordinator.integrate``)
 -> pushed and proposed as one pull request per slice, or, at the first failing merge, a
-repair task on the board that the workers pick up -> each pull request kept on the board,
-and the progress shown once more with the links.
+repair task on the board that the workers pick up -> each pull request kept on the board
+-> the project's whole suite run once on every proposed slice merged together
+(``coordinator.union``) -> the progress shown once more, with the links and that line.
 
 A slice still in progress is left for a later run. Nothing is merged into the default
-branch: each slice is a pull request a maintainer reviews, never one giant one.
+branch: each slice is a pull request a maintainer reviews, never one giant one. A union
+that breaks a test is reported, and its slices' pull requests stay open: each is
+verified on its own, and people need to know they break together.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kairos_ci.clock import Clock
 from kairos_ci.coordinator.integrate import Integration, integrate
@@ -23,6 +26,7 @@ from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.repairs import repair
 from kairos_ci.coordinator.slices import Slice, proposed, slices, unfinished
 from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.coordinator.union import NO_SUITE, SliceHead, UnionJob, UnionVerdict, union_suite
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.records import Ensured, PullRequestSpec
 from kairos_ci.git import Git
@@ -30,6 +34,9 @@ from kairos_ci.plan.plaintext import plain, plain_cell
 from kairos_ci.plan.records import Plan
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
+
+if TYPE_CHECKING:
+    from kairos_ci.coordinator.agent_step import Suite
 
 
 class PullRequests(Protocol):
@@ -47,6 +54,7 @@ class SliceReply:
     number: int
     step: SliceStep
     why: str
+    head: str = ""  # the slice's verified commit, once proposed
 
 
 @dataclass(frozen=True)
@@ -59,13 +67,19 @@ class IntegrateWiring:
     runner: Callable[[], CommandRunner]  # the jail: the merged code was written by a model
     clock: Clock
     default_branch: str
-    on_proposed: Callable[[Board], None] | None = None  # progress, with the PR links
+    # The configured suite in the jail, made only when a slice was proposed; None
+    # from it: no test command is configured.
+    suite: Callable[[], Suite | None] | None = None
+    flaky: frozenset[str] = frozenset()  # tests memory's last nightly judged flaky
+    # Progress, with the PR links and the full suite's line ("" when it did not run).
+    on_proposed: Callable[[Board, str], None] | None = None
 
 
 @dataclass(frozen=True)
 class IntegrateReply:
     refused: str  # "" when the slices were looked at
     slices: tuple[SliceReply, ...] = ()
+    union: UnionVerdict | None = None  # None: no slice was proposed, no suite ran
 
 
 def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
@@ -77,10 +91,37 @@ def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
         return IntegrateReply(f"the board is for plan {board.plan_hash[:8]}, not {plan.hash8}")
     parts = slices(board)
     replies = tuple(_slice(board, plan, part, len(parts), wiring) for part in parts)
+    union = _full_suite(board, plan, replies, wiring)
+    _show(board, union, wiring)
+    return IntegrateReply("", replies, union)
+
+
+def _show(before: Board, union: UnionVerdict | None, wiring: IntegrateWiring) -> None:
+    """The progress once more, when a pull request or a repair changed the board or the
+    full suite ran; never for a run that changed nothing."""
     shown = wiring.boards.load()
-    if wiring.on_proposed is not None and shown is not None and shown != board:
-        wiring.on_proposed(shown)
-    return IntegrateReply("", replies)
+    if wiring.on_proposed is None or shown is None:
+        return
+    if shown != before or union is not None:
+        wiring.on_proposed(shown, union.line() if union is not None else "")
+
+
+def _full_suite(
+    board: Board, plan: Plan, replies: tuple[SliceReply, ...], wiring: IntegrateWiring
+) -> UnionVerdict | None:
+    """The suite once on every slice proposed this run, merged together; None when
+    nothing was proposed. Each head is in the repository's objects (``_slice``)."""
+    heads = tuple(SliceHead(r.number, r.head) for r in replies if r.step is SliceStep.PROPOSED)
+    if not heads:
+        return None
+    suite = wiring.suite() if wiring.suite is not None else None
+    if suite is None:
+        return UnionVerdict(tuple(head.number for head in heads), skipped=NO_SUITE)
+    baseline = plan.context.baseline
+    known = frozenset(baseline.failing_ids if baseline is not None else ())
+    job = UnionJob(board.plan_id, heads, suite, known, wiring.flaky)
+    with scratch_checkout(wiring.repo, wiring.default_branch) as scratch:
+        return union_suite(scratch, job)
 
 
 def _slice(
@@ -143,7 +184,8 @@ def _proposed(
             return (None if after == current else after), None, f"board {current.plan_id}: {url}"
 
         wiring.boards.apply(keep)
-    return SliceReply(part.number, SliceStep.PROPOSED, f"{merged.branch}: {ensured.change}")
+    why = f"{merged.branch}: {ensured.change}"
+    return SliceReply(part.number, SliceStep.PROPOSED, why, merged.head)
 
 
 def _body(board: Board, plan: Plan, merged: Merged) -> str:

@@ -112,6 +112,16 @@ def test_the_totals_give_spend_the_critical_path_and_an_eta_labelled_a_lower_bou
     )
 
 
+def test_integrations_full_suite_line_follows_the_totals_as_inert_text() -> None:
+    line = "Full suite on slices 1-2 together: 4 passed, 1 new failure (tests.t::test_*x*)"
+    shown = render_progress(scene(), replace(VIEW, full_suite=line)).rstrip().split("\n\n")
+    assert shown[3].startswith("**Done 1 of 5**")
+    assert shown[4] == (
+        "Full suite on slices 1-2 together: 4 passed, 1 new failure (tests.t::test\\_\\*x\\*)"
+    )
+    assert "Full suite" not in render_progress(scene(), VIEW)
+
+
 def test_the_remaining_critical_path_follows_dependencies_over_tasks_not_ended() -> None:
     chain = board(
         minutes(task("A"), 10),

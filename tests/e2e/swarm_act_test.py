@@ -1,8 +1,9 @@
 """Issue 20's live acceptance under act: the committed swarm workflow
 (examples/workflows/kairos-swarm.yml, copied unchanged into the project) carries out a
 20-step plan with the matrix its plan job sized, 4 legs at once, then the gather job
-proposes the slices and measures the schedule against its lower bound. A second run,
-with nothing ready, starts no leg and asks the model nothing.
+proposes the slices, runs the full suite once on them all together and measures the
+schedule against its lower bound. A second run, with nothing ready, starts no leg and
+asks the model nothing.
 
 Real git, the real jail and pytest, the GitHub sandbox and a scripted model answering
 each step's conversation from its own route. act cannot fetch actions offline: the
@@ -116,7 +117,9 @@ def test_the_swarm_workflow_runs_twenty_steps_on_four_legs_then_finds_nothing_to
     assert set(proposed) == slices
     for branch in slices:
         assert "verification commands passed" in proposed[branch]["body"]
-    assert_measured(job_summary(first.log, "gather"))
+    gathered = job_summary(first.log, "gather")
+    assert_full_suite_once(first.log, gathered)
+    assert_measured(gathered)
     assert job_outputs(again.log, "plan") == {"slots": {'{"slot":[]}'}, "has-work": {"false"}}
     assert not re.search(r"^\[kairos swarm/(work|gather)", again.log, re.M), again.log[-4000:]
 
@@ -148,6 +151,19 @@ def assert_uploaded_by_every_leg(uploads: Path) -> None:
         assert "<testcase" in (kept / "suite-1.xml").read_text()
         steps.append(note["step"])
     assert sorted(steps) == sorted(s for chain in chains() for s in chain)
+
+
+def assert_full_suite_once(log: str, gathered: str) -> None:
+    """The integrate step printed one verdict of the project's suite on the 4 slices
+    together, and its summary has it: the baseline's failing test is fixed by no step,
+    so it is not blamed on them. (act shows each step summary twice in its log.)"""
+    line = (
+        f"Full suite on slices 1-{CHAINS} together: 3 passed, 0 new failures; "
+        "1 failing as at the base"
+    )
+    printed = re.findall(r"^\[kairos swarm/gather\]\s+\| (Full suite on .*)$", log, re.M)
+    assert printed == [line], log[-6000:]
+    assert f"- {line}" in gathered.splitlines(), gathered
 
 
 def assert_measured(gathered: str) -> None:
