@@ -18,6 +18,7 @@ from kairos_ci import __version__, context
 from kairos_ci.commands.requests import (
     ChatRequest,
     FleetRequest,
+    NextRequest,
     PlanCommandRequest,
     ReviewRequest,
     RunRequest,
@@ -49,6 +50,8 @@ COMMANDS = (
     "work",
     "integrate",
     "swarm-plan",
+    "swarm-relay",
+    "swarm-next",
     "swarm-report",
     "fleet-discover",
     "fleet-dashboard",
@@ -162,6 +165,28 @@ def _swarm_plan(ctx: context.Context, runner: Runner, repo: Path) -> int:
     return plan_command(ctx, runner, request)
 
 
+def _swarm_relay(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.swarm_plan import plan_command
+
+    # The gather job: swarm-plan's sizing after integration, and a relay if work remains.
+    request = SwarmRequest(repo, issue=ctx.inputs.issue, relay=True)
+    if ctx.inputs.max_workers:
+        request = replace(request, max_workers=ctx.inputs.max_workers)
+    return plan_command(ctx, runner, request)
+
+
+def _swarm_next(ctx: context.Context, runner: Runner, repo: Path) -> int:
+    from kairos_ci.commands.swarm_next import next_command
+    from kairos_ci.events.parse import load_event
+    from kairos_ci.events.records import WorkflowRunCompleted
+
+    event = load_event(ctx.event_name or "", ctx.event_path)
+    if not isinstance(event, WorkflowRunCompleted):
+        raise UsageError(f"command swarm-next runs on workflow_run, not {ctx.event_name!r}")
+    request = NextRequest(repo, str(event.run_id), event.conclusion or "unfinished")
+    return next_command(ctx, runner, request)
+
+
 def _swarm_report(ctx: context.Context, runner: Runner, repo: Path) -> int:
     from kairos_ci.commands.swarm_report import report_command
 
@@ -212,6 +237,8 @@ _HANDLERS: dict[str, Handler] = {
     "work": _work,
     "integrate": _integrate,
     "swarm-plan": _swarm_plan,
+    "swarm-relay": _swarm_relay,
+    "swarm-next": _swarm_next,
     "swarm-report": _swarm_report,
     "fleet-discover": _fleet_discover,
     "fleet-dashboard": _fleet_dashboard,

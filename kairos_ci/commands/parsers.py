@@ -581,6 +581,7 @@ def _swarm(sub: Any) -> None:
     )
     actions = parser.add_subparsers(dest="swarm_action", metavar="ACTION", required=True)
     _swarm_plan(actions)
+    _swarm_next(actions)
     _swarm_report(actions)
     _swarm_simulate(actions)
 
@@ -619,7 +620,34 @@ def _swarm_plan(actions: Any) -> None:
         metavar="MINUTES",
         help="how far ahead the ready width looks (default: 60.0)",
     )
+    parser.add_argument(
+        "--relay",
+        action="store_true",
+        help="when work remains, leave a relay on the board for the next run (the gather job)",
+    )
     parser.set_defaults(command=("swarm_plan", "run"))
+
+
+def _swarm_next(actions: Any) -> None:
+    parser: argparse.ArgumentParser = actions.add_parser(
+        "next",
+        help="take the relay a completed swarm run left, to start the next run",
+        description=(
+            "Find the board a completed swarm run left a relay on (swarm plan --relay),\n"
+            "take it for this run (GITHUB_RUN_ID), and set the outputs issue and has-work\n"
+            "for the swarm to start. A run that left no relay, or a chain already three\n"
+            "runs deep, starts nothing."
+        ),
+        epilog="environment:\n"
+        + _GITHUB_ENV
+        + "  GITHUB_RUN_ID                          the run taking the relay\n"
+        + "  GITHUB_OUTPUT, GITHUB_STEP_SUMMARY     the outputs and the job summary\n"
+        "\nexample:\n  kairos-ci swarm next --run 9876543",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_checkout(parser)
+    parser.add_argument("--run", metavar="RUN_ID", default="", help="the swarm run that completed")
+    parser.set_defaults(command=("swarm_next", "run"))
 
 
 def _swarm_report(actions: Any) -> None:

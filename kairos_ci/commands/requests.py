@@ -78,8 +78,18 @@ class SwarmRequest:
     issue: int = 0  # whose plan's board
     max_workers: int = 4  # plan: the concurrency allowance
     horizon: float = 60.0  # plan: minutes ahead the ready width looks
-    run: str | None = None  # report: only this run's legs (a run id); None: every run's
+    run: str | None = None  # report: only this run's legs; relay: the run leaving it
     json: bool = False  # report: the numbers as JSON on stdout
+    relay: bool = False  # plan: leave a relay for the next run when work remains
+
+
+@dataclass(frozen=True)
+class NextRequest:
+    """`kairos-ci swarm next`: the relay workflow's first job."""
+
+    repo: Path
+    run: str = ""  # the swarm run that completed
+    conclusion: str = "success"  # how it ended: only a success is relayed
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ Request = TypeVar(
     PlanCommandRequest,
     WorkRequest,
     SwarmRequest,
+    NextRequest,
     FleetRequest,
 )
 

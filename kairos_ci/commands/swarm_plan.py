@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from dataclasses import replace
 
 from kairos_ci import context
 from kairos_ci.commands import swarm_wiring
@@ -22,6 +23,7 @@ from kairos_ci.plan.freshness import freshness
 from kairos_ci.plan.review import current_approvals
 from kairos_ci.report.runner import Runner
 from kairos_ci.report.summary import RunReport, Skip, render
+from kairos_ci.swarm.relay import relay_after
 from kairos_ci.swarm.sizing import Allowance, Sizing, size
 
 TITLE = "kairos-ci swarm plan"
@@ -42,7 +44,32 @@ def plan_command(ctx: context.Context, runner: Runner, request: SwarmRequest) ->
         report = RunReport(TITLE, _facts(request, 0), skipped=(Skip("swarm", board),))
         return _emit(runner, report, 0)
     sizing = size(board, _allowance(state, request), state.now, state.track)
-    return _emit(runner, _report(request, sizing), sizing.k)
+    report = _report(request, sizing)
+    if request.relay:
+        report = replace(report, facts=(*report.facts, ("relay", _relay(ctx, state, sizing))))
+    return _emit(runner, report, sizing.k)
+
+
+def _relay(ctx: context.Context, state: SwarmState, sizing: Sizing) -> str:
+    """Leave a relay for the next run when work remains (``swarm.relay``); what happened."""
+    if not sizing.has_work:
+        return "none: no work remains that a run could start"
+    run = ctx.run_id
+    if not run:
+        return "none: no GITHUB_RUN_ID, so no run to relay from"
+
+    def leave(board: Board) -> tuple[Board | None, str, str]:
+        relay = relay_after(board, run, state.now)
+        if isinstance(relay, str):
+            return None, f"none: {relay}", ""
+        message = f"board {board.plan_id}: run {run} relays to level {relay.level}"
+        return (
+            replace(board, relay=relay),
+            f"level {relay.level}: the relay workflow starts the next run",
+            message,
+        )
+
+    return state.store.apply(leave).value
 
 
 def _check(request: SwarmRequest) -> None:

@@ -4,8 +4,9 @@ only read: nothing here writes memory."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from kairos_ci.agent.llm import model_for
 from kairos_ci.agent.prices import price_for
@@ -21,10 +22,11 @@ from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.coordinator.track import Track, track_of
 from kairos_ci.git import Git
 from kairos_ci.memory.names import BOARD_DIR
+from kairos_ci.memory.store import MemoryStore
 from kairos_ci.pipeline.plan import plan_id
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import remembered_plan
-from kairos_ci.stages.remember import is_board_file, read_boards
+from kairos_ci.stages.remember import every_board, is_board_file, read_boards
 
 
 @dataclass(frozen=True)
@@ -35,26 +37,36 @@ class SwarmState:
     board: Board | None  # its board, once a worker made it
     budget: BudgetView  # earlier runs' spend against the caps
     now: datetime
-    track: Track = field(default_factory=Track)  # every board's attempts: paces estimates
+    track: Track  # every board's attempts: paces estimates
+    store: BoardStore  # the plan's board, to leave a relay on
 
 
 def state_for(ctx: Context, request: SwarmRequest) -> SwarmState:
     git = Git(request.repo)
     config = load_config_at(request.repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
     memory = adapters.memory_for(ctx, request.repo, config)
-    key = plan_id(request.issue)
+    store = BoardStore(memory, plan_id(request.issue))
     now = ctx.clock()
     loaded, carried = memory.load_carrying(BOARD_DIR, is_board_file)  # one fetch for both
     boards, _ = read_boards(carried)  # a board that does not read teaches nothing
     return SwarmState(
         git=git,
         config=config,
-        plan=remembered_plan(memory, key),
-        board=BoardStore(memory, key).load(),
+        plan=remembered_plan(memory, store.plan_id),
+        board=store.load(),
         budget=BudgetView.from_memory(config.budget, loaded.memory.spend, now),
         now=now,
         track=track_of(boards.values()),
+        store=store,
     )
+
+
+def every_board_for(ctx: Context, repo: Path) -> tuple[MemoryStore, dict[str, Board]]:
+    """The memory branch the checkout's config names, and every plan's board on it."""
+    config = load_config_at(repo, Git(repo).text("rev-parse", "--verify", "HEAD^{commit}"))
+    memory = adapters.memory_for(ctx, repo, config)
+    boards, _ = every_board(memory)  # a board that does not read has no relay to take
+    return memory, boards
 
 
 def day_and_month_headroom(budget: BudgetView) -> float:

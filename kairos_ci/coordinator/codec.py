@@ -15,6 +15,7 @@ from kairos_ci.coordinator.records import (
     Board,
     BoardTask,
     Question,
+    Relay,
     TaskEvent,
     TaskLease,
     TaskStatus,
@@ -38,6 +39,7 @@ def dumps(board: Board) -> bytes:
         "tasks": [_task_doc(task) for task in board.tasks],
         "questions": [{**vars(q), "options": list(q.options)} for q in board.questions],
         "pulls": dict(board.pulls),
+        "relay": vars(board.relay) if board.relay else None,
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -67,6 +69,7 @@ def _board(doc: dict[str, Any]) -> Board:
         # Boards written before questions and pull requests were kept have none.
         questions=tuple(_question(item) for item in _typed(doc.get("questions", []), list)),
         pulls={str(k): _typed(v, str) for k, v in _typed(doc.get("pulls", {}), dict).items()},
+        relay=_record(Relay, doc.get("relay")),
     )
 
 

@@ -103,6 +103,18 @@ def option_key(index: int) -> str:
 
 
 @dataclass(frozen=True)
+class Relay:
+    """A swarm run that ended with work ready and asked for the next run: the relay
+    workflow, started when that run completed, finds the board by the run's id and takes
+    the relay, so the run it starts knows how deep the chain is (``swarm.relay``)."""
+
+    run: str  # the workflow run id that left it
+    level: int  # 1 for the first run it starts, one more for each after
+    at: str
+    taken_by: str = ""  # the run id of the relay workflow that took it
+
+
+@dataclass(frozen=True)
 class BoardTask:
     id: str  # the plan step's id, or ``HOT_TASK``
     title: str
@@ -135,6 +147,7 @@ class Board:
     fence: int = 0  # the last fencing token granted: strictly increasing
     questions: tuple[Question, ...] = ()  # raised during the work, open or answered
     pulls: Mapping[str, str] = field(default_factory=dict)  # task id -> its slice's PR URL
+    relay: Relay | None = None  # the latest swarm run's request for a next run
 
     def task(self, task_id: str) -> BoardTask:
         for task in self.tasks:

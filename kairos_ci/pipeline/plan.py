@@ -14,6 +14,7 @@ approvals no longer count), and marks the earlier plan comment superseded.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -35,6 +36,8 @@ from kairos_ci.plan.records import Plan
 from kairos_ci.plan.survey import BaselineRunner
 from kairos_ci.policy.records import Permission
 from kairos_ci.tasks.chat.authorize import is_bot
+
+_PLAN_ID = re.compile(r"issue-([1-9][0-9]{0,9})")  # as ``plan_id`` writes it
 
 MAX_LISTED_PATHS = 20
 LogLine = Callable[[str], None]  # one line to the job log and the step summary
@@ -156,6 +159,12 @@ def plan_comment_fingerprint(issue: int, version: int) -> str:
 def plan_id(issue: int) -> str:
     """Stable across versions: one plan per issue at a time."""
     return f"issue-{issue}"
+
+
+def issue_of(plan: str) -> int | None:
+    """The issue of a ``plan_id``; None for an id kairos did not make."""
+    found = _PLAN_ID.fullmatch(plan)
+    return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)
