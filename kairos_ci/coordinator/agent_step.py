@@ -244,20 +244,18 @@ class AgentSteps:
         if suite is None:
             return ""
         baseline = self.wiring.plan.context.baseline
-        known = set(baseline.failing_ids) if baseline is not None else set()
-        run = trace.ran(suite(scratch.path))
-        failed = _new_failures(run, known)
-        flaky = [test for test in failed if test in self.wiring.flaky]
-        broken = [test for test in failed if test not in self.wiring.flaky]
+        known = frozenset(baseline.failing_ids if baseline is not None else ())
+        run = _ran(trace.ran(suite(scratch.path)))
+        found = run.failures(known, self.wiring.flaky)
+        flaky, broken = list(found.flaky), list(found.new)
         if broken:
-            again = set(_new_failures(trace.ran(suite(scratch.path)), known))
-            flaky += [test for test in broken if test not in again]
-            broken = [test for test in broken if test in again]
+            again = _ran(trace.ran(suite(scratch.path))).failures(known, self.wiring.flaky)
+            flaky += [test for test in broken if test not in again.new]
+            broken = [test for test in broken if test in again.new]
         if broken:
             raise StepFailed(f"tests that passed at the base fail: {', '.join(broken[:5])}")
         shaky = f"; flaky here: {', '.join(sorted(flaky)[:5])}" if flaky else ""
-        at_base = sum(1 for test in run.failing if test in known)
-        return f"; suite: {run.passed} passed, {at_base} failing as at the base{shaky}"
+        return f"; suite: {run.passed} passed, {found.at_base} failing as at the base{shaky}"
 
     def _published(self, scratch: Scratch, task: BoardTask, final: FinalPatch, summary: str) -> str:
         plan = self.wiring.plan
@@ -347,10 +345,10 @@ def _merged(git: Git, base: str, head: str, message: str) -> str:
     return git.text("commit-tree", tree, "-p", base, "-p", head, "-m", message)
 
 
-def _new_failures(run: SuiteRun, known: set[str]) -> list[str]:
+def _ran(run: SuiteRun) -> SuiteRun:
     if run.problem:
         raise StepFailed(f"the project's tests did not run: {run.problem}")
-    return [test for test in run.failing if test not in known]
+    return run
 
 
 def _undeclared(final: FinalPatch, write_set: Sequence[str]) -> tuple[str, ...]:

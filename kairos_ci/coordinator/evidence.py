@@ -19,6 +19,23 @@ class SuiteRun:
     problem: str = ""  # why it did not run, or left no report: then nothing is verified
     tests: tuple[TestResult, ...] = ()  # every result read: the reviewer's JUnit evidence
 
+    def failures(self, known: frozenset[str], flaky: frozenset[str]) -> Failures:
+        """The failing tests, judged as every suite check judges them: one failing at the
+        plan's baseline (``known``) is not blamed; one memory judged flaky proves nothing."""
+        new = [test for test in self.failing if test not in known]
+        return Failures(
+            new=tuple(test for test in new if test not in flaky),
+            flaky=tuple(test for test in new if test in flaky),
+            at_base=sum(1 for test in self.failing if test in known),
+        )
+
+
+@dataclass(frozen=True)
+class Failures:
+    new: tuple[str, ...]  # broken on this tree: neither failing at the baseline nor flaky
+    flaky: tuple[str, ...]  # failing here, judged flaky by memory
+    at_base: int  # failing here as at the baseline
+
 
 @dataclass(frozen=True)
 class AttemptEvidence:

@@ -96,17 +96,13 @@ def union_suite(scratch: Scratch, job: UnionJob) -> UnionVerdict:
 
 
 def judged(numbers: tuple[int, ...], run: SuiteRun, job: UnionJob) -> UnionVerdict:
-    """The step suite check's rule: only a test that did not fail at the baseline and is
-    not judged flaky counts; a suite that did not run verifies nothing."""
+    """The step suite check's rule (``SuiteRun.failures``); a suite that did not run
+    verifies nothing."""
     if run.problem:
         return UnionVerdict(numbers, run=run)
-    new = [test for test in run.failing if test not in job.known]
+    found = run.failures(job.known, job.flaky)
     return UnionVerdict(
-        numbers,
-        run=run,
-        new_failures=tuple(test for test in new if test not in job.flaky),
-        flaky=tuple(test for test in new if test in job.flaky),
-        at_base=sum(1 for test in run.failing if test in job.known),
+        numbers, run=run, new_failures=found.new, flaky=found.flaky, at_base=found.at_base
     )
 
 
