@@ -57,5 +57,7 @@ def integrate_report(request: WorkRequest, reply: IntegrateReply) -> RunReport:
     union = reply.union
     if union is not None and union.ok:
         done += (union.line(),)
+    if reply.dashboard:
+        done += (reply.dashboard,)
     problems = (union.line(),) if union is not None and not union.ok else ()
     return RunReport(TITLE, facts, done, skipped=waiting, problems=problems)

@@ -25,13 +25,18 @@ from kairos_ci.coordinator.store import BoardStore
 from kairos_ci.coordinator.track import Track, track_of
 from kairos_ci.coordinator.worker import StepRunner, WorkerSettings
 from kairos_ci.errors import ForgeError, UsageError
+from kairos_ci.forge.port import Forge
 from kairos_ci.git import Git
 from kairos_ci.isolation.detect import find_jail
+from kairos_ci.memory.store import MemoryStore
 from kairos_ci.pipeline.integrate import IntegrateWiring
 from kairos_ci.pipeline.plan import plan_id
 from kairos_ci.pipeline.work import WorkWiring, plan_comment
 from kairos_ci.plan.records import Plan
 from kairos_ci.plan.remembered import remembered_plan
+from kairos_ci.policy.records import Situation, Trigger
+from kairos_ci.stages.board_plans import plan_sections
+from kairos_ci.stages.dashboard_write import plans_refresh
 from kairos_ci.stages.evidence import run_tests
 from kairos_ci.stages.remember import every_board, recall_or_forget
 from kairos_ci.stages.step_evidence import StepEvidence
@@ -147,7 +152,27 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
         suite=lambda: _suite(config, _jailed(ctx, config, repo)),
         flaky=recall_or_forget(memory).memory.flaky_tests(),
         on_proposed=_progress_with(ctx, plan),
+        dashboard=lambda: _plans_on_dashboard(ctx, memory, config, forge),
     )
+
+
+def _plans_on_dashboard(ctx: Context, memory: MemoryStore, config: Config, forge: Forge) -> str:
+    """The dashboard's plans section as every board now shows it (the nightly brings the
+    rest up to date); a dashboard that cannot be written is a note, never a failure."""
+    boards, _ = every_board(memory)
+    runs = f"{ctx.server_url}/{ctx.repository}/actions/runs"
+    plans = plan_sections(boards, ctx.clock(), runs)
+    trigger = Trigger(ctx.event_name) if ctx.event_name in set(Trigger) else Trigger.SCHEDULE
+    try:
+        spec = plans_refresh(
+            forge.get_dashboard(config.dashboard.label), plans, config, Situation(trigger, None)
+        )
+        if spec is None:
+            return "dashboard: no plan's section changed, or no dashboard issue yet"
+        forge.ensure_dashboard(spec)
+    except ForgeError as err:
+        return f"dashboard: not updated: {err}"
+    return "dashboard: the plans section is up to date"
 
 
 def _jailed(ctx: Context, config: Config, repo: Path) -> CommandRunner:

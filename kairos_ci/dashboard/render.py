@@ -41,7 +41,7 @@ def render(board: Dashboard) -> str:
     pulls = [_pull(p) for p in board.pulls]
     parts.append(_section(PULLS, pulls or ["_None open._"]))
     if board.plans:
-        parts.append(_section(PLANS, [_plans(board)]))
+        parts.append(_section(PLANS, [plans_text(board.plans, board.more_plans)]))
     tests = [_test(t) for t in board.tests]
     header = ["| test | state | since | evidence |", "|---|---|---|---|"]
     parts.append(_section("Tests needing attention", header + tests if tests else ["_None._"]))
@@ -82,16 +82,32 @@ def _pull(p: PullLine) -> str:
     return f"{line}, by {_link(f'run {inline(p.run, 60)}', p.run_url)}" if p.run else line
 
 
-def _plans(board: Dashboard) -> str:
-    room = PLANS_CHARS // len(board.plans)
-    blocks = [_plan(plan, room) for plan in board.plans]
-    if board.more_plans:
-        many = "s" if board.more_plans > 1 else ""
+def plans_text(plans: tuple[PlanSection, ...], more: int) -> str:
+    room = PLANS_CHARS // max(1, len(plans))
+    blocks = [_plan(plan, room) for plan in plans]
+    if more:
+        many = "s" if more > 1 else ""
         blocks.append(
-            f"_{board.more_plans} more plan{many} with work left: "
-            "each plan's comment shows its progress._"
+            f"_{more} more plan{many} with work left: each plan's comment shows its progress._"
         )
     return "\n\n".join(blocks)
+
+
+def with_plans(body: str, plans: tuple[PlanSection, ...], more: int) -> str:
+    """``body`` (a dashboard as rendered) with its plans section as ``plans`` show them:
+    replaced, added after the pull requests, or removed when no plan has work left. Runs
+    that move boards between nights (the swarm's gather job) keep it current without
+    the evidence the rest of the dashboard is built from."""
+    parts = body.replace("\r\n", "\n").rstrip("\n").split("\n\n## ")
+    titles = [part.removeprefix("## ").split("\n", 1)[0] for part in parts]
+    section = _section(PLANS, [plans_text(plans, more)]).removeprefix("## ")
+    if PLANS in titles:
+        at = titles.index(PLANS)
+        parts[at : at + 1] = [section] if plans else []
+    elif plans:
+        at = titles.index(PULLS) + 1 if PULLS in titles else len(parts)
+        parts.insert(at, section)
+    return "\n\n## ".join(parts) + "\n"
 
 
 def _plan(plan: PlanSection, room: int) -> str:

@@ -73,6 +73,8 @@ class IntegrateWiring:
     flaky: frozenset[str] = frozenset()  # tests memory's last nightly judged flaky
     # Progress, with the PR links and the full suite's line ("" when it did not run).
     on_proposed: Callable[[Board, str], None] | None = None
+    # The dashboard's plans section brought up to date; says what it did.
+    dashboard: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class IntegrateReply:
     refused: str  # "" when the slices were looked at
     slices: tuple[SliceReply, ...] = ()
     union: UnionVerdict | None = None  # None: no slice was proposed, no suite ran
+    dashboard: str = ""  # what became of the dashboard's plans section; "": not looked at
 
 
 def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
@@ -92,18 +95,19 @@ def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
     parts = slices(board)
     replies = tuple(_slice(board, plan, part, len(parts), wiring) for part in parts)
     union = _full_suite(board, plan, replies, wiring)
-    _show(board, union, wiring)
-    return IntegrateReply("", replies, union)
+    return IntegrateReply("", replies, union, _show(board, union, wiring))
 
 
-def _show(before: Board, union: UnionVerdict | None, wiring: IntegrateWiring) -> None:
-    """The progress once more, when a pull request or a repair changed the board or the
-    full suite ran; never for a run that changed nothing."""
+def _show(before: Board, union: UnionVerdict | None, wiring: IntegrateWiring) -> str:
+    """The progress once more, and the dashboard's plans section, when a pull request or
+    a repair changed the board or the full suite ran; never for a run that changed
+    nothing. What became of the dashboard ("" when it was not looked at)."""
     shown = wiring.boards.load()
-    if wiring.on_proposed is None or shown is None:
-        return
-    if shown != before or union is not None:
+    if shown is None or (shown == before and union is None):
+        return ""
+    if wiring.on_proposed is not None:
         wiring.on_proposed(shown, union.line() if union is not None else "")
+    return wiring.dashboard() if wiring.dashboard is not None else ""
 
 
 def _full_suite(

@@ -18,7 +18,7 @@ from kairos_ci.dashboard.records import (
     TestLine,
     TrendPoint,
 )
-from kairos_ci.dashboard.render import PLANS, PLANS_CHARS, material, render
+from kairos_ci.dashboard.render import PLANS, PLANS_CHARS, material, render, with_plans
 from tests.dashboard.sections import progress
 
 BOARD = Dashboard(
@@ -228,3 +228,14 @@ def test_only_a_plans_state_or_count_makes_its_section_material() -> None:
 def test_line_ends_github_stores_do_not_make_a_body_material() -> None:
     body = render(replace(BOARD, plans=(PLAN,), more_plans=1))
     assert material(body.replace("\n", "\r\n")) == material(body)
+
+
+def test_a_run_between_nights_splices_in_the_plans_section_as_the_nightly_renders_it() -> None:
+    other = PlanSection(progress("p2"), "fedcba9876543210")
+    night = render(BOARD)  # no plan had work that night
+    added = with_plans(night, (PLAN,), 0)
+    assert added == render(replace(BOARD, plans=(PLAN,)))  # after the pull requests
+    moved = with_plans(added, (PLAN, other), 1)
+    assert moved == render(replace(BOARD, plans=(PLAN, other), more_plans=1))
+    assert with_plans(moved, (), 0) == night  # every plan's work ended
+    assert with_plans(moved.replace("\n", "\r\n"), (PLAN,), 0) == added  # edited on GitHub

@@ -21,10 +21,14 @@ import pytest
 from kairos_ci.adopt.actions import UPLOAD_ARTIFACT
 from kairos_ci.coordinator.journal import replay
 from kairos_ci.coordinator.records import Relay, TaskStatus
+from kairos_ci.dashboard.records import Dashboard
+from kairos_ci.dashboard.render import render
+from kairos_ci.forge.records import DashboardSpec
 from kairos_ci.git import Git
 from kairos_ci.sandbox.anthropic.script import parse_script
 from kairos_ci.sandbox.anthropic.server import Handle, running
 from kairos_ci.sandbox.github.server import GitHubSandbox
+from kairos_ci.stages.dashboard_write import TITLE
 from tests.commands.swarm_next_test import completed
 from tests.e2e.act_harness import ActEvent, ActRun, copy_project, run_workflow
 from tests.e2e.chains import chained_plan, module_routes
@@ -32,7 +36,7 @@ from tests.e2e.fix_tests_test import API_KEY, sample_world
 from tests.e2e.init_nightly_act_test import upload_artifact_stand_in
 from tests.e2e.swarm_act_test import KAIROS_ACTION, assert_no_secret
 from tests.e2e.work_test import approve_on_memory
-from tests.sandbox.github.world import KAIROS_TOKEN, World, client, strict_sandbox
+from tests.sandbox.github.world import KAIROS_TOKEN, World, client, forge_for, strict_sandbox
 
 pytestmark = pytest.mark.slow
 
@@ -105,14 +109,20 @@ def test_a_run_that_leaves_work_ready_is_followed_by_the_relay_workflows_run(
         issue = client(sandbox).get_repo("octo/app").create_issue("Add modules", "Plan it.")
         plan = chained_plan(world, issue.number, STEPS)
         approve_on_memory(world, plan, tmp_path / "plans")
+        made = forge_for(sandbox, world).ensure_dashboard(
+            DashboardSpec(TITLE, render(Dashboard()), "kairos")  # as a first nightly leaves it
+        )
+        assert made.number is not None
         runs = Runs(world, sandbox, model, actions, tmp_path)
         dispatch = {"inputs": {"issue": issue.number, "max-workers": 1}}
         first = runs.run(SWARM, "workflow_dispatch", dispatch, FIRST)
         assert first.returncode == 0, first.log[-6000:]
         after_first = board_of(world, plan.plan_id)
+        shown = body_of(sandbox, made.number)
         relayed = runs.run(RELAY, "workflow_run", completed(FIRST, "success"), SECOND)
         assert relayed.returncode == 0, relayed.log[-6000:]
         assert len(model.requests()) == 2 * len(STEPS)  # each step once, in one run or the other
+        last = body_of(sandbox, made.number)
     assert {t.id: t.state for t in after_first.tasks}["S1"] is TaskStatus.DONE
     assert (
         sum(t.state is TaskStatus.DONE for t in after_first.tasks) == 1
@@ -133,6 +143,10 @@ def test_a_run_that_leaves_work_ready_is_followed_by_the_relay_workflows_run(
     # Taken by the relayed run, which left none: no work remains.
     assert final.relay == Relay("100", 1, after_first.relay.at, taken_by=str(SECOND))
     assert re.search(r"\| relay \| none: no work remains that a run could start \|", relayed.log)
+    # Between nights, the gather job kept the dashboard's plans section current: the plan
+    # with work left after the first run, then none once every step was done.
+    assert "## Plans in progress" in shown and "**Done 1 of 3**" in shown, shown
+    assert "## Plans in progress" not in last and "## Open kairos pull requests" in last
 
 
 def as_act_reads(name: str) -> str:
@@ -143,6 +157,10 @@ def as_act_reads(name: str) -> str:
         assert CACHE_MODE in text
         text = text.replace(CACHE_MODE, "")
     return text
+
+
+def body_of(sandbox: GitHubSandbox, number: int) -> str:
+    return str(client(sandbox).get_repo("octo/app").get_issue(number).body)
 
 
 def board_of(world: World, plan_id: str) -> Any:

@@ -103,7 +103,19 @@ def wiring(work: Git, board: Board, plan: Plan, tests: Suite | None) -> Integrat
         suite=lambda: tests,
         flaky=frozenset({"test_flaky"}),
         on_proposed=Shown(),
+        dashboard=Dashboards(),
     )
+
+
+class Dashboards:
+    """The dashboard's plans section, counted each time it is brought up to date."""
+
+    def __init__(self) -> None:
+        self.refreshed = 0
+
+    def __call__(self) -> str:
+        self.refreshed += 1
+        return "dashboard: the plans section is up to date"
 
 
 def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidden(
@@ -143,6 +155,9 @@ def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidde
     again = integrate_plan(wired)
     assert len(tests.trees) == 2 and again.union is not None and again.union.line() == line
     assert wired.on_proposed.lines == [line, line]
+    # The dashboard's plans section followed the board each time.
+    assert isinstance(wired.dashboard, Dashboards) and wired.dashboard.refreshed == 2
+    assert again.dashboard == "dashboard: the plans section is up to date"
 
 
 def test_with_nothing_finished_no_suite_runs(tmp_path: Path) -> None:
@@ -154,6 +169,8 @@ def test_with_nothing_finished_no_suite_runs(tmp_path: Path) -> None:
     assert {s.step for s in reply.slices} == {SliceStep.WAITING}
     assert reply.union is None and tests.trees == []
     assert isinstance(wired.on_proposed, Shown) and wired.on_proposed.lines == []
+    assert isinstance(wired.dashboard, Dashboards) and wired.dashboard.refreshed == 0
+    assert reply.dashboard == ""
 
 
 def test_only_the_proposed_slices_go_into_the_union(tmp_path: Path) -> None:

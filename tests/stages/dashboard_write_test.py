@@ -7,11 +7,12 @@ from dataclasses import replace
 
 from kairos_ci.bundle.intents import EditDashboard
 from kairos_ci.config.load import parse_config
-from kairos_ci.dashboard.records import Dashboard, RunLine, TestLine, TrendPoint
+from kairos_ci.dashboard.records import Dashboard, PlanSection, RunLine, TestLine, TrendPoint
 from kairos_ci.dashboard.render import render
 from kairos_ci.forge.records import Issue
 from kairos_ci.policy.records import Situation, Trigger
-from kairos_ci.stages.dashboard_write import dashboard_write
+from kairos_ci.stages.board_plans import Plans
+from kairos_ci.stages.dashboard_write import dashboard_write, plans_refresh
 
 CONFIG = parse_config(b"version: 1\n", "k.yml")
 SCHEDULED = Situation(Trigger.SCHEDULE, None)
@@ -48,3 +49,21 @@ def test_a_material_change_edits_the_issue_with_every_section_up_to_date() -> No
     assert isinstance(write.intent, EditDashboard)
     assert "| `t::y` | 1 of 1 runs | boom |" in write.intent.body
     assert '"12-06 03:00"' in write.intent.body
+
+
+PLAN = PlanSection("**Plan of #7**: 1 of 3 done", "0123456789abcdef")
+
+
+def test_a_board_that_moved_between_nights_edits_only_the_plans_section() -> None:
+    existing = issue(NIGHT)
+    spec = plans_refresh(existing, Plans((PLAN,)), CONFIG, SCHEDULED)
+    assert spec is not None and spec.body == render(replace(NIGHT, plans=(PLAN,)))
+    # The same boards again: nothing material changed, so no edit.
+    shown = replace(existing, body=spec.body)
+    assert plans_refresh(shown, Plans((PLAN,)), CONFIG, SCHEDULED) is None
+
+
+def test_no_dashboard_or_one_turned_off_is_left_to_the_nightly() -> None:
+    assert plans_refresh(None, Plans((PLAN,)), CONFIG, SCHEDULED) is None
+    off = parse_config(b"version: 1\ndashboard:\n  enabled: false\n", "k.yml")
+    assert plans_refresh(issue(NIGHT), Plans((PLAN,)), off, SCHEDULED) is None
