@@ -139,6 +139,7 @@ class Budget:
     per_day_usd: float
     per_month_usd: float
     prices: Mapping[str, Price]
+    value_of_time_usd_per_hour: float = 0.0  # a critical-path step's hour saved, in USD
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def typed_config(data: Mapping[str, Any], source: str) -> Config:
             per_run_usd=float(data["budget"]["per_run_usd"]),
             per_day_usd=float(data["budget"]["per_day_usd"]),
             per_month_usd=float(data["budget"]["per_month_usd"]),
+            value_of_time_usd_per_hour=float(data["budget"]["value_of_time_usd_per_hour"]),
             prices=MappingProxyType(
                 {model: Price(**price) for model, price in data["budget"]["prices"].items()}
             ),

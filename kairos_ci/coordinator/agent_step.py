@@ -46,7 +46,7 @@ from kairos_ci.coordinator.moves import FINISHED, Grant
 from kairos_ci.coordinator.outcomes import Conflict
 from kairos_ci.coordinator.paths import conflicts
 from kairos_ci.coordinator.records import Asked, Board, BoardTask, TaskStatus, WorkResult
-from kairos_ci.coordinator.track import Track
+from kairos_ci.coordinator.track import Track, hurry_for
 from kairos_ci.coordinator.worker import LeaseHandle
 from kairos_ci.errors import GitError
 from kairos_ci.forge.branches import Branches
@@ -157,7 +157,8 @@ class AgentSteps:
             deadline=wiring.clock() + wiring.limits.wall_time_s,
             clock=wiring.clock,
         )
-        tier = wiring.track.tier(task)
+        hurry = hurry_for(board, task, wiring.config.budget.value_of_time_usd_per_hour)
+        tier = wiring.track.tier(task, hurry)
         session = Session(
             system=prompts.render(
                 "step_system", nonce=ctx.envelope.nonce, edit_tests_rule=_tests_rule(edit_tests)

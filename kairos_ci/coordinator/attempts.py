@@ -35,6 +35,7 @@ class LegAttempt:
     ok: bool  # ended done
     ended_by: str = ""  # the event that ended it (``ATTEMPT_ENDS``)
     tier: str = ""  # the model tier it ran, when its result recorded one
+    usd: float = 0.0  # what it spent, when its result recorded it
 
     @property
     def minutes(self) -> float:
@@ -65,7 +66,9 @@ def attempts_of(board: Board, run: str = "") -> Attempts:
                 unfinished += 1  # not ended, or not measurable
                 continue
             ok = end.what == "done"
-            ended.append(LegAttempt(task.id, event.by, start, stop, ok, end.what, end.tier))
+            ended.append(
+                LegAttempt(task.id, event.by, start, stop, ok, end.what, end.tier, end.usd)
+            )
     ended.sort(key=lambda a: (a.start, a.owner, a.task_id))
     return Attempts(tuple(ended), unfinished)
 

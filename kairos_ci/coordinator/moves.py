@@ -137,7 +137,12 @@ def finish(board: Board, report: Report, result: WorkResult) -> Board:
     ended = _logged(
         ended,
         TaskEvent(
-            to_iso(report.at), what, fence=report.fence, note=result.note[:300], tier=result.tier
+            to_iso(report.at),
+            what,
+            fence=report.fence,
+            note=result.note[:300],
+            tier=result.tier,
+            usd=result.usd,
         ),
     )
     return refreshed(replace(board, tasks=_with(board, ended)), report.at)

@@ -80,6 +80,7 @@ class TaskEvent:
     fence: int = 0
     note: str = ""
     tier: str = ""  # on a result's event: the model tier that attempt ran
+    usd: float = 0.0  # on a result's event: what that attempt spent
 
 
 @dataclass(frozen=True)

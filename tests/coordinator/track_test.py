@@ -12,6 +12,7 @@ from kairos_ci.coordinator.track import (
     Pace,
     TierRecord,
     Track,
+    hurry_for,
     track_of,
 )
 from tests.coordinator.boards import task
@@ -20,10 +21,12 @@ from tests.swarm.histories import at
 W1 = "111.1/work/1"
 
 
-def attempt(start: float, minutes: float, ended: str, tier: str, fence: int) -> list[TaskEvent]:
+def attempt(
+    start: float, minutes: float, ended: str, tier: str, fence: int, usd: float = 0.0
+) -> list[TaskEvent]:
     return [
         TaskEvent(at(start), "claimed", W1, fence),
-        TaskEvent(at(start + minutes), ended, fence=fence, tier=tier),
+        TaskEvent(at(start + minutes), ended, fence=fence, tier=tier, usd=usd),
     ]
 
 
@@ -93,7 +96,7 @@ def test_the_pace_is_the_median_of_done_tasks_actual_over_p50() -> None:
     assert track.pace == {"fix/low": Pace(2.0, 3)}
     assert track.minutes(replace(task("S9", "z.py"), task_class="fix/low")) == 20.0
     assert track.minutes(replace(task("S9", "z.py"), task_class="feature/high")) == 10.0
-    assert "fix/low: work 3/4; pace x2.00 over 3" in track.why(made.task("A"))
+    assert track.tiers["fix/low"]["work"] == TierRecord(3, 4, pace=2.0, usd=0.0)
 
 
 def test_one_odd_class_cannot_make_a_plan_look_free_or_endless() -> None:
@@ -108,4 +111,49 @@ def test_attempts_are_gathered_across_every_board() -> None:
         *(history(f"A{i}", "fix/low", attempt(0, 5, "done", "triage", i)) for i in range(3))
     )
     two = replace(one, plan_id="issue-8")
-    assert track_of([one, two]).tiers["fix/low"]["triage"] == TierRecord(6, 6)
+    assert track_of([one, two]).tiers["fix/low"]["triage"] == TierRecord(6, 6, 0.5, 0.0)
+
+
+# refactor/low: work takes twice its p50 for $0.50; plan takes its p50 for $1.50.
+RACED = Track(
+    {
+        "refactor/low": {
+            "work": TierRecord(9, 10, pace=2.0, usd=0.5),
+            "plan": TierRecord(10, 10, pace=1.0, usd=1.5),
+        }
+    }
+)
+
+
+def test_a_critical_step_goes_up_a_tier_when_the_time_saved_is_worth_its_price() -> None:
+    step = replace(task("S1", "a.py"), tier="work", task_class="refactor/low", priority=30)
+    other = replace(task("S2", "b.py"), priority=10)
+    board = board_of(step, other)
+    # 10 minutes of p50: plan saves 10 minutes, a sixth of an hour, for $1 more.
+    assert RACED.tier(step, hurry_for(board, step, 12.0)) is Tier.PLAN  # $2 > $1
+    assert RACED.tier(step, hurry_for(board, step, 3.0)) is Tier.WORK  # $0.50 < $1
+    assert hurry_for(board, step, 0.0) is None  # no value of time: never pay for speed
+    assert hurry_for(board, other, 12.0) is None  # not on the critical path
+    assert RACED.tier(step) is Tier.WORK
+
+
+def test_without_a_record_of_both_tiers_the_cheaper_one_stands() -> None:
+    step = replace(task("S1", "a.py"), tier="work", task_class="refactor/low", priority=30)
+    hurry = hurry_for(board_of(step), step, 1000.0)
+    unknown = Track({"refactor/low": {"work": TierRecord(9, 10, pace=2.0, usd=0.5)}})
+    unpaced = Track({"refactor/low": {"work": TierRecord(9, 10), "plan": TierRecord(10, 10)}})
+    assert unknown.tier(step, hurry) is Tier.WORK
+    assert unpaced.tier(step, hurry) is Tier.WORK
+
+
+def test_each_tier_keeps_its_pace_and_spend() -> None:
+    made = board_of(
+        *(history(f"W{i}", "fix/low", attempt(0, 20, "done", "work", i, 0.4)) for i in range(3)),
+        *(
+            history(f"P{i}", "fix/low", attempt(0, 10, "done", "plan", 9 + i, 1.2))
+            for i in range(3)
+        ),
+    )
+    tiers = track_of([made]).tiers["fix/low"]
+    assert (tiers["work"].pace, tiers["work"].usd) == (2.0, 0.4)
+    assert (tiers["plan"].pace, tiers["plan"].usd) == (1.0, 1.2)
