@@ -17,7 +17,7 @@ from kairos_ci.config.load import load_config_at
 from kairos_ci.config.records import Config
 from kairos_ci.context import Context
 from kairos_ci.coordinator.agent_step import AgentSteps, StepWiring, Suite
-from kairos_ci.coordinator.evidence import SuiteRun
+from kairos_ci.coordinator.evidence import SuiteRun, suite_run
 from kairos_ci.coordinator.progress import ProgressView, owner_name
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.seed import Budgets
@@ -41,6 +41,7 @@ from kairos_ci.stages.evidence import run_tests
 from kairos_ci.stages.remember import every_board, recall_or_forget
 from kairos_ci.stages.step_evidence import StepEvidence
 from kairos_ci.workspace.commands import CommandRunner
+from kairos_ci.workspace.imports import imported_from_outside
 
 
 def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
@@ -222,13 +223,15 @@ def _suite(config: Config, commands: CommandRunner) -> Suite | None:
     """The configured tests on a step's tree, in the jail, read from their JUnit reports."""
     if config.tests.run is None:
         return None
+    argv = config.tests.run.argv
 
     def run(tree: Path) -> SuiteRun:
+        # Tests that would import an installed copy verify that copy, not the tree.
+        outside = imported_from_outside(commands, tree, argv)
+        if outside:
+            return suite_run((), outside)
         tests, command, errors = run_tests(tree, config, commands, run_commands=True)
-        if not tests:
-            started = command.error if command is not None and command.error else ""
-            return SuiteRun(0, (), started or (str(errors[0]) if errors else "no JUnit report"))
-        failing = tuple(t.id for t in tests if t.outcome in ("failed", "errored"))
-        return SuiteRun(len(tests) - len(failing), failing, tests=tests)
+        started = command.error if command is not None and command.error else ""
+        return suite_run(tests, "" if tests else started or (str(errors[0]) if errors else ""))
 
     return run

@@ -67,5 +67,15 @@ def work_report(request: WorkRequest, reply: WorkReply, skipped: tuple[Skip, ...
     lines += [f"done: {', '.join(worked.done)}"] if worked.done else []
     lines += [f"asked: {', '.join(worked.asked)}"] if worked.asked else []
     lines += [f"result refused (lease lost): {', '.join(worked.fenced)}"] if worked.fenced else []
-    problems = tuple(f"step {task} failed this attempt" for task in worked.failed)
+    problems = tuple(
+        f"step {task} failed this attempt: {_first_line(worked.why_failed.get(task, ''))}"
+        for task in dict.fromkeys(worked.failed)
+    )
     return RunReport(TITLE, facts, tuple(lines), skipped, problems=problems)
+
+
+def _first_line(note: str) -> str:
+    """The reason's first line, bounded: the rest (a test's output) is in the step's
+    evidence, and it is the model's code that wrote it."""
+    line = note.strip().split("\n", 1)[0]
+    return (line[:197] + "...") if len(line) > 200 else line or "no reason recorded"

@@ -235,7 +235,8 @@ class AgentSteps:
                 why = ran.error or ran.stderr.strip()[-300:] or ran.stdout.strip()[-300:]
                 raise StepFailed(f"`{command}` failed: {why or f'exit {ran.exit_code}'}")
         kept = self._suite_kept(scratch, trace)
-        return f"{len(commands)} verification commands passed{kept}"
+        count = f"{len(commands)} verification command" + ("" if len(commands) == 1 else "s")
+        return f"{count} passed{kept}"
 
     def _suite_kept(self, scratch: Scratch, trace: _Trace) -> str:
         """Every test that passed at the plan's base still passes on the step's tree. A

@@ -30,6 +30,32 @@ class SuiteRun:
         )
 
 
+# pytest's message for a test module it could not import: without
+# --continue-on-collection-errors it then stops, and no test runs at all.
+COLLECTION_FAILURE = "collection failure"
+
+
+def suite_run(tests: tuple[TestResult, ...], problem: str) -> SuiteRun:
+    """The suite's verdict from its JUnit results (``problem``: why it did not run, when
+    the command never started or left no report). A run whose every result is a module
+    that could not be collected ran no test, so it verifies nothing either."""
+    if problem or not tests:
+        return SuiteRun(0, (), problem or "no JUnit report")
+    stopped = [test.name for test in tests if _not_collected(test)]
+    if len(stopped) == len(tests):
+        names = ", ".join(stopped[:3]) + (
+            f" and {len(stopped) - 3} more" if len(stopped) > 3 else ""
+        )
+        why = f"the test run stopped while collecting {names}: no test ran"
+        return SuiteRun(0, (), why, tests=tests)
+    failing = tuple(test.id for test in tests if test.outcome in ("failed", "errored"))
+    return SuiteRun(len(tests) - len(failing), failing, tests=tests)
+
+
+def _not_collected(test: TestResult) -> bool:
+    return test.outcome == "errored" and not test.classname and test.message == COLLECTION_FAILURE
+
+
 @dataclass(frozen=True)
 class Failures:
     new: tuple[str, ...]  # broken on this tree: neither failing at the baseline nor flaky

@@ -65,6 +65,7 @@ class WorkerSettings:
 class WorkerReport:
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    why_failed: dict[str, str] = field(default_factory=dict)  # each failed task's last note
     fenced: list[str] = field(default_factory=list)  # results refused: the lease was lost
     asked: list[str] = field(default_factory=list)  # tasks that wait for people's answer
     spent_usd: float = 0.0
@@ -152,6 +153,8 @@ def _carry_out(worker: Worker, claimed: Grant, board: Board, report: WorkerRepor
         report.asked.append(task_id)
     else:
         (report.done if result.ok else report.failed).append(task_id)
+        if not result.ok:
+            report.why_failed[task_id] = result.note
 
 
 def _reported(result: WorkResult | Asked, at: Callable[[], Report], fence: int) -> Move[None]:

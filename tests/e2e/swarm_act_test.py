@@ -116,7 +116,7 @@ def test_the_swarm_workflow_runs_twenty_steps_on_four_legs_then_finds_nothing_to
     slices = {f"kairos/plan-issue-{issue.number}/slice-{n}" for n in range(1, CHAINS + 1)}
     assert set(proposed) == slices
     for branch in slices:
-        assert "verification commands passed" in proposed[branch]["body"]
+        assert "1 verification command passed" in proposed[branch]["body"]
     gathered = job_summary(first.log, "gather")
     assert_full_suite_once(first.log, gathered)
     assert_measured(gathered)

@@ -107,9 +107,11 @@ def three_step_plan(
     return plan_of(world, issue, steps[:count])
 
 
-def plan_of(world: World, issue: int, steps: tuple[Step, ...]) -> Plan:
+def plan_of(
+    world: World, issue: int, steps: tuple[Step, ...], baseline: Baseline = BASELINE
+) -> Plan:
     """The approved plan of ``issue`` with ``steps``, based on the world's HEAD, whose
-    suite has the sample's baseline."""
+    suite has ``baseline`` (the sample's)."""
     base = sample_plan()
     return sample_plan(
         plan_id=f"issue-{issue}",
@@ -118,7 +120,7 @@ def plan_of(world: World, issue: int, steps: tuple[Step, ...]) -> Plan:
         base_sha=world.git("rev-parse", "HEAD"),
         steps=steps,
         decision_points=(),
-        context=replace(base.context, impact_set=(), baseline=BASELINE),
+        context=replace(base.context, impact_set=(), baseline=baseline),
     )
 
 
