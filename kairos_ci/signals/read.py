@@ -8,6 +8,7 @@ so that the other files of a run still count.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +50,22 @@ def parse_report(
     """
     shown = display if display is not None else str(path)
     limits = limits or ReportLimits()
-    try:
-        if tally is not None:
-            tally.admit(source.check_size(Path(path), limits))
-        # Batches inside, records outside: one generator hop per record, not four.
-        for batch in _records(Path(path), ReportFormat(fmt), shown, _root(root), limits):
-            if tally is None:
-                yield from batch
-                continue
-            fits = tally.take(batch)
-            yield from batch[:fits] if fits < len(batch) else batch
-            if fits < len(batch):
-                raise tally.stop()
-    except InputError as err:
-        yield ErrorRecord(shown, str(err))
+
+    def batches() -> Iterator[Sequence[Record]]:
+        try:
+            if tally is not None:
+                tally.admit(source.check_size(Path(path), limits))
+            for batch in _records(Path(path), ReportFormat(fmt), shown, _root(root), limits):
+                if tally is not None and (fits := tally.take(batch)) < len(batch):
+                    yield batch[:fits]
+                    raise tally.stop()
+                yield batch
+        except InputError as err:
+            yield (ErrorRecord(shown, str(err)),)
+
+    # Batches inside, records outside: chain hands out a batch's records in C, with no
+    # generator resumed per record (a 100,000-testcase file is 100,000 resumptions).
+    return chain.from_iterable(batches())
 
 
 def parse_reports(

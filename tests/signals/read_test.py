@@ -107,6 +107,21 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert "is a directory" in error.message
 
 
+def test_nothing_is_read_until_records_are_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "later.xml"
+    records = parse_report(path, "junit")  # the file does not exist yet
+    path.write_text(JUNIT, encoding="utf-8")
+    assert [(r.kind, r.id) for r in records] == [("test", "c::t")]
+
+
+def test_records_come_one_at_a_time_with_the_error_last(tmp_path: Path) -> None:
+    cases = "".join(f'<testcase classname="c" name="t{n}"/>' for n in range(3))
+    broken = write(tmp_path, "broken.xml", f'<testsuites><testsuite name="s">{cases}</testsuite><x')
+    records = parse_report(broken, "junit")
+    assert next(records).id == "c::t0"
+    assert [r.kind for r in records] == ["test", "test", "error"]
+
+
 def test_other_files_still_count(tmp_path: Path) -> None:
     good = write(tmp_path, "good.xml", JUNIT)
     bad = write(tmp_path, "bad.xml", "<testsuite>")
