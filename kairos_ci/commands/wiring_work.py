@@ -159,7 +159,8 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
 
 def _plans_on_dashboard(ctx: Context, memory: MemoryStore, config: Config, forge: Forge) -> str:
     """The dashboard's plans section as every board now shows it (the nightly brings the
-    rest up to date); a dashboard that cannot be written is a note, never a failure."""
+    rest up to date), and a line saying so; "" when nothing changed. A dashboard that
+    cannot be written is a note, never a failure."""
     boards, _ = every_board(memory)
     runs = f"{ctx.server_url}/{ctx.repository}/actions/runs"
     plans = plan_sections(boards, ctx.clock(), runs)
@@ -169,7 +170,7 @@ def _plans_on_dashboard(ctx: Context, memory: MemoryStore, config: Config, forge
             forge.get_dashboard(config.dashboard.label), plans, config, Situation(trigger, None)
         )
         if spec is None:
-            return "dashboard: no plan's section changed, or no dashboard issue yet"
+            return ""  # no plan's section changed, or no nightly made the dashboard yet
         forge.ensure_dashboard(spec)
     except ForgeError as err:
         return f"dashboard: not updated: {err}"

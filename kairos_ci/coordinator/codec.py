@@ -14,6 +14,7 @@ from kairos_ci.coordinator.records import (
     BlockReason,
     Board,
     BoardTask,
+    FullSuite,
     Question,
     Relay,
     TaskEvent,
@@ -40,6 +41,7 @@ def dumps(board: Board) -> bytes:
         "questions": [{**vars(q), "options": list(q.options)} for q in board.questions],
         "pulls": dict(board.pulls),
         "relay": vars(board.relay) if board.relay else None,
+        "full_suite": vars(board.full_suite) if board.full_suite else None,
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -70,6 +72,7 @@ def _board(doc: dict[str, Any]) -> Board:
         questions=tuple(_question(item) for item in _typed(doc.get("questions", []), list)),
         pulls={str(k): _typed(v, str) for k, v in _typed(doc.get("pulls", {}), dict).items()},
         relay=_record(Relay, doc.get("relay")),
+        full_suite=_record(FullSuite, doc.get("full_suite")),
     )
 
 

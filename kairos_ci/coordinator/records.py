@@ -116,6 +116,17 @@ class Relay:
 
 
 @dataclass(frozen=True)
+class FullSuite:
+    """Integration's verdict of the full suite on every proposed slice together, kept so
+    that a later run on the same trees does not run it again (``coordinator.union``)."""
+
+    key: str  # the trees and the judging: the default branch's head, each slice's, flaky
+    line: str
+    ok: bool
+    at: str
+
+
+@dataclass(frozen=True)
 class BoardTask:
     id: str  # the plan step's id, or ``HOT_TASK``
     title: str
@@ -149,6 +160,7 @@ class Board:
     questions: tuple[Question, ...] = ()  # raised during the work, open or answered
     pulls: Mapping[str, str] = field(default_factory=dict)  # task id -> its slice's PR URL
     relay: Relay | None = None  # the latest swarm run's request for a next run
+    full_suite: FullSuite | None = None  # the latest union's verdict
 
     def task(self, task_id: str) -> BoardTask:
         for task in self.tasks:

@@ -5,7 +5,9 @@ together what neither breaks alone: one renames a function the other starts call
 So once a run has proposed its slices, their verified heads are merged onto the default
 branch's head in a scratch (``git merge-tree --write-tree``, as a slice's tasks are; a
 textual conflict between slices is named by path and no suite runs) and the configured
-suite runs once on the result, in the jail.
+suite runs once on the result, in the jail. A later run on the very same trees (the
+default branch's head and every slice's unchanged) reuses the board's verdict instead of
+running the suite again.
 
 It is judged as a step's suite check judges a step's tree: a test failing on the union
 that did not fail at the plan's baseline and that memory's last nightly did not judge
@@ -15,12 +17,15 @@ is blocked by the verdict; each slice's pull request stands on its own checks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kairos_ci.coordinator.evidence import SuiteRun
 from kairos_ci.coordinator.integrate import merge_tree
 from kairos_ci.coordinator.outcomes import Conflict
+from kairos_ci.coordinator.records import FullSuite
+from kairos_ci.git import Git
 from kairos_ci.workspace.scratch import Scratch
 
 if TYPE_CHECKING:
@@ -82,6 +87,30 @@ class UnionVerdict:
         text += f" ({_named(self.new_failures)})" if count else ""
         text += f"; {self.at_base} failing as at the base" if self.at_base else ""
         return text + (f"; flaky here: {_named(self.flaky)}" if self.flaky else "")
+
+
+@dataclass(frozen=True)
+class SameTrees:
+    """An earlier run's verdict on the very same trees: the suite is not run again."""
+
+    kept: FullSuite
+
+    @property
+    def ok(self) -> bool:
+        return self.kept.ok
+
+    def line(self) -> str:
+        return f"{self.kept.line} (as run at {self.kept.at}: the same trees since)"
+
+
+def union_key(git: Git, default_head: str, job: UnionJob) -> str:
+    """What a verdict depends on: the trees merged (the default branch's head's, each
+    slice's: a slice rebuilt on the same trees is a new commit, not new code) and the
+    tests not counted; the baseline is the plan's, fixed with it."""
+    heads = [default_head, *(part.head for part in job.heads)]
+    trees = git.text("rev-parse", *(f"{head}^{{tree}}" for head in heads)).split()
+    parts = [*trees, *(str(part.number) for part in job.heads), *sorted(job.flaky)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def union_suite(scratch: Scratch, job: UnionJob) -> UnionVerdict:

@@ -15,18 +15,26 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from kairos_ci.clock import Clock
+from kairos_ci.clock import Clock, to_iso
 from kairos_ci.coordinator.integrate import Integration, integrate
 from kairos_ci.coordinator.outcomes import Merged, Stopped
-from kairos_ci.coordinator.records import Board
+from kairos_ci.coordinator.records import Board, FullSuite
 from kairos_ci.coordinator.repairs import repair
 from kairos_ci.coordinator.slices import Slice, proposed, slices, unfinished
 from kairos_ci.coordinator.store import BoardStore
-from kairos_ci.coordinator.union import NO_SUITE, SliceHead, UnionJob, UnionVerdict, union_suite
+from kairos_ci.coordinator.union import (
+    NO_SUITE,
+    SameTrees,
+    SliceHead,
+    UnionJob,
+    UnionVerdict,
+    union_key,
+    union_suite,
+)
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.records import Ensured, PullRequestSpec
 from kairos_ci.git import Git
@@ -37,6 +45,8 @@ from kairos_ci.workspace.scratch import scratch_checkout
 
 if TYPE_CHECKING:
     from kairos_ci.coordinator.agent_step import Suite
+
+UnionResult = UnionVerdict | SameTrees  # a verdict run now, or the board's on the same trees
 
 
 class PullRequests(Protocol):
@@ -81,8 +91,8 @@ class IntegrateWiring:
 class IntegrateReply:
     refused: str  # "" when the slices were looked at
     slices: tuple[SliceReply, ...] = ()
-    union: UnionVerdict | None = None  # None: no slice was proposed, no suite ran
-    dashboard: str = ""  # what became of the dashboard's plans section; "": not looked at
+    union: UnionResult | None = None  # None: no slice was proposed, no suite ran
+    dashboard: str = ""  # the dashboard's plans section updated; "": left as it was
 
 
 def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
@@ -98,10 +108,10 @@ def integrate_plan(wiring: IntegrateWiring) -> IntegrateReply:
     return IntegrateReply("", replies, union, _show(board, union, wiring))
 
 
-def _show(before: Board, union: UnionVerdict | None, wiring: IntegrateWiring) -> str:
+def _show(before: Board, union: UnionResult | None, wiring: IntegrateWiring) -> str:
     """The progress once more, and the dashboard's plans section, when a pull request or
     a repair changed the board or the full suite ran; never for a run that changed
-    nothing. What became of the dashboard ("" when it was not looked at)."""
+    nothing. What became of the dashboard ("" when it was left as it was)."""
     shown = wiring.boards.load()
     if shown is None or (shown == before and union is None):
         return ""
@@ -112,20 +122,33 @@ def _show(before: Board, union: UnionVerdict | None, wiring: IntegrateWiring) ->
 
 def _full_suite(
     board: Board, plan: Plan, replies: tuple[SliceReply, ...], wiring: IntegrateWiring
-) -> UnionVerdict | None:
-    """The suite once on every slice proposed this run, merged together; None when
-    nothing was proposed. Each head is in the repository's objects (``_slice``)."""
+) -> UnionResult | None:
+    """The suite once on every slice proposed this run, merged together, or the board's
+    verdict on the very same trees; None when nothing was proposed. Each head is in the
+    repository's objects (``_slice``)."""
     heads = tuple(SliceHead(r.number, r.head) for r in replies if r.step is SliceStep.PROPOSED)
     if not heads:
         return None
     suite = wiring.suite() if wiring.suite is not None else None
     if suite is None:
-        return UnionVerdict(tuple(head.number for head in heads), skipped=NO_SUITE)
+        return UnionVerdict(tuple(part.number for part in heads), skipped=NO_SUITE)
     baseline = plan.context.baseline
     known = frozenset(baseline.failing_ids if baseline is not None else ())
     job = UnionJob(board.plan_id, heads, suite, known, wiring.flaky)
-    with scratch_checkout(wiring.repo, wiring.default_branch) as scratch:
-        return union_suite(scratch, job)
+    git = Git(wiring.repo)
+    head = git.text("rev-parse", "--verify", f"{wiring.default_branch}^{{commit}}")
+    key = union_key(git, head, job)
+    if board.full_suite is not None and board.full_suite.key == key:
+        return SameTrees(board.full_suite)
+    with scratch_checkout(wiring.repo, head) as scratch:
+        verdict = union_suite(scratch, job)
+    kept = FullSuite(key, verdict.line(), verdict.ok, to_iso(wiring.clock()))
+
+    def keep(current: Board) -> tuple[Board | None, None, str]:
+        return replace(current, full_suite=kept), None, f"board {current.plan_id}: full suite"
+
+    wiring.boards.apply(keep)
+    return verdict
 
 
 def _slice(

@@ -9,7 +9,7 @@ import pytest
 
 from kairos_ci.coordinator import codec
 from kairos_ci.coordinator.moves import Report, claim, finish
-from kairos_ci.coordinator.records import Relay, WorkResult
+from kairos_ci.coordinator.records import FullSuite, Relay, WorkResult
 from kairos_ci.errors import InputError
 from kairos_ci.plan.records import UserClass
 from tests.coordinator.boards import T0, board, task
@@ -21,6 +21,7 @@ def test_a_board_in_use_round_trips() -> None:
     b = finish(b, Report("A", got.fence, T0), WorkResult(ok=True, branch="kairos/x", usd=0.2))
     b, _ = claim(b, "w2", T0)
     b = replace(b, pulls={"A": "https://github.com/o/r/pull/3"}, relay=Relay("9", 1, "t", "10"))
+    b = replace(b, full_suite=FullSuite("k" * 64, "Full suite on slice 1: 3 passed", True, "t"))
     assert codec.loads(codec.dumps(b), "board") == b
 
 
@@ -42,7 +43,7 @@ def test_a_board_written_before_classes_and_tiers_reads_with_none() -> None:
 
 def test_a_board_written_before_questions_and_pull_requests_reads() -> None:
     doc = json.loads(codec.dumps(board(task("A", "a.py"))))
-    del doc["questions"], doc["pulls"], doc["relay"]
+    del doc["questions"], doc["pulls"], doc["relay"], doc["full_suite"]
     older = codec.loads(json.dumps(doc).encode(), "board")
     assert older.questions == () and older.pulls == {} and older.relay is None
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from kairos_ci.coordinator.agent_step import Suite
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.store import BoardStore
+from kairos_ci.coordinator.union import SameTrees, UnionVerdict
 from kairos_ci.forge.branches import Branches
 from kairos_ci.forge.records import Change, Ensured, PullRequestSpec
 from kairos_ci.git import Git
@@ -18,8 +19,17 @@ from kairos_ci.pipeline.integrate import IntegrateWiring, SliceStep, integrate_p
 from kairos_ci.plan.codec import seal
 from kairos_ci.plan.records import Baseline, Plan
 from tests.coordinator.boards import T0
-from tests.coordinator.repos import base_repo, finished, plan_of, python, runner, step_branch
+from tests.coordinator.repos import (
+    base_repo,
+    finished,
+    plan_of,
+    python,
+    runner,
+    step_branch,
+    write,
+)
 from tests.coordinator.suites import ALWAYS_FAILS, CALLER_WORKS, README_THERE, TableSuite
+from tests.plan.sample import commit
 
 RENAMED = 'def hello():\n    return "hi"\n'
 USES_GREET = "import lib\n\nlib.greet()\n"
@@ -137,7 +147,7 @@ def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidde
     # The suite ran once, on both slices merged together.
     assert len(tests.trees) == 1 and {"lib.py", "caller.py"} <= tests.files[0]
     union = reply.union
-    assert union is not None and not union.ok
+    assert isinstance(union, UnionVerdict) and not union.ok
     assert union.new_failures == ("test_caller",) and union.flaky == ("test_flaky",)
     line = (
         "Full suite on slices 1-2 together: 1 passed, 1 new failure (test_caller); "
@@ -151,13 +161,23 @@ def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidde
         "kairos/plan-plan-7/slice-2",
     ]
     assert wired.on_proposed.lines == [line]
-    # A second run with the same work runs the suite once more, and only once.
+    # A second run on the same trees reuses the verdict the board keeps: no suite runs.
     again = integrate_plan(wired)
-    assert len(tests.trees) == 2 and again.union is not None and again.union.line() == line
-    assert wired.on_proposed.lines == [line, line]
+    recalled = f"{line} (as run at 2026-11-27T03:00:00Z: the same trees since)"
+    assert len(tests.trees) == 1 and again.union is not None and again.union.line() == recalled
+    assert not again.union.ok  # still a problem: the slices still break together
+    assert wired.on_proposed.lines == [line, recalled]
     # The dashboard's plans section followed the board each time.
     assert isinstance(wired.dashboard, Dashboards) and wired.dashboard.refreshed == 2
     assert again.dashboard == "dashboard: the plans section is up to date"
+    # A commit that changes no file changes no tree: still the same verdict.
+    work.run("commit", "-q", "--allow-empty", "-m", "a merge-queue bump")
+    assert isinstance(integrate_plan(wired).union, SameTrees) and len(tests.trees) == 1
+    # Once the default branch's files move, the trees are new: the suite runs, once.
+    write(work.repo, {"NEWS.md": "someone else's change\n"})
+    commit(work, "someone else's change")
+    moved = integrate_plan(wired)
+    assert len(tests.trees) == 2 and isinstance(moved.union, UnionVerdict)
 
 
 def test_with_nothing_finished_no_suite_runs(tmp_path: Path) -> None:
