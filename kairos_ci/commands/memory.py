@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: `kairos-ci --help` must not load jsonschema.
     from kairos_ci import context
     from kairos_ci.memory.store import MemoryStore
+    from kairos_ci.memory.tip import no_cycle_collection
 
     ctx = context.from_environ()
     store = MemoryStore(
@@ -90,12 +91,20 @@ def run(args: argparse.Namespace) -> int:
     ref = None if args.fetch else store.tracking_ref()
     if args.memory_action == "verify":
         return _verify(store, ref)
+    with no_cycle_collection():
+        # Memory makes no reference cycles: everything ``show`` loads is freed by reference
+        # counts as it returns, so the collector, back on after, never walks it all.
+        _show(store, ref, json_output=args.json)
+        del store  # and its cache of parsed files
+    return 0
+
+
+def _show(store: MemoryStore, ref: str | None, *, json_output: bool) -> None:
     loaded = store.load_ref(ref) if ref else store.load()
-    if args.json:
+    if json_output:
         _print_json(loaded, store.branch)
     else:
         _print_markdown(loaded, store.branch, ref)
-    return 0
 
 
 def _configured_branch(repo: Path) -> str:

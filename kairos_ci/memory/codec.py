@@ -18,7 +18,7 @@ from typing import Any
 from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryCorrupt
 from kairos_ci.memory.columns import StoredHistories
-from kairos_ci.memory.history import History, PointTable, point_numbers
+from kairos_ci.memory.history import History, PointTable, names_only, point_numbers
 from kairos_ci.memory.numbering import PointNumbers, numbering
 from kairos_ci.memory.records import (
     SCHEMA_VERSION,
@@ -71,7 +71,7 @@ def _check_points(texts: Mapping[str, str], table: PointTable, where: str) -> No
     known = table.rows.keys()
     if len(known) == 1 and _all_number(texts.values(), next(iter(known))):
         return
-    if not point_numbers(texts.values()) <= known:
+    if not names_only(texts.values(), known):
         test_id, missing = next(
             (test_id, min(point_numbers([text]) - known))
             for test_id, text in texts.items()

@@ -37,6 +37,14 @@ class StoredHistories(Mapping[str, History]):
     def __len__(self) -> int:
         return len(self._texts)
 
+    def points(self) -> int:
+        """How many points the column's table has (a journal's run is one)."""
+        return len(self._table.rows)
+
+    def column(self) -> tuple[PointTable, Mapping[str, str]]:
+        """The table, and each test's stored string."""
+        return self._table, self._texts
+
     def parts(self) -> tuple[Collection[str], Iterable[Part]]:
         """The tests, and each one's part in the same order: no object per test."""
         return self._texts.keys(), zip(repeat(self._table), self._texts.values())

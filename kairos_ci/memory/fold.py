@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from kairos_ci.memory.columns import result_parts
-from kairos_ci.memory.history import History, Part, newest_at
+from kairos_ci.memory.history import History, newest_at
+from kairos_ci.memory.onetable import OneTable
 from kairos_ci.memory.records import (
     Backoff,
     ByModel,
@@ -42,7 +43,7 @@ def fold(memory: Memory, journals: Iterable[tuple[str, Journal]], limits: Memory
     fresh = sorted((item for item in journals if item[0] not in applied), key=_name)
     if not fresh:
         return memory
-    draft = _Draft(memory)
+    draft = _Draft(memory, OneTable.for_fold(memory.tests, [journal for _, journal in fresh]))
     for name, journal in fresh:
         if name not in draft.applied:
             draft.apply(name, journal, limits)
@@ -84,13 +85,15 @@ def _name(item: tuple[str, Journal]) -> str:
 class _Draft:
     """Mutable working copy for one fold; copies a collection only when it is touched."""
 
-    def __init__(self, memory: Memory) -> None:
+    def __init__(self, memory: Memory, onto: OneTable | None = None) -> None:
         self.memory = memory
+        self.onto = onto  # the one table every history ends up on, when the shape allows
         self.applied = dict.fromkeys(memory.applied)
         self.run_count = memory.run_count
         self.runs = {run.run_id: run for run in memory.runs}
         # Parts each test's history gains, kept as stored strings: joined once, in ``finish``.
-        self.added: defaultdict[str, list[Part]] = defaultdict(list)
+        # With ``onto``, each is a string on its table (``onetable``).
+        self.added: defaultdict[str, list[Any]] = defaultdict(list)
         self.verdicts: dict[str, VerdictRecord] = {}
         self.cofailures: dict[str, tuple[int, dict[str, int]]] = {}
         self.posted = dict(memory.posted)
@@ -112,9 +115,13 @@ class _Draft:
         if self.runs.pop(run.run_id, None) is None:
             self.run_count += 1  # a run that saves twice is still one run
         self.runs[run.run_id] = run
-        test_ids, parts = result_parts(journal.results)
-        # Each test's list gains its part in C loops (``added`` makes missing lists): a
-        # journal has a result for each of up to 50,000 tests.
+        # Each test's list gains its part (or its string on ``onto``) in C loops (``added``
+        # makes missing lists): a journal has a result for each of up to 50,000 tests.
+        test_ids, parts = (
+            result_parts(journal.results)
+            if self.onto is None
+            else self.onto.column(journal.results)
+        )
         deque(map(list.append, map(self.added.__getitem__, test_ids), parts), maxlen=0)
         for test_id, verdict in journal.verdicts.items():
             self.verdicts[test_id] = verdict
@@ -190,11 +197,14 @@ class _Draft:
         tests = dict(self.memory.tests)
         empty = TestRecord()
         changed = self.added.keys() | self.verdicts.keys() if self.verdicts else self.added
+        onto = self.onto
         for test_id in changed:
             record = tests.get(test_id, empty)
             history, verdict, evidence = record.history, record.verdict, record.evidence
             added = self.added.get(test_id)
-            if added is not None:
+            if added is not None and onto is not None:
+                history = onto.history(history, added, limits.history_per_test)
+            elif added is not None:
                 joined = History([*History.of(history).parts, *added])
                 history = joined.last(limits.history_per_test)
             judged = self.verdicts.get(test_id)

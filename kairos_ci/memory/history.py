@@ -9,11 +9,12 @@ are built only when a caller iterates or indexes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from itertools import repeat
 from operator import itemgetter
-from typing import overload
+from typing import Any, overload
 
 from kairos_ci.verdicts.records import HistoryEntry, Outcome
 
@@ -28,6 +29,8 @@ LETTER = {
 }
 _OUTCOME = {letter: outcome for outcome, letter in LETTER.items()}
 _MAX_DURATION_S = 9_999_999.0
+_NAMED_AT_MOST = 1_000  # points a ``names_only`` expression holds; past that, split
+_FIRST_CHARS = 1 << 16  # how far ``used_numbers`` looks for each number on its own
 
 
 class PointTable:
@@ -189,6 +192,54 @@ def newest_at(history: Sequence[HistoryEntry]) -> str:
         number = text[text.rfind(" ") + 1 : text.find(":", text.rfind(" ") + 1)]
         return table.rows[number][3]
     return history[-1].at if history else ""
+
+
+def names_only(texts: Iterable[str], numbers: Collection[str]) -> bool:
+    """Whether every token of the stored strings ``texts`` (already well formed) names
+    one of ``numbers``. One regular expression whose point field can only be one of
+    them: a snapshot's million tokens are never split into strings."""
+    if len(numbers) > _NAMED_AT_MOST:
+        return point_numbers(texts) <= set(numbers)
+    number = _alternatives(numbers)
+    if not number:
+        return not any(texts)
+    tokens = re.compile(f"{number}:[^ ]*+(?: {number}:[^ ]*+)*+")
+    return all(map(tokens.fullmatch, filter(None, texts)))
+
+
+def used_numbers(texts: Sequence[str], numbers: Collection[str]) -> set[str]:
+    """Which of ``numbers`` the stored strings ``texts`` (already well formed) name.
+    Found as " n:", where a token numbered n starts, in one joined copy: most numbers in
+    use turn up in its first few lines, and one expression for all the others reads
+    the copy once, never splitting its million tokens into strings."""
+    joined = " " + " ".join(texts)
+    used = {n for n in numbers if joined.find(f" {n}:", 0, _FIRST_CHARS) >= 0}
+    rest = [number for number in numbers if number not in used]
+    if len(rest) > _NAMED_AT_MOST:
+        return point_numbers(texts) & set(numbers)
+    if rest:
+        used.update(re.findall(f" ({_alternatives(rest)}):", joined))
+    return used
+
+
+def _alternatives(numbers: Collection[str]) -> str:
+    """A regular expression matching exactly the strings ``numbers``, as a trie (a
+    flat list of alternatives would be tried one by one for every token)."""
+    trie: dict[str, Any] = {}
+    for number in numbers:
+        node = trie
+        for digit in number:
+            node = node.setdefault(digit, {})
+        node[""] = {}
+    return _branches(trie)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _branches(rest) for char, rest in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    either = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{either})?" if "" in node else either
 
 
 def point_numbers(texts: Iterable[str]) -> set[str]:

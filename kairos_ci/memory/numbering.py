@@ -14,7 +14,7 @@ from functools import partial
 from itertools import chain
 from operator import attrgetter, itemgetter, methodcaller
 
-from kairos_ci.memory.history import History, Point, PointTable, point_numbers
+from kairos_ci.memory.history import History, Point, PointTable, used_numbers
 
 MAX_NUMBER = 999_999_999  # the schema allows 9 digits; past that, one full renumbering
 
@@ -34,14 +34,17 @@ class PointNumbers:
 
     def text(self, history: History) -> str:
         """``history`` as one stored string, in this snapshot's numbers."""
+        parts = history.parts
+        if len(parts) == 1 and parts[0][0] is self._base:  # a folded memory's every test
+            return self._unchanged(parts[0][1])
         rules = self._rules
-        return " ".join([(rules.get(t) or self._rule(t))(text) for t, text in history.parts])
+        return " ".join([(rules.get(t) or self._rule(t))(text) for t, text in parts])
 
     def rows(self) -> dict[str, Point]:
         """Every point the strings handed out so far use, by number."""
-        self._used.update(point_numbers(self._unread))
-        self._unread.clear()
         base = self._base.rows if self._base is not None else {}
+        self._used.update(used_numbers(self._unread, base.keys() - self._used))
+        self._unread.clear()
         rows = {number: base[number] for number in self._used}
         rows.update(self._new)
         return rows
@@ -49,7 +52,7 @@ class PointNumbers:
     def _rule(self, table: PointTable) -> Callable[[str], str]:
         """How texts of ``table`` change numbers. Numbers are given as tokens first use
         points, so a table of many points is renumbered token by token."""
-        if table is self._base:
+        if table is self._base or _within(table, self._base):
             rule: Callable[[str], str] = self._unchanged
         elif len(table.rows) != 1:
             rule = partial(self._tokens, table, {})
@@ -96,9 +99,22 @@ def numbering(histories: Iterable[History]) -> PointNumbers:
     room above them for every other point; otherwise numbers from 0 (a one-off rewrite)."""
     parts = chain.from_iterable(map(attrgetter("parts"), histories))
     tables = dict.fromkeys(map(itemgetter(0), parts))  # C loops: 180,000 parts at 20,000 tests
-    base = next((table for table in tables if table.stable), None)
+    # The largest: a fold's table extends the snapshot's (``onetable``).
+    base = max((table for table in tables if table.stable), key=_size, default=None)
     if base is None:
         return PointNumbers(None)
     others = sum(len(table.rows) for table in tables if table is not base)
     highest = max(map(int, base.rows), default=-1)
     return PointNumbers(base if highest + others <= MAX_NUMBER else None)
+
+
+def _size(table: PointTable) -> int:
+    return len(table.rows)
+
+
+def _within(table: PointTable, base: PointTable | None) -> bool:
+    """Whether ``base`` holds every point of ``table`` under the same number."""
+    rows = base.rows if base is not None else {}
+    return len(table.rows) <= len(rows) and all(
+        rows.get(number) == point for number, point in table.rows.items()
+    )

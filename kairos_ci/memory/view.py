@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from kairos_ci.memory.history import History
 from kairos_ci.memory.numbering import PointNumbers, numbering
 from kairos_ci.memory.records import Memory, SpendLedger, TestRecord
+from kairos_ci.verdicts.records import Verdict
 
 HISTORY_FORMAT = (
     "space-separated point:outcome:duration, oldest first; point is a key of 'points'; "
@@ -23,6 +24,7 @@ HISTORY_FORMAT = (
 )
 _BATCH = 2_000  # tests per write
 _string = json.encoder.encode_basestring  # a string's JSON, as ``_dump`` writes it
+_VERDICTS = {verdict: _string(verdict.value) for verdict in Verdict}
 
 
 def write_json(header: Mapping[str, Any], memory: Memory, out: TextIO) -> None:
@@ -69,7 +71,7 @@ def _test(test_id: str, record: TestRecord, history: str) -> str:
     evidence = ", ".join(map(_string, record.evidence))
     return (
         f'{_string(test_id)}: {{"evidence": [{evidence}], '
-        f'"history": {_string(history)}, "verdict": {_string(record.verdict.value)}}}'
+        f'"history": {_string(history)}, "verdict": {_VERDICTS[record.verdict]}}}'
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -107,6 +108,18 @@ def test_history_pointing_past_the_table_is_corrupt() -> None:
     doc["results"]["t::a"] = "5:p:1"
     with pytest.raises(MemoryCorrupt, match="points at entry 5 of 1"):
         codec.decode_journal(doc, "journal/x.json")
+
+
+def test_snapshot_history_pointing_outside_its_table_names_the_test() -> None:
+    memory = fold(
+        Memory(), [(jname(1), rich_journal("r1", 1)), (jname(2), rich_journal("r2", 2))],
+        MemoryLimits(),
+    )  # fmt: skip
+    doc = codec.snapshot_doc(memory)
+    test_id = sorted(doc["tests"])[-1]
+    doc["tests"][test_id]["history"] = "1:p:1 12:f:"  # 1 and 12 are a prefix of each other
+    with pytest.raises(MemoryCorrupt, match=f"{re.escape(test_id)}.*points at entry 12 of 2"):
+        codec.decode_snapshot(doc)
 
 
 def test_leases_round_trip_and_impossible_times_are_corrupt() -> None:

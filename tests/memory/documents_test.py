@@ -180,3 +180,57 @@ def test_only_a_migrated_document_is_reported_as_migrated() -> None:
     assert read(json.dumps(V2_SNAPSHOT).encode(), "snapshot", "s.json", checker()).migrated
     current = json.dumps(leases_now()).encode()
     assert not read(current, "leases", "leases.json", checker()).migrated
+
+
+# Histories the schema refuses, as a writer bug or a hand edit could leave them.
+BAD_HISTORIES = ["01:p:1", "0:p:1 ", "0:x:1", "0:p:12345678", "0:p:1.2345", "0:p:1  0:p:2"]
+
+
+def current_documents() -> dict[str, dict[str, Any]]:
+    """A snapshot and a journal as this kairos writes them, each with a history."""
+    limits = MemoryLimits()
+    first = journal("r1", 1, {"t::a": Outcome.FAILED, "t::b": Outcome.PASSED})
+    memory = fold(Memory(), [(jname(1), first)], limits)
+    return {"snapshot": codec.snapshot_doc(memory), "journal": codec.journal_doc(first)}
+
+
+def with_history(kind: str, text: str) -> dict[str, Any]:
+    doc = current_documents()[kind]
+    if kind == "snapshot":
+        doc["tests"]["t::b"]["history"] = text
+    else:
+        doc["results"]["t::b"] = text
+    return doc
+
+
+@pytest.mark.parametrize("kind", ["snapshot", "journal"])
+def test_the_fast_check_and_jsonschema_agree_on_histories(kind: str) -> None:
+    full, fast = Draft202012Validator(load_schema("memory")), checker().fast
+    for doc in current_documents().values():
+        assert full.is_valid(doc) and fast(doc)
+    for text in BAD_HISTORIES:
+        doc = with_history(kind, text)
+        assert not full.is_valid(doc) and not fast(doc), text
+
+
+@pytest.mark.parametrize("kind", ["snapshot", "journal"])
+def test_the_fast_check_and_jsonschema_agree_on_every_one_value_breakage(kind: str) -> None:
+    from tests.config.compiled_test import broken, documents
+
+    full, fast = Draft202012Validator(load_schema("memory")), checker().fast
+    disagreements = [doc for doc in broken(documents()[kind]) if full.is_valid(doc) != fast(doc)]
+    assert not disagreements[:1], f"{len(disagreements)} disagree"
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"), [("snapshot", "tests/t::b/history"), ("journal", "results/t::b")]
+)
+def test_a_current_document_with_a_broken_history_is_refused_in_jsonschema_words(
+    kind: str, key: str
+) -> None:
+    doc = with_history(kind, "0:p:1.2345")
+    with pytest.raises(MemoryCorrupt) as caught:
+        parse(json.dumps(doc).encode(), kind, "f.json", checker())
+    error = next(Draft202012Validator(load_schema("memory")).iter_errors(doc))
+    assert str(caught.value).startswith(f"f.json: {key}: '0:p:1.2345' does not match")
+    assert error.message[:40] in str(caught.value)

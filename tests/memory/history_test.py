@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kairos_ci.memory.history import History, PointTable, newest_at, point_numbers
+from kairos_ci.memory import history as history_module
+from kairos_ci.memory.history import (
+    History,
+    PointTable,
+    names_only,
+    newest_at,
+    point_numbers,
+    used_numbers,
+)
 from kairos_ci.verdicts.records import HistoryEntry, Outcome
 from tests.memory.helpers import at, sha
 
@@ -60,3 +70,43 @@ def test_the_newest_time_is_read_without_decoding() -> None:
     assert newest_at(History.of(ENTRIES)) == at(3) and newest_at(ENTRIES) == at(3)
     assert newest_at(History.of(ENTRIES[:1]).plus(ENTRIES[1:2])) == at(2)
     assert newest_at(History()) == "" and newest_at(()) == ""
+
+
+# Stored strings (well formed, as a checked document holds them) of numbers 0-120.
+TEXTS = st.lists(
+    st.lists(
+        st.tuples(st.integers(0, 120), st.sampled_from("pfesk"), st.sampled_from(["", "1.5"])),
+        max_size=6,
+    ).map(lambda tokens: " ".join(f"{n}:{o}:{d}" for n, o, d in tokens)),
+    max_size=30,
+)
+NUMBERS = st.sets(st.integers(0, 130).map(str), max_size=60)
+
+
+@given(TEXTS, NUMBERS)
+def test_names_only_is_whether_every_number_used_is_among_them(
+    texts: list[str], numbers: set[str]
+) -> None:
+    assert names_only(texts, numbers) == (point_numbers(texts) <= numbers)
+
+
+@given(TEXTS, NUMBERS)
+def test_used_numbers_are_those_of_them_a_token_names(texts: list[str], numbers: set[str]) -> None:
+    assert used_numbers(texts, numbers) == point_numbers(texts) & numbers
+
+
+def test_a_prefix_of_a_number_is_not_that_number() -> None:
+    assert not names_only(["12:p:1 1:p:"], {"1", "2"}) and names_only(["12:p:1"], {"12"})
+    assert used_numbers(["12:p:1 120:f:"], {"1", "12", "2"}) == {"12"}
+
+
+def test_past_their_limits_both_split_tokens_and_say_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 9 only past the characters each number is first searched for on its own.
+    texts = [*(["0:p:1 5:f:", "", "7:k:0.5"] * 3000), "9:p:"]
+    assert used_numbers(texts, {"5", "7", "9", "11"}) == {"5", "7", "9"}
+    monkeypatch.setattr(history_module, "_NAMED_AT_MOST", 1)
+    assert used_numbers(texts, {"5", "7", "9", "11"}) == {"5", "7", "9"}
+    assert names_only(texts, {"0", "5", "7", "9"}) and not names_only(texts, {"0", "5", "7"})
+    assert names_only([], set()) and not names_only(["0:p:"], set())
