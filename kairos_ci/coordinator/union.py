@@ -11,14 +11,17 @@ running the suite again.
 
 It is judged as a step's suite check judges a step's tree: a test failing on the union
 that did not fail at the plan's baseline and that memory's last nightly did not judge
-flaky is a new failure, named. There is no rerun: the suite runs exactly once. Nothing
-is blocked by the verdict; each slice's pull request stands on its own checks.
+flaky is a new failure, named. There is no rerun: the suite runs exactly once. Only when
+there are new failures and the default branch moved since the plan's base (whose
+failures the baseline lists) does it run once more, on the default branch's head alone:
+a test failing there too is not the slices'. Nothing is blocked by the verdict; each
+slice's pull request stands on its own checks.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kairos_ci.coordinator.evidence import SuiteRun
@@ -49,6 +52,7 @@ class UnionJob:
     suite: Suite  # the configured tests on a tree, in the jail
     known: frozenset[str]  # failing at the plan's baseline: not blamed on the slices
     flaky: frozenset[str]  # judged flaky by memory's last nightly: not counted
+    plan_base: str = ""  # the commit the baseline was measured on; "": not known
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class UnionVerdict:
     new_failures: tuple[str, ...] = ()  # not failing at the baseline, not flaky: broken here
     flaky: tuple[str, ...] = ()  # failing here, judged flaky by memory
     at_base: int = 0  # failing here as at the baseline
+    on_default: tuple[str, ...] = ()  # failing on the default branch's head alone too
 
     @property
     def ok(self) -> bool:
@@ -86,6 +91,8 @@ class UnionVerdict:
         text = f"{self.run.passed} passed, {count} new failure{'' if count == 1 else 's'}"
         text += f" ({_named(self.new_failures)})" if count else ""
         text += f"; {self.at_base} failing as at the base" if self.at_base else ""
+        if self.on_default:
+            text += f"; failing on the default branch alone too: {_named(self.on_default)}"
         return text + (f"; flaky here: {_named(self.flaky)}" if self.flaky else "")
 
 
@@ -121,7 +128,24 @@ def union_suite(scratch: Scratch, job: UnionJob) -> UnionVerdict:
     if isinstance(union, UnionVerdict):
         return union
     scratch.git.run("checkout", "--quiet", "--force", "--detach", union)
-    return judged(numbers, job.suite(scratch.path), job)
+    verdict = judged(numbers, job.suite(scratch.path), job)
+    if not verdict.new_failures or scratch.base_sha == job.plan_base or not job.plan_base:
+        return verdict
+    return _cleared(scratch, job, verdict)
+
+
+def _cleared(scratch: Scratch, job: UnionJob, verdict: UnionVerdict) -> UnionVerdict:
+    """The default branch moved since the plan's base, so the baseline no longer says
+    what fails without the slices: the suite runs once on its head alone, and a test
+    failing there too is the default branch's, not the slices'."""
+    scratch.git.run("checkout", "--quiet", "--force", "--detach", scratch.base_sha)
+    alone = job.suite(scratch.path)
+    if alone.problem:
+        return verdict  # nothing cleared: the new failures stand
+    theirs = set(alone.failing)
+    new = tuple(test for test in verdict.new_failures if test not in theirs)
+    moved = tuple(test for test in verdict.new_failures if test in theirs)
+    return replace(verdict, new_failures=new, on_default=moved)
 
 
 def judged(numbers: tuple[int, ...], run: SuiteRun, job: UnionJob) -> UnionVerdict:

@@ -134,7 +134,7 @@ def _full_suite(
         return UnionVerdict(tuple(part.number for part in heads), skipped=NO_SUITE)
     baseline = plan.context.baseline
     known = frozenset(baseline.failing_ids if baseline is not None else ())
-    job = UnionJob(board.plan_id, heads, suite, known, wiring.flaky)
+    job = UnionJob(board.plan_id, heads, suite, known, wiring.flaky, plan.base_sha)
     git = Git(wiring.repo)
     head = git.text("rev-parse", "--verify", f"{wiring.default_branch}^{{commit}}")
     key = union_key(git, head, job)

@@ -17,8 +17,9 @@ from kairos_ci.coordinator.union import (
 )
 from kairos_ci.git import Git
 from kairos_ci.workspace.scratch import scratch_checkout
-from tests.coordinator.repos import base_repo, step_branch
+from tests.coordinator.repos import base_repo, step_branch, write
 from tests.coordinator.suites import ALWAYS_FAILS, CALLER_WORKS, README_THERE, TableSuite
+from tests.plan.sample import commit
 
 RENAMED = 'def hello():\n    return "hi"\n'
 USES_GREET = "import lib\n\nlib.greet()\n"
@@ -110,3 +111,37 @@ def test_the_line_counts_what_it_does_not_name_and_stays_one_line() -> None:
     assert len(long.line()) == MAX_LINE and long.line().endswith("x…")
     none = UnionVerdict((1, 2), skipped=NO_SUITE)
     assert none.ok and none.line().endswith("not run: no test command is configured (tests.run)")
+
+
+def test_a_failure_the_moved_default_branch_has_alone_is_not_blamed_on_the_slices(
+    tmp_path: Path,
+) -> None:
+    repo = base_repo(tmp_path / "repo")
+    plan_base = repo.text("rev-parse", "main")
+    fine = SliceHead(1, step_branch(repo, "s1", {"lib.py": 'def greet():\n    return "hey"\n'}))
+    # After the plan was made, someone lands a file that the suite's new check fails on.
+    write(repo.repo, {"BROKEN": "landed on main after the plan\n"})
+    commit(repo, "someone else's change")
+    tests = TableSuite(
+        {
+            "test_readme": README_THERE,
+            "test_known": ALWAYS_FAILS,
+            "test_main": "import os; assert not os.path.exists('BROKEN')",
+        }
+    )
+    job = UnionJob("plan-7", (fine,), tests, frozenset({"test_known"}), frozenset(), plan_base)
+    with scratch_checkout(repo.repo, "main") as scratch:
+        found = union_suite(scratch, job)
+    # Run on the union, then once on the default branch's head alone: failing there too.
+    assert len(tests.trees) == 2 and "lib.py" in tests.files[0]
+    assert (found.new_failures, found.on_default, found.ok) == ((), ("test_main",), True)
+    assert found.line() == (
+        "Full suite on slice 1: 1 passed, 0 new failures; 1 failing as at the base; "
+        "failing on the default branch alone too: test_main"
+    )
+    # On the plan's own base, the baseline is the truth: no second run.
+    tests = suite()
+    flaky = frozenset({"test_flaky"})
+    job = UnionJob("plan-7", (fine,), tests, frozenset({"test_known"}), flaky, plan_base)
+    with scratch_checkout(repo.repo, plan_base) as scratch:
+        assert union_suite(scratch, job).ok and len(tests.trees) == 1

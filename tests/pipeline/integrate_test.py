@@ -59,15 +59,16 @@ class Shown:
         self.lines.append(full_suite)
 
 
-def independent_plan() -> Plan:
+def independent_plan(work: Git) -> Plan:
     """S1 renames lib.greet, S2 adds a caller of it: two slices, each fine alone. Its
-    baseline had test_known failing."""
+    baseline, on the checkout's main, had test_known failing."""
     plan = plan_of(
         ("S1", ("lib.py",), (), python("import lib; lib.hello()")),
         ("S2", ("caller.py",), (), python("import caller")),
     )
     baseline = Baseline("python -m pytest", 2, 1, 0, ("test_known",))
-    return seal(replace(plan, context=replace(plan.context, baseline=baseline)))
+    context = replace(plan.context, baseline=baseline)
+    return seal(replace(plan, context=context, base_sha=work.text("rev-parse", "main")))
 
 
 def suite() -> TableSuite:
@@ -132,7 +133,7 @@ def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidde
     tmp_path: Path,
 ) -> None:
     work = checkout(tmp_path)
-    plan = independent_plan()
+    plan = independent_plan(work)
     heads = {
         "S1": pushed(work, "S1", {"lib.py": RENAMED}),
         "S2": pushed(work, "S2", {"caller.py": USES_GREET}),
@@ -177,12 +178,15 @@ def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidde
     write(work.repo, {"NEWS.md": "someone else's change\n"})
     commit(work, "someone else's change")
     moved = integrate_plan(wired)
-    assert len(tests.trees) == 2 and isinstance(moved.union, UnionVerdict)
+    assert isinstance(moved.union, UnionVerdict) and moved.union.new_failures == ("test_caller",)
+    # The base moved, so the new failure was checked on the default branch alone (it
+    # passes there: it is the slices'): the union, then main's head.
+    assert len(tests.trees) == 3 and "caller.py" not in tests.files[2]
 
 
 def test_with_nothing_finished_no_suite_runs(tmp_path: Path) -> None:
     work = checkout(tmp_path)
-    plan = independent_plan()
+    plan = independent_plan(work)
     tests = suite()
     wired = wiring(work, finished(plan, {}), plan, tests)
     reply = integrate_plan(wired)
@@ -195,7 +199,7 @@ def test_with_nothing_finished_no_suite_runs(tmp_path: Path) -> None:
 
 def test_only_the_proposed_slices_go_into_the_union(tmp_path: Path) -> None:
     work = checkout(tmp_path)
-    plan = independent_plan()
+    plan = independent_plan(work)
     # S1 is done but does not do what its check asks: it goes to repair, S2 is proposed.
     heads = {
         "S1": pushed(work, "S1", {"README.md": "# app\n"}),
@@ -214,7 +218,7 @@ def test_only_the_proposed_slices_go_into_the_union(tmp_path: Path) -> None:
 
 def test_without_a_test_command_the_union_says_so_and_fails_nothing(tmp_path: Path) -> None:
     work = checkout(tmp_path)
-    plan = independent_plan()
+    plan = independent_plan(work)
     heads = {"S2": pushed(work, "S2", {"caller.py": USES_GREET})}
     reply = integrate_plan(wiring(work, finished(plan, heads), plan, None))
     assert reply.union is not None and reply.union.ok
