@@ -51,7 +51,9 @@ def hold_once(clone: Path, scratch: Path, worker: int, log: Path, start: Barrier
             time.sleep(random.SystemRandom().uniform(0.01, 0.05))
             continue
         began = time.monotonic()
-        time.sleep(0.05)  # "doing the task": any second holder would overlap this
+        # "Doing the task": any second holder would overlap this. Longer than an acquire
+        # (a fetch and a push), so the others are refused while it lasts: they do race.
+        time.sleep(0.5)
         ended = time.monotonic()
         release(store, "build", owner)
         log.write_text(f"{began} {ended} {denied}\n")
