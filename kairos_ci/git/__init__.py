@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,26 @@ class Git:
         done = self.run(*args, input=input, extra_env=extra_env)
         return done.stdout.decode("utf-8", "replace").rstrip("\n")
 
+    @contextmanager
+    def piped(self, *args: str) -> Iterator[subprocess.Popen[bytes]]:
+        """A git that answers through its pipes for as long as the block lasts (``cat-file
+        --batch``, one object per question); ended, and killed if need be, after it."""
+        try:
+            process = subprocess.Popen(
+                ["git", *args],
+                cwd=self.repo,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=self._env({}),
+            )
+        except OSError as err:
+            raise GitError(f"cannot run git: {err.strerror}") from None
+        try:
+            yield process
+        finally:
+            _ended(process, self.timeout_s)
+
     def _env(self, extra: Mapping[str, str]) -> dict[str, str]:
         env = dict(tool_environment())
         env.update(_BASE_ENV)
@@ -98,6 +119,17 @@ class Git:
             env[f"GIT_CONFIG_VALUE_{index}"] = value
         env.update(extra)
         return env
+
+
+def _ended(process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _failure(args: Sequence[str], result: subprocess.CompletedProcess[bytes]) -> str:

@@ -149,24 +149,25 @@ def list_tree(git: Git, tree: str) -> tuple[TreeEntry, ...]:
 
 
 def read_blobs(git: Git, blobs: Sequence[str]) -> Iterator[bytes]:
-    """Contents of many blobs through one ``cat-file --batch``, one at a time: a caller that
-    parses each before taking the next never holds two copies of them all."""
-    if len(blobs) == 1:  # a large file comes alone: its bytes, not a copy out of a batch
-        yield git.run("cat-file", "blob", blobs[0]).stdout
+    """Contents of many blobs through one ``cat-file --batch`` process, asked one at a time:
+    a caller that parses each before taking the next holds one at a time, and a tip of
+    many files pays for one process, not one each."""
+    if len(blobs) <= 1:
+        yield from (git.run("cat-file", "blob", blob).stdout for blob in blobs)
         return
-    if not blobs:
-        return
-    out = git.run("cat-file", "--batch", input="".join(f"{b}\n" for b in blobs).encode()).stdout
-    offset = 0
-    for blob in blobs:
-        header_end = out.index(b"\n", offset)
-        header = out[offset:header_end].split()
-        if len(header) != 3:
-            raise GitError(f"git cat-file: object {blob} is missing")
-        size = int(header[2])
-        start = header_end + 1
-        yield out[start : start + size]
-        offset = start + size + 1
+    with git.piped("cat-file", "--batch") as batch:
+        assert batch.stdin is not None and batch.stdout is not None  # both piped
+        for blob in blobs:
+            batch.stdin.write(f"{blob}\n".encode())
+            batch.stdin.flush()  # cat-file answers each question as it comes
+            header = batch.stdout.readline().split()
+            if len(header) != 3:
+                raise GitError(f"git cat-file: object {blob} is missing")
+            size = int(header[2])
+            content = batch.stdout.read(size)
+            if len(content) != size or batch.stdout.read(1) != b"\n":
+                raise GitError(f"git cat-file: object {blob} was cut short")
+            yield content
 
 
 def write_blob(git: Git, data: bytes) -> str:

@@ -28,7 +28,6 @@ from kairos_ci.memory.records import Journal, Lease, Memory, MemoryLimits
 SNAPSHOT = "snapshot.json"
 LEASES = "leases.json"
 SUMMARY = "MEMORY.md"
-_BATCH_BYTES = 1 << 20
 MAX_BYTES = {
     SNAPSHOT: caps.SNAPSHOT_BYTES,
     LEASES: caps.LEASES_BYTES,
@@ -115,23 +114,12 @@ def is_carried(path: str) -> bool:
 
 
 def _read(git: Git, unread: list[TreeEntry], check: Checker, strict: bool) -> Iterator[CacheEntry]:
-    """Each file parsed, by (path, blob), read in batches of at most ``_BATCH_BYTES`` and
-    each parsed before the next is read: a large tip never sits in memory all at once as
-    bytes, and small files share one git process (a process each made a save slower)."""
-    for batch in _batches(unread):
-        for entry, raw in zip(batch, read_blobs(git, [e.blob for e in batch]), strict=True):
-            yield (entry.path, entry.blob), _parse(entry, raw, check, strict)
-
-
-def _batches(entries: list[TreeEntry]) -> Iterator[list[TreeEntry]]:
-    batch: list[TreeEntry] = []
-    for entry in entries:
-        if batch and sum(e.size for e in batch) + entry.size > _BATCH_BYTES:
-            yield batch
-            batch = []
-        batch.append(entry)
-    if batch:
-        yield batch
+    """Each file parsed, by (path, blob), each before the next is read (``read_blobs``): a
+    large tip never sits in memory all at once as bytes, and every file of it shares one
+    git process (a process each made a load and a save slower)."""
+    raws = read_blobs(git, [entry.blob for entry in unread])
+    for entry, raw in zip(unread, raws, strict=True):
+        yield (entry.path, entry.blob), _parse(entry, raw, check, strict)
 
 
 def _folded_key(wanted: list[TreeEntry]) -> tuple[str, str]:

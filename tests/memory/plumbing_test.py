@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from kairos_ci.errors import MemoryError_
-from kairos_ci.memory.plumbing import remote_url
+from kairos_ci.errors import GitError, MemoryError_
+from kairos_ci.git import Git
+from kairos_ci.memory.plumbing import read_blobs, remote_url, write_blobs
 from kairos_ci.memory.store import MemoryStore
 from tests.memory.helpers import journal, make_store
 
@@ -42,3 +43,16 @@ def test_branch_names_that_could_trick_a_refspec_are_refused(
     store = make_store(clone, tmp_path / "s", branch=branch)
     with pytest.raises(MemoryError_, match="not a usable memory branch name"):
         store.load()
+
+
+def test_many_blobs_come_through_one_process_one_at_a_time(tmp_path: Path) -> None:
+    git = Git(tmp_path)
+    git.run("init", "-q")
+    contents = [b"", b"one\n", b"two\nlines\n", bytes(range(256)) * 4096]  # 1 MiB, binary
+    blobs = write_blobs(git, contents, tmp_path / "spool")
+    assert list(read_blobs(git, blobs)) == contents
+    assert list(read_blobs(git, blobs[1:2])) == contents[1:2]
+    assert list(read_blobs(git, [])) == []
+    missing = "0" * 40
+    with pytest.raises(GitError, match=f"object {missing} is missing"):
+        list(read_blobs(git, [blobs[1], missing]))
