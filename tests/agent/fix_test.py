@@ -216,5 +216,6 @@ def test_a_changed_test_needs_a_why_before_finish_is_accepted(repo: Path) -> Non
     refused = outcome.results()[2]
     assert refused["is_error"] and "test_changes" in refused["content"]
     assert "tests/test_calc.py" in refused["content"]
+    assert "what the new one checks" in refused["content"]  # a step may add a test file
     assert result.stop is Stop.FINISHED and result.turns == 4
     assert result.test_notes == {"tests/test_calc.py": "the message names the case"}

@@ -84,7 +84,10 @@ class Toolbox:
             p for p in self.written if is_protected_test_path(p) and p not in notes
         )
         if unexplained:
-            why = "finish needs `test_changes`: say why each changed test was wrong: "
+            why = (
+                "finish needs `test_changes`: for each test file you changed or added, say "
+                "why the old test was wrong, or what the new one checks: "
+            )
             return ToolOutcome(ToolResult(call.id, why + ", ".join(unexplained), is_error=True))
         self.test_notes = {path: note for path, (note, _) in notes.items() if path in self.written}
         self.finished = self._shown(call.input)

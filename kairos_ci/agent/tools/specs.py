@@ -105,8 +105,9 @@ _TEST_CHANGE = _schema(
 FINISH = ToolSpec(
     "finish",
     "Stop. 'summary' explains the root cause and the fix for the pull request body. If you "
-    "changed any test file, 'test_changes' must say for each one why the test itself was "
-    "wrong; reviewers see it next to every changed assertion.",
+    "changed or added any test file, 'test_changes' must say for each one why the test "
+    "itself was wrong, or, for a new test, what it checks; reviewers see it next to every "
+    "changed assertion.",
     _schema(
         {
             "summary": {"type": "string", "minLength": 1, "maxLength": 8000},
