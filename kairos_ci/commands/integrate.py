@@ -2,11 +2,13 @@
 proposed as its own pull request, then the project's whole suite run once on them all
 together (the action's ``command: integrate``, after the workers). A union that breaks a
 test, that does not merge, or whose suite did not run is a problem: the command exits 1
-with the names, and the slices' pull requests stay open."""
+with the names, and the slices' pull requests stay open. Under Actions, the full suite's
+JUnit and verdict go to the ``evidence`` output's folder, for the workflow to upload."""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from kairos_ci import context
 from kairos_ci.commands import wiring_work
@@ -28,8 +30,14 @@ def run(args: argparse.Namespace) -> int:
 def integrate_command(ctx: context.Context, runner: Runner, request: WorkRequest) -> int:
     if request.issue <= 0:
         raise UsageError("`kairos-ci integrate` needs --issue N: the issue whose plan to integrate")
-    reply = integrate_plan(wiring_work.integrate_for(ctx, request))
+    wiring = wiring_work.integrate_for(ctx, request)
+    evidence = wiring.evidence
+    runner.set_output("evidence", str(evidence.folder) if evidence is not None else "")
+    reply = integrate_plan(wiring)
     report = integrate_report(request, reply)
+    if evidence is not None and evidence.problems:
+        kept = tuple(Skip("evidence", why) for why in evidence.problems)
+        report = replace(report, skipped=(*report.skipped, *kept))
     runner.write_summary(render(report))
     runner.set_output("summary", report.one_line())
     for problem in report.problems:

@@ -87,11 +87,16 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
 def _evidence(ctx: Context, request: WorkRequest) -> StepEvidence | None:
     """Under Actions, where the nightly keeps its evidence, one folder per worker (legs
     may share a runner's temporary directory); a local run has no artifact to fill."""
+    leg = re.sub(r"[^A-Za-z0-9._-]+", "-", request.worker).strip("-")[:40] or "1"
+    return _evidence_in(ctx, f"work-{leg}")
+
+
+def _evidence_in(ctx: Context, name: str) -> StepEvidence | None:
     if ctx.runner_temp is None:
         return None
-    leg = re.sub(r"[^A-Za-z0-9._-]+", "-", request.worker).strip("-")[:40] or "1"
-    folder = ctx.runner_temp / "kairos-ci" / "evidence" / f"work-{leg}"
-    return StepEvidence(folder, Redactor.of(ctx.secrets()))
+    return StepEvidence(
+        ctx.runner_temp / "kairos-ci" / "evidence" / name, Redactor.of(ctx.secrets())
+    )
 
 
 def _progress(ctx: Context, plan: Plan | None) -> Callable[[Board], None] | None:
@@ -154,6 +159,7 @@ def integrate_for(ctx: Context, request: WorkRequest) -> IntegrateWiring:
         flaky=recall_or_forget(memory).memory.flaky_tests(),
         on_proposed=_progress_with(ctx, plan),
         dashboard=lambda: _plans_on_dashboard(ctx, memory, config, forge),
+        evidence=_evidence_in(ctx, "integrate"),
     )
 
 

@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kairos_ci.coordinator.evidence import SuiteRun
+from kairos_ci.coordinator.evidence import AttemptEvidence, SuiteRun
 from kairos_ci.coordinator.integrate import merge_tree
 from kairos_ci.coordinator.outcomes import Conflict
 from kairos_ci.coordinator.records import FullSuite
@@ -108,6 +108,14 @@ class SameTrees:
 
     def line(self) -> str:
         return f"{self.kept.line} (as run at {self.kept.at}: the same trees since)"
+
+
+def union_evidence(verdict: UnionVerdict) -> AttemptEvidence:
+    """The run as a worker keeps an attempt's (``stages.step_evidence``): its JUnit and its
+    line, so that a reviewer sees why the slices fail together, not only which test."""
+    runs = (verdict.run,) if verdict.run is not None else ()
+    outcome = "done" if verdict.ok else "failed"
+    return AttemptEvidence("full-suite", 1, 0, outcome, verdict.line(), "", runs)
 
 
 def union_key(git: Git, default_head: str, job: UnionJob) -> str:

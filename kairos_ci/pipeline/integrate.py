@@ -32,6 +32,7 @@ from kairos_ci.coordinator.union import (
     SliceHead,
     UnionJob,
     UnionVerdict,
+    union_evidence,
     union_key,
     union_suite,
 )
@@ -40,6 +41,7 @@ from kairos_ci.forge.records import Ensured, PullRequestSpec
 from kairos_ci.git import Git
 from kairos_ci.plan.plaintext import plain, plain_cell
 from kairos_ci.plan.records import Plan
+from kairos_ci.stages.step_evidence import StepEvidence
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.scratch import scratch_checkout
 
@@ -85,6 +87,7 @@ class IntegrateWiring:
     on_proposed: Callable[[Board, str], None] | None = None
     # The dashboard's plans section brought up to date; says what it did.
     dashboard: Callable[[], str] | None = None
+    evidence: StepEvidence | None = None  # the full suite's JUnit and verdict, for upload
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ def _full_suite(
         return SameTrees(board.full_suite)
     with scratch_checkout(wiring.repo, head) as scratch:
         verdict = union_suite(scratch, job)
+    if wiring.evidence is not None:
+        wiring.evidence(union_evidence(verdict))
     kept = FullSuite(key, verdict.line(), verdict.ok, to_iso(wiring.clock()))
 
     def keep(current: Board) -> tuple[Board | None, None, str]:

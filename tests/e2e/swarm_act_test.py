@@ -113,6 +113,7 @@ def test_the_swarm_workflow_runs_twenty_steps_on_four_legs_then_finds_nothing_to
     assert job_outputs(first.log, "plan") == {"slots": {'{"slot":[1,2,3,4]}'}, "has-work": {"true"}}
     assert_done_by_every_leg(world, plan)
     assert_uploaded_by_every_leg(uploads)
+    assert_full_suite_uploaded(uploads / "kairos-integrate-1-1" / "full-suite-attempt-1")
     slices = {f"kairos/plan-issue-{issue.number}/slice-{n}" for n in range(1, CHAINS + 1)}
     assert set(proposed) == slices
     for branch in slices:
@@ -137,7 +138,7 @@ def assert_done_by_every_leg(world: World, plan: Plan) -> None:
 def assert_uploaded_by_every_leg(uploads: Path) -> None:
     """Each leg of run 1 uploaded its evidence under its own name, and between them every
     step's attempt is there: its suite's JUnit on the step's tree, its diff, its verdict."""
-    legs = sorted(uploads.iterdir())
+    legs = sorted(p for p in uploads.iterdir() if p.name.startswith("kairos-work-"))
     assert [leg.name for leg in legs] == [f"kairos-work-1-1-{n}" for n in range(1, LEGS + 1)]
     steps = []
     for kept in (kept for leg in legs for kept in sorted(leg.iterdir())):
@@ -151,6 +152,15 @@ def assert_uploaded_by_every_leg(uploads: Path) -> None:
         assert "<testcase" in (kept / "suite-1.xml").read_text()
         steps.append(note["step"])
     assert sorted(steps) == sorted(s for chain in chains() for s in chain)
+
+
+def assert_full_suite_uploaded(kept: Path) -> None:
+    """The gather job uploaded the full suite's run on the 4 slices together: its JUnit,
+    every test of the project in it, and its verdict."""
+    note = json.loads((kept / "attempt.json").read_text())
+    assert (note["step"], note["verdict"], note["junit"]) == ("full-suite", "done", ["suite-1.xml"])
+    assert note["note"].startswith(f"Full suite on slices 1-{CHAINS} together: 3 passed")
+    assert (kept / "suite-1.xml").read_text().count("<testcase") == 4  # 3 pass, 1 as at base
 
 
 def assert_full_suite_once(log: str, gathered: str) -> None:

@@ -4,9 +4,11 @@ then the full suite exactly once on them all together, and never when nothing wa
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kairos_ci.agent.redact import Redactor
 from kairos_ci.coordinator.agent_step import Suite
 from kairos_ci.coordinator.records import Board
 from kairos_ci.coordinator.store import BoardStore
@@ -18,6 +20,7 @@ from kairos_ci.memory.store import MemoryStore
 from kairos_ci.pipeline.integrate import IntegrateWiring, SliceStep, integrate_plan
 from kairos_ci.plan.codec import seal
 from kairos_ci.plan.records import Baseline, Plan
+from kairos_ci.stages.step_evidence import StepEvidence
 from tests.coordinator.boards import T0
 from tests.coordinator.repos import (
     base_repo,
@@ -115,6 +118,7 @@ def wiring(work: Git, board: Board, plan: Plan, tests: Suite | None) -> Integrat
         flaky=frozenset({"test_flaky"}),
         on_proposed=Shown(),
         dashboard=Dashboards(),
+        evidence=StepEvidence(work.repo.parent / "evidence", Redactor.of(())),
     )
 
 
@@ -168,6 +172,10 @@ def test_slices_each_verified_can_break_a_test_together_which_is_named_not_hidde
     assert len(tests.trees) == 1 and again.union is not None and again.union.line() == recalled
     assert not again.union.ok  # still a problem: the slices still break together
     assert wired.on_proposed.lines == [line, recalled]
+    # Its verdict is kept for the workflow to upload, once: the second run ran nothing.
+    assert isinstance(wired.evidence, StepEvidence)
+    note = json.loads((wired.evidence.folder / "full-suite-attempt-1" / "attempt.json").read_text())
+    assert (note["verdict"], note["note"]) == ("failed", line)
     # The dashboard's plans section followed the board each time.
     assert isinstance(wired.dashboard, Dashboards) and wired.dashboard.refreshed == 2
     assert again.dashboard == "dashboard: the plans section is up to date"
