@@ -38,7 +38,11 @@ from kairos_ci.policy.records import Situation, Trigger
 from kairos_ci.stages.board_plans import plan_sections
 from kairos_ci.stages.dashboard_write import plans_refresh
 from kairos_ci.stages.evidence import run_tests
-from kairos_ci.stages.remember import every_board, recall_or_forget
+from kairos_ci.stages.remember import (
+    every_board,
+    recall_or_forget,
+    recall_or_forget_with_boards,
+)
 from kairos_ci.stages.step_evidence import StepEvidence
 from kairos_ci.workspace.commands import CommandRunner
 from kairos_ci.workspace.imports import imported_from_outside
@@ -52,11 +56,12 @@ def work_for(ctx: Context, request: WorkRequest) -> WorkWiring:
     config = load_config_at(repo, git.text("rev-parse", "--verify", "HEAD^{commit}"))
     memory = adapters.memory_for(ctx, repo, config)
     key = plan_id(request.issue)
-    # One read of memory: the ledger (the worker's share, each attempt's budget) and the
-    # tests the last nightly judged flaky (a step's suite check does not count them).
-    remembered = recall_or_forget(memory).memory
+    # One read of memory: the ledger (the worker's share, each attempt's budget), the
+    # tests the last nightly judged flaky (a step's suite check does not count them) and
+    # every plan's board (the track record each step's tier is chosen by).
+    recalled, boards = recall_or_forget_with_boards(memory)
+    remembered = recalled.memory
     budget = BudgetView.from_memory(config.budget, remembered.spend, ctx.clock())
-    boards, _ = every_board(memory)  # a board that does not read teaches nothing
     settled = _Settled(
         config,
         budget,

@@ -118,13 +118,15 @@ def union_evidence(verdict: UnionVerdict) -> AttemptEvidence:
     return AttemptEvidence("full-suite", 1, 0, outcome, verdict.line(), "", runs)
 
 
-def union_key(git: Git, default_head: str, job: UnionJob) -> str:
+def union_key(
+    git: Git, default_head: str, heads: tuple[SliceHead, ...], flaky: frozenset[str]
+) -> str:
     """What a verdict depends on: the trees merged (the default branch's head's, each
     slice's: a slice rebuilt on the same trees is a new commit, not new code) and the
     tests not counted; the baseline is the plan's, fixed with it."""
-    heads = [default_head, *(part.head for part in job.heads)]
-    trees = git.text("rev-parse", *(f"{head}^{{tree}}" for head in heads)).split()
-    parts = [*trees, *(str(part.number) for part in job.heads), *sorted(job.flaky)]
+    commits = [default_head, *(part.head for part in heads)]
+    trees = git.text("rev-parse", *(f"{commit}^{{tree}}" for commit in commits)).split()
+    parts = [*trees, *(str(part.number) for part in heads), *sorted(flaky)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

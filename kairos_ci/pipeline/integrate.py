@@ -132,17 +132,17 @@ def _full_suite(
     heads = tuple(SliceHead(r.number, r.head) for r in replies if r.step is SliceStep.PROPOSED)
     if not heads:
         return None
+    git = Git(wiring.repo)
+    head = git.text("rev-parse", "--verify", f"{wiring.default_branch}^{{commit}}")
+    key = union_key(git, head, heads, wiring.flaky)
+    if board.full_suite is not None and board.full_suite.key == key:
+        return SameTrees(board.full_suite)  # before the jail is set up: nothing will run
     suite = wiring.suite() if wiring.suite is not None else None
     if suite is None:
         return UnionVerdict(tuple(part.number for part in heads), skipped=NO_SUITE)
     baseline = plan.context.baseline
     known = frozenset(baseline.failing_ids if baseline is not None else ())
     job = UnionJob(board.plan_id, heads, suite, known, wiring.flaky, plan.base_sha)
-    git = Git(wiring.repo)
-    head = git.text("rev-parse", "--verify", f"{wiring.default_branch}^{{commit}}")
-    key = union_key(git, head, job)
-    if board.full_suite is not None and board.full_suite.key == key:
-        return SameTrees(board.full_suite)
     with scratch_checkout(wiring.repo, head) as scratch:
         verdict = union_suite(scratch, job)
     if wiring.evidence is not None:

@@ -63,10 +63,25 @@ def recall_or_forget(store: MemoryStore) -> Recalled:
     try:
         loaded = store.load()
     except (MemoryError_, GitError) as err:
-        fresh = Memory()
-        why = f"could not be read ({err}): going on as if for the first time"
-        return Recalled(fresh, offline(fresh), (why,))
+        return _forgotten(err)
     return Recalled(loaded.memory, offline(loaded.memory), loaded.notes, loaded.keyed)
+
+
+def recall_or_forget_with_boards(store: MemoryStore) -> tuple[Recalled, dict[str, Board]]:
+    """``recall_or_forget`` and every plan's board (``read_boards``), from one fetch of the
+    branch: a worker needs both, its ledger and every board's track record."""
+    try:
+        loaded, carried = store.load_carrying(BOARD_DIR, is_board_file)
+    except (MemoryError_, GitError) as err:
+        return _forgotten(err), {}
+    boards, _ = read_boards(carried)  # a board that does not read teaches nothing
+    return Recalled(loaded.memory, offline(loaded.memory), loaded.notes, loaded.keyed), boards
+
+
+def _forgotten(err: Exception) -> Recalled:
+    fresh = Memory()
+    why = f"could not be read ({err}): going on as if for the first time"
+    return Recalled(fresh, offline(fresh), (why,))
 
 
 def _reconciled(loaded: Loaded, forge: Forge | None, label: str, at: str) -> Recalled:
