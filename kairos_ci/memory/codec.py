@@ -1,24 +1,27 @@
 """Records <-> the JSON documents on the branch (shape: schemas/memory.schema.json).
 
 Documents reaching ``decode_*`` have been migrated and checked against the schema,
-so decoding trusts their shape. Test history is stored as one compact string per test
-that points into a shared table of (commit, tree, run, time): with thousands of
-tests, per-entry JSON objects made validation the slowest part of every load. Decoding
-keeps those strings (``History``); entries are built only when read. A snapshot's
-table is keyed by stable numbers (``numbering``), so consecutive snapshots delta well.
+so decoding trusts their shape, except their histories, which decoding checks with the
+points they name (``grammar``: the compiled schema leaves them out). Test history is
+stored as one compact string per test that points into a shared table of (commit, tree,
+run, time): with thousands of tests, per-entry JSON objects made validation the slowest
+part of every load. Decoding keeps those strings (``History``); entries are built only
+when read. A snapshot's table is keyed by stable numbers (``numbering``), so consecutive
+snapshots delta well.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from sys import intern
 from typing import Any
 
 from kairos_ci.clock import from_iso
 from kairos_ci.errors import MemoryCorrupt
+from kairos_ci.memory import grammar
 from kairos_ci.memory.columns import StoredHistories
-from kairos_ci.memory.history import History, PointTable, names_only, point_numbers
+from kairos_ci.memory.history import History, PointTable
 from kairos_ci.memory.numbering import PointNumbers, numbering
 from kairos_ci.memory.records import (
     SCHEMA_VERSION,
@@ -62,32 +65,19 @@ def dumps(doc: Doc) -> bytes:
 
 def _column(texts: Mapping[str, str], table: PointTable, where: str) -> StoredHistories:
     """A journal's results as one column: no object per test (see ``columns``)."""
-    _check_points(texts, table, where)
+    grammar.check(texts, table.rows.keys(), grammar.JOURNAL, where)
     return StoredHistories(table, dict(zip(map(intern, texts), texts.values(), strict=True)))
 
 
-def _check_points(texts: Mapping[str, str], table: PointTable, where: str) -> None:
-    """Every point the texts name exists: reading a history later can never fail."""
-    known = table.rows.keys()
-    if len(known) == 1 and _all_number(texts.values(), next(iter(known))):
-        return
-    if not names_only(texts.values(), known):
-        test_id, missing = next(
-            (test_id, min(point_numbers([text]) - known))
-            for test_id, text in texts.items()
-            if not point_numbers([text]) <= known
-        )
-        raise MemoryCorrupt(
-            f"{where}: test {test_id!r}: history points at entry {missing} of {len(known)}"
-        )
-
-
-def _all_number(texts: Collection[str], number: str) -> bool:
-    """Whether every token of ``texts`` names point ``number``: a journal's one run.
-    In a valid history " n:" occurs only where a token numbered n starts, so counting
-    spaces and " n:" compares tokens, in two C scans instead of a string per token."""
-    joined = " " + " ".join(texts)
-    return joined.count(" ") == joined.count(f" {number}:")
+def check_histories(doc: Doc, where: str) -> None:
+    """A snapshot's or journal's histories are well formed and name points of its table.
+    The compiled schema leaves this to ``grammar``: decoding checks it, and so must
+    anything about to write a document it did not decode."""
+    if doc["kind"] == "snapshot":
+        texts = {test_id: test["history"] for test_id, test in doc["tests"].items()}
+        grammar.check(texts, doc["points"].keys(), grammar.SNAPSHOT, where)
+    else:
+        grammar.check(doc["results"], _journal_points(doc).rows.keys(), grammar.JOURNAL, where)
 
 
 def _snapshot_points(doc: Doc) -> PointTable:
@@ -199,9 +189,7 @@ def _snapshot_doc(memory: Memory, histories: Mapping[str, History], numbers: Poi
 
 def decode_snapshot(doc: Doc, where: str = "snapshot.json") -> Memory:
     table = _snapshot_points(doc)
-    _check_points(
-        {test_id: test["history"] for test_id, test in doc["tests"].items()}, table, where
-    )
+    check_histories(doc, where)
     stored = History.stored  # each history stays its string until read (see ``history``)
     # Interned: the snapshot and every journal name the same 20,000 tests; one copy each.
     tests = {

@@ -7,9 +7,10 @@ kairos never overwrites what it does not understand.
 Two validators hold documents to the one schema. A migrated document (written by an
 older kairos) and ``strict`` reads (``memory verify``) go through jsonschema. A
 current-version file, which this kairos's own code wrote, and every file about to be
-written get the schema compiled into Python (``compiled``), its history patterns in
-their possessive twins (``patterns``): the same rules, many times faster. When that
-says no, jsonschema words the error.
+written get the schema compiled into Python (``compiled``): the same rules, many times
+faster. When that says no, jsonschema words the error. The compiled schema leaves out
+the history patterns: ``grammar`` checks each history with the points it names, in one
+pass, when ``codec`` decodes a document or a writer checks one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kairos_ci.config.compiled import Check, compile_schema
 from kairos_ci.config.schema import load_schema
 from kairos_ci.errors import MemoryCorrupt, MemoryTooNew
-from kairos_ci.memory.patterns import with_twins
+from kairos_ci.memory.grammar import without_history_patterns
 from kairos_ci.memory.records import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ class Checker:
     fast: Check = field(init=False)
 
     def __post_init__(self) -> None:
-        # The history patterns as ``re`` runs them fastest (see ``patterns``).
-        object.__setattr__(self, "fast", compile_schema(with_twins(self.schema)))
+        # Less the history patterns: ``grammar`` checks them with the points (see above).
+        object.__setattr__(self, "fast", compile_schema(without_history_patterns(self.schema)))
 
     @cached_property
     def validator(self) -> jsonschema.protocols.Validator:

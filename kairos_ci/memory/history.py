@@ -29,7 +29,7 @@ LETTER = {
 }
 _OUTCOME = {letter: outcome for outcome, letter in LETTER.items()}
 _MAX_DURATION_S = 9_999_999.0
-_NAMED_AT_MOST = 1_000  # points a ``names_only`` expression holds; past that, split
+NAMED_AT_MOST = 1_000  # points one expression names; past that, tokens are split
 _FIRST_CHARS = 1 << 16  # how far ``used_numbers`` looks for each number on its own
 
 
@@ -194,19 +194,6 @@ def newest_at(history: Sequence[HistoryEntry]) -> str:
     return history[-1].at if history else ""
 
 
-def names_only(texts: Iterable[str], numbers: Collection[str]) -> bool:
-    """Whether every token of the stored strings ``texts`` (already well formed) names
-    one of ``numbers``. One regular expression whose point field can only be one of
-    them: a snapshot's million tokens are never split into strings."""
-    if len(numbers) > _NAMED_AT_MOST:
-        return point_numbers(texts) <= set(numbers)
-    number = _alternatives(numbers)
-    if not number:
-        return not any(texts)
-    tokens = re.compile(f"{number}:[^ ]*+(?: {number}:[^ ]*+)*+")
-    return all(map(tokens.fullmatch, filter(None, texts)))
-
-
 def used_numbers(texts: Sequence[str], numbers: Collection[str]) -> set[str]:
     """Which of ``numbers`` the stored strings ``texts`` (already well formed) name.
     Found as " n:", where a token numbered n starts, in one joined copy: most numbers in
@@ -215,14 +202,14 @@ def used_numbers(texts: Sequence[str], numbers: Collection[str]) -> set[str]:
     joined = " " + " ".join(texts)
     used = {n for n in numbers if joined.find(f" {n}:", 0, _FIRST_CHARS) >= 0}
     rest = [number for number in numbers if number not in used]
-    if len(rest) > _NAMED_AT_MOST:
+    if len(rest) > NAMED_AT_MOST:
         return point_numbers(texts) & set(numbers)
     if rest:
-        used.update(re.findall(f" ({_alternatives(rest)}):", joined))
+        used.update(re.findall(f" ({numbers_expression(rest)}):", joined))
     return used
 
 
-def _alternatives(numbers: Collection[str]) -> str:
+def numbers_expression(numbers: Collection[str]) -> str:
     """A regular expression matching exactly the strings ``numbers``, as a trie (a
     flat list of alternatives would be tried one by one for every token)."""
     trie: dict[str, Any] = {}

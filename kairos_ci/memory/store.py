@@ -208,7 +208,7 @@ class MemoryStore:
         if self.token is not None and self.token.reveal().encode() in raw:
             raise MemoryError_(f"journal of run {run!r} contains the token: not saved")
         try:
-            parse(raw, "journal", "new journal", check)
+            codec.check_histories(parse(raw, "journal", "new journal", check), "new journal")
             name = journal_name(journal.run.at, run, raw)
         except (MemoryCorrupt, ValueError) as err:
             raise MemoryError_(f"journal of run {run!r} is invalid: {err}") from None
@@ -426,6 +426,7 @@ def _checked(memory: Memory, check: Checker) -> codec.Doc:
     """What we write is checked like what we read: a bug must not reach the branch."""
     doc = codec.snapshot_doc(memory)
     conforms(doc, f"new {SNAPSHOT}", check)
+    codec.check_histories(doc, f"new {SNAPSHOT}")
     return doc
 
 

@@ -10,7 +10,6 @@ from kairos_ci.memory import history as history_module
 from kairos_ci.memory.history import (
     History,
     PointTable,
-    names_only,
     newest_at,
     point_numbers,
     used_numbers,
@@ -84,29 +83,19 @@ NUMBERS = st.sets(st.integers(0, 130).map(str), max_size=60)
 
 
 @given(TEXTS, NUMBERS)
-def test_names_only_is_whether_every_number_used_is_among_them(
-    texts: list[str], numbers: set[str]
-) -> None:
-    assert names_only(texts, numbers) == (point_numbers(texts) <= numbers)
-
-
-@given(TEXTS, NUMBERS)
 def test_used_numbers_are_those_of_them_a_token_names(texts: list[str], numbers: set[str]) -> None:
     assert used_numbers(texts, numbers) == point_numbers(texts) & numbers
 
 
 def test_a_prefix_of_a_number_is_not_that_number() -> None:
-    assert not names_only(["12:p:1 1:p:"], {"1", "2"}) and names_only(["12:p:1"], {"12"})
     assert used_numbers(["12:p:1 120:f:"], {"1", "12", "2"}) == {"12"}
 
 
-def test_past_their_limits_both_split_tokens_and_say_the_same(
+def test_past_its_limits_it_splits_tokens_and_says_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # 9 only past the characters each number is first searched for on its own.
     texts = [*(["0:p:1 5:f:", "", "7:k:0.5"] * 3000), "9:p:"]
     assert used_numbers(texts, {"5", "7", "9", "11"}) == {"5", "7", "9"}
-    monkeypatch.setattr(history_module, "_NAMED_AT_MOST", 1)
+    monkeypatch.setattr(history_module, "NAMED_AT_MOST", 1)
     assert used_numbers(texts, {"5", "7", "9", "11"}) == {"5", "7", "9"}
-    assert names_only(texts, {"0", "5", "7", "9"}) and not names_only(texts, {"0", "5", "7"})
-    assert names_only([], set()) and not names_only(["0:p:"], set())
