@@ -55,10 +55,11 @@ JOURNAL = Shape(20, empty=False, joined=True)
 
 def check(texts: Mapping[str, str], numbers: Collection[str], shape: Shape, where: str) -> None:
     """Raises ``MemoryCorrupt``, naming the first bad test, unless every string is valid."""
-    if valid(list(texts.values()), numbers, shape):
+    grammar = Grammar(numbers, shape)
+    if grammar.accepts(list(texts.values())):
         return
-    test_id, text = next((k, t) for k, t in texts.items() if not valid([t], numbers, shape))
-    if not valid([text], None, shape):
+    test_id, text = next((k, t) for k, t in texts.items() if not grammar.accepts([t]))
+    if not Grammar(None, shape).accepts([text]):
         raise MemoryCorrupt(f"{where}: test {test_id!r}: history {text[:80]!r} is malformed")
     missing = min(point_numbers([text]) - set(numbers))
     raise MemoryCorrupt(
@@ -66,18 +67,25 @@ def check(texts: Mapping[str, str], numbers: Collection[str], shape: Shape, wher
     )
 
 
-def valid(texts: list[str], numbers: Collection[str] | None, shape: Shape) -> bool:
-    """Whether every string is a history of ``shape`` over ``numbers`` (None: any)."""
-    named = numbers is not None and len(numbers) <= NAMED_AT_MOST
-    expression = _expression(numbers if named else None, shape)
-    if shape.joined:
-        joined = _SEPARATOR.join(texts) + _SEPARATOR if texts else ""
-        matched = joined.count(_SEPARATOR) == len(texts) and bool(expression.fullmatch(joined))
-    else:
-        matched = all(map(expression.fullmatch, texts))
-    if matched and numbers is not None and not named:
-        return point_numbers(texts) <= set(numbers)  # too many for one expression
-    return matched
+class Grammar:
+    """Histories of one shape over one table's ``numbers`` (None: any number)."""
+
+    def __init__(self, numbers: Collection[str] | None, shape: Shape) -> None:
+        named = numbers is not None and len(numbers) <= NAMED_AT_MOST
+        # Past NAMED_AT_MOST the expression takes any number, and the points are compared.
+        self._numbers = None if numbers is None or named else set(numbers)
+        self._shape = shape
+        self._match = _expression(numbers if named else None, shape).fullmatch
+
+    def accepts(self, texts: list[str]) -> bool:
+        if self._shape.joined:
+            joined = _SEPARATOR.join(texts) + _SEPARATOR if texts else ""
+            matched = joined.count(_SEPARATOR) == len(texts) and bool(self._match(joined))
+        else:
+            matched = all(map(self._match, texts))
+        if matched and self._numbers is not None:
+            return point_numbers(texts) <= self._numbers
+        return matched
 
 
 def without_history_patterns(schema: Any) -> Any:
@@ -93,10 +101,9 @@ def without_history_patterns(schema: Any) -> Any:
 
 
 def _expression(numbers: Collection[str] | None, shape: Shape) -> re.Pattern[str]:
-    """``re`` caches what it compiled: a load asks for the same few expressions."""
     if numbers is None:
         number = _ANY_NUMBER
-    else:  # a table's keys that are no valid number (the key pattern allows "5\n") name nothing
+    else:  # keys that are no valid number (the key pattern lets "5\n" through) name nothing
         number = numbers_expression([n for n in numbers if _NUMBER.fullmatch(n)]) or "(?!)"
     item = f"{number}:[pfesk]:{_DURATION}"
     line = f"{item}(?: {item}){{0,{shape.most - 1}}}+"
