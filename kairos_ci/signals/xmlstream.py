@@ -1,18 +1,21 @@
-"""Streaming, hardened XML: defusedxml's expat parser pushes events straight into a handler.
+"""Streaming, hardened XML: an expat parser pushes events straight into a handler.
 
-The parser object comes from ``defusedxml.ElementTree.DefusedXMLParser`` with
-``forbid_dtd=True``: defusedxml installs expat handlers that refuse any DOCTYPE, entity
-declaration and external reference before anything can expand or be fetched. We then
-point only expat's element and text handlers at a ``Handler`` (the refusal handlers stay),
-so no tree and no per-event ElementTree layer is built: memory stays flat and the cost
-per testcase is what the handler does. (``defusedxml.ElementTree.iterparse`` builds an
-element per node and costs about 1.6x lxml before any work is done.)
+The parser refuses any DOCTYPE, entity declaration and external reference before
+anything can expand or be fetched: defusedxml's own refusal handlers
+(``defusedxml.ElementTree.DefusedXMLParser`` with ``forbid_dtd=True``) are installed on
+it. Only expat's element and text handlers point at a ``Handler``, so no tree and no
+per-event ElementTree layer is built: memory stays flat and the cost per testcase is
+what the handler does. (``defusedxml.ElementTree.iterparse`` builds an element per node
+and costs about 1.6x lxml before any work is done.)
 
-ElementTree's own default handler is removed too. With no character-data handler,
-expat hands text to the default handler, and ElementTree's is a Python method: every
-run of whitespace between two elements cost a Python call (13 % of an all-pass file).
-It has nothing to refuse here: with no DTD allowed, expat itself rejects an undefined
-entity, and the DOCTYPE handler above refuses the rest.
+The parser is made here rather than taken from defusedxml's, for two costs per element:
+
+- no string interning: pyexpat otherwise looks every tag and attribute name up in a
+  dict of its own (5 % of reading a JUnit file);
+- no default handler: with no character-data handler, expat hands text to the default
+  handler, and ElementTree's is a Python method: every run of whitespace between two
+  elements cost a Python call (13 % of an all-pass file). It has nothing to refuse here:
+  with no DTD allowed, expat itself rejects an undefined entity.
 
 Why expat and not lxml (issue 21 asked for 1.5x lxml's ``iterparse``): the parser is not
 where the time goes. bench/parse_junit.py times bare expat with a start handler next to
@@ -32,9 +35,10 @@ import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
+from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from defusedxml.ElementTree import DefusedXMLParser
 
 from kairos_ci.errors import InputError, InputTooLarge
 from kairos_ci.signals import source
@@ -88,39 +92,51 @@ class Depth:
 
 
 class _NoTree:
-    """The ElementTree target defusedxml's parser wants; events bypass it entirely."""
+    """The ElementTree target defusedxml's parser wants; only its refusals are used."""
 
     def close(self) -> None:
         return None
 
 
-def _hardened(pick: HandlerFactory, chosen: list[Handler]) -> tuple[DefusedXMLParser, Any]:
-    parser = DefusedXMLParser(target=_NoTree(), forbid_dtd=True)
-    expat = parser.parser  # pyexpat, with defusedxml's refusal handlers installed
-    expat.ordered_attributes = False  # attributes as a dict, built in C
+_REFUSALS = (
+    "StartDoctypeDeclHandler",
+    "EntityDeclHandler",
+    "UnparsedEntityDeclHandler",
+    "ExternalEntityRefHandler",
+)
+
+
+def hardened_parser() -> Any:
+    """A pyexpat parser with defusedxml's refusal handlers, no string interning, no
+    default handler, and attributes as a dict (built in C)."""
+    defused = DefusedXMLParser(target=_NoTree(), forbid_dtd=True).parser
+    parser = expat.ParserCreate(None, "}", intern=None)
+    for refusal in _REFUSALS:
+        setattr(parser, refusal, getattr(defused, refusal))
+    parser.buffer_text = True
+    parser.ordered_attributes = False
+    return parser
+
+
+def _hardened(pick: HandlerFactory, chosen: list[Handler]) -> Any:
+    expat_parser = hardened_parser()
 
     def root(tag: str, attrs: dict[str, str]) -> None:
         handler = pick(local(tag))
         if handler is None:
             raise InputError(f"root element <{local(tag)}> is not a format this reader reads")
         chosen.append(handler)
-        expat.StartElementHandler = handler.start
-        expat.EndElementHandler = handler.end
+        expat_parser.StartElementHandler = handler.start
+        expat_parser.EndElementHandler = handler.end
 
         def listen(on: bool) -> None:
-            expat.CharacterDataHandler = handler.data if on else None
+            expat_parser.CharacterDataHandler = handler.data if on else None
 
         handler.listen = listen
         handler.start(tag, attrs)
 
-    expat.StartElementHandler = root
-    expat.EndElementHandler = None
-    expat.CharacterDataHandler = None
-    # ElementTree's default handler is Python: with it, text nobody listens to costs a
-    # call per run of whitespace. Without it, expat drops that text in C.
-    expat.DefaultHandlerExpand = None
-    expat.DefaultHandler = None
-    return parser, expat
+    expat_parser.StartElementHandler = root
+    return expat_parser
 
 
 def stream(path: Path, pick: HandlerFactory, limits: ReportLimits) -> Iterator[list[Record]]:
@@ -131,7 +147,7 @@ def stream(path: Path, pick: HandlerFactory, limits: ReportLimits) -> Iterator[l
     the damage in a broken file are yielded first: they are real results.
     """
     chosen: list[Handler] = []
-    parser, expat = _hardened(pick, chosen)
+    parser = _hardened(pick, chosen)
     failure: InputError | None = None
     size = 0
     try:
@@ -141,7 +157,7 @@ def stream(path: Path, pick: HandlerFactory, limits: ReportLimits) -> Iterator[l
             if paused:
                 gc.disable()
             try:
-                parser.feed(chunk)
+                parser.Parse(chunk, False)
             finally:
                 if paused:
                     gc.enable()
@@ -149,10 +165,10 @@ def stream(path: Path, pick: HandlerFactory, limits: ReportLimits) -> Iterator[l
                 yield chosen[0].drain()
         if size == 0:
             raise InputError("empty file")
-        parser.close()
+        parser.Parse(b"", True)
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as err:
-        failure = InputError(_refusal(err, expat.CurrentLineNumber))
-    except ParseError as err:
+        failure = InputError(_refusal(err, parser.CurrentLineNumber))
+    except expat.ExpatError as err:
         failure = InputError(f"not well-formed XML: {err}")
     except InputError as err:
         failure = err
