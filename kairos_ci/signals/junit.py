@@ -93,7 +93,7 @@ class JUnitHandler:
             return
         self._case = None
         if self._results is not None or "status" in case:
-            self._keep_test(self._failed(case))
+            self._keep(self._failed(case))
             return
         get = case.get
         name = get("name")
@@ -111,23 +111,11 @@ class JUnitHandler:
         line = (self._lines.get(raw) or self._builder.line(raw)) if raw else None
         fields = (self._file, key, self._suite, classname, name, path, line, _PASSED,
                   attempts, duration, None, None, None)  # fmt: skip
-        result: TestResult = _new(TestResult, fields)
-        if self._keep(key, result) is not result:
-            self._repeated(key, result)
+        self._keep(_new(TestResult, fields))
 
     def _failed(self, case: dict[str, str]) -> TestResult:
         results, self._results = self._results or [], None
         return self._builder.failed(case, results, self._seen, self._frame)
-
-    def _keep_test(self, result: TestResult) -> None:
-        if self._keep(result.id, result) is not result:
-            self._repeated(result.id, result)
-
-    def _repeated(self, key: str, result: TestResult) -> None:
-        """A repeated identity in the suite: set aside until the suite is settled."""
-        frame = self._frame
-        frame.repeats.setdefault(key, []).append(result)
-        frame.repeated += 1
 
     def _end_case(self) -> None:
         """Ends the open testcase, if any (another testcase or a suite starts inside it)."""
@@ -239,7 +227,7 @@ class JUnitHandler:
         self._frame = frame
         self._suite = frame.path
         self._leaf = frame.leaf
-        self._keep = frame.pending.setdefault
+        self._keep = frame.pending.append
 
     def data(self, text: str) -> None:
         capture = self._capture

@@ -11,10 +11,13 @@ and how many it kept apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from kairos_ci.signals.junit_cases import deciding_message, outcome_of, total_duration
 from kairos_ci.signals.junit_suite import REPEATED_SUITE, SuiteFrame
 from kairos_ci.signals.records import Notice, TestResult
+
+_ID = itemgetter(1)  # a TestResult's id, read in C
 
 
 @dataclass(slots=True)
@@ -42,27 +45,29 @@ class RepeatTally:
 
 def settle(frame: SuiteFrame, tally: RepeatTally) -> list[TestResult]:
     """The frame's tests in first-seen order; empties the frame for what comes next."""
-    repeats = frame.repeats
-    if not repeats:
-        out = list(frame.pending.values())
-    else:
-        out = []
-        for key, first in frame.pending.items():
-            later = repeats.get(key)
-            if later is None:
-                out.append(first)
-                continue
-            rule = REPEATED_SUITE if key in frame.carried else frame.reruns
-            if rule is not None:
-                out.append(merged([first, *later], rule))
-                tally.merged[rule] = tally.merged.get(rule, 0) + len(later)
-            else:
-                out.append(first)
-                out += (test._replace(id=f"{key}#{n}") for n, test in enumerate(later, 2))
-                tally.distinct += len(later)
-    frame.pending.clear()  # in place: a repeated suite's frame may share these
-    repeats.clear()
-    frame.repeated = 0
+    tests = frame.pending.copy()
+    frame.pending.clear()  # in place: a repeated suite's frame may share it
+    if len(set(map(_ID, tests))) == len(tests):
+        return tests  # no identity repeats: the usual case, checked in C
+    first: dict[str, TestResult] = {}
+    repeats: dict[str, list[TestResult]] = {}
+    for test in tests:
+        if first.setdefault(test.id, test) is not test:
+            repeats.setdefault(test.id, []).append(test)
+    out = []
+    for key, test in first.items():
+        later = repeats.get(key)
+        if later is None:
+            out.append(test)
+            continue
+        rule = REPEATED_SUITE if key in frame.carried else frame.reruns
+        if rule is not None:
+            out.append(merged([test, *later], rule))
+            tally.merged[rule] = tally.merged.get(rule, 0) + len(later)
+        else:
+            out.append(test)
+            out += (repeat._replace(id=f"{key}#{n}") for n, repeat in enumerate(later, 2))
+            tally.distinct += len(later)
     return out
 
 

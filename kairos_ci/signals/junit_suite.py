@@ -39,17 +39,15 @@ def rerun_property(attrs: dict[str, str]) -> str | None:
 
 @dataclass(slots=True)
 class SuiteFrame:
-    """A suite being read. ``pending`` holds each identity's first testcase, ``repeats``
-    the later ones, until the suite is settled (merged or kept apart, see the module)."""
+    """A suite being read. ``pending`` holds its tests in document order until the suite
+    is settled: then same-named ones are merged or kept apart (see the module)."""
 
     path: tuple[str, ...]  # names from the outermost suite down to this one
     attrs: dict[str, str]
     opened: int = 0  # testcases seen in the file when this suite opened
     nested_tests: int = 0  # suite-level tests recorded by the suites nested in this one
     child_totals: bool = False
-    pending: dict[str, TestResult] = field(default_factory=dict)
-    repeats: dict[str, list[TestResult]] = field(default_factory=dict)
-    repeated: int = 0  # testcases held in ``repeats``
+    pending: list[TestResult] = field(default_factory=list)
     reruns: str | None = None  # the rule this suite's own signs of reruns name
     carried: frozenset[str] = frozenset()  # ids an earlier suite of the same name listed
     direct: list[RawResult] = field(default_factory=list)  # results outside any testcase
@@ -59,7 +57,7 @@ class SuiteFrame:
         return self.path[-1] if self.path else ""
 
     def held(self) -> int:
-        return len(self.pending) + self.repeated
+        return len(self.pending)
 
     def again(self, attrs: dict[str, str], opened: int) -> SuiteFrame:
         """The frame for a sibling suite of the same name: its repeats are reruns."""
@@ -68,10 +66,8 @@ class SuiteFrame:
             attrs,
             opened,
             pending=self.pending,
-            repeats=self.repeats,
-            repeated=self.repeated,
             reruns=self.reruns,
-            carried=self.carried | frozenset(self.pending),
+            carried=self.carried | frozenset(test.id for test in self.pending),
         )
 
 
