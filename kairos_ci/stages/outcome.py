@@ -114,7 +114,8 @@ def _facts(
         for name in ("flaky", "broken")
         if name in judged
     ]
-    lint = ", ".join(_lint_fact(lint) for lint in evidence.lint) or "none"
+    # "none" read like a linter that found nothing; a clean linter says "ruff: 0".
+    lint = ", ".join(_lint_fact(lint) for lint in evidence.lint) or "no linter configured"
     return (
         ("run", f"{run.event} {run.run_id}"),
         ("config", config.source),

@@ -56,6 +56,11 @@ def test_a_linter_that_ran_clean_reports_zero_and_the_run_passes() -> None:
     assert dict(result.report.facts)["lint findings"] == "ruff: 0"
 
 
+def test_with_no_linter_configured_the_summary_says_so_not_none() -> None:
+    result = outcome_of(Evidence((), None, (), ()), parse_config(b"version: 1\n", "k.yml"))
+    assert dict(result.report.facts)["lint findings"] == "no linter configured"
+
+
 def test_no_config_and_no_reports_says_so_and_points_at_init_and_doctor() -> None:
     defaults = parse_config(b"version: 1\n", BUILT_IN_DEFAULTS)
     result = outcome_of(Evidence((), None, (), ()), defaults)
